@@ -1,0 +1,130 @@
+"""The `propdesk` command line."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from api.render import case_summary, history_rows, to_json
+from api.settings import Settings, SettingsError
+from api.wiring import open_service
+from workflow.diagrams import draw, lifecycles_document
+from workflow.errors import DomainError
+from workflow.vocabulary import Kind
+
+app = typer.Typer(
+    name="propdesk",
+    help="Service requests for property-management customer service (物业客服).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="SQLite file or postgresql:// URL [env: PROPDESK_DB]"),
+]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Domain and settings errors end the command with their message, not a traceback."""
+
+    @wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except (DomainError, SettingsError) as error:
+            errors.print(f"[red]error:[/red] {error}", highlight=False)
+            raise typer.Exit(2) from None
+
+    return run
+
+
+class DiagramFormat(StrEnum):
+    mermaid = "mermaid"
+    dot = "dot"
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def lifecycle(
+    kind: Annotated[Kind | None, typer.Argument(help="repair, complaint or renovation")] = None,
+    fmt: Annotated[DiagramFormat, typer.Option("--format")] = DiagramFormat.mermaid,
+    docs: Annotated[bool, typer.Option("--docs", help="print docs/lifecycles.md")] = False,
+) -> None:
+    """Print a kind's state diagram, drawn from its transition table."""
+    if docs:
+        typer.echo(lifecycles_document(), nl=False)
+        return
+    if kind is None:
+        raise typer.BadParameter("name a kind: repair, complaint or renovation")
+    typer.echo(draw(kind, fmt.value), nl=False)
+
+
+@app.command()
+@reports_errors
+def show(
+    case_id: Annotated[str, typer.Argument(help="the case id")],
+    as_of: Annotated[str | None, typer.Option(help="ISO time: the case as it stood then")] = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    db: DbOption = None,
+) -> None:
+    """Show one case, now or as it stood at a moment."""
+    service = open_service(Settings.load(db=db))
+    case = service.as_of(case_id, as_of) if as_of else service.get(case_id)
+    summary = case_summary(case)
+    if fmt is OutputFormat.json:
+        typer.echo(to_json(summary))
+        return
+    table = Table(show_header=False, title=f"case {case.id}")
+    for key, value in summary.items():
+        table.add_row(key, "" if value is None else str(value))
+    console.print(table)
+
+
+@app.command()
+@reports_errors
+def history(
+    case_id: Annotated[str, typer.Argument(help="the case id")],
+    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    db: DbOption = None,
+) -> None:
+    """Every event of a case: version, type, actor, when it happened and was recorded."""
+    rows = history_rows(open_service(Settings.load(db=db)).history(case_id))
+    if fmt is OutputFormat.json:
+        typer.echo(to_json(rows))
+        return
+    table = Table(title=f"history of {case_id}")
+    for column in ("version", "type", "actor", "occurred_at", "recorded_at", "data"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            *(
+                _cell(row[c])
+                for c in ("version", "type", "actor", "occurred_at", "recorded_at", "data")
+            )
+        )
+    console.print(table)
+
+
+def _cell(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else str(value)
+
+
+def main() -> None:
+    app()

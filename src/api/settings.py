@@ -1,0 +1,84 @@
+"""One validated settings object, built at start-up from the environment and flags."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+DEFAULT_DB = "./propdesk.db"
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot work; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: str  # a file path (SQLite) or a postgresql:// URL
+
+    @classmethod
+    def load(cls, environ: Mapping[str, str] | None = None, *, db: str | None = None) -> Settings:
+        """`--db` wins over PROPDESK_DB, which wins over the default file."""
+        source = os.environ if environ is None else environ
+        chosen = db or source.get("PROPDESK_DB") or DEFAULT_DB
+        settings = cls(db=chosen.strip())
+        settings.eventsourcing_env()  # validate now, not at first use
+        return settings
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.db.startswith(("postgresql://", "postgres://"))
+
+    @property
+    def sqlite_path(self) -> Path:
+        if self.is_postgres:
+            raise SettingsError("the database is PostgreSQL, not an SQLite file")
+        return Path(self.db)
+
+    def eventsourcing_env(self) -> dict[str, str]:
+        """The event store's configuration, in eventsourcing's own keys."""
+        if not self.db:
+            raise SettingsError(
+                "PROPDESK_DB / --db is empty; give a file path or a postgresql:// URL"
+            )
+        if self.is_postgres:
+            return _postgres_env(self.db)
+        if "://" in self.db:
+            raise SettingsError(
+                f"unsupported database {self.db!r}; use a file path (SQLite) "
+                "or a postgresql://user:password@host:port/dbname URL"
+            )
+        parent = Path(self.db).expanduser().resolve().parent
+        if not parent.is_dir():
+            raise SettingsError(f"cannot create {self.db!r}: directory {parent} does not exist")
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(Path(self.db).expanduser()),
+            "SQLITE_LOCK_TIMEOUT": "10",
+        }
+
+
+def _postgres_env(url: str) -> dict[str, str]:
+    parts = urlsplit(url)
+    dbname = parts.path.lstrip("/")
+    if not parts.hostname or not dbname:
+        raise SettingsError(
+            f"incomplete PostgreSQL URL {url!r}; expected postgresql://user:password@host:port/dbname"
+        )
+    try:
+        port = parts.port or 5432
+    except ValueError:
+        raise SettingsError(f"the port in {url!r} is not a number") from None
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": unquote(dbname),
+        "POSTGRES_HOST": parts.hostname,
+        "POSTGRES_PORT": str(port),
+        "POSTGRES_USER": unquote(parts.username or ""),
+        "POSTGRES_PASSWORD": unquote(parts.password or ""),
+        "POSTGRES_CONNECT_TIMEOUT": "5",
+        "POSTGRES_LOCK_TIMEOUT": "5",
+    }

@@ -1,0 +1,288 @@
+"""The case aggregate: one service request, its state owned here.
+
+Each command validates, then records exactly one event; the event's `apply`
+changes the state. Replaying the events rebuilds the case without validation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Snapshot as LibrarySnapshot
+
+from workflow import events as ev
+from workflow import inputs
+from workflow.errors import InvalidInput
+from workflow.lifecycles import Lifecycle, lifecycle
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """Who acts, when it happened (`at`, default now), the recording clock, a note."""
+
+    actor: str
+    now: datetime
+    at: datetime | str | None = None
+    note: str | None = None
+
+
+class Case(Aggregate):
+    TOPIC = "propdesk.case"
+    # The events live in workflow.events; naming them here stops the library
+    # from deriving event classes of its own.
+    Event = ev.CaseEvent
+    Created = ev.Received
+
+    class Snapshot(LibrarySnapshot):
+        TOPIC = "propdesk.case.snapshot"
+
+    # Declared for the type checker only: the library would turn class-level
+    # annotations into constructor arguments.
+    if TYPE_CHECKING:
+        kind: str
+        channel: str
+        location: str
+        area: str
+        category: str
+        priority: str
+        description: str
+        reporter_ref: str | None
+        details: dict[str, str]
+        fingerprint: str
+        received_by: str
+        received_at: datetime
+        owner: str
+        state: str
+        last_occurred_at: datetime
+
+    def start_tracking(self) -> None:
+        self.assignee: str | None = None
+        self.team: str | None = None
+        self.assignees: list[str] = []
+        self.dispatch_count = 0
+        self.held_from: str | None = None
+        self.hold_reason: str | None = None
+        self.replies = 0
+        self.first_reply_at: datetime | None = None
+        self.quoted_amount: Decimal | None = None
+        self.quote_accepted = False
+        self.resolution: str | None = None
+        self.completed_at: datetime | None = None
+        self.callbacks: list[str] = []
+        self.handovers = 0
+        self.permit_no: str | None = None
+        self.deposit: Decimal | None = None
+        self.fee: Decimal | None = None
+        self.inspections = 0
+        self.violations: list[str] = []
+        self.refunded: Decimal | None = None
+        self.withheld: Decimal | None = None
+        self.end_reason: str | None = None
+        self.ended_at: datetime | None = None
+
+    # -- creation -------------------------------------------------------------
+
+    @classmethod
+    def receive(cls, case_id: UUID, stamp: Stamp, **fields: Any) -> Case:
+        """Intake. `fields` are already validated by the application service."""
+        at = inputs.occurrence(stamp.at, now=stamp.now, not_before=None)
+        return cls._create(
+            ev.Received,
+            id=case_id,
+            timestamp=stamp.now,
+            actor=inputs.text("actor", stamp.actor),
+            occurred_at=at,
+            note=inputs.text("note", stamp.note, limit=inputs.LONG_TEXT, required=False),
+            **fields,
+        )
+
+    # -- the lifecycle --------------------------------------------------------
+
+    @property
+    def lifecycle(self) -> Lifecycle:
+        return lifecycle(self.kind)
+
+    @property
+    def is_open(self) -> bool:
+        return self.lifecycle.is_open(self.state)
+
+    def allowed_commands(self) -> tuple[str, ...]:
+        return self.lifecycle.allowed(self.state)
+
+    def _record(
+        self, command: str, event_class: type[ev.CaseEvent], stamp: Stamp, **fields: Any
+    ) -> None:
+        self.lifecycle.check(self.state, command)
+        actor = inputs.text("actor", stamp.actor)
+        note = inputs.text("note", stamp.note, limit=inputs.LONG_TEXT, required=False)
+        at = inputs.occurrence(stamp.at, now=stamp.now, not_before=self.last_occurred_at)
+        self.trigger_event(
+            event_class, timestamp=stamp.now, actor=actor, occurred_at=at, note=note, **fields
+        )
+
+    # -- commands on every kind ------------------------------------------------
+
+    def dispatch(self, stamp: Stamp, assignee: str, team: str | None = None) -> None:
+        self.lifecycle.check(self.state, "dispatch")
+        who = inputs.text("assignee", assignee)
+        if self.state in ("dispatched", "rework") and who == self.assignee:
+            raise InvalidInput(
+                "assignee", f"the case is already dispatched to {who!r}; name another to reassign"
+            )
+        self._record(
+            "dispatch",
+            ev.Dispatched,
+            stamp,
+            assignee=who,
+            team=inputs.text("team", team, required=False) or None,
+        )
+
+    def hold(self, stamp: Stamp, reason: str) -> None:
+        self._record("hold", ev.Held, stamp, reason=inputs.text("reason", reason))
+
+    def resume(self, stamp: Stamp) -> None:
+        self._record("resume", ev.Resumed, stamp)
+
+    def complete(self, stamp: Stamp, resolution: str) -> None:
+        self._record(
+            "complete",
+            ev.Completed,
+            stamp,
+            resolution=inputs.text("resolution", resolution, limit=inputs.LONG_TEXT),
+        )
+
+    def callback(self, stamp: Stamp, outcome: str, comment: str | None = None) -> None:
+        self.lifecycle.check(self.state, "callback")
+        self._record(
+            "callback",
+            ev.CallbackRecorded,
+            stamp,
+            outcome=inputs.choice("outcome", outcome, inputs.CALLBACK_OUTCOMES),
+            comment=inputs.text("comment", comment, limit=inputs.LONG_TEXT, required=False),
+        )
+
+    def handover(self, stamp: Stamp, to: str, reason: str) -> None:
+        self.lifecycle.check(self.state, "handover")
+        new_owner = inputs.text("to", to)
+        if new_owner == self.owner:
+            raise InvalidInput("to", f"{new_owner!r} already owns the case; hand over to another")
+        self._record(
+            "handover",
+            ev.HandedOver,
+            stamp,
+            previous_owner=self.owner,
+            to=new_owner,
+            reason=inputs.text("reason", reason),
+        )
+
+    def cancel(self, stamp: Stamp, reason: str) -> None:
+        self._record("cancel", ev.Cancelled, stamp, reason=inputs.text("reason", reason))
+
+    # -- repair ------------------------------------------------------------------
+
+    def sign(self, stamp: Stamp) -> None:
+        self._record("sign", ev.Signed, stamp)
+
+    def arrive(self, stamp: Stamp) -> None:
+        self._record("arrive", ev.Arrived, stamp)
+
+    def quote(self, stamp: Stamp, amount: Decimal | str | int) -> None:
+        self.lifecycle.check(self.state, "quote")
+        value = inputs.money("amount", amount)
+        if value <= 0:
+            raise InvalidInput("amount", "a quote must be above 0; free work needs no quote")
+        self._record("quote", ev.Quoted, stamp, amount=value)
+
+    def accept_quote(self, stamp: Stamp) -> None:
+        self._record("accept_quote", ev.QuoteAccepted, stamp)
+
+    # -- complaint -----------------------------------------------------------------
+
+    def reply(self, stamp: Stamp, message: str) -> None:
+        self._record(
+            "reply",
+            ev.Replied,
+            stamp,
+            message=inputs.text("message", message, limit=inputs.LONG_TEXT),
+        )
+
+    def invalidate(self, stamp: Stamp, reason: str, explanation: str) -> None:
+        self._record(
+            "invalidate",
+            ev.Invalidated,
+            stamp,
+            reason=inputs.text("reason", reason),
+            explanation=inputs.text("explanation", explanation, limit=inputs.LONG_TEXT),
+        )
+
+    # -- renovation -------------------------------------------------------------
+
+    def approve(
+        self, stamp: Stamp, permit_no: str, deposit: Decimal | str | int, fee: Decimal | str | int
+    ) -> None:
+        self.lifecycle.check(self.state, "approve")
+        self._record(
+            "approve",
+            ev.Approved,
+            stamp,
+            permit_no=inputs.text("permit_no", permit_no),
+            deposit=inputs.money("deposit", deposit),
+            fee=inputs.money("fee", fee),
+        )
+
+    def reject(self, stamp: Stamp, reasons: str) -> None:
+        self._record(
+            "reject",
+            ev.Rejected,
+            stamp,
+            reasons=inputs.text("reasons", reasons, limit=inputs.LONG_TEXT),
+        )
+
+    def inspect(self, stamp: Stamp, findings: str, violation: str | None = None) -> None:
+        self._record(
+            "inspect",
+            ev.Inspected,
+            stamp,
+            findings=inputs.text("findings", findings, limit=inputs.LONG_TEXT),
+            violation=inputs.text("violation", violation, limit=inputs.LONG_TEXT, required=False)
+            or None,
+        )
+
+    def request_acceptance(self, stamp: Stamp) -> None:
+        self._record("request_acceptance", ev.AcceptanceRequested, stamp)
+
+    def pass_acceptance(self, stamp: Stamp) -> None:
+        self._record("pass_acceptance", ev.AcceptancePassed, stamp)
+
+    def fail_acceptance(self, stamp: Stamp, reasons: str) -> None:
+        self._record(
+            "fail_acceptance",
+            ev.AcceptanceFailed,
+            stamp,
+            reasons=inputs.text("reasons", reasons, limit=inputs.LONG_TEXT),
+        )
+
+    def refund_deposit(
+        self,
+        stamp: Stamp,
+        refunded: Decimal | str | int,
+        withheld: Decimal | str | int = 0,
+        reason: str | None = None,
+    ) -> None:
+        self.lifecycle.check(self.state, "refund_deposit")
+        back = inputs.money("refunded", refunded)
+        kept = inputs.money("withheld", withheld)
+        deposit = self.deposit or Decimal("0.00")
+        if back + kept != deposit:
+            raise InvalidInput(
+                "refunded", f"refunded {back} plus withheld {kept} must equal the deposit {deposit}"
+            )
+        why = inputs.text("reason", reason, limit=inputs.LONG_TEXT, required=kept > 0) or None
+        self._record(
+            "refund_deposit", ev.DepositRefunded, stamp, refunded=back, withheld=kept, reason=why
+        )

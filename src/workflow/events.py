@@ -1,0 +1,318 @@
+"""The facts of a case, one explicit class each, with stable topics.
+
+A topic is the stored name of an event class. It is spelled out here, never
+derived from the module path, so moving code never breaks replay. A stored
+event's fields never change: a new field means a new `class_version` with an
+upcaster (see docs/upcasting.md), or a new event class.
+
+`apply` evolves the case from a fact. It never validates and never fails:
+validation happened in the command, before the fact was recorded.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from eventsourcing.domain import Aggregate
+from eventsourcing.utils import register_topic
+
+from workflow.vocabulary import CLOSING_OUTCOMES
+
+if TYPE_CHECKING:
+    from workflow.case import Case
+
+
+class CaseEvent(Aggregate.Event):
+    """Every fact names who did it, when it happened, and an optional note.
+
+    When it was recorded is the inherited `timestamp`.
+    """
+
+    TOPIC: ClassVar[str]
+    actor: str
+    occurred_at: datetime
+    note: str
+
+    def apply(self, aggregate: Any) -> None:
+        case: Case = aggregate
+        case.last_occurred_at = self.occurred_at
+        self.evolve(case)
+
+    def evolve(self, case: Case) -> None:
+        """How this fact changes the case."""
+
+
+class Received(CaseEvent, Aggregate.Created):
+    TOPIC = "propdesk.case.received"
+    class_version = 1
+    kind: str
+    channel: str
+    location: str
+    area: str
+    category: str
+    priority: str
+    description: str
+    reporter_ref: str | None
+    received_by: str
+    details: dict[str, str]
+    fingerprint: str
+
+    def evolve(self, case: Case) -> None:
+        case.kind = self.kind
+        case.channel = self.channel
+        case.location = self.location
+        case.area = self.area
+        case.category = self.category
+        case.priority = self.priority
+        case.description = self.description
+        case.reporter_ref = self.reporter_ref
+        case.details = dict(self.details)
+        case.fingerprint = self.fingerprint
+        case.received_by = self.received_by
+        case.received_at = self.occurred_at
+        case.owner = self.received_by  # 首问负责制: the first receiver owns the case
+        case.state = "received"
+        case.start_tracking()
+
+
+class Dispatched(CaseEvent):
+    TOPIC = "propdesk.case.dispatched"
+    assignee: str
+    team: str | None
+
+    def evolve(self, case: Case) -> None:
+        # A renovation reopened after its callback goes to rework, not back to review.
+        rework = case.kind == "renovation" and case.state in ("reopened", "rework")
+        case.state = "rework" if rework else "dispatched"
+        case.assignee = self.assignee
+        case.team = self.team
+        if self.assignee not in case.assignees:
+            case.assignees.append(self.assignee)
+        case.dispatch_count += 1
+
+
+class Signed(CaseEvent):
+    TOPIC = "propdesk.case.signed"
+
+    def evolve(self, case: Case) -> None:
+        case.state = "signed"
+
+
+class Arrived(CaseEvent):
+    TOPIC = "propdesk.case.arrived"
+
+    def evolve(self, case: Case) -> None:
+        case.state = "on_site"
+
+
+class Quoted(CaseEvent):
+    TOPIC = "propdesk.case.quoted"
+    amount: Decimal
+
+    def evolve(self, case: Case) -> None:
+        case.state = "quoted"
+        case.quoted_amount = self.amount
+        case.quote_accepted = False
+
+
+class QuoteAccepted(CaseEvent):
+    TOPIC = "propdesk.case.quote_accepted"
+
+    def evolve(self, case: Case) -> None:
+        case.state = "on_site"
+        case.quote_accepted = True
+
+
+class Held(CaseEvent):
+    TOPIC = "propdesk.case.held"
+    reason: str
+
+    def evolve(self, case: Case) -> None:
+        case.held_from = case.state
+        case.hold_reason = self.reason
+        case.state = "on_hold"
+
+
+class Resumed(CaseEvent):
+    TOPIC = "propdesk.case.resumed"
+
+    def evolve(self, case: Case) -> None:
+        case.state = case.held_from or "received"
+        case.held_from = None
+        case.hold_reason = None
+
+
+class Replied(CaseEvent):
+    TOPIC = "propdesk.case.replied"
+    message: str
+
+    def evolve(self, case: Case) -> None:
+        case.replies += 1
+        if case.first_reply_at is None:
+            case.first_reply_at = self.occurred_at
+
+
+class Completed(CaseEvent):
+    TOPIC = "propdesk.case.completed"
+    resolution: str
+
+    def evolve(self, case: Case) -> None:
+        case.state = "completed"
+        case.resolution = self.resolution
+        case.completed_at = self.occurred_at
+
+
+class CallbackRecorded(CaseEvent):
+    """回访: customer service called the resident back."""
+
+    TOPIC = "propdesk.case.callback_recorded"
+    outcome: str
+    comment: str
+
+    def evolve(self, case: Case) -> None:
+        case.callbacks.append(self.outcome)
+        if self.outcome in CLOSING_OUTCOMES:
+            case.state = "closed"
+            case.ended_at = self.occurred_at
+        elif self.outcome == "unsatisfied":
+            case.state = "reopened"  # 返修: rework
+        # unreachable: the attempt is recorded, the callback stays due.
+
+
+class HandedOver(CaseEvent):
+    """交接: the only way first-contact ownership moves."""
+
+    TOPIC = "propdesk.case.handed_over"
+    previous_owner: str
+    to: str
+    reason: str
+
+    def evolve(self, case: Case) -> None:
+        case.owner = self.to
+        case.handovers += 1
+
+
+class Cancelled(CaseEvent):
+    TOPIC = "propdesk.case.cancelled"
+    reason: str
+
+    def evolve(self, case: Case) -> None:
+        case.state = "cancelled"
+        case.end_reason = self.reason
+        case.ended_at = self.occurred_at
+
+
+class Invalidated(CaseEvent):
+    """无效投诉: ended with an explanation to the resident, never silently."""
+
+    TOPIC = "propdesk.case.invalidated"
+    reason: str
+    explanation: str
+
+    def evolve(self, case: Case) -> None:
+        case.state = "invalid"
+        case.end_reason = self.reason
+        case.ended_at = self.occurred_at
+
+
+class Approved(CaseEvent):
+    TOPIC = "propdesk.case.approved"
+    permit_no: str
+    deposit: Decimal
+    fee: Decimal
+
+    def evolve(self, case: Case) -> None:
+        case.state = "approved"
+        case.permit_no = self.permit_no
+        case.deposit = self.deposit
+        case.fee = self.fee
+
+
+class Rejected(CaseEvent):
+    TOPIC = "propdesk.case.rejected"
+    reasons: str
+
+    def evolve(self, case: Case) -> None:
+        case.state = "rejected"
+        case.end_reason = self.reasons
+        case.ended_at = self.occurred_at
+
+
+class Inspected(CaseEvent):
+    """巡查: one inspection of renovation works."""
+
+    TOPIC = "propdesk.case.inspected"
+    findings: str
+    violation: str | None
+
+    def evolve(self, case: Case) -> None:
+        case.inspections += 1
+        if self.violation:
+            case.violations.append(self.violation)
+
+
+class AcceptanceRequested(CaseEvent):
+    TOPIC = "propdesk.case.acceptance_requested"
+
+    def evolve(self, case: Case) -> None:
+        case.state = "acceptance_requested"
+
+
+class AcceptancePassed(CaseEvent):
+    TOPIC = "propdesk.case.acceptance_passed"
+
+    def evolve(self, case: Case) -> None:
+        case.state = "accepted"
+
+
+class AcceptanceFailed(CaseEvent):
+    TOPIC = "propdesk.case.acceptance_failed"
+    reasons: str
+
+    def evolve(self, case: Case) -> None:
+        case.state = "approved"  # back to works
+
+
+class DepositRefunded(CaseEvent):
+    """The renovation's completion step: the deposit back, less anything withheld."""
+
+    TOPIC = "propdesk.case.deposit_refunded"
+    refunded: Decimal
+    withheld: Decimal
+    reason: str | None
+
+    def evolve(self, case: Case) -> None:
+        case.state = "completed"
+        case.refunded = self.refunded
+        case.withheld = self.withheld
+        case.completed_at = self.occurred_at
+
+
+CASE_EVENTS: tuple[type[CaseEvent], ...] = (
+    Received,
+    Dispatched,
+    Signed,
+    Arrived,
+    Quoted,
+    QuoteAccepted,
+    Held,
+    Resumed,
+    Replied,
+    Completed,
+    CallbackRecorded,
+    HandedOver,
+    Cancelled,
+    Invalidated,
+    Approved,
+    Rejected,
+    Inspected,
+    AcceptanceRequested,
+    AcceptancePassed,
+    AcceptanceFailed,
+    DepositRefunded,
+)
+
+for _event_class in CASE_EVENTS:
+    register_topic(_event_class.TOPIC, _event_class)

@@ -1,0 +1,104 @@
+"""Validation of command inputs: every rejection names the field and what is allowed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import TypeVar
+
+from workflow.errors import InvalidInput, InvalidTime
+
+SHORT_TEXT = 200
+LONG_TEXT = 4000
+CLOCK_SKEW = timedelta(minutes=2)
+
+# A household unit: building-entrance-room, e.g. 3-2-1201.
+HOUSEHOLD = re.compile(r"^\d{1,3}-\d{1,2}-\d{1,5}$")
+
+E = TypeVar("E", bound=str)
+
+
+def text(field: str, value: object, *, limit: int = SHORT_TEXT, required: bool = True) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InvalidInput(field, f"must be text, got {type(value).__name__}")
+    cleaned = value.strip()
+    if required and not cleaned:
+        raise InvalidInput(field, "must not be empty")
+    if len(cleaned) > limit:
+        raise InvalidInput(field, f"is {len(cleaned)} characters long; at most {limit} allowed")
+    return cleaned
+
+
+def choice(field: str, value: object, allowed: Iterable[str]) -> str:
+    options = tuple(allowed)
+    if not isinstance(value, str) or value not in options:
+        raise InvalidInput(field, f"unknown value {value!r}; allowed: {', '.join(options)}")
+    return value
+
+
+def money(field: str, value: object) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise InvalidInput(field, f"{value!r} is not an amount of money") from None
+    if not amount.is_finite() or amount < 0:
+        raise InvalidInput(field, f"{value!r} must be a finite amount of at least 0")
+    if amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise InvalidInput(field, f"{value!r} has more than two decimal places")
+    if amount > Decimal("100000000"):
+        raise InvalidInput(field, f"{value!r} is above the limit of 100000000")
+    return amount.quantize(Decimal("0.01"))
+
+
+def instant(field: str, value: datetime | str) -> datetime:
+    """A timezone-aware instant, from a datetime or an ISO 8601 string with an offset."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise InvalidTime(
+                field, f"{value!r} is not an ISO 8601 time, e.g. 2026-05-04T09:30:00+08:00"
+            ) from None
+    if not isinstance(value, datetime):
+        raise InvalidTime(field, f"must be a time, got {type(value).__name__}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidTime(field, f"{value.isoformat()} has no UTC offset; add one, e.g. +08:00")
+    return value
+
+
+def occurrence(
+    value: datetime | str | None, *, now: datetime, not_before: datetime | None
+) -> datetime:
+    """When a command happened: now by default, never in the future, never out of order."""
+    if value is None:
+        at = now
+    else:
+        at = instant("at", value)
+        if at > now + CLOCK_SKEW:
+            raise InvalidTime(
+                "at",
+                f"{at.isoformat()} is in the future (now is {now.isoformat()}); "
+                "record what has happened, not what will",
+            )
+    if not_before is not None and at < not_before:
+        if value is None:
+            # The case's last event came from a clock slightly ahead of ours.
+            return not_before
+        raise InvalidTime(
+            "at",
+            f"{at.isoformat()} is earlier than the case's previous event "
+            f"at {not_before.isoformat()}; events are recorded in the order they happened",
+        )
+    return at
+
+
+def area_of(location: str) -> str:
+    """Household units are in-home (户内); anything else is a common area (公区)."""
+    return "in_home" if HOUSEHOLD.match(location) else "common"
+
+
+CALLBACK_OUTCOMES = ("satisfied", "basically_satisfied", "unsatisfied", "unreachable")

@@ -1,0 +1,95 @@
+"""Intake: validate a new request and derive its id from the idempotency key."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from workflow import inputs
+from workflow.errors import InvalidInput
+from workflow.personal_data import Reporter
+from workflow.vocabulary import CATEGORIES, DEFAULT_PRIORITY, PRIORITIES, Channel, Kind
+
+# Ids derived from (channel, key) let the event store's uniqueness guarantee
+# that one request becomes one case, whichever process saves it first.
+IDEMPOTENCY_NAMESPACE = uuid5(NAMESPACE_URL, "https://propdesk.invalid/intake")
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    """What an intake channel reports. Validated by `validate`."""
+
+    kind: str
+    channel: str
+    location: str
+    category: str
+    description: str
+    received_by: str
+    priority: str | None = None
+    reporter: Reporter | None = None
+    received_at: datetime | str | None = None
+    idempotency_key: str | None = None
+    note: str | None = None
+    details: dict[str, str] = field(default_factory=dict)
+
+
+def case_id_for(channel: str, key: str) -> UUID:
+    return uuid5(IDEMPOTENCY_NAMESPACE, f"{channel}\n{key}")
+
+
+def reporter_ref_for(case_id: UUID) -> str:
+    return str(uuid5(case_id, "reporter"))
+
+
+def validate(request: NewRequest) -> dict[str, Any]:
+    """The Received event's fields (less id, reporter ref and stamp), normalised."""
+    kind = Kind(inputs.choice("kind", request.kind, [k.value for k in Kind]))
+    channel = inputs.choice("channel", request.channel, [c.value for c in Channel])
+    location = inputs.text("location", request.location, limit=100)
+    category = inputs.choice("category", request.category, CATEGORIES[kind])
+    priority = request.priority or DEFAULT_PRIORITY[kind]
+    if priority is None:
+        raise InvalidInput(
+            "priority", f"a {kind.value} needs a priority; allowed: {', '.join(PRIORITIES[kind])}"
+        )
+    priority = inputs.choice("priority", priority, PRIORITIES[kind])
+    if request.reporter is not None:
+        inputs.text("reporter.name", request.reporter.name, limit=100)
+        inputs.text("reporter.phone", request.reporter.phone, limit=40, required=False)
+    if request.idempotency_key is not None:
+        inputs.text("idempotency_key", request.idempotency_key, limit=200)
+    if len(request.details) > 50:
+        raise InvalidInput("details", f"{len(request.details)} entries; at most 50 allowed")
+    details = {
+        inputs.text("details key", k, limit=100): inputs.text(
+            f"details.{k}", v, limit=inputs.LONG_TEXT
+        )
+        for k, v in request.details.items()
+    }
+    return {
+        "kind": kind.value,
+        "channel": channel,
+        "location": location,
+        "area": inputs.area_of(location),
+        "category": category,
+        "priority": priority,
+        "description": inputs.text("description", request.description, limit=inputs.LONG_TEXT),
+        "received_by": inputs.text("received_by", request.received_by),
+        "details": details,
+    }
+
+
+def fingerprint(fields: dict[str, Any], request: NewRequest) -> str:
+    """A digest of everything the request said, to tell a retry from a new request."""
+    said = {
+        **fields,
+        "received_at": str(request.received_at) if request.received_at is not None else None,
+        "note": request.note or "",
+        "reporter": [request.reporter.name, request.reporter.phone] if request.reporter else None,
+    }
+    encoded = json.dumps(said, sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(encoded).hexdigest()

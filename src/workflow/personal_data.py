@@ -1,0 +1,47 @@
+"""Personal data (PIPL) lives outside the immutable event history.
+
+Case events hold only a reference; the record behind it can be erased.
+Storage adapters implement `ReporterRegistry` outside the domain.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Reporter:
+    name: str
+    phone: str | None
+
+
+class ReporterRegistry(Protocol):
+    def add(self, ref: str, reporter: Reporter) -> None:
+        """Store the record unless one is already stored under `ref` (first write wins)."""
+
+    def get(self, ref: str) -> Reporter | None:
+        """The record, or None when unknown or erased."""
+
+    def erase(self, ref: str) -> bool:
+        """Erase the record; True when there was one."""
+
+
+class InMemoryReporters:
+    """For the in-memory application and tests."""
+
+    def __init__(self) -> None:
+        self._records: dict[str, Reporter] = {}
+        self._lock = threading.Lock()
+
+    def add(self, ref: str, reporter: Reporter) -> None:
+        with self._lock:
+            self._records.setdefault(ref, reporter)
+
+    def get(self, ref: str) -> Reporter | None:
+        return self._records.get(ref)
+
+    def erase(self, ref: str) -> bool:
+        with self._lock:
+            return self._records.pop(ref, None) is not None
