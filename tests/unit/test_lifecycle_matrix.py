@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from support.driver import ALL_COMMANDS, paths_to_states, replay, run, variants
 from workflow.errors import InvalidTransition
 from workflow.lifecycles import LIFECYCLES, lifecycle
@@ -70,6 +71,9 @@ def test_the_error_message_names_kind_state_and_allowed_commands(
     shared_app: CaseService,
 ) -> None:
     case_id = replay(shared_app, "repair", [])
-    with pytest.raises(InvalidTransition, match=r"^cannot complete repair in state 'received'; "
-                       r"allowed: dispatch, hold, handover, cancel$"):
+    with pytest.raises(
+        InvalidTransition,
+        match=r"^cannot complete repair in state 'received'; "
+        r"allowed: dispatch, hold, handover, cancel$",
+    ):
         shared_app.complete(case_id, actor="agent-1", resolution="fixed")
