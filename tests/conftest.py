@@ -4,10 +4,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from workflow.service import CaseService
 
 from api.settings import Settings
 from api.wiring import open_service
+from workflow.service import CaseService
 
 
 @pytest.fixture

@@ -55,7 +55,9 @@ def variants(app: CaseService, case_id: UUID, command: str) -> list[dict[str, An
     if command == "complete":
         return [{"resolution": "fixed"}]
     if command == "callback":
-        return [{"outcome": o, "comment": "ok"} for o in ("satisfied", "unsatisfied", "unreachable")]
+        return [
+            {"outcome": o, "comment": "ok"} for o in ("satisfied", "unsatisfied", "unreachable")
+        ]
     if command == "handover":
         return [{"to": f"desk-{unique}", "reason": "shift change"}]
     if command in ("cancel",):
@@ -73,7 +75,9 @@ def variants(app: CaseService, case_id: UUID, command: str) -> list[dict[str, An
     return [{}]
 
 
-def run(app: CaseService, case_id: UUID, command: str, args: dict[str, Any], **opts: Any) -> Recorded:
+def run(
+    app: CaseService, case_id: UUID, command: str, args: dict[str, Any], **opts: Any
+) -> Recorded:
     method = getattr(app, command)
     result: Recorded = method(case_id, actor="agent-1", **args, **opts)
     return result
