@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from projections.policy import Policy, PolicyError, load_policy
+
 DEFAULT_DB = "./propdesk.db"
 
 
@@ -18,13 +20,25 @@ class SettingsError(ValueError):
 @dataclass(frozen=True)
 class Settings:
     db: str  # a file path (SQLite) or a postgresql:// URL
+    policy: Policy  # the SLA policy the live read models are built with
 
     @classmethod
-    def load(cls, environ: Mapping[str, str] | None = None, *, db: str | None = None) -> Settings:
-        """`--db` wins over PROPDESK_DB, which wins over the default file."""
+    def load(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        *,
+        db: str | None = None,
+        policy: str | None = None,
+    ) -> Settings:
+        """Flags win over PROPDESK_DB / PROPDESK_POLICY, which win over the defaults."""
         source = os.environ if environ is None else environ
         chosen = db or source.get("PROPDESK_DB") or DEFAULT_DB
-        settings = cls(db=chosen.strip())
+        policy_file = policy or source.get("PROPDESK_POLICY") or None
+        try:
+            live_policy = load_policy(policy_file)
+        except PolicyError as error:
+            raise SettingsError(str(error)) from None
+        settings = cls(db=chosen.strip(), policy=live_policy)
         settings.eventsourcing_env()  # validate now, not at first use
         return settings
 
@@ -82,3 +96,12 @@ def _postgres_env(url: str) -> dict[str, str]:
         "POSTGRES_CONNECT_TIMEOUT": "5",
         "POSTGRES_LOCK_TIMEOUT": "5",
     }
+
+
+def read_models_env(settings: Settings) -> dict[str, str]:
+    """Read models live in the same kind of database: a file beside SQLite's, or PostgreSQL."""
+    env = settings.eventsourcing_env()
+    if not settings.is_postgres:
+        path = settings.sqlite_path
+        env["SQLITE_DBNAME"] = str(path.with_name(path.stem + ".readmodels" + path.suffix))
+    return env

@@ -1,9 +1,13 @@
-"""Builds the application from the settings: the one place that knows the storage."""
+"""Builds the application and the read models from the settings: the one place that knows
+the storage."""
 
 from __future__ import annotations
 
 from api.reporters_sql import PostgresReporters, SQLiteReporters
-from api.settings import Settings
+from api.settings import Settings, read_models_env
+from projections.follower import Follower
+from projections.policy import Policy
+from projections.store import ReadModelStore, open_store
 from workflow.personal_data import ReporterRegistry
 from workflow.service import CaseService, Clock, system_clock
 
@@ -16,3 +20,16 @@ def open_service(settings: Settings, *, clock: Clock = system_clock) -> CaseServ
     else:
         reporters = SQLiteReporters(settings.sqlite_path)
     return CaseService(env, clock=clock, reporters=reporters)
+
+
+def open_read_models(settings: Settings) -> ReadModelStore:
+    return open_store(read_models_env(settings))
+
+
+def open_follower(
+    settings: Settings,
+    policy: Policy,
+    service: CaseService | None = None,
+) -> Follower:
+    app = service or open_service(settings)
+    return Follower(app.recorder, app.mapper, open_read_models(settings), policy)

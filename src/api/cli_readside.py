@@ -1,0 +1,183 @@
+"""Command-line entry points of the read side: projections, reports, what-if replay."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+from api.report_output import ReportFormat, print_comparison, print_report
+from api.settings import Settings
+from api.wiring import open_follower
+from projections.asof import Period
+from projections.calendar import SHANGHAI
+from projections.follower import Follower
+from projections.policy import Policy, load_policy
+from projections.replay import compare
+from projections.reports import Report, first_contact_report, sla_report
+from workflow import inputs
+
+console = Console()
+
+DbOption = Annotated[
+    str | None, typer.Option("--db", help="SQLite file or postgresql:// URL [env: PROPDESK_DB]")
+]
+PolicyOption = Annotated[
+    str | None,
+    typer.Option("--policy", help="SLA policy TOML file [env: PROPDESK_POLICY; default: shipped]"),
+]
+FromOption = Annotated[
+    str | None, typer.Option("--from", help="first day, YYYY-MM-DD [default: 30 days before --to]")
+]
+ToOption = Annotated[
+    str | None, typer.Option("--to", help="day after the last, YYYY-MM-DD [default: tomorrow]")
+]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="ISO time: what the system knew then [default: now]")
+]
+FormatOption = Annotated[ReportFormat, typer.Option("--format")]
+
+projections_app = typer.Typer(help="Build and follow the read models.", no_args_is_help=True)
+report_app = typer.Typer(help="SLA and first-contact responsibility reports.", no_args_is_help=True)
+
+
+def _progress_bar(description: str) -> Progress:
+    return Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        "events",
+        TimeRemainingColumn(),
+        console=console,
+        transient=False,
+    )
+
+
+def catch_up(follower: Follower, description: str = "catching up") -> int:
+    head = follower.head()
+    start = follower.store.position()
+    if head <= start:
+        return 0
+    with _progress_bar(description) as bar:
+        task = bar.add_task(description, total=head, completed=start)
+        return follower.catch_up(lambda done, _head: bar.update(task, completed=done))
+
+
+@projections_app.command("rebuild")
+def rebuild(db: DbOption = None, policy: PolicyOption = None) -> None:
+    """Rebuild every read model from position zero."""
+    settings = Settings.load(db=db, policy=policy)
+    follower = open_follower(settings, settings.policy)
+    head = follower.head()
+    started = datetime.now(UTC)
+    with _progress_bar("rebuilding") as bar:
+        task = bar.add_task("rebuilding", total=max(head, 1))
+        done = follower.rebuild(lambda position, _head: bar.update(task, completed=position))
+    seconds = (datetime.now(UTC) - started).total_seconds()
+    rate = done / seconds if seconds else 0.0
+    console.print(f"rebuilt from {done} events in {seconds:.1f} s ({rate:,.0f} events/s)")
+
+
+@projections_app.command("run")
+def run(
+    db: DbOption = None,
+    policy: PolicyOption = None,
+    poll: Annotated[float, typer.Option(help="seconds between polls at the head")] = 0.5,
+) -> None:
+    """Follow the event log continuously (until Ctrl-C or SIGTERM)."""
+    settings = Settings.load(db=db, policy=policy)
+    follower = open_follower(settings, settings.policy)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    catch_up(follower)
+    console.print(f"following the log from position {follower.store.position()}; Ctrl-C stops")
+    follower.run(stop, poll_seconds=poll)
+    console.print(f"stopped at position {follower.store.position()}")
+
+
+def _period(start: str | None, end: str | None) -> Period:
+    try:
+        last = date.fromisoformat(end) if end else datetime.now(SHANGHAI).date() + timedelta(1)
+        first = date.fromisoformat(start) if start else last - timedelta(days=30)
+        return Period(first, last)
+    except ValueError as error:
+        raise typer.BadParameter(f"{error}; dates are YYYY-MM-DD and --from < --to") from None
+
+
+def _as_of(value: str | None) -> datetime:
+    return inputs.instant("as_of", value) if value else datetime.now(UTC)
+
+
+def _report(
+    kind: str,
+    db: str | None,
+    policy: str | None,
+    start: str | None,
+    end: str | None,
+    as_of: str | None,
+) -> Report:
+    settings = Settings.load(db=db)
+    follower = open_follower(settings, settings.policy)
+    catch_up(follower)
+    chosen: Policy = load_policy(policy) if policy else settings.policy
+    build = sla_report if kind == "sla" else first_contact_report
+    return build(follower.store, chosen, _period(start, end), _as_of(as_of))
+
+
+@report_app.command("sla")
+def report_sla(
+    db: DbOption = None,
+    policy: PolicyOption = None,
+    start: FromOption = None,
+    end: ToOption = None,
+    as_of: AsOfOption = None,
+    fmt: FormatOption = ReportFormat.table,
+) -> None:
+    """Milestones met, breached and pending per kind, priority and milestone."""
+    print_report(_report("sla", db, policy, start, end, as_of), fmt, console)
+
+
+@report_app.command("first-contact")
+def report_first_contact(
+    db: DbOption = None,
+    policy: PolicyOption = None,
+    start: FromOption = None,
+    end: ToOption = None,
+    as_of: AsOfOption = None,
+    fmt: FormatOption = ReportFormat.table,
+) -> None:
+    """首问负责制: what each staff member first received, owns, closed and handed over."""
+    print_report(_report("first-contact", db, policy, start, end, as_of), fmt, console)
+
+
+def replay(
+    policy: Annotated[str, typer.Option("--policy", help="the candidate SLA policy TOML")],
+    db: DbOption = None,
+    start: FromOption = None,
+    end: ToOption = None,
+    as_of: AsOfOption = None,
+    fmt: FormatOption = ReportFormat.table,
+) -> None:
+    """Evaluate a candidate policy over the history beside the live one; the live read
+    models are left untouched."""
+    settings = Settings.load(db=db)
+    follower = open_follower(settings, settings.policy)
+    catch_up(follower)
+    candidate = load_policy(policy)
+    period, moment = _period(start, end), _as_of(as_of)
+    with console.status("evaluating the live and the candidate policy"):
+        live = sla_report(follower.store, settings.policy, period, moment)
+        tried = sla_report(follower.store, candidate, period, moment)
+    print_comparison(compare(live, tried), fmt, console)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(projections_app, name="projections")
+    app.add_typer(report_app, name="report")
+    app.command("replay")(replay)

@@ -1,0 +1,85 @@
+"""Case files as the system knew them at an instant, rebuilt from the timeline read model."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from projections.calendar import SHANGHAI, BusinessCalendar
+from projections.casefile import CaseFile, evolve, open_case_file
+from projections.facts import Fact
+from projections.policy import Policy
+from projections.rows import from_text, to_text
+from projections.store import ReadModelStore
+
+
+@dataclass(frozen=True)
+class Period:
+    """Cases received in [start, end): dates are Asia/Shanghai midnights."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end <= self.start:
+            raise ValueError(f"the period ends ({self.end}) before it starts ({self.start})")
+
+    @property
+    def bounds(self) -> tuple[datetime, datetime]:
+        return (
+            datetime.combine(self.start, time(0), SHANGHAI),
+            datetime.combine(self.end, time(0), SHANGHAI),
+        )
+
+
+@dataclass
+class CaseHistory:
+    case: CaseFile
+    handovers_from: list[str] = field(default_factory=list)
+
+
+def _fact(row: dict[str, object]) -> Fact:
+    return Fact(
+        position=int(row["position"]),  # type: ignore[call-overload]
+        case_id=str(row["case_id"]),
+        version=int(row["version"]),  # type: ignore[call-overload]
+        type=str(row["type"]),
+        occurred_at=from_text(str(row["occurred_at"])),  # type: ignore[arg-type]
+        recorded_at=from_text(str(row["recorded_at"])),  # type: ignore[arg-type]
+        actor=str(row["actor"]),
+        data=json.loads(str(row["data"])),
+    )
+
+
+def histories(
+    store: ReadModelStore,
+    policy: Policy,
+    calendar: BusinessCalendar,
+    period: Period,
+    as_of: datetime,
+) -> Iterator[CaseHistory]:
+    """Each case received in the period, evolved through the facts recorded by `as_of`."""
+    start, end = period.bounds
+    known = to_text(as_of)
+    rows = store.stream(
+        "SELECT t.position, t.case_id, t.version, t.type, t.occurred_at, t.recorded_at,"
+        " t.actor, t.data FROM rm_timeline t JOIN rm_case_index c ON c.case_id = t.case_id"
+        " WHERE c.received_at >= ? AND c.received_at < ? AND c.received_recorded_at <= ?"
+        " AND t.recorded_at <= ? ORDER BY t.case_id, t.version",
+        (to_text(start), to_text(end), known, known),
+    )
+    current: CaseHistory | None = None
+    for row in rows:
+        fact = _fact(dict(row))
+        if fact.type == "Received":
+            if current is not None:
+                yield current
+            current = CaseHistory(open_case_file(fact, policy))
+        elif current is not None and current.case.case_id == fact.case_id:
+            if fact.type == "HandedOver":
+                current.handovers_from.append(fact.data["previous_owner"])
+            evolve(current.case, fact, policy, calendar)
+    if current is not None:
+        yield current

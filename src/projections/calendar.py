@@ -1,0 +1,120 @@
+"""China's working calendar: public holidays, make-up working days (调休), business hours.
+
+Holidays and make-up days come from the `holidays` package for the years whose
+official State Council arrangement it carries; users may supply other years.
+Outside both, a day counts as working Monday to Friday and the calendar
+remembers that it estimated, so every report can say so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from holidays.countries.china import China, ChinaStaticHolidays
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@cache
+def official_years() -> frozenset[int]:
+    """Years for which the package carries the official arrangement, make-up days included."""
+    last = max(ChinaStaticHolidays.special_public_holidays)
+    return frozenset(range(2001, last + 1))
+
+
+@dataclass(frozen=True)
+class SuppliedYear:
+    """A year's arrangement supplied by the user: days off and make-up working days."""
+
+    year: int
+    holidays: frozenset[date]
+    workdays: frozenset[date] = frozenset()
+
+
+@dataclass
+class BusinessCalendar:
+    opens: time = time(8, 30)
+    closes: time = time(17, 30)
+    zone: ZoneInfo = SHANGHAI
+    supplied: dict[int, SuppliedYear] = field(default_factory=dict)
+    estimated_days: set[date] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        if self.closes <= self.opens:
+            raise ValueError(
+                f"business hours close ({self.closes}) before they open ({self.opens})"
+            )
+        self._package = China(years=sorted(official_years()))  # type: ignore[no-untyped-call]
+        self._day_cache: dict[date, bool] = {}
+
+    @property
+    def estimated(self) -> bool:
+        """True once any computation touched a day outside what is known."""
+        return bool(self.estimated_days)
+
+    def knows(self, year: int) -> bool:
+        return year in self.supplied or year in official_years()
+
+    def is_working_day(self, day: date) -> bool:
+        cached = self._day_cache.get(day)
+        if cached is not None:
+            return cached
+        if day.year in self.supplied:
+            arrangement = self.supplied[day.year]
+            working = day in arrangement.workdays or (
+                day.weekday() < 5 and day not in arrangement.holidays
+            )
+        elif day.year in official_years():
+            working = self._package.is_working_day(day)
+        else:
+            self.estimated_days.add(day)
+            working = day.weekday() < 5
+        self._day_cache[day] = working
+        return working
+
+    def _window(self, day: date) -> tuple[datetime, datetime]:
+        return (
+            datetime.combine(day, self.opens, self.zone),
+            datetime.combine(day, self.closes, self.zone),
+        )
+
+    def business_seconds(self, start: datetime, end: datetime) -> float:
+        """The part of [start, end) inside business hours on working days."""
+        if end <= start:
+            return 0.0
+        total = 0.0
+        for day in _days(start.astimezone(self.zone).date(), end.astimezone(self.zone).date()):
+            if not self.is_working_day(day):
+                continue
+            opens, closes = self._window(day)
+            overlap = (min(end, closes) - max(start, opens)).total_seconds()
+            if overlap > 0:
+                total += overlap
+        return total
+
+    def add_business(self, start: datetime, seconds: float) -> datetime:
+        """The instant when `seconds` of business time have passed after `start`."""
+        remaining = seconds
+        day = start.astimezone(self.zone).date()
+        for _ in range(3660):  # ten years of days: a target never needs more
+            if self.is_working_day(day):
+                opens, closes = self._window(day)
+                begin = max(start, opens)
+                available = (closes - begin).total_seconds()
+                if available > 0:
+                    if remaining <= available:
+                        return begin + timedelta(seconds=remaining)
+                    remaining -= available
+            day += timedelta(days=1)
+        raise ValueError(f"{seconds} business seconds after {start} is more than ten years away")
+
+
+def _days(first: date, last: date) -> Iterable[date]:
+    day = first
+    while day <= last:
+        yield day
+        day += timedelta(days=1)

@@ -1,0 +1,139 @@
+"""The read side's working record of one case, evolved fact by fact.
+
+The live projection, as-of reports and what-if replays all evolve case files
+with `evolve`, so they cannot disagree about what a history means.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from projections.calendar import BusinessCalendar
+from projections.facts import CLOSING, Fact
+from projections.milestones import MilestoneClock
+from projections.policy import MilestoneSpec, Policy
+
+ENDED = ("closed", "cancelled", "rejected", "invalid")
+
+# Event type -> the state it leads to, where that does not depend on the case.
+_STATE_AFTER = {
+    "Signed": "signed",
+    "Arrived": "on_site",
+    "Quoted": "quoted",
+    "QuoteAccepted": "on_site",
+    "Completed": "completed",
+    "Cancelled": "cancelled",
+    "Invalidated": "invalid",
+    "Approved": "approved",
+    "Rejected": "rejected",
+    "AcceptanceRequested": "acceptance_requested",
+    "AcceptancePassed": "accepted",
+    "AcceptanceFailed": "approved",
+    "DepositRefunded": "completed",
+}
+
+
+@dataclass(slots=True)
+class CaseFile:
+    case_id: str
+    kind: str
+    priority: str
+    category: str
+    location: str
+    channel: str
+    received_by: str
+    owner: str
+    received_at: datetime
+    received_recorded_at: datetime
+    state: str = "received"
+    held_from: str | None = None
+    assignee: str | None = None
+    last_occurred_at: datetime | None = None
+    version: int = 1
+    position: int = 0
+    dispatched_elsewhere: bool = False
+    callbacks: int = 0  # with an outcome: unreachable attempts are not callbacks
+    satisfied: int = 0  # satisfied or basically satisfied
+    completed_at: datetime | None = None
+    ended_at: datetime | None = None
+    milestones: dict[str, MilestoneClock] = field(default_factory=dict)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state not in ENDED
+
+    def specs(self, policy: Policy) -> list[MilestoneSpec]:
+        return policy.milestones_for(self.kind, self.priority)
+
+
+def open_case_file(fact: Fact, policy: Policy) -> CaseFile:
+    data = fact.data
+    case = CaseFile(
+        case_id=fact.case_id,
+        kind=data["kind"],
+        priority=data["priority"],
+        category=data["category"],
+        location=data["location"],
+        channel=data["channel"],
+        received_by=data["received_by"],
+        owner=data["received_by"],
+        received_at=fact.occurred_at,
+        received_recorded_at=fact.recorded_at,
+        last_occurred_at=fact.occurred_at,
+        version=fact.version,
+        position=fact.position,
+    )
+    case.milestones = {
+        spec.name: MilestoneClock(
+            spec.name, started_at=fact.occurred_at if spec.start == "received" else None
+        )
+        for spec in case.specs(policy)
+    }
+    return case
+
+
+def evolve(case: CaseFile, fact: Fact, policy: Policy, calendar: BusinessCalendar) -> None:
+    """Apply one later fact (version > 1) of the case."""
+    kind, at = fact.type, fact.occurred_at
+    specs = case.specs(policy)
+    if kind == "Held":
+        case.held_from, case.state = case.state, "on_hold"
+        for spec in specs:
+            case.milestones[spec.name].on_hold(spec, at)
+    elif kind == "Resumed":
+        case.state, case.held_from = case.held_from or "received", None
+        for spec in specs:
+            case.milestones[spec.name].on_resume(spec, at, calendar)
+    elif kind == "Dispatched":
+        rework = case.kind == "renovation" and case.state in ("reopened", "rework")
+        case.state = "rework" if rework else "dispatched"
+        case.assignee = fact.data["assignee"]
+        if case.assignee != case.received_by:
+            case.dispatched_elsewhere = True
+    elif kind == "HandedOver":
+        case.owner = fact.data["to"]
+    elif kind == "CallbackRecorded":
+        outcome = fact.data["outcome"]
+        if outcome != "unreachable":
+            case.callbacks += 1
+        if outcome in CLOSING:
+            case.satisfied += 1
+            case.state = "closed"
+        elif outcome == "unsatisfied":
+            case.state = "reopened"
+    elif kind in _STATE_AFTER:
+        case.state = _STATE_AFTER[kind]
+    if kind in ("Completed", "DepositRefunded") and case.completed_at is None:
+        case.completed_at = at
+    if case.state in ENDED and case.ended_at is None:
+        case.ended_at = at
+    signal = fact.signal
+    if signal is not None:
+        on_hold = case.state == "on_hold"
+        for spec in specs:
+            case.milestones[spec.name].on_signal(spec, signal, at, on_hold, calendar)
+    if kind in ("Cancelled", "Invalidated"):
+        for clock in case.milestones.values():
+            clock.on_end()
+    case.version, case.position, case.last_occurred_at = fact.version, fact.position, at

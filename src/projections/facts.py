@@ -1,0 +1,75 @@
+"""Facts: the part of each event the read models need, in a plain storable form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from workflow.events import CallbackRecorded, CaseEvent, Dispatched, HandedOver, Received
+
+# Event type -> the policy signal it gives (see policies/default.toml).
+_SIGNALS: dict[str, str] = {
+    "Received": "received",
+    "Dispatched": "dispatched",
+    "Arrived": "arrived",
+    "Completed": "completed",
+    "DepositRefunded": "completed",
+    "Replied": "replied",
+    "Approved": "decided",
+    "Rejected": "decided",
+    "AcceptanceRequested": "acceptance_requested",
+    "AcceptancePassed": "acceptance_decided",
+    "AcceptanceFailed": "acceptance_decided",
+}
+
+CLOSING = ("satisfied", "basically_satisfied")
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    position: int
+    case_id: str
+    version: int
+    type: str
+    occurred_at: datetime
+    recorded_at: datetime
+    actor: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def signal(self) -> str | None:
+        if self.type == "CallbackRecorded":
+            return None if self.data.get("outcome") == "unreachable" else "callback_reached"
+        return _SIGNALS.get(self.type)
+
+
+def fact_of(event: CaseEvent, position: int) -> Fact:
+    data: dict[str, Any]
+    if isinstance(event, Received):
+        data = {
+            "kind": event.kind,
+            "priority": event.priority,
+            "category": event.category,
+            "location": event.location,
+            "channel": event.channel,
+            "received_by": event.received_by,
+        }
+    elif isinstance(event, Dispatched):
+        data = {"assignee": event.assignee}
+    elif isinstance(event, CallbackRecorded):
+        data = {"outcome": event.outcome}
+    elif isinstance(event, HandedOver):
+        data = {"previous_owner": event.previous_owner, "to": event.to}
+    else:
+        data = {}
+    return Fact(
+        position=position,
+        case_id=str(event.originator_id),
+        version=event.originator_version,
+        type=type(event).__name__,
+        occurred_at=event.occurred_at,
+        recorded_at=event.timestamp,
+        actor=event.actor,
+        data=data,
+    )

@@ -1,0 +1,147 @@
+"""Follows the application's event log in large pages and keeps the read models current.
+
+eventsourcing's ProjectionRunner cannot subscribe to an SQLite store, so this
+polls the notification log; the same loop serves PostgreSQL. Each page is one
+transaction with its tracking position, so restarts resume exactly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from eventsourcing.persistence import ApplicationRecorder, Mapper
+
+from projections.casefile import CaseFile, evolve, open_case_file
+from projections.facts import Fact, fact_of
+from projections.policy import Policy
+from projections.readmodels import all_read_models
+from projections.rows import case_from_row
+from projections.store import ReadModelStore
+
+Progress = Callable[[int, int], None]  # (position reached, head of the log)
+
+
+class PolicyMismatch(RuntimeError):
+    pass
+
+
+def policy_digest(policy: Policy) -> str:
+    return hashlib.sha256(policy.model_dump_json().encode()).hexdigest()[:16]
+
+
+class Follower:
+    def __init__(
+        self,
+        recorder: ApplicationRecorder,
+        mapper: Mapper[Any],
+        store: ReadModelStore,
+        policy: Policy,
+        *,
+        page_size: int = 2000,
+        cache_size: int = 50_000,
+    ) -> None:
+        self.recorder = recorder
+        self.mapper = mapper
+        self.store = store
+        self.policy = policy
+        self.calendar = policy.new_calendar()
+        self.models = all_read_models(policy, self.calendar)
+        self.page_size = page_size
+        self.cache_size = cache_size
+        self._cases: OrderedDict[str, CaseFile] = OrderedDict()
+        self._check_policy()
+
+    def _check_policy(self) -> None:
+        digest = policy_digest(self.policy)
+        built_with = self.store.meta("policy")
+        if built_with is None or self.store.position() == 0:
+            self.store.set_meta("policy", digest)
+            self.store.set_meta("policy_name", self.policy.name)
+        elif built_with != digest:
+            raise PolicyMismatch(
+                f"the read models were built with policy {self.store.meta('policy_name')!r} "
+                f"({built_with}), not {self.policy.name!r} ({digest}); run "
+                "`propdesk projections rebuild` with the policy to switch"
+            )
+
+    def head(self) -> int:
+        return self.recorder.max_notification_id() or 0
+
+    def process_page(self) -> int:
+        """Process the next page; returns how many events it held (0 at the head)."""
+        position = self.store.position()
+        notes = self.recorder.select_notifications(
+            start=position, limit=self.page_size, inclusive_of_start=False
+        )
+        if not notes:
+            return 0
+        facts = [fact_of(self.mapper.to_domain_event(n), n.id) for n in notes]  # type: ignore[arg-type]
+        try:
+            touched = self._evolve(facts)
+            statements = [s for model in self.models for s in model.changes(facts, touched)]
+            self.store.write(statements, notes[-1].id)
+        except BaseException:
+            self._cases.clear()  # in-memory files may be ahead of what was written
+            raise
+        while len(self._cases) > self.cache_size:
+            self._cases.popitem(last=False)
+        return len(notes)
+
+    def _evolve(self, facts: list[Fact]) -> list[CaseFile]:
+        self._load({f.case_id for f in facts if f.version > 1 and f.case_id not in self._cases})
+        touched: dict[str, CaseFile] = {}
+        for fact in facts:
+            if fact.type == "Received":
+                case = open_case_file(fact, self.policy)
+                self._cases[fact.case_id] = case
+            else:
+                case = self._cases[fact.case_id]
+                self._cases.move_to_end(fact.case_id)
+                evolve(case, fact, self.policy, self.calendar)
+            touched[fact.case_id] = case
+        return list(touched.values())
+
+    def _load(self, case_ids: set[str]) -> None:
+        ids = sorted(case_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self.store.query(
+                f"SELECT * FROM rm_case_index WHERE case_id IN ({marks})", chunk
+            )
+            clocks = self.store.query(
+                f"SELECT * FROM rm_milestones WHERE case_id IN ({marks})", chunk
+            )
+            by_case: dict[str, list[Any]] = {}
+            for clock in clocks:
+                by_case.setdefault(clock["case_id"], []).append(clock)
+            for row in rows:
+                self._cases[row["case_id"]] = case_from_row(row, by_case.get(row["case_id"], []))
+
+    def catch_up(self, progress: Progress | None = None) -> int:
+        """Process pages until the head of the log; returns events processed."""
+        done = 0
+        while count := self.process_page():
+            done += count
+            if progress is not None:
+                progress(self.store.position(), self.head())
+        return done
+
+    def rebuild(self, progress: Progress | None = None) -> int:
+        self.store.reset()
+        self._cases.clear()
+        self.store.set_meta("policy", policy_digest(self.policy))
+        self.store.set_meta("policy_name", self.policy.name)
+        return self.catch_up(progress)
+
+    def run(
+        self, stop: threading.Event, poll_seconds: float = 0.2, progress: Progress | None = None
+    ) -> None:
+        """Follow the log until `stop` is set."""
+        while not stop.is_set():
+            if self.catch_up(progress) == 0:
+                stop.wait(poll_seconds)

@@ -1,0 +1,133 @@
+"""The read models: one class each, turning a page of facts into row changes."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from typing import Protocol
+
+from projections.calendar import BusinessCalendar
+from projections.casefile import CaseFile
+from projections.facts import Fact
+from projections.milestones import judge
+from projections.policy import Policy
+from projections.rows import UPSERT_CASE, case_row, to_text
+from projections.store import Statement
+
+
+class ReadModel(Protocol):
+    def changes(self, facts: list[Fact], touched: Iterable[CaseFile]) -> list[Statement]: ...
+
+
+class CaseIndex:
+    """One row per case as it stands: state, owner, assignee, key times."""
+
+    def changes(self, facts: list[Fact], touched: Iterable[CaseFile]) -> list[Statement]:
+        return [(UPSERT_CASE, [case_row(case) for case in touched])]
+
+
+class SlaFacts:
+    """Each applicable milestone's clock per case, with its due time and status."""
+
+    UPSERT = (
+        "INSERT INTO rm_milestones (case_id, name, started_at, stopped_at, held_seconds,"
+        " held_since, excluded, due_at, elapsed_seconds, status)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (case_id, name) DO UPDATE SET"
+        " started_at = excluded.started_at, stopped_at = excluded.stopped_at,"
+        " held_seconds = excluded.held_seconds, held_since = excluded.held_since,"
+        " excluded = excluded.excluded, due_at = excluded.due_at,"
+        " elapsed_seconds = excluded.elapsed_seconds, status = excluded.status"
+    )
+
+    def __init__(self, policy: Policy, calendar: BusinessCalendar) -> None:
+        self.policy = policy
+        self.calendar = calendar
+
+    def changes(self, facts: list[Fact], touched: Iterable[CaseFile]) -> list[Statement]:
+        rows = []
+        for case in touched:
+            for spec in case.specs(self.policy):
+                clock = case.milestones[spec.name]
+                # Stored status is final only once stopped; a running clock's
+                # status depends on when it is read, so readers compare due_at.
+                judged = judge(
+                    spec, clock, case.last_occurred_at or case.received_at, self.calendar
+                )
+                if clock.excluded:
+                    status = "excluded"
+                elif clock.started_at is None:
+                    status = "not_started"
+                elif judged.stopped:
+                    status = judged.status
+                else:
+                    status = "paused" if clock.held_since is not None else "running"
+                rows.append(
+                    (
+                        case.case_id,
+                        spec.name,
+                        to_text(clock.started_at),
+                        to_text(clock.stopped_at),
+                        clock.held_seconds,
+                        to_text(clock.held_since),
+                        int(clock.excluded),
+                        to_text(judged.due_at),
+                        judged.elapsed_seconds if judged.stopped else None,
+                        status,
+                    )
+                )
+        return [(self.UPSERT, rows)]
+
+
+class FirstContact:
+    """首问负责制 counters per staff member: requests first received, handovers given."""
+
+    UPSERT = (
+        "INSERT INTO rm_staff (staff, received, handed_over) VALUES (?, ?, ?)"
+        " ON CONFLICT (staff) DO UPDATE SET received = rm_staff.received + excluded.received,"
+        " handed_over = rm_staff.handed_over + excluded.handed_over"
+    )
+
+    def changes(self, facts: list[Fact], touched: Iterable[CaseFile]) -> list[Statement]:
+        received: Counter[str] = Counter()
+        handed_over: Counter[str] = Counter()
+        for fact in facts:
+            if fact.type == "Received":
+                received[fact.data["received_by"]] += 1
+            elif fact.type == "HandedOver":
+                handed_over[fact.data["previous_owner"]] += 1
+        staff = sorted(set(received) | set(handed_over))
+        return [(self.UPSERT, [(s, received[s], handed_over[s]) for s in staff])]
+
+
+class Timeline:
+    """Every event, compact, for as-of reports and what-if replays."""
+
+    INSERT = (
+        "INSERT INTO rm_timeline (position, case_id, version, type, occurred_at, recorded_at,"
+        " actor, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    )
+
+    def changes(self, facts: list[Fact], touched: Iterable[CaseFile]) -> list[Statement]:
+        return [
+            (
+                self.INSERT,
+                [
+                    (
+                        f.position,
+                        f.case_id,
+                        f.version,
+                        f.type,
+                        to_text(f.occurred_at),
+                        to_text(f.recorded_at),
+                        f.actor,
+                        json.dumps(f.data, ensure_ascii=False),
+                    )
+                    for f in facts
+                ],
+            )
+        ]
+
+
+def all_read_models(policy: Policy, calendar: BusinessCalendar) -> list[ReadModel]:
+    return [Timeline(), CaseIndex(), SlaFacts(policy, calendar), FirstContact()]

@@ -1,0 +1,84 @@
+"""Case files to and from read-model rows; times as sortable UTC text."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from projections.casefile import CaseFile
+from projections.milestones import MilestoneClock
+
+CASE_COLUMNS = (
+    "case_id",
+    "kind",
+    "priority",
+    "category",
+    "location",
+    "channel",
+    "received_by",
+    "owner",
+    "assignee",
+    "state",
+    "held_from",
+    "received_at",
+    "received_recorded_at",
+    "last_occurred_at",
+    "version",
+    "position",
+    "dispatched_elsewhere",
+    "callbacks",
+    "satisfied",
+    "completed_at",
+    "ended_at",
+)
+_TIMES = {"received_at", "received_recorded_at", "last_occurred_at", "completed_at", "ended_at"}
+
+
+def to_text(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+
+
+def from_text(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def case_row(case: CaseFile) -> tuple[Any, ...]:
+    values = []
+    for column in CASE_COLUMNS:
+        value = getattr(case, column)
+        if column in _TIMES:
+            value = to_text(value)
+        elif isinstance(value, bool):
+            value = int(value)
+        values.append(value)
+    return tuple(values)
+
+
+def case_from_row(row: Mapping[str, Any], milestones: list[Mapping[str, Any]]) -> CaseFile:
+    fields = {c: row[c] for c in CASE_COLUMNS}
+    for column in _TIMES:
+        fields[column] = from_text(fields[column])
+    fields["dispatched_elsewhere"] = bool(fields["dispatched_elsewhere"])
+    case = CaseFile(**fields)
+    case.milestones = {
+        m["name"]: MilestoneClock(
+            name=m["name"],
+            started_at=from_text(m["started_at"]),
+            stopped_at=from_text(m["stopped_at"]),
+            held_seconds=float(m["held_seconds"]),
+            held_since=from_text(m["held_since"]),
+            excluded=bool(m["excluded"]),
+        )
+        for m in milestones
+    }
+    return case
+
+
+UPSERT_CASE = (
+    f"INSERT INTO rm_case_index ({', '.join(CASE_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in CASE_COLUMNS)}) ON CONFLICT (case_id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in CASE_COLUMNS[1:])
+)

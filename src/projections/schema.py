@@ -1,0 +1,65 @@
+"""The read models' tables. Portable SQL: the same statements run on SQLite and PostgreSQL.
+
+Times are stored as ISO 8601 text in UTC with microseconds, so text order is time order.
+"""
+
+from __future__ import annotations
+
+TABLES = [
+    # The case index: one row per case, as it stands now.
+    """CREATE TABLE IF NOT EXISTS rm_case_index (
+        case_id TEXT PRIMARY KEY, kind TEXT NOT NULL, priority TEXT NOT NULL,
+        category TEXT NOT NULL, location TEXT NOT NULL, channel TEXT NOT NULL,
+        received_by TEXT NOT NULL, owner TEXT NOT NULL, assignee TEXT, state TEXT NOT NULL,
+        held_from TEXT, received_at TEXT NOT NULL, received_recorded_at TEXT NOT NULL,
+        last_occurred_at TEXT, version BIGINT NOT NULL, position BIGINT NOT NULL,
+        dispatched_elsewhere INTEGER NOT NULL, callbacks INTEGER NOT NULL,
+        satisfied INTEGER NOT NULL, completed_at TEXT, ended_at TEXT)""",
+    "CREATE INDEX IF NOT EXISTS rm_case_index_received ON rm_case_index (received_at)",
+    "CREATE INDEX IF NOT EXISTS rm_case_index_owner ON rm_case_index (owner)",
+    "CREATE INDEX IF NOT EXISTS rm_case_index_state ON rm_case_index (state)",
+    # Per-milestone SLA facts: each applicable milestone's clock on each case.
+    """CREATE TABLE IF NOT EXISTS rm_milestones (
+        case_id TEXT NOT NULL, name TEXT NOT NULL, started_at TEXT, stopped_at TEXT,
+        held_seconds DOUBLE PRECISION NOT NULL, held_since TEXT, excluded INTEGER NOT NULL,
+        due_at TEXT, elapsed_seconds DOUBLE PRECISION, status TEXT NOT NULL,
+        PRIMARY KEY (case_id, name))""",
+    "CREATE INDEX IF NOT EXISTS rm_milestones_due ON rm_milestones (due_at)",
+    # First-contact responsibility counters per staff member.
+    """CREATE TABLE IF NOT EXISTS rm_staff (
+        staff TEXT PRIMARY KEY, received INTEGER NOT NULL, handed_over INTEGER NOT NULL)""",
+    # Every event in a compact form, for as-of reports and what-if replays.
+    """CREATE TABLE IF NOT EXISTS rm_timeline (
+        position BIGINT PRIMARY KEY, case_id TEXT NOT NULL, version BIGINT NOT NULL,
+        type TEXT NOT NULL, occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
+        actor TEXT NOT NULL, data TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS rm_timeline_case ON rm_timeline (case_id, version)",
+    "CREATE TABLE IF NOT EXISTS rm_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+]
+
+# The open backlog: open cases by kind, state and assignee.
+BACKLOG_VIEW = """AS
+    SELECT kind, state, assignee, COUNT(*) AS cases, MIN(received_at) AS oldest
+    FROM rm_case_index
+    WHERE state NOT IN ('closed', 'cancelled', 'rejected', 'invalid')
+    GROUP BY kind, state, assignee"""
+
+
+def tables(dialect: str) -> list[str]:
+    """CREATE statements; views differ: SQLite lacks OR REPLACE, PostgreSQL IF NOT EXISTS."""
+    view = (
+        "CREATE VIEW IF NOT EXISTS rm_backlog "
+        if dialect == "sqlite"
+        else "CREATE OR REPLACE VIEW rm_backlog "
+    ) + BACKLOG_VIEW
+    return [*TABLES, view]
+
+
+DROP = [
+    "DROP VIEW IF EXISTS rm_backlog",
+    "DROP TABLE IF EXISTS rm_case_index",
+    "DROP TABLE IF EXISTS rm_milestones",
+    "DROP TABLE IF EXISTS rm_staff",
+    "DROP TABLE IF EXISTS rm_timeline",
+    "DROP TABLE IF EXISTS rm_meta",
+]

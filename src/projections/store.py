@@ -1,0 +1,140 @@
+"""One storage interface for every read model, with SQLite and PostgreSQL implementations.
+
+Both build on eventsourcing's tracking recorders: each page of read-model
+changes is written in the same transaction as the log position it reaches,
+so a crash can neither lose nor double-count an event.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, cast
+
+from eventsourcing.persistence import InfrastructureFactory, Tracking, TrackingRecorder
+from eventsourcing.postgres import PostgresTrackingRecorder
+from eventsourcing.sqlite import SQLiteTrackingRecorder
+from eventsourcing.utils import Environment
+from psycopg.sql import SQL, Composed
+
+from projections.schema import DROP, tables
+
+UPSTREAM = "cases"  # the application whose log the read models follow
+Statement = tuple[str, Sequence[Sequence[Any]]]
+
+
+class ReadModelStore(TrackingRecorder, ABC):
+    placeholder = "?"
+    dialect = "sqlite"
+
+    if TYPE_CHECKING:  # provided by the library's SQLite and PostgreSQL tracking recorders
+
+        def _insert_tracking(self, c: Any, tracking: Tracking) -> None: ...
+
+    @abstractmethod
+    def _cursor(self, *, commit: bool) -> Any: ...
+
+    def _sql(self, statement: str) -> str:
+        return statement if self.placeholder == "?" else statement.replace("?", self.placeholder)
+
+    def position(self) -> int:
+        return self.max_tracking_id(UPSTREAM) or 0
+
+    def write(self, statements: Sequence[Statement], position: int) -> None:
+        """All changes of one page, and the position they reach, in one transaction."""
+        with self._cursor(commit=True) as c:
+            for sql, rows in statements:
+                if rows:
+                    c.executemany(self._sql(sql), rows)
+            self._insert_tracking(c, Tracking(UPSTREAM, position))
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Mapping[str, Any]]:
+        with self._cursor(commit=False) as c:
+            c.execute(self._sql(sql), tuple(params))
+            return list(c.fetchall())
+
+    def stream(
+        self, sql: str, params: Sequence[Any] = (), batch: int = 5000
+    ) -> Iterator[Mapping[str, Any]]:
+        with self._cursor(commit=False) as c:
+            c.execute(self._sql(sql), tuple(params))
+            while rows := self._fetchmany(c, batch):
+                yield from rows
+
+    def _fetchmany(self, cursor: Any, size: int) -> list[Any]:
+        return list(cursor.fetchmany(size))
+
+    def reset(self) -> None:
+        """Empty every read model and forget the position: the next run starts at zero."""
+        with self._cursor(commit=True) as c:
+            for statement in DROP:
+                c.execute(statement)
+            for statement in tables(self.dialect):
+                c.execute(statement)
+            c.execute(
+                self._sql(f"DELETE FROM {self.tracking_table} WHERE application_name = ?"),
+                (UPSTREAM,),
+            )
+
+    def meta(self, key: str) -> str | None:
+        rows = self.query("SELECT value FROM rm_meta WHERE key = ?", (key,))
+        return str(rows[0]["value"]) if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._cursor(commit=True) as c:
+            c.execute(
+                self._sql(
+                    "INSERT INTO rm_meta (key, value) VALUES (?, ?) ON CONFLICT (key)"
+                    " DO UPDATE SET value = excluded.value"
+                ),
+                (key, value),
+            )
+
+    @property
+    @abstractmethod
+    def tracking_table(self) -> str: ...
+
+
+class SQLiteReadModelStore(ReadModelStore, SQLiteTrackingRecorder):
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(), *tables("sqlite")]
+
+    def _cursor(self, *, commit: bool) -> Any:
+        return self.datastore.transaction(commit=commit)
+
+    def _fetchmany(self, cursor: Any, size: int) -> list[Any]:
+        return list(cursor.sqlite_cursor.fetchmany(size))  # the library's wrapper lacks it
+
+    @property
+    def tracking_table(self) -> str:
+        return "tracking"
+
+
+class PostgresReadModelStore(ReadModelStore, PostgresTrackingRecorder):
+    placeholder = "%s"
+    dialect = "postgresql"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sql_create_statements.extend(Composed([SQL(s)]) for s in tables("postgresql"))
+
+    def _cursor(self, *, commit: bool) -> Any:
+        return self.datastore.transaction(commit=commit)
+
+    @property
+    def tracking_table(self) -> str:
+        return str(self.tracking_table_name)
+
+
+def open_store(env: Mapping[str, str]) -> ReadModelStore:
+    """`env` uses eventsourcing's keys (PERSISTENCE_MODULE, SQLITE_DBNAME or POSTGRES_*)."""
+    factory = InfrastructureFactory.construct(Environment(name="readmodels", env=dict(env)))
+    module = env.get("PERSISTENCE_MODULE", "")
+    store: ReadModelStore
+    if module == "eventsourcing.postgres":
+        store = cast(ReadModelStore, factory.tracking_recorder(PostgresReadModelStore))
+    elif module == "eventsourcing.sqlite":
+        store = cast(ReadModelStore, factory.tracking_recorder(SQLiteReadModelStore))
+    else:
+        raise ValueError(f"read models need SQLite or PostgreSQL, not {module or 'memory'}")
+    return store

@@ -1,0 +1,70 @@
+"""首问负责制 report figures worked out by hand from a small day at the front desk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from support.readside import Scenario
+
+
+def test_the_first_contact_report_counts_ownership_handovers_and_outcomes(
+    tmp_path: Path,
+) -> None:
+    s = Scenario(tmp_path / "fc.db")
+    # A: zhang receives, engineering fixes, resident satisfied: closed, owned by zhang.
+    a = s.receive("2026-11-24T09:00", "repair", received_by="desk-zhang")
+    s.do("2026-11-24T09:05", "dispatch", a, assignee="eng-wang")
+    s.do("2026-11-24T09:10", "sign", a, actor="eng-wang")
+    s.do("2026-11-24T09:30", "arrive", a, actor="eng-wang")
+    s.do("2026-11-24T10:00", "complete", a, actor="eng-wang", resolution="fixed")
+    s.do("2026-11-24T11:00", "callback", a, outcome="satisfied")
+    # B: zhang receives, hands over to li at shift change; nobody dispatches: overdue.
+    b = s.receive("2026-11-24T09:20", "repair", received_by="desk-zhang")
+    s.do("2026-11-24T09:25", "handover", b, actor="desk-zhang", to="desk-li", reason="shift")
+    # C: li receives a complaint and handles it herself: resolved at first contact.
+    c = s.receive("2026-11-24T09:40", "complaint", received_by="desk-li")
+    s.do("2026-11-24T09:45", "dispatch", c, actor="desk-li", assignee="desk-li")
+    s.do("2026-11-24T09:50", "reply", c, actor="desk-li", message="apologies")
+    s.do("2026-11-24T10:30", "complete", c, actor="desk-li", resolution="explained the fee")
+    s.do("2026-11-24T11:30", "callback", c, actor="desk-li", outcome="unreachable")
+    # D: zhang receives a renovation application, the reviewer rejects it.
+    d = s.receive("2026-11-24T10:00", "renovation", received_by="desk-zhang")
+    s.do("2026-11-24T11:00", "reject", d, actor="reviewer", reasons="no contractor licence")
+
+    rows = {r["staff"]: r for r in s.first_contact("2026-11-24T12:00").rows}
+    assert set(rows) == {"desk-zhang", "desk-li"}
+    assert rows["desk-zhang"] == {
+        "staff": "desk-zhang",
+        "received": 3,
+        "owned": 2,
+        "open": 0,
+        "closed": 2,
+        "overdue": 0,
+        "handed_over": 1,
+        "resolved_at_first_contact": 0,
+        "satisfaction_rate": 1.0,
+    }
+    assert rows["desk-li"] == {
+        "staff": "desk-li",
+        "received": 1,
+        "owned": 2,
+        "open": 2,
+        "closed": 0,
+        "overdue": 1,
+        "handed_over": 0,
+        "resolved_at_first_contact": 1,
+        "satisfaction_rate": None,
+    }
+
+
+def test_first_contact_as_of_before_the_handover_shows_the_first_receiver_as_owner(
+    tmp_path: Path,
+) -> None:
+    s = Scenario(tmp_path / "fc.db")
+    b = s.receive("2026-11-24T09:20", "repair", received_by="desk-zhang")
+    s.do("2026-11-24T09:25", "handover", b, actor="desk-zhang", to="desk-li", reason="shift")
+    before = {r["staff"]: r for r in s.first_contact("2026-11-24T09:22").rows}
+    after = {r["staff"]: r for r in s.first_contact("2026-11-24T09:30").rows}
+    assert (before["desk-zhang"]["owned"], before["desk-zhang"]["handed_over"]) == (1, 0)
+    assert "desk-li" not in before
+    assert (after["desk-zhang"]["owned"], after["desk-li"]["owned"]) == (0, 1)

@@ -1,0 +1,143 @@
+"""SLA figures computed by hand, checked against the reports built from real events.
+
+Times are Asia/Shanghai. Business hours 08:30-17:30 on China's working days.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from support.readside import Scenario, row
+
+
+@pytest.fixture
+def scenario(tmp_path: Path) -> Scenario:
+    return Scenario(tmp_path / "sla.db")
+
+
+def test_business_time_runs_across_a_night_into_a_make_up_working_saturday(
+    scenario: Scenario,
+) -> None:
+    # Fri 2026-10-09 17:00 -> Sat 2026-10-10 09:00 (调休, a working day):
+    # 30 min on Friday + 30 min on Saturday = 60 min > 30 min target.
+    case = scenario.receive("2026-10-09T17:00", "repair", priority="normal")
+    scenario.do("2026-10-10T09:00", "dispatch", case, assignee="eng-wang")
+    dispatch = row(scenario.sla("2026-10-12T12:00"), "repair", "normal", "dispatch")
+    assert (dispatch["met"], dispatch["breached"], dispatch["pending"]) == (0, 1, 0)
+    assert dispatch["p50_minutes"] == 60.0
+
+
+def test_business_time_skips_the_national_day_holiday(scenario: Scenario) -> None:
+    # Received Wed 2026-09-30 16:30; dispatched 16:50 (20 min, met);
+    # completed Fri 2026-10-09 09:30: 60 min on 9/30 + 540 on 10/8 + 60 on 10/9 = 660 min
+    # against 540 (one working day): breached.
+    case = scenario.receive("2026-09-30T16:30", "repair", priority="normal")
+    scenario.do("2026-09-30T16:50", "dispatch", case, assignee="eng-wang")
+    scenario.do("2026-10-08T09:00", "sign", case, actor="eng-wang")
+    scenario.do("2026-10-08T09:30", "arrive", case, actor="eng-wang")
+    scenario.do("2026-10-09T09:30", "complete", case, actor="eng-wang", resolution="fixed")
+    report = scenario.sla("2026-10-09T10:00")
+    assert row(report, "repair", "normal", "dispatch")["p50_minutes"] == 20.0
+    completion = row(report, "repair", "normal", "completion")
+    assert (completion["met"], completion["breached"], completion["p50_minutes"]) == (0, 1, 660.0)
+    assert report.estimated is False
+
+
+def test_a_hold_over_a_weekend_pauses_the_completion_clock(scenario: Scenario) -> None:
+    # Complaint received Fri 2026-11-13 09:00, dispatched 09:10, replied 10:00.
+    # Held Fri 16:30, resumed Mon 2026-11-16 10:30, completed Mon 12:00.
+    # Business time 09:00 Fri -> 12:00 Mon = 510 + 210 = 720 min; on hold 60 + 120 = 180 min;
+    # completion elapsed 540 min <= 27 h: met.
+    case = scenario.receive("2026-11-13T09:00", "complaint")
+    scenario.do("2026-11-13T09:10", "dispatch", case, assignee="dept-cleaning")
+    scenario.do("2026-11-13T10:00", "reply", case, message="we are on it")
+    scenario.do("2026-11-13T16:30", "hold", case, reason="waiting for the resident")
+    scenario.do("2026-11-16T10:30", "resume", case)
+    scenario.do("2026-11-16T12:00", "complete", case, resolution="cleaned")
+    report = scenario.sla("2026-11-16T13:00")
+    completion = row(report, "complaint", "normal", "completion")
+    assert (completion["met"], completion["p50_minutes"]) == (1, 540.0)
+    assert row(report, "complaint", "normal", "dispatch")["p50_minutes"] == 10.0
+    assert row(report, "complaint", "normal", "first_reply")["p50_minutes"] == 60.0
+    callback = row(report, "complaint", "normal", "callback")
+    assert (callback["met"], callback["breached"], callback["pending"]) == (0, 0, 1)
+
+
+def test_a_reopened_repair_keeps_its_first_completion_and_first_real_callback(
+    scenario: Scenario,
+) -> None:
+    # Emergency repair (24x7): dispatched after 5 min (met), on site after 40 (breached, 30),
+    # completed after 2 h (met, 24 h); callback unsatisfied 1 h after completion stops the
+    # callback clock (met); the rework does not restart any milestone.
+    case = scenario.receive("2026-11-21T22:00", "repair", priority="emergency", category="gas")
+    scenario.do("2026-11-21T22:05", "dispatch", case, assignee="eng-wang")
+    scenario.do("2026-11-21T22:10", "sign", case, actor="eng-wang")
+    scenario.do("2026-11-21T22:40", "arrive", case, actor="eng-wang")
+    scenario.do("2026-11-22T00:00", "complete", case, actor="eng-wang", resolution="valve shut")
+    scenario.do("2026-11-22T01:00", "callback", case, outcome="unsatisfied")
+    scenario.do("2026-11-22T01:10", "dispatch", case, assignee="eng-li")
+    scenario.do("2026-11-22T01:20", "sign", case, actor="eng-li")
+    scenario.do("2026-11-22T01:50", "arrive", case, actor="eng-li")
+    scenario.do("2026-11-22T03:00", "complete", case, actor="eng-li", resolution="pipe replaced")
+    scenario.do("2026-11-22T09:00", "callback", case, outcome="satisfied")
+    report = scenario.sla("2026-11-23T00:00")
+    expected = {
+        "dispatch": (1, 0, 5.0),
+        "on_site": (0, 1, 40.0),
+        "completion": (1, 0, 120.0),
+        "callback": (1, 0, 60.0),
+    }
+    for milestone, (met, breached, minutes) in expected.items():
+        figures = row(report, "repair", "emergency", milestone)
+        assert (figures["met"], figures["breached"], figures["p50_minutes"]) == (
+            met,
+            breached,
+            minutes,
+        ), milestone
+
+
+def test_a_cancelled_case_leaves_its_unstopped_milestones_out(scenario: Scenario) -> None:
+    case = scenario.receive("2026-11-18T09:00", "repair", priority="normal")
+    scenario.do("2026-11-18T09:10", "dispatch", case, assignee="eng-wang")
+    scenario.do("2026-11-19T09:00", "cancel", case, reason="resident fixed it")
+    report = scenario.sla("2026-11-25T09:00")
+    assert row(report, "repair", "normal", "dispatch")["met"] == 1
+    completion = row(report, "repair", "normal", "completion")
+    assert (completion["met"], completion["breached"], completion["pending"]) == (0, 0, 0)
+    assert completion["attainment"] is None
+
+
+def test_an_unreachable_callback_does_not_stop_the_clock_a_real_one_does(
+    scenario: Scenario,
+) -> None:
+    # Completed Mon 09:00; unreachable at 19:00; satisfied Thu 17:00 = 80 h > 72 h: breached.
+    case = scenario.receive("2026-11-16T08:00", "complaint")
+    scenario.do("2026-11-16T08:30", "dispatch", case, assignee="dept-security")
+    scenario.do("2026-11-16T09:00", "complete", case, resolution="patrol added")
+    scenario.do("2026-11-16T19:00", "callback", case, outcome="unreachable")
+    before = row(scenario.sla("2026-11-17T09:00"), "complaint", "normal", "callback")
+    assert (before["pending"], before["p50_minutes"]) == (1, None)
+    scenario.do("2026-11-19T17:00", "callback", case, outcome="satisfied")
+    after = row(scenario.sla("2026-11-20T09:00"), "complaint", "normal", "callback")
+    assert (after["breached"], after["p50_minutes"]) == (1, 80 * 60.0)
+
+
+def test_as_of_counts_only_what_was_recorded_by_then(scenario: Scenario) -> None:
+    case = scenario.receive("2026-11-24T10:00", "repair", priority="normal")
+    scenario.do("2026-11-24T10:20", "dispatch", case, assignee="eng-wang")
+    earlier = row(scenario.sla("2026-11-24T10:10"), "repair", "normal", "dispatch")
+    later = row(scenario.sla("2026-11-24T10:30"), "repair", "normal", "dispatch")
+    assert (earlier["met"], earlier["pending"]) == (0, 1)
+    assert (later["met"], later["pending"], later["p50_minutes"]) == (1, 0, 20.0)
+
+
+def test_attainment_and_nearest_rank_percentiles(scenario: Scenario) -> None:
+    # Dispatch after 5, 10, 20, 40 and 50 min (business hours, one day): 3 met, 2 breached.
+    for minutes in (5, 10, 20, 40, 50):
+        case = scenario.receive("2026-11-25T09:00", "repair", priority="normal")
+        scenario.do(f"2026-11-25T09:{minutes:02d}", "dispatch", case, assignee="eng-wang")
+    dispatch = row(scenario.sla("2026-11-25T12:00"), "repair", "normal", "dispatch")
+    assert (dispatch["met"], dispatch["breached"], dispatch["attainment"]) == (3, 2, 0.6)
+    assert (dispatch["p50_minutes"], dispatch["p90_minutes"]) == (20.0, 50.0)

@@ -1,0 +1,76 @@
+"""A scenario runner: commands at chosen instants on a real SQLite store, then reports."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from api.settings import Settings
+from api.wiring import open_follower, open_service
+from projections.asof import Period
+from projections.calendar import SHANGHAI
+from projections.follower import Follower
+from projections.policy import Policy
+from projections.reports import Report, first_contact_report, sla_report
+from support.driver import new_request
+from workflow.service import CaseService
+
+
+def shanghai(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
+
+
+class Scenario:
+    def __init__(self, path: Path, policy: Policy | None = None) -> None:
+        self.now = datetime(2026, 1, 1, tzinfo=UTC)
+        self.settings = Settings.load({}, db=str(path))
+        self.policy = policy or self.settings.policy
+        self.app: CaseService = open_service(self.settings, clock=lambda: self.now)
+        self._follower: Follower | None = None
+
+    def receive(self, when: str, kind: str, **overrides: Any) -> UUID:
+        self.now = shanghai(when)
+        case_id: UUID = self.app.receive(new_request(kind, **overrides)).case.id
+        return case_id
+
+    def do(
+        self, when: str, command: str, case_id: UUID, actor: str = "agent-1", **args: Any
+    ) -> None:
+        self.now = shanghai(when)
+        getattr(self.app, command)(case_id, actor=actor, **args)
+
+    @property
+    def follower(self) -> Follower:
+        if self._follower is None:
+            self._follower = open_follower(self.settings, self.policy, self.app)
+        return self._follower
+
+    def sla(
+        self,
+        as_of: str,
+        start: date = date(2026, 1, 1),
+        end: date = date(2027, 1, 1),
+        policy: Policy | None = None,
+    ) -> Report:
+        self.follower.catch_up()
+        return sla_report(
+            self.follower.store, policy or self.policy, Period(start, end), shanghai(as_of)
+        )
+
+    def first_contact(
+        self, as_of: str, start: date = date(2026, 1, 1), end: date = date(2027, 1, 1)
+    ) -> Report:
+        self.follower.catch_up()
+        return first_contact_report(
+            self.follower.store, self.policy, Period(start, end), shanghai(as_of)
+        )
+
+
+def row(report: Report, kind: str, priority: str, milestone: str) -> dict[str, Any]:
+    return next(
+        r
+        for r in report.rows
+        if (r["kind"], r["priority"], r["milestone"]) == (kind, priority, milestone)
+    )
