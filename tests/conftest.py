@@ -7,6 +7,7 @@ import pytest
 
 from api.settings import Settings
 from api.wiring import open_service
+from support.backends import BACKENDS, database
 from workflow.service import CaseService
 
 
@@ -24,12 +25,22 @@ def sqlite_app(tmp_path: Path) -> Iterator[CaseService]:
     app.close()
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=BACKENDS)
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database on each real backend: tests written once, run on both."""
+    with database(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture(params=["memory", *BACKENDS])
 def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CaseService]:
-    """The application on each embedded backend: tests written once, run on both."""
+    """The application on every store: in memory, SQLite and PostgreSQL."""
     if request.param == "memory":
         service = CaseService({"PERSISTENCE_MODULE": "eventsourcing.popo"})
-    else:
-        service = open_service(Settings.load({}, db=str(tmp_path / "propdesk.db")))
-    yield service
-    service.close()
+        yield service
+        service.close()
+        return
+    with database(request.param, tmp_path) as url:
+        service = open_service(Settings.load({}, db=url))
+        yield service
+        service.close()

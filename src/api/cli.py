@@ -12,8 +12,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from api.cli_readside import print_demo_reports, register
+from api.demo import print_summary, run_demo
 from api.render import case_summary, history_rows, to_json
 from api.settings import Settings, SettingsError
+from api.simulator import Scenario
 from api.wiring import open_service
 from workflow.diagrams import draw, lifecycles_document
 from workflow.errors import DomainError
@@ -122,8 +125,43 @@ def history(
     console.print(table)
 
 
+@app.command()
+@reports_errors
+def demo(
+    households: Annotated[
+        int, typer.Option(min=1, max=100_000, help="households in the community")
+    ] = 2000,
+    days: Annotated[
+        int, typer.Option(min=1, max=366, help="days simulated, ending today 00:00 Asia/Shanghai")
+    ] = 30,
+    seed: Annotated[int, typer.Option(help="the same seed writes the same history")] = 7,
+    fresh: Annotated[
+        bool,
+        typer.Option(
+            "--fresh",
+            help="delete the database file first even if it holds data the demo did not write "
+            "(an earlier demo's file is always replaced)",
+        ),
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Simulate a community's requests through the application into an SQLite file."""
+    settings = Settings.load(db=db)
+    result = run_demo(
+        settings,
+        Scenario(households=households, days=days, seed=seed),
+        fresh=fresh,
+        console=console,
+    )
+    print_summary(console, result)
+    print_demo_reports(settings, result, console)
+
+
 def _cell(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else str(value)
+
+
+register(app)
 
 
 def main() -> None:

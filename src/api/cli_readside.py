@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+from api.demo import DemoResult
 from api.report_output import ReportFormat, print_comparison, print_report
 from api.settings import Settings
 from api.wiring import open_follower
@@ -175,6 +176,20 @@ def replay(
         live = sla_report(follower.store, settings.policy, period, moment)
         tried = sla_report(follower.store, candidate, period, moment)
     print_comparison(compare(live, tried), fmt, console)
+
+
+def print_demo_reports(settings: Settings, result: DemoResult, out: Console) -> None:
+    """The demo ends with both reports over the simulated period."""
+    follower = open_follower(settings, settings.policy)
+    catch_up(follower, "building the read models")
+    period = Period(
+        result.start.astimezone(SHANGHAI).date(), result.end.astimezone(SHANGHAI).date()
+    )
+    moment = datetime.now(UTC)
+    for build in (sla_report, first_contact_report):
+        print_report(
+            build(follower.store, settings.policy, period, moment), ReportFormat.table, out
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -31,9 +31,9 @@ def report_table(report: Report) -> Table:
         caption=f"policy {report.policy!r}, effective {report.effective}{estimated}",
     )
     for name in report.fields:
-        table.add_column(
-            name, justify="left" if name in ("kind", "priority", "milestone", "staff") else "right"
-        )
+        left = name in ("kind", "priority", "milestone", "staff")
+        # Fold rather than truncate: a narrow terminal still shows every figure whole.
+        table.add_column(name, justify="left" if left else "right", overflow="fold")
     for row in report.rows:
         table.add_row(*(_format(name, row[name]) for name in report.fields))
     return table
@@ -91,9 +91,9 @@ def print_comparison(comparison: Comparison, fmt: ReportFormat, console: Console
         title=f"live {comparison.live.policy!r} vs candidate {comparison.candidate.policy!r}"
     )
     for name in ("kind", "priority", "milestone"):
-        table.add_column(name)
+        table.add_column(name, overflow="fold")
     for name in ("met", "breached", "pending", "attainment"):
-        table.add_column(f"{name}\nlive → candidate", justify="right")
+        table.add_column(f"{name}\nlive → candidate", justify="right", overflow="fold")
     for row in comparison.rows:
         cells = []
         for name in ("met", "breached", "pending", "attainment"):

@@ -98,10 +98,14 @@ def _postgres_env(url: str) -> dict[str, str]:
     }
 
 
+def read_models_path(events_file: Path) -> Path:
+    """SQLite read models live in their own file beside the event store's."""
+    return events_file.with_name(events_file.stem + ".readmodels" + events_file.suffix)
+
+
 def read_models_env(settings: Settings) -> dict[str, str]:
     """Read models live in the same kind of database: a file beside SQLite's, or PostgreSQL."""
     env = settings.eventsourcing_env()
     if not settings.is_postgres:
-        path = settings.sqlite_path
-        env["SQLITE_DBNAME"] = str(path.with_name(path.stem + ".readmodels" + path.suffix))
+        env["SQLITE_DBNAME"] = str(read_models_path(settings.sqlite_path))
     return env

@@ -32,4 +32,4 @@ def open_follower(
     service: CaseService | None = None,
 ) -> Follower:
     app = service or open_service(settings)
-    return Follower(app.recorder, app.mapper, open_read_models(settings), policy)
+    return Follower(app, open_read_models(settings), policy)

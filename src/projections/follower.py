@@ -13,6 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+from eventsourcing.application import Application
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 
 from projections.casefile import CaseFile, evolve, open_case_file
@@ -36,16 +37,16 @@ def policy_digest(policy: Policy) -> str:
 class Follower:
     def __init__(
         self,
-        recorder: ApplicationRecorder,
-        mapper: Mapper[Any],
+        app: Application[Any],
         store: ReadModelStore,
         policy: Policy,
         *,
         page_size: int = 2000,
         cache_size: int = 50_000,
     ) -> None:
-        self.recorder = recorder
-        self.mapper = mapper
+        self.app = app  # held: the application closes its store when collected
+        self.recorder: ApplicationRecorder = app.recorder
+        self.mapper: Mapper[Any] = app.mapper
         self.store = store
         self.policy = policy
         self.calendar = policy.new_calendar()

@@ -114,14 +114,14 @@ def test_an_intake_retried_by_another_process_after_a_restart_gives_the_same_cas
     assert open_service(Settings.load({}, db=db)).recorder.max_notification_id() == 1
 
 
-def test_personal_data_stays_out_of_the_events_and_can_be_erased(sqlite_app: CaseService) -> None:
+def test_personal_data_stays_out_of_the_events_and_can_be_erased(app: CaseService) -> None:
     reporter = Reporter("李女士", "13912345678")
-    case = sqlite_app.receive(new_request("repair", reporter=reporter)).case
-    stored = b"".join(e.state for e in sqlite_app.recorder.select_events(case.id))
+    case = app.receive(new_request("repair", reporter=reporter)).case
+    stored = b"".join(e.state for e in app.recorder.select_events(case.id))
     assert "李女士".encode() not in stored
     assert b"13912345678" not in stored
     assert case.reporter_ref is not None
-    assert sqlite_app.reporters.get(case.reporter_ref) == reporter
-    assert sqlite_app.reporters.erase(case.reporter_ref)
-    assert sqlite_app.reporters.get(case.reporter_ref) is None
-    assert sqlite_app.get(case.id).reporter_ref == case.reporter_ref  # history intact
+    assert app.reporters.get(case.reporter_ref) == reporter
+    assert app.reporters.erase(case.reporter_ref)
+    assert app.reporters.get(case.reporter_ref) is None
+    assert app.get(case.id).reporter_ref == case.reporter_ref  # history intact

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from support.readside import Scenario
 
 
 def test_the_first_contact_report_counts_ownership_handovers_and_outcomes(
-    tmp_path: Path,
+    db: str,
 ) -> None:
-    s = Scenario(tmp_path / "fc.db")
+    s = Scenario(db)
     # A: zhang receives, engineering fixes, resident satisfied: closed, owned by zhang.
     a = s.receive("2026-11-24T09:00", "repair", received_by="desk-zhang")
     s.do("2026-11-24T09:05", "dispatch", a, assignee="eng-wang")
@@ -58,9 +56,9 @@ def test_the_first_contact_report_counts_ownership_handovers_and_outcomes(
 
 
 def test_first_contact_as_of_before_the_handover_shows_the_first_receiver_as_owner(
-    tmp_path: Path,
+    db: str,
 ) -> None:
-    s = Scenario(tmp_path / "fc.db")
+    s = Scenario(db)
     b = s.receive("2026-11-24T09:20", "repair", received_by="desk-zhang")
     s.do("2026-11-24T09:25", "handover", b, actor="desk-zhang", to="desk-li", reason="shift")
     before = {r["staff"]: r for r in s.first_contact("2026-11-24T09:22").rows}

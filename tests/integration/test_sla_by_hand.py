@@ -5,16 +5,14 @@ Times are Asia/Shanghai. Business hours 08:30-17:30 on China's working days.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from support.readside import Scenario, row
 
 
 @pytest.fixture
-def scenario(tmp_path: Path) -> Scenario:
-    return Scenario(tmp_path / "sla.db")
+def scenario(db: str) -> Scenario:
+    return Scenario(db)
 
 
 def test_business_time_runs_across_a_night_into_a_make_up_working_saturday(

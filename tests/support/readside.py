@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -23,9 +22,9 @@ def shanghai(text: str) -> datetime:
 
 
 class Scenario:
-    def __init__(self, path: Path, policy: Policy | None = None) -> None:
+    def __init__(self, db: str, policy: Policy | None = None) -> None:
         self.now = datetime(2026, 1, 1, tzinfo=UTC)
-        self.settings = Settings.load({}, db=str(path))
+        self.settings = Settings.load({}, db=db)
         self.policy = policy or self.settings.policy
         self.app: CaseService = open_service(self.settings, clock=lambda: self.now)
         self._follower: Follower | None = None

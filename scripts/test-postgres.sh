@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Starts a throwaway PostgreSQL server for the test suite and prints its URL.
+# Installs Debian's postgresql package when the server binaries are missing.
+# Usage: eval "$(scripts/test-postgres.sh start)"; ...; scripts/test-postgres.sh stop
+set -euo pipefail
+DATA=${PROPDESK_PG_DATA:-/tmp/propdesk-test-pg}
+PORT=${PROPDESK_PG_PORT:-54329}
+
+bindir() {
+  ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
+}
+
+install_server() {
+  if [ -z "$(bindir)" ] || [ ! -x "$(bindir)/initdb" ]; then
+    echo "installing PostgreSQL from Debian's packages" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2
+    apt-get install -y -qq postgresql >&2
+  fi
+}
+
+as_postgres() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+start() {
+  install_server
+  local bin; bin=$(bindir)
+  if [ ! -f "$DATA/PG_VERSION" ]; then
+    mkdir -p "$DATA"
+    [ "$(id -u)" = 0 ] && chown postgres "$DATA"
+    as_postgres "$bin/initdb" -D "$DATA" -A trust -U postgres >/dev/null
+  fi
+  if ! as_postgres "$bin/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
+    as_postgres "$bin/pg_ctl" -D "$DATA" -l "$DATA/server.log" -w -t 60 \
+      -o "-p $PORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >&2
+  fi
+  psql_() { as_postgres "$bin/psql" -h 127.0.0.1 -p "$PORT" -U postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
+  if [ "$(psql_ -c "SELECT 1 FROM pg_roles WHERE rolname='propdesk'")" != 1 ]; then
+    psql_ -c "CREATE ROLE propdesk LOGIN PASSWORD 'propdesk' CREATEDB" >&2
+  fi
+  if [ "$(psql_ -c "SELECT 1 FROM pg_database WHERE datname='propdesk_test'")" != 1 ]; then
+    psql_ -c "CREATE DATABASE propdesk_test OWNER propdesk" >&2
+  fi
+  echo "export PROPDESK_TEST_POSTGRES=postgresql://propdesk:propdesk@127.0.0.1:$PORT/propdesk_test"
+}
+
+stop() {
+  local bin; bin=$(bindir)
+  [ -n "$bin" ] && as_postgres "$bin/pg_ctl" -D "$DATA" -m fast stop >&2 || true
+}
+
+"${1:-start}"
