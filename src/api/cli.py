@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from enum import StrEnum
-from functools import wraps
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from api.cli_errors import DbOption, reports_errors
 from api.cli_readside import print_demo_reports, register
 from api.demo import print_summary, run_demo
 from api.render import case_summary, history_rows, to_json
-from api.settings import Settings, SettingsError
+from api.settings import Settings
 from api.simulator import Scenario
 from api.wiring import open_service
 from workflow.diagrams import draw, lifecycles_document
-from workflow.errors import DomainError
 from workflow.vocabulary import Kind
 
 app = typer.Typer(
@@ -29,29 +27,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console()
-errors = Console(stderr=True)
-
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="SQLite file or postgresql:// URL [env: PROPDESK_DB]"),
-]
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """Domain and settings errors end the command with their message, not a traceback."""
-
-    @wraps(command)
-    def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return command(*args, **kwargs)
-        except (DomainError, SettingsError) as error:
-            errors.print(f"[red]error:[/red] {error}", highlight=False)
-            raise typer.Exit(2) from None
-
-    return run
 
 
 class DiagramFormat(StrEnum):

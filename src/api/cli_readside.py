@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+from api.cli_errors import DbOption, reports_errors
 from api.demo import DemoResult
 from api.report_output import ReportFormat, print_comparison, print_report
 from api.settings import Settings
@@ -24,10 +25,9 @@ from projections.reports import Report, first_contact_report, sla_report
 from workflow import inputs
 
 console = Console()
+# Progress goes to stderr, so that JSON and CSV on stdout stay clean for machines.
+progress_console = Console(stderr=True)
 
-DbOption = Annotated[
-    str | None, typer.Option("--db", help="SQLite file or postgresql:// URL [env: PROPDESK_DB]")
-]
 PolicyOption = Annotated[
     str | None,
     typer.Option("--policy", help="SLA policy TOML file [env: PROPDESK_POLICY; default: shipped]"),
@@ -42,6 +42,9 @@ AsOfOption = Annotated[
     str | None, typer.Option("--as-of", help="ISO time: what the system knew then [default: now]")
 ]
 FormatOption = Annotated[ReportFormat, typer.Option("--format")]
+PageOption = Annotated[
+    int, typer.Option("--page-size", min=1, max=100_000, help="events per transaction")
+]
 
 projections_app = typer.Typer(help="Build and follow the read models.", no_args_is_help=True)
 report_app = typer.Typer(help="SLA and first-contact responsibility reports.", no_args_is_help=True)
@@ -54,7 +57,7 @@ def _progress_bar(description: str) -> Progress:
         MofNCompleteColumn(),
         "events",
         TimeRemainingColumn(),
-        console=console,
+        console=progress_console,
         transient=False,
     )
 
@@ -70,10 +73,12 @@ def catch_up(follower: Follower, description: str = "catching up") -> int:
 
 
 @projections_app.command("rebuild")
-def rebuild(db: DbOption = None, policy: PolicyOption = None) -> None:
+@reports_errors
+def rebuild(db: DbOption = None, policy: PolicyOption = None, page_size: PageOption = 2000) -> None:
     """Rebuild every read model from position zero."""
     settings = Settings.load(db=db, policy=policy)
     follower = open_follower(settings, settings.policy)
+    follower.page_size = page_size
     head = follower.head()
     started = datetime.now(UTC)
     with _progress_bar("rebuilding") as bar:
@@ -85,14 +90,17 @@ def rebuild(db: DbOption = None, policy: PolicyOption = None) -> None:
 
 
 @projections_app.command("run")
+@reports_errors
 def run(
     db: DbOption = None,
     policy: PolicyOption = None,
     poll: Annotated[float, typer.Option(help="seconds between polls at the head")] = 0.5,
+    page_size: PageOption = 2000,
 ) -> None:
     """Follow the event log continuously (until Ctrl-C or SIGTERM)."""
     settings = Settings.load(db=db, policy=policy)
     follower = open_follower(settings, settings.policy)
+    follower.page_size = page_size
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
@@ -132,6 +140,7 @@ def _report(
 
 
 @report_app.command("sla")
+@reports_errors
 def report_sla(
     db: DbOption = None,
     policy: PolicyOption = None,
@@ -145,6 +154,7 @@ def report_sla(
 
 
 @report_app.command("first-contact")
+@reports_errors
 def report_first_contact(
     db: DbOption = None,
     policy: PolicyOption = None,
@@ -157,6 +167,7 @@ def report_first_contact(
     print_report(_report("first-contact", db, policy, start, end, as_of), fmt, console)
 
 
+@reports_errors
 def replay(
     policy: Annotated[str, typer.Option("--policy", help="the candidate SLA policy TOML")],
     db: DbOption = None,
@@ -172,7 +183,7 @@ def replay(
     catch_up(follower)
     candidate = load_policy(policy)
     period, moment = _period(start, end), _as_of(as_of)
-    with console.status("evaluating the live and the candidate policy"):
+    with progress_console.status("evaluating the live and the candidate policy"):
         live = sla_report(follower.store, settings.policy, period, moment)
         tried = sla_report(follower.store, candidate, period, moment)
     print_comparison(compare(live, tried), fmt, console)
