@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from projections.calendar import SHANGHAI, BusinessCalendar
 from projections.casefile import CaseFile, evolve, open_case_file
 from projections.facts import Fact
 from projections.policy import Policy
-from projections.rows import from_text, to_text
+from projections.rows import EPOCH, to_micros
 from projections.store import ReadModelStore
 
 
@@ -40,16 +40,29 @@ class CaseHistory:
     handovers_from: list[str] = field(default_factory=list)
 
 
-def _fact(row: dict[str, object]) -> Fact:
+_CASE_DATA = ("kind", "priority", "category", "location", "channel", "received_by")
+
+
+def _fact(row: Mapping[str, Any]) -> Fact:
+    kind, value = str(row["type"]), row["value"]
+    data: dict[str, Any] = {}
+    if kind == "Received":
+        data = {name: row[name] for name in _CASE_DATA}
+    elif kind == "Dispatched":
+        data = {"assignee": value}
+    elif kind == "CallbackRecorded":
+        data = {"outcome": value}
+    elif kind == "HandedOver":
+        data = {"to": value}
     return Fact(
-        position=int(row["position"]),  # type: ignore[call-overload]
+        position=int(row["position"]),
         case_id=str(row["case_id"]),
-        version=int(row["version"]),  # type: ignore[call-overload]
-        type=str(row["type"]),
-        occurred_at=from_text(str(row["occurred_at"])),  # type: ignore[arg-type]
-        recorded_at=from_text(str(row["recorded_at"])),  # type: ignore[arg-type]
+        version=int(row["version"]),
+        type=kind,
+        occurred_at=EPOCH + timedelta(microseconds=int(row["occurred_at"])),
+        recorded_at=EPOCH + timedelta(microseconds=int(row["recorded_at"])),
         actor=str(row["actor"]),
-        data=json.loads(str(row["data"])),
+        data=data,
     )
 
 
@@ -62,24 +75,25 @@ def histories(
 ) -> Iterator[CaseHistory]:
     """Each case received in the period, evolved through the facts recorded by `as_of`."""
     start, end = period.bounds
-    known = to_text(as_of)
+    known = to_micros(as_of)
     rows = store.stream(
         "SELECT t.position, t.case_id, t.version, t.type, t.occurred_at, t.recorded_at,"
-        " t.actor, t.data FROM rm_timeline t JOIN rm_case_index c ON c.case_id = t.case_id"
+        " t.actor, t.value, c.kind, c.priority, c.category, c.location, c.channel,"
+        " c.received_by FROM rm_timeline t JOIN rm_case_index c ON c.case_id = t.case_id"
         " WHERE c.received_at >= ? AND c.received_at < ? AND c.received_recorded_at <= ?"
         " AND t.recorded_at <= ? ORDER BY t.case_id, t.version",
-        (to_text(start), to_text(end), known, known),
+        (to_micros(start), to_micros(end), known, known),
     )
     current: CaseHistory | None = None
     for row in rows:
-        fact = _fact(dict(row))
+        fact = _fact(row)
         if fact.type == "Received":
             if current is not None:
                 yield current
             current = CaseHistory(open_case_file(fact, policy))
         elif current is not None and current.case.case_id == fact.case_id:
             if fact.type == "HandedOver":
-                current.handovers_from.append(fact.data["previous_owner"])
+                current.handovers_from.append(current.case.owner)
             evolve(current.case, fact, policy, calendar)
     if current is not None:
         yield current

@@ -8,7 +8,6 @@ remembers that it estimated, so every report can say so.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache
@@ -50,6 +49,7 @@ class BusinessCalendar:
             )
         self._package = China(years=sorted(official_years()))  # type: ignore[no-untyped-call]
         self._day_cache: dict[date, bool] = {}
+        self._windows: dict[date, tuple[float, float] | None] = {}
 
     @property
     def estimated(self) -> bool:
@@ -76,45 +76,53 @@ class BusinessCalendar:
         self._day_cache[day] = working
         return working
 
-    def _window(self, day: date) -> tuple[datetime, datetime]:
-        return (
-            datetime.combine(day, self.opens, self.zone),
-            datetime.combine(day, self.closes, self.zone),
-        )
+    def _window(self, day: date) -> tuple[float, float] | None:
+        """Business hours of a day as POSIX seconds; None on a day off. Remembered per day."""
+        try:
+            return self._windows[day]
+        except KeyError:
+            pass
+        window = None
+        if self.is_working_day(day):
+            window = (
+                datetime.combine(day, self.opens, self.zone).timestamp(),
+                datetime.combine(day, self.closes, self.zone).timestamp(),
+            )
+        self._windows[day] = window
+        return window
 
     def business_seconds(self, start: datetime, end: datetime) -> float:
         """The part of [start, end) inside business hours on working days."""
         if end <= start:
             return 0.0
+        begin, finish = start.timestamp(), end.timestamp()
+        day, last = start.astimezone(self.zone).date(), end.astimezone(self.zone).date()
         total = 0.0
-        for day in _days(start.astimezone(self.zone).date(), end.astimezone(self.zone).date()):
-            if not self.is_working_day(day):
-                continue
-            opens, closes = self._window(day)
-            overlap = (min(end, closes) - max(start, opens)).total_seconds()
-            if overlap > 0:
-                total += overlap
+        while day <= last:
+            window = self._window(day)
+            if window is not None:
+                overlap = min(finish, window[1]) - max(begin, window[0])
+                if overlap > 0:
+                    total += overlap
+            day += _ONE_DAY
         return total
 
     def add_business(self, start: datetime, seconds: float) -> datetime:
         """The instant when `seconds` of business time have passed after `start`."""
         remaining = seconds
+        begin = start.timestamp()
         day = start.astimezone(self.zone).date()
         for _ in range(3660):  # ten years of days: a target never needs more
-            if self.is_working_day(day):
-                opens, closes = self._window(day)
-                begin = max(start, opens)
-                available = (closes - begin).total_seconds()
+            window = self._window(day)
+            if window is not None:
+                available = window[1] - max(begin, window[0])
                 if available > 0:
                     if remaining <= available:
-                        return begin + timedelta(seconds=remaining)
+                        moment = max(begin, window[0]) + remaining
+                        return datetime.fromtimestamp(moment, self.zone)
                     remaining -= available
-            day += timedelta(days=1)
+            day += _ONE_DAY
         raise ValueError(f"{seconds} business seconds after {start} is more than ten years away")
 
 
-def _days(first: date, last: date) -> Iterable[date]:
-    day = first
-    while day <= last:
-        yield day
-        day += timedelta(days=1)
+_ONE_DAY = timedelta(days=1)

@@ -58,13 +58,19 @@ class CaseFile:
     completed_at: datetime | None = None
     ended_at: datetime | None = None
     milestones: dict[str, MilestoneClock] = field(default_factory=dict)
+    # Milestones changed since the read model last wrote them; not stored.
+    dirty: set[str] = field(default_factory=set)
+    # The policy's milestones for this kind and priority; not stored.
+    applicable: tuple[MilestoneSpec, ...] = ()
 
     @property
     def is_open(self) -> bool:
         return self.state not in ENDED
 
-    def specs(self, policy: Policy) -> list[MilestoneSpec]:
-        return policy.milestones_for(self.kind, self.priority)
+    def specs(self, policy: Policy) -> tuple[MilestoneSpec, ...]:
+        if not self.applicable:
+            self.applicable = policy.milestones_for(self.kind, self.priority)
+        return self.applicable
 
 
 def open_case_file(fact: Fact, policy: Policy) -> CaseFile:
@@ -90,6 +96,7 @@ def open_case_file(fact: Fact, policy: Policy) -> CaseFile:
         )
         for spec in case.specs(policy)
     }
+    case.dirty.update(case.milestones)
     return case
 
 
@@ -97,14 +104,17 @@ def evolve(case: CaseFile, fact: Fact, policy: Policy, calendar: BusinessCalenda
     """Apply one later fact (version > 1) of the case."""
     kind, at = fact.type, fact.occurred_at
     specs = case.specs(policy)
+    changed = case.dirty
     if kind == "Held":
         case.held_from, case.state = case.state, "on_hold"
         for spec in specs:
-            case.milestones[spec.name].on_hold(spec, at)
+            if case.milestones[spec.name].on_hold(spec, at):
+                changed.add(spec.name)
     elif kind == "Resumed":
         case.state, case.held_from = case.held_from or "received", None
         for spec in specs:
-            case.milestones[spec.name].on_resume(spec, at, calendar)
+            if case.milestones[spec.name].on_resume(spec, at, calendar):
+                changed.add(spec.name)
     elif kind == "Dispatched":
         rework = case.kind == "renovation" and case.state in ("reopened", "rework")
         case.state = "rework" if rework else "dispatched"
@@ -132,8 +142,10 @@ def evolve(case: CaseFile, fact: Fact, policy: Policy, calendar: BusinessCalenda
     if signal is not None:
         on_hold = case.state == "on_hold"
         for spec in specs:
-            case.milestones[spec.name].on_signal(spec, signal, at, on_hold, calendar)
+            if case.milestones[spec.name].on_signal(spec, signal, at, on_hold, calendar):
+                changed.add(spec.name)
     if kind in ("Cancelled", "Invalidated"):
-        for clock in case.milestones.values():
-            clock.on_end()
+        for name, clock in case.milestones.items():
+            if clock.on_end():
+                changed.add(name)
     case.version, case.position, case.last_occurred_at = fact.version, fact.position, at

@@ -7,7 +7,6 @@ transaction with its tracking position, so restarts resume exactly.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -31,7 +30,7 @@ class PolicyMismatch(RuntimeError):
 
 
 def policy_digest(policy: Policy) -> str:
-    return hashlib.sha256(policy.model_dump_json().encode()).hexdigest()[:16]
+    return policy.digest
 
 
 class Follower:
@@ -133,11 +132,15 @@ class Follower:
         return done
 
     def rebuild(self, progress: Progress | None = None) -> int:
-        self.store.reset()
+        # Large pages: fewer commits, and each case's row is written fewer times.
+        self.page_size = max(self.page_size, 20_000)
+        self.store.reset(indexes=False)
         self._cases.clear()
         self.store.set_meta("policy", policy_digest(self.policy))
         self.store.set_meta("policy_name", self.policy.name)
-        return self.catch_up(progress)
+        done = self.catch_up(progress)
+        self.store.create_indexes()
+        return done
 
     def run(
         self, stop: threading.Event, poll_seconds: float = 0.2, progress: Progress | None = None

@@ -1,4 +1,8 @@
-"""One milestone's clock on one case: started, stopped, paused by holds, judged."""
+"""One milestone's clock on one case: started, stopped, paused by holds, judged.
+
+Each change reports whether it changed anything, so the read model rewrites
+only the clocks that moved.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,8 @@ class MilestoneClock:
     held_seconds: float = 0.0  # on the milestone's own clock
     held_since: datetime | None = None
     excluded: bool = False  # its case was cancelled before it stopped
+    # The due time depends only on the start and the time held: remembered until they change.
+    due_at: datetime | None = None
 
     @property
     def running(self) -> bool:
@@ -29,29 +35,40 @@ class MilestoneClock:
         at: datetime,
         on_hold: bool,
         calendar: BusinessCalendar,
-    ) -> None:
+    ) -> bool:
         if self.started_at is None:
             if signal == spec.start:
                 self.started_at = at
+                self.due_at = None
                 if on_hold and spec.hold_pauses:
                     self.held_since = at
+                return True
         elif self.running and signal in spec.stop:
             self.on_resume(spec, at, calendar)
             self.stopped_at = at
+            return True
+        return False
 
-    def on_hold(self, spec: MilestoneSpec, at: datetime) -> None:
+    def on_hold(self, spec: MilestoneSpec, at: datetime) -> bool:
         if self.running and spec.hold_pauses and self.held_since is None:
             self.held_since = at
+            return True
+        return False
 
-    def on_resume(self, spec: MilestoneSpec, at: datetime, calendar: BusinessCalendar) -> None:
+    def on_resume(self, spec: MilestoneSpec, at: datetime, calendar: BusinessCalendar) -> bool:
         if self.held_since is not None:
             self.held_seconds += span(spec, self.held_since, at, calendar)
             self.held_since = None
+            self.due_at = None
+            return True
+        return False
 
-    def on_end(self) -> None:
+    def on_end(self) -> bool:
         """The case was cancelled (or ended as invalid): an unstopped milestone drops out."""
-        if self.stopped_at is None:
+        if self.stopped_at is None and not self.excluded:
             self.excluded = True
+            return True
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +88,19 @@ def span(spec: MilestoneSpec, start: datetime, end: datetime, calendar: Business
     return calendar.business_seconds(start, end)
 
 
+def elapsed(
+    spec: MilestoneSpec, clock: MilestoneClock, until: datetime, calendar: BusinessCalendar
+) -> float:
+    """Time on the milestone's clock from its start to its stop (or `until`), less holds."""
+    if clock.started_at is None:
+        return 0.0
+    end = clock.stopped_at or until
+    held = clock.held_seconds
+    if clock.held_since is not None:
+        held += span(spec, clock.held_since, end, calendar)
+    return max(0.0, span(spec, clock.started_at, end, calendar) - held)
+
+
 def judge(
     spec: MilestoneSpec, clock: MilestoneClock, as_of: datetime, calendar: BusinessCalendar
 ) -> Judgement:
@@ -78,28 +108,20 @@ def judge(
         return Judgement(spec.name, None, "excluded", None, False)
     if clock.started_at is None:
         return Judgement(spec.name, None, "not_started", None, False)
-    end = clock.stopped_at or as_of
-    held = clock.held_seconds
-    if clock.held_since is not None:
-        held += span(spec, clock.held_since, end, calendar)
-    elapsed = max(0.0, span(spec, clock.started_at, end, calendar) - held)
-    target = spec.target_seconds
+    seconds = elapsed(spec, clock, as_of, calendar)
     stopped = clock.stopped_at is not None
-    status = "breached" if elapsed > target else "met" if stopped else "pending"
-    paused = clock.held_since is not None and not stopped
-    return Judgement(
-        spec.name,
-        elapsed,
-        status,
-        None if paused else due_time(spec, clock.started_at, clock.held_seconds, calendar),
-        stopped,
-    )
+    status = "breached" if seconds > spec.target_seconds else "met" if stopped else "pending"
+    return Judgement(spec.name, seconds, status, due(spec, clock, calendar), stopped)
 
 
-def due_time(
-    spec: MilestoneSpec, started_at: datetime, held_seconds: float, calendar: BusinessCalendar
-) -> datetime:
-    budget = spec.target_seconds + held_seconds
-    if spec.clock == "24x7":
-        return started_at + timedelta(seconds=budget)
-    return calendar.add_business(started_at, budget)
+def due(spec: MilestoneSpec, clock: MilestoneClock, calendar: BusinessCalendar) -> datetime | None:
+    """When the target runs out; None before the start and while paused by a hold."""
+    if clock.started_at is None or (clock.held_since is not None and clock.stopped_at is None):
+        return None
+    if clock.due_at is None:
+        budget = spec.target_seconds + clock.held_seconds
+        if spec.clock == "24x7":
+            clock.due_at = clock.started_at + timedelta(seconds=budget)
+        else:
+            clock.due_at = calendar.add_business(clock.started_at, budget)
+    return clock.due_at

@@ -1,9 +1,16 @@
-"""SLA policies: TOML files naming each milestone's start, stop, target and clock."""
+"""SLA policies: TOML files naming each milestone's start, stop, target and clock.
+
+The file is validated with pydantic models; the read side then works with
+plain frozen dataclasses, which are read millions of times during a rebuild.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import tomllib
+from dataclasses import asdict, dataclass, field
 from datetime import date, time
 from importlib.resources import files
 from pathlib import Path
@@ -13,27 +20,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from projections.calendar import BusinessCalendar, SuppliedYear
 
-SIGNALS = (
-    "received",
-    "dispatched",
-    "arrived",
-    "completed",
-    "replied",
-    "decided",
-    "acceptance_requested",
-    "acceptance_decided",
-    "callback_reached",
-)
-MILESTONES = (
-    "dispatch",
-    "on_site",
-    "completion",
-    "first_reply",
-    "review",
-    "acceptance",
-    "callback",
-)
-KINDS = ("repair", "complaint", "renovation")
+Signal = Literal[
+    "received", "dispatched", "arrived", "completed", "replied", "decided",
+    "acceptance_requested", "acceptance_decided", "callback_reached",
+]  # fmt: skip
 PRIORITIES = {
     "repair": ("emergency", "normal"),
     "complaint": ("normal", "major"),
@@ -48,18 +38,69 @@ class PolicyError(ValueError):
     """The policy file cannot be used; the message names the file and the field."""
 
 
+@dataclass(frozen=True, slots=True)
+class MilestoneSpec:
+    name: str
+    kind: str
+    priority: str | None
+    start: str
+    stop: tuple[str, ...]
+    target: str
+    target_seconds: float
+    clock: str  # "24x7" or "business"
+    hold_pauses: bool
+
+    def applies_to(self, kind: str, priority: str) -> bool:
+        return self.kind == kind and (self.priority is None or self.priority == priority)
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str
+    effective: date
+    opens: time
+    closes: time
+    years: tuple[SuppliedYear, ...]
+    milestones: tuple[MilestoneSpec, ...]
+    _applicable: dict[tuple[str, str], tuple[MilestoneSpec, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def milestones_for(self, kind: str, priority: str) -> tuple[MilestoneSpec, ...]:
+        found = self._applicable.get((kind, priority))
+        if found is None:
+            found = tuple(m for m in self.milestones if m.applies_to(kind, priority))
+            self._applicable[(kind, priority)] = found
+        return found
+
+    def new_calendar(self) -> BusinessCalendar:
+        return BusinessCalendar(
+            opens=self.opens, closes=self.closes, supplied={y.year: y for y in self.years}
+        )
+
+    @property
+    def digest(self) -> str:
+        """Identifies the policy's content: read models built with another need a rebuild."""
+        content = {k: v for k, v in asdict(self).items() if k != "_applicable"}
+        encoded = json.dumps(content, default=str, sort_keys=True).encode()
+        return hashlib.sha256(encoded).hexdigest()[:16]
+
+
+# -- the file format -----------------------------------------------------------------
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class MilestoneSpec(_Strict):
+class _Milestone(_Strict):
     name: Literal[
         "dispatch", "on_site", "completion", "first_reply", "review", "acceptance", "callback"
     ]
     kind: Literal["repair", "complaint", "renovation"]
     priority: str | None = None
-    start: Literal[SIGNALS]  # type: ignore[valid-type]
-    stop: tuple[Literal[SIGNALS], ...] = Field(min_length=1)  # type: ignore[valid-type]
+    start: Signal
+    stop: tuple[Signal, ...] = Field(min_length=1)
     target: str
     clock: Literal["24x7", "business"]
     hold_pauses: bool
@@ -71,39 +112,44 @@ class MilestoneSpec(_Strict):
             raise ValueError(f"{value!r} is not a duration such as 10m, 24h or 3d")
         return value
 
-    @property
-    def target_seconds(self) -> float:
+    def compiled(self) -> MilestoneSpec:
         match = _DURATION.match(self.target)
-        if match is None:  # validated on load
-            raise PolicyError(f"bad target {self.target!r}")
-        return float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+        seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2)] if match else 0.0
+        return MilestoneSpec(
+            self.name,
+            self.kind,
+            self.priority,
+            self.start,
+            tuple(self.stop),
+            self.target,
+            seconds,
+            self.clock,
+            self.hold_pauses,
+        )
 
-    def applies_to(self, kind: str, priority: str) -> bool:
-        return self.kind == kind and (self.priority is None or self.priority == priority)
 
-
-class YearSpec(_Strict):
+class _Year(_Strict):
     year: int
     holidays: tuple[date, ...] = ()
     workdays: tuple[date, ...] = ()
 
 
-class CalendarSpec(_Strict):
+class _Calendar(_Strict):
     timezone: Literal["Asia/Shanghai"] = "Asia/Shanghai"
     opens: time = time(8, 30)
     closes: time = time(17, 30)
-    years: tuple[YearSpec, ...] = ()
+    years: tuple[_Year, ...] = ()
 
 
-class Policy(_Strict):
+class _PolicyFile(_Strict):
     name: str = Field(min_length=1)
     effective: date
-    calendar: CalendarSpec = CalendarSpec()
-    milestone: tuple[MilestoneSpec, ...] = Field(min_length=1)
+    calendar: _Calendar = _Calendar()
+    milestone: tuple[_Milestone, ...] = Field(min_length=1)
 
     @field_validator("milestone")
     @classmethod
-    def _consistent(cls, specs: tuple[MilestoneSpec, ...]) -> tuple[MilestoneSpec, ...]:
+    def _consistent(cls, specs: tuple[_Milestone, ...]) -> tuple[_Milestone, ...]:
         seen: set[tuple[str, str, str]] = set()
         for spec in specs:
             allowed = PRIORITIES[spec.kind]
@@ -120,16 +166,20 @@ class Policy(_Strict):
                 seen.add(key)
         return specs
 
-    def milestones_for(self, kind: str, priority: str) -> list[MilestoneSpec]:
-        return [m for m in self.milestone if m.applies_to(kind, priority)]
-
-    def new_calendar(self) -> BusinessCalendar:
-        supplied = {
-            y.year: SuppliedYear(y.year, frozenset(y.holidays), frozenset(y.workdays))
+    def compiled(self) -> Policy:
+        if self.calendar.closes <= self.calendar.opens:
+            raise ValueError("calendar.closes must be after calendar.opens")
+        years = tuple(
+            SuppliedYear(y.year, frozenset(y.holidays), frozenset(y.workdays))
             for y in self.calendar.years
-        }
-        return BusinessCalendar(
-            opens=self.calendar.opens, closes=self.calendar.closes, supplied=supplied
+        )
+        return Policy(
+            self.name,
+            self.effective,
+            self.calendar.opens,
+            self.calendar.closes,
+            years,
+            tuple(m.compiled() for m in self.milestone),
         )
 
 
@@ -143,12 +193,14 @@ def parse_policy(text: str, source: str = "<policy>") -> Policy:
     except tomllib.TOMLDecodeError as error:
         raise PolicyError(f"{source}: not valid TOML: {error}") from None
     try:
-        return Policy.model_validate(raw)
+        return _PolicyFile.model_validate(raw).compiled()
     except ValidationError as error:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
         )
         raise PolicyError(f"{source}: {problems}") from None
+    except ValueError as error:
+        raise PolicyError(f"{source}: {error}") from None
 
 
 def load_policy(path: Path | str | None = None) -> Policy:

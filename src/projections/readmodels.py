@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable
 from typing import Protocol
@@ -10,9 +9,9 @@ from typing import Protocol
 from projections.calendar import BusinessCalendar
 from projections.casefile import CaseFile
 from projections.facts import Fact
-from projections.milestones import judge
+from projections.milestones import due, elapsed
 from projections.policy import Policy
-from projections.rows import UPSERT_CASE, case_row, to_text
+from projections.rows import UPSERT_CASE, case_row, to_micros
 from projections.store import Statement
 
 
@@ -47,35 +46,39 @@ class SlaFacts:
     def changes(self, facts: list[Fact], touched: Iterable[CaseFile]) -> list[Statement]:
         rows = []
         for case in touched:
+            if not case.dirty:
+                continue
             for spec in case.specs(self.policy):
+                if spec.name not in case.dirty:
+                    continue
                 clock = case.milestones[spec.name]
                 # Stored status is final only once stopped; a running clock's
                 # status depends on when it is read, so readers compare due_at.
-                judged = judge(
-                    spec, clock, case.last_occurred_at or case.received_at, self.calendar
-                )
+                seconds: float | None = None
                 if clock.excluded:
                     status = "excluded"
                 elif clock.started_at is None:
                     status = "not_started"
-                elif judged.stopped:
-                    status = judged.status
+                elif clock.stopped_at is not None:
+                    seconds = elapsed(spec, clock, clock.stopped_at, self.calendar)
+                    status = "breached" if seconds > spec.target_seconds else "met"
                 else:
                     status = "paused" if clock.held_since is not None else "running"
                 rows.append(
                     (
                         case.case_id,
                         spec.name,
-                        to_text(clock.started_at),
-                        to_text(clock.stopped_at),
+                        to_micros(clock.started_at),
+                        to_micros(clock.stopped_at),
                         clock.held_seconds,
-                        to_text(clock.held_since),
+                        to_micros(clock.held_since),
                         int(clock.excluded),
-                        to_text(judged.due_at),
-                        judged.elapsed_seconds if judged.stopped else None,
+                        to_micros(due(spec, clock, self.calendar)),
+                        seconds,
                         status,
                     )
                 )
+            case.dirty.clear()  # on a failed write the follower drops its case files
         return [(self.UPSERT, rows)]
 
 
@@ -105,7 +108,7 @@ class Timeline:
 
     INSERT = (
         "INSERT INTO rm_timeline (position, case_id, version, type, occurred_at, recorded_at,"
-        " actor, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        " actor, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
     )
 
     def changes(self, facts: list[Fact], touched: Iterable[CaseFile]) -> list[Statement]:
@@ -118,15 +121,27 @@ class Timeline:
                         f.case_id,
                         f.version,
                         f.type,
-                        to_text(f.occurred_at),
-                        to_text(f.recorded_at),
+                        to_micros(f.occurred_at),
+                        to_micros(f.recorded_at),
                         f.actor,
-                        json.dumps(f.data, ensure_ascii=False),
+                        timeline_value(f),
                     )
                     for f in facts
                 ],
             )
         ]
+
+
+def timeline_value(fact: Fact) -> str | None:
+    """The one datum of an event a report needs beyond the case index."""
+    data = fact.data
+    if fact.type == "Dispatched":
+        return str(data["assignee"])
+    if fact.type == "CallbackRecorded":
+        return str(data["outcome"])
+    if fact.type == "HandedOver":
+        return str(data["to"])
+    return None
 
 
 def all_read_models(policy: Policy, calendar: BusinessCalendar) -> list[ReadModel]:

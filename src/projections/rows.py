@@ -1,9 +1,9 @@
-"""Case files to and from read-model rows; times as sortable UTC text."""
+"""Case files to and from read-model rows; times as integer microseconds since the epoch."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from projections.casefile import CaseFile
@@ -35,14 +35,16 @@ CASE_COLUMNS = (
 _TIMES = {"received_at", "received_recorded_at", "last_occurred_at", "completed_at", "ended_at"}
 
 
-def to_text(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
 
 
-def from_text(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
+def to_micros(moment: datetime | None) -> int | None:
+    return None if moment is None else (moment - EPOCH) // MICROSECOND
+
+
+def from_micros(micros: int | None) -> datetime | None:
+    return None if micros is None else EPOCH + timedelta(microseconds=micros)
 
 
 def case_row(case: CaseFile) -> tuple[Any, ...]:
@@ -50,7 +52,7 @@ def case_row(case: CaseFile) -> tuple[Any, ...]:
     for column in CASE_COLUMNS:
         value = getattr(case, column)
         if column in _TIMES:
-            value = to_text(value)
+            value = to_micros(value)
         elif isinstance(value, bool):
             value = int(value)
         values.append(value)
@@ -60,17 +62,18 @@ def case_row(case: CaseFile) -> tuple[Any, ...]:
 def case_from_row(row: Mapping[str, Any], milestones: list[Mapping[str, Any]]) -> CaseFile:
     fields = {c: row[c] for c in CASE_COLUMNS}
     for column in _TIMES:
-        fields[column] = from_text(fields[column])
+        fields[column] = from_micros(fields[column])
     fields["dispatched_elsewhere"] = bool(fields["dispatched_elsewhere"])
     case = CaseFile(**fields)
     case.milestones = {
         m["name"]: MilestoneClock(
             name=m["name"],
-            started_at=from_text(m["started_at"]),
-            stopped_at=from_text(m["stopped_at"]),
+            started_at=from_micros(m["started_at"]),
+            stopped_at=from_micros(m["stopped_at"]),
             held_seconds=float(m["held_seconds"]),
-            held_since=from_text(m["held_since"]),
+            held_since=from_micros(m["held_since"]),
             excluded=bool(m["excluded"]),
+            due_at=from_micros(m["due_at"]),
         )
         for m in milestones
     }

@@ -1,6 +1,6 @@
 """The read models' tables. Portable SQL: the same statements run on SQLite and PostgreSQL.
 
-Times are stored as ISO 8601 text in UTC with microseconds, so text order is time order.
+Times are stored as integer microseconds since 1970-01-01 UTC: exact, compact, ordered.
 """
 
 from __future__ import annotations
@@ -11,30 +11,36 @@ TABLES = [
         case_id TEXT PRIMARY KEY, kind TEXT NOT NULL, priority TEXT NOT NULL,
         category TEXT NOT NULL, location TEXT NOT NULL, channel TEXT NOT NULL,
         received_by TEXT NOT NULL, owner TEXT NOT NULL, assignee TEXT, state TEXT NOT NULL,
-        held_from TEXT, received_at TEXT NOT NULL, received_recorded_at TEXT NOT NULL,
-        last_occurred_at TEXT, version BIGINT NOT NULL, position BIGINT NOT NULL,
+        held_from TEXT, received_at BIGINT NOT NULL, received_recorded_at BIGINT NOT NULL,
+        last_occurred_at BIGINT, version BIGINT NOT NULL, position BIGINT NOT NULL,
         dispatched_elsewhere INTEGER NOT NULL, callbacks INTEGER NOT NULL,
-        satisfied INTEGER NOT NULL, completed_at TEXT, ended_at TEXT)""",
-    "CREATE INDEX IF NOT EXISTS rm_case_index_received ON rm_case_index (received_at)",
-    "CREATE INDEX IF NOT EXISTS rm_case_index_owner ON rm_case_index (owner)",
-    "CREATE INDEX IF NOT EXISTS rm_case_index_state ON rm_case_index (state)",
+        satisfied INTEGER NOT NULL, completed_at BIGINT, ended_at BIGINT)""",
     # Per-milestone SLA facts: each applicable milestone's clock on each case.
     """CREATE TABLE IF NOT EXISTS rm_milestones (
-        case_id TEXT NOT NULL, name TEXT NOT NULL, started_at TEXT, stopped_at TEXT,
-        held_seconds DOUBLE PRECISION NOT NULL, held_since TEXT, excluded INTEGER NOT NULL,
-        due_at TEXT, elapsed_seconds DOUBLE PRECISION, status TEXT NOT NULL,
+        case_id TEXT NOT NULL, name TEXT NOT NULL, started_at BIGINT, stopped_at BIGINT,
+        held_seconds DOUBLE PRECISION NOT NULL, held_since BIGINT, excluded INTEGER NOT NULL,
+        due_at BIGINT, elapsed_seconds DOUBLE PRECISION, status TEXT NOT NULL,
         PRIMARY KEY (case_id, name))""",
-    "CREATE INDEX IF NOT EXISTS rm_milestones_due ON rm_milestones (due_at)",
     # First-contact responsibility counters per staff member.
     """CREATE TABLE IF NOT EXISTS rm_staff (
         staff TEXT PRIMARY KEY, received INTEGER NOT NULL, handed_over INTEGER NOT NULL)""",
-    # Every event in a compact form, for as-of reports and what-if replays.
+    # Every event in a compact form, for as-of reports and what-if replays. `value` holds
+    # the one datum a report needs: assignee, callback outcome, or new owner.
     """CREATE TABLE IF NOT EXISTS rm_timeline (
         position BIGINT PRIMARY KEY, case_id TEXT NOT NULL, version BIGINT NOT NULL,
-        type TEXT NOT NULL, occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL,
-        actor TEXT NOT NULL, data TEXT NOT NULL)""",
-    "CREATE INDEX IF NOT EXISTS rm_timeline_case ON rm_timeline (case_id, version)",
+        type TEXT NOT NULL, occurred_at BIGINT NOT NULL, recorded_at BIGINT NOT NULL,
+        actor TEXT NOT NULL, value TEXT)""",
     "CREATE TABLE IF NOT EXISTS rm_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+]
+
+# Secondary indexes: a rebuild drops them and creates them once at the end,
+# which is faster than keeping them up to date row by row.
+INDEXES = [
+    "CREATE INDEX IF NOT EXISTS rm_case_index_received ON rm_case_index (received_at)",
+    "CREATE INDEX IF NOT EXISTS rm_case_index_owner ON rm_case_index (owner)",
+    "CREATE INDEX IF NOT EXISTS rm_case_index_state ON rm_case_index (state)",
+    "CREATE INDEX IF NOT EXISTS rm_milestones_due ON rm_milestones (due_at)",
+    "CREATE INDEX IF NOT EXISTS rm_timeline_case ON rm_timeline (case_id, version)",
 ]
 
 # The open backlog: open cases by kind, state and assignee.
@@ -52,7 +58,7 @@ def tables(dialect: str) -> list[str]:
         if dialect == "sqlite"
         else "CREATE OR REPLACE VIEW rm_backlog "
     ) + BACKLOG_VIEW
-    return [*TABLES, view]
+    return [*TABLES, *INDEXES, view]
 
 
 DROP = [

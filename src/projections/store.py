@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, cast
 
 from eventsourcing.persistence import InfrastructureFactory, Tracking, TrackingRecorder
@@ -17,7 +18,7 @@ from eventsourcing.sqlite import SQLiteTrackingRecorder
 from eventsourcing.utils import Environment
 from psycopg.sql import SQL, Composed
 
-from projections.schema import DROP, tables
+from projections.schema import DROP, INDEXES, tables
 
 UPSTREAM = "cases"  # the application whose log the read models follow
 Statement = tuple[str, Sequence[Sequence[Any]]]
@@ -64,17 +65,25 @@ class ReadModelStore(TrackingRecorder, ABC):
     def _fetchmany(self, cursor: Any, size: int) -> list[Any]:
         return list(cursor.fetchmany(size))
 
-    def reset(self) -> None:
-        """Empty every read model and forget the position: the next run starts at zero."""
+    def reset(self, *, indexes: bool = True) -> None:
+        """Empty every read model and forget the position: the next run starts at zero.
+
+        Without `indexes`, the secondary indexes are left out until `create_indexes`."""
         with self._cursor(commit=True) as c:
             for statement in DROP:
                 c.execute(statement)
             for statement in tables(self.dialect):
-                c.execute(statement)
+                if indexes or statement not in INDEXES:
+                    c.execute(statement)
             c.execute(
                 self._sql(f"DELETE FROM {self.tracking_table} WHERE application_name = ?"),
                 (UPSTREAM,),
             )
+
+    def create_indexes(self) -> None:
+        with self._cursor(commit=True) as c:
+            for statement in INDEXES:
+                c.execute(statement)
 
     def meta(self, key: str) -> str | None:
         rows = self.query("SELECT value FROM rm_meta WHERE key = ?", (key,))
@@ -99,8 +108,16 @@ class SQLiteReadModelStore(ReadModelStore, SQLiteTrackingRecorder):
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *tables("sqlite")]
 
-    def _cursor(self, *, commit: bool) -> Any:
-        return self.datastore.transaction(commit=commit)
+    @contextmanager
+    def _cursor(self, *, commit: bool) -> Iterator[Any]:
+        with self.datastore.get_connection(commit=commit) as connection:
+            raw = connection._sqlite_conn
+            if commit and raw.execute("PRAGMA synchronous").fetchone()[0] != 1:
+                # Read models can be rebuilt from the events; in WAL mode NORMAL keeps
+                # each page atomic with its position and skips an fsync per page.
+                raw.execute("PRAGMA synchronous=NORMAL")
+            with connection.transaction(commit=commit) as cursor:
+                yield cursor
 
     def _fetchmany(self, cursor: Any, size: int) -> list[Any]:
         return list(cursor.sqlite_cursor.fetchmany(size))  # the library's wrapper lacks it
