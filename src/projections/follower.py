@@ -16,8 +16,9 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 
 from projections.casefile import CaseFile, evolve, open_case_file
-from projections.facts import Fact, fact_of
+from projections.facts import Fact
 from projections.policy import Policy
+from projections.reader import can_read_in_child, read_page, read_pages_in_child
 from projections.readmodels import all_read_models
 from projections.rows import case_from_row
 from projections.store import ReadModelStore
@@ -73,27 +74,27 @@ class Follower:
 
     def process_page(self) -> int:
         """Process the next page; returns how many events it held (0 at the head)."""
-        position = self.store.position()
-        notes = self.recorder.select_notifications(
-            start=position, limit=self.page_size, inclusive_of_start=False
-        )
-        if not notes:
+        page = read_page(self.app, self.store.position(), self.page_size)
+        if page is None:
             return 0
-        facts = [fact_of(self.mapper.to_domain_event(n), n.id) for n in notes]  # type: ignore[arg-type]
+        facts, last = page
+        self._apply(facts, self._evolve(facts, {}), last)
+        return len(facts)
+
+    def _apply(self, facts: list[Fact], touched: dict[str, CaseFile], last: int) -> None:
+        """Write one page's changes with the position it reaches, in one transaction."""
         try:
-            touched = self._evolve(facts)
-            statements = [s for model in self.models for s in model.changes(facts, touched)]
-            self.store.write(statements, notes[-1].id)
+            cases = list(touched.values())
+            statements = [s for model in self.models for s in model.changes(facts, cases)]
+            self.store.write(statements, last)
         except BaseException:
             self._cases.clear()  # in-memory files may be ahead of what was written
             raise
         while len(self._cases) > self.cache_size:
             self._cases.popitem(last=False)
-        return len(notes)
 
-    def _evolve(self, facts: list[Fact]) -> list[CaseFile]:
+    def _evolve(self, facts: list[Fact], touched: dict[str, CaseFile]) -> dict[str, CaseFile]:
         self._load({f.case_id for f in facts if f.version > 1 and f.case_id not in self._cases})
-        touched: dict[str, CaseFile] = {}
         for fact in facts:
             if fact.type == "Received":
                 case = open_case_file(fact, self.policy)
@@ -103,7 +104,7 @@ class Follower:
                 self._cases.move_to_end(fact.case_id)
                 evolve(case, fact, self.policy, self.calendar)
             touched[fact.case_id] = case
-        return list(touched.values())
+        return touched
 
     def _load(self, case_ids: set[str]) -> None:
         ids = sorted(case_ids)
@@ -138,9 +139,37 @@ class Follower:
         self._cases.clear()
         self.store.set_meta("policy", policy_digest(self.policy))
         self.store.set_meta("policy_name", self.policy.name)
-        done = self.catch_up(progress)
+        if can_read_in_child(self.app):
+            done = self._rebuild_reading_in_child(progress)
+        else:
+            done = self.catch_up(progress)
         self.store.create_indexes()
         return done
+
+    def _rebuild_reading_in_child(self, progress: Progress | None) -> int:
+        """Apply pages decoded by a child process; write every `page_size` events."""
+        head, done = self.head(), 0
+        facts: list[Fact] = []
+        touched: dict[str, CaseFile] = {}
+        last = 0
+        try:
+            for chunk, last in read_pages_in_child(self.app, 0, 2000):
+                self._evolve(chunk, touched)
+                facts.extend(chunk)
+                if len(facts) >= self.page_size:
+                    self._apply(facts, touched, last)
+                    done += len(facts)
+                    facts, touched = [], {}
+                if progress is not None:
+                    progress(last, head)
+            if facts:
+                self._apply(facts, touched, last)
+                done += len(facts)
+        except BaseException:
+            self._cases.clear()
+            raise
+        # Events saved while rebuilding are picked up the ordinary way.
+        return done + self.catch_up(progress)
 
     def run(
         self, stop: threading.Event, poll_seconds: float = 0.2, progress: Progress | None = None
