@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
-from typing import Any, TypedDict, Unpack, cast
+from typing import cast
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -14,6 +13,7 @@ from eventsourcing.persistence import IntegrityError
 
 from workflow import inputs, intake
 from workflow.case import Case, Stamp
+from workflow.commands import CaseCommands, Instant
 from workflow.errors import CaseNotFound, ConcurrencyConflict, IdempotencyConflict, InvalidInput
 from workflow.events import CaseEvent
 from workflow.history import HistoryEntry, entry_of
@@ -21,7 +21,6 @@ from workflow.intake import NewRequest
 from workflow.personal_data import InMemoryReporters, ReporterRegistry
 
 Clock = Callable[[], datetime]
-Instant = datetime | str
 
 
 def system_clock() -> datetime:
@@ -37,7 +36,7 @@ class Recorded:
     created: bool = True
 
 
-class CaseService(Application[UUID]):
+class CaseService(CaseCommands, Application[UUID]):
     name = "cases"
     snapshotting_intervals = {Case: 50}  # noqa: RUF012 - the library reads a class attribute
 
@@ -113,174 +112,6 @@ class CaseService(Application[UUID]):
             raise ConcurrencyConflict(case.id, expected_version, None) from None
         return Recorded(case, recordings[-1].notification.id)
 
-    def dispatch(
-        self,
-        case_id: UUID | str,
-        *,
-        actor: str,
-        assignee: str,
-        team: str | None = None,
-        **opts: Unpack[CommandOptions],
-    ) -> Recorded:
-        return self._act(
-            case_id, actor, action=lambda c, s: c.dispatch(s, assignee, team), **_opts(opts)
-        )
-
-    def sign(self, case_id: UUID | str, *, actor: str, **opts: Unpack[CommandOptions]) -> Recorded:
-        return self._act(case_id, actor, action=lambda c, s: c.sign(s), **_opts(opts))
-
-    def arrive(
-        self, case_id: UUID | str, *, actor: str, **opts: Unpack[CommandOptions]
-    ) -> Recorded:
-        return self._act(case_id, actor, action=lambda c, s: c.arrive(s), **_opts(opts))
-
-    def quote(
-        self,
-        case_id: UUID | str,
-        *,
-        actor: str,
-        amount: Decimal | str | int,
-        **opts: Unpack[CommandOptions],
-    ) -> Recorded:
-        return self._act(case_id, actor, action=lambda c, s: c.quote(s, amount), **_opts(opts))
-
-    def accept_quote(
-        self, case_id: UUID | str, *, actor: str, **opts: Unpack[CommandOptions]
-    ) -> Recorded:
-        return self._act(case_id, actor, action=lambda c, s: c.accept_quote(s), **_opts(opts))
-
-    def hold(
-        self, case_id: UUID | str, *, actor: str, reason: str, **opts: Unpack[CommandOptions]
-    ) -> Recorded:
-        return self._act(case_id, actor, action=lambda c, s: c.hold(s, reason), **_opts(opts))
-
-    def resume(
-        self, case_id: UUID | str, *, actor: str, **opts: Unpack[CommandOptions]
-    ) -> Recorded:
-        return self._act(case_id, actor, action=lambda c, s: c.resume(s), **_opts(opts))
-
-    def reply(
-        self, case_id: UUID | str, *, actor: str, message: str, **opts: Unpack[CommandOptions]
-    ) -> Recorded:
-        return self._act(case_id, actor, action=lambda c, s: c.reply(s, message), **_opts(opts))
-
-    def complete(
-        self, case_id: UUID | str, *, actor: str, resolution: str, **opts: Unpack[CommandOptions]
-    ) -> Recorded:
-        return self._act(
-            case_id, actor, action=lambda c, s: c.complete(s, resolution), **_opts(opts)
-        )
-
-    def callback(
-        self,
-        case_id: UUID | str,
-        *,
-        actor: str,
-        outcome: str,
-        comment: str | None = None,
-        **opts: Unpack[CommandOptions],
-    ) -> Recorded:
-        return self._act(
-            case_id, actor, action=lambda c, s: c.callback(s, outcome, comment), **_opts(opts)
-        )
-
-    def handover(
-        self,
-        case_id: UUID | str,
-        *,
-        actor: str,
-        to: str,
-        reason: str,
-        **opts: Unpack[CommandOptions],
-    ) -> Recorded:
-        return self._act(
-            case_id, actor, action=lambda c, s: c.handover(s, to, reason), **_opts(opts)
-        )
-
-    def cancel(
-        self, case_id: UUID | str, *, actor: str, reason: str, **opts: Unpack[CommandOptions]
-    ) -> Recorded:
-        return self._act(case_id, actor, action=lambda c, s: c.cancel(s, reason), **_opts(opts))
-
-    def invalidate(
-        self,
-        case_id: UUID | str,
-        *,
-        actor: str,
-        reason: str,
-        explanation: str,
-        **opts: Unpack[CommandOptions],
-    ) -> Recorded:
-        return self._act(
-            case_id, actor, action=lambda c, s: c.invalidate(s, reason, explanation), **_opts(opts)
-        )
-
-    def approve(
-        self,
-        case_id: UUID | str,
-        *,
-        actor: str,
-        permit_no: str,
-        deposit: Decimal | str | int,
-        fee: Decimal | str | int,
-        **opts: Unpack[CommandOptions],
-    ) -> Recorded:
-        return self._act(
-            case_id, actor, action=lambda c, s: c.approve(s, permit_no, deposit, fee), **_opts(opts)
-        )
-
-    def reject(
-        self, case_id: UUID | str, *, actor: str, reasons: str, **opts: Unpack[CommandOptions]
-    ) -> Recorded:
-        return self._act(case_id, actor, action=lambda c, s: c.reject(s, reasons), **_opts(opts))
-
-    def inspect(
-        self,
-        case_id: UUID | str,
-        *,
-        actor: str,
-        findings: str,
-        violation: str | None = None,
-        **opts: Unpack[CommandOptions],
-    ) -> Recorded:
-        return self._act(
-            case_id, actor, action=lambda c, s: c.inspect(s, findings, violation), **_opts(opts)
-        )
-
-    def request_acceptance(
-        self, case_id: UUID | str, *, actor: str, **opts: Unpack[CommandOptions]
-    ) -> Recorded:
-        return self._act(case_id, actor, action=lambda c, s: c.request_acceptance(s), **_opts(opts))
-
-    def pass_acceptance(
-        self, case_id: UUID | str, *, actor: str, **opts: Unpack[CommandOptions]
-    ) -> Recorded:
-        return self._act(case_id, actor, action=lambda c, s: c.pass_acceptance(s), **_opts(opts))
-
-    def fail_acceptance(
-        self, case_id: UUID | str, *, actor: str, reasons: str, **opts: Unpack[CommandOptions]
-    ) -> Recorded:
-        return self._act(
-            case_id, actor, action=lambda c, s: c.fail_acceptance(s, reasons), **_opts(opts)
-        )
-
-    def refund_deposit(
-        self,
-        case_id: UUID | str,
-        *,
-        actor: str,
-        refunded: Decimal | str | int,
-        withheld: Decimal | str | int = 0,
-        reason: str | None = None,
-        **opts: Unpack[CommandOptions],
-    ) -> Recorded:
-        return self._act(
-            case_id,
-            actor,
-            action=lambda c, s: c.refund_deposit(s, refunded, withheld, reason),
-            **_opts(opts),
-        )
-
     # -- queries ------------------------------------------------------------------
 
     def get(self, case_id: UUID | str) -> Case:
@@ -320,19 +151,3 @@ def _parse_id(case_id: UUID | str) -> UUID:
         return UUID(str(case_id))
     except ValueError:
         raise InvalidInput("id", f"{case_id!r} is not a case id (a UUID)") from None
-
-
-class CommandOptions(TypedDict, total=False):
-    """What every command may carry besides its own fields."""
-
-    at: Instant | None  # when it happened; default now
-    note: str | None
-    expected_version: int | None  # optimistic concurrency: fail if the case moved on
-
-
-def _opts(opts: CommandOptions) -> dict[str, Any]:
-    return {
-        "at": opts.get("at"),
-        "note": opts.get("note"),
-        "expected_version": opts.get("expected_version"),
-    }
