@@ -143,12 +143,14 @@ class Case(Aggregate):
         )
 
     def hold(self, stamp: Stamp, reason: str) -> None:
+        self.lifecycle.check(self.state, "hold")  # the state first, then fields
         self._record("hold", ev.Held, stamp, reason=inputs.text("reason", reason))
 
     def resume(self, stamp: Stamp) -> None:
         self._record("resume", ev.Resumed, stamp)
 
     def complete(self, stamp: Stamp, resolution: str) -> None:
+        self.lifecycle.check(self.state, "complete")  # the state first, then fields
         self._record(
             "complete",
             ev.Completed,
@@ -181,6 +183,7 @@ class Case(Aggregate):
         )
 
     def cancel(self, stamp: Stamp, reason: str) -> None:
+        self.lifecycle.check(self.state, "cancel")  # the state first, then fields
         self._record("cancel", ev.Cancelled, stamp, reason=inputs.text("reason", reason))
 
     # -- repair ------------------------------------------------------------------
@@ -204,6 +207,7 @@ class Case(Aggregate):
     # -- complaint -----------------------------------------------------------------
 
     def reply(self, stamp: Stamp, message: str) -> None:
+        self.lifecycle.check(self.state, "reply")  # the state first, then fields
         self._record(
             "reply",
             ev.Replied,
@@ -212,6 +216,7 @@ class Case(Aggregate):
         )
 
     def invalidate(self, stamp: Stamp, reason: str, explanation: str) -> None:
+        self.lifecycle.check(self.state, "invalidate")  # the state first, then fields
         self._record(
             "invalidate",
             ev.Invalidated,
@@ -236,6 +241,7 @@ class Case(Aggregate):
         )
 
     def reject(self, stamp: Stamp, reasons: str) -> None:
+        self.lifecycle.check(self.state, "reject")  # the state first, then fields
         self._record(
             "reject",
             ev.Rejected,
@@ -244,6 +250,7 @@ class Case(Aggregate):
         )
 
     def inspect(self, stamp: Stamp, findings: str, violation: str | None = None) -> None:
+        self.lifecycle.check(self.state, "inspect")  # the state first, then fields
         self._record(
             "inspect",
             ev.Inspected,
@@ -260,6 +267,7 @@ class Case(Aggregate):
         self._record("pass_acceptance", ev.AcceptancePassed, stamp)
 
     def fail_acceptance(self, stamp: Stamp, reasons: str) -> None:
+        self.lifecycle.check(self.state, "fail_acceptance")  # the state first, then fields
         self._record(
             "fail_acceptance",
             ev.AcceptanceFailed,
