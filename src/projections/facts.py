@@ -44,25 +44,24 @@ class Fact:
         return _SIGNALS.get(self.type)
 
 
-def fact_of(event: CaseEvent, position: int) -> Fact:
-    data: dict[str, Any]
+def data_of(event: CaseEvent) -> dict[str, Any]:
+    """The part of an event's data the read models use."""
     if isinstance(event, Received):
-        data = {
-            "kind": event.kind,
-            "priority": event.priority,
-            "category": event.category,
-            "location": event.location,
-            "channel": event.channel,
+        return {
+            "kind": event.kind, "priority": event.priority, "category": event.category,
+            "location": event.location, "channel": event.channel,
             "received_by": event.received_by,
-        }
-    elif isinstance(event, Dispatched):
-        data = {"assignee": event.assignee}
-    elif isinstance(event, CallbackRecorded):
-        data = {"outcome": event.outcome}
-    elif isinstance(event, HandedOver):
-        data = {"previous_owner": event.previous_owner, "to": event.to}
-    else:
-        data = {}
+        }  # fmt: skip
+    if isinstance(event, Dispatched):
+        return {"assignee": event.assignee}
+    if isinstance(event, CallbackRecorded):
+        return {"outcome": event.outcome}
+    if isinstance(event, HandedOver):
+        return {"previous_owner": event.previous_owner, "to": event.to}
+    return {}
+
+
+def fact_of(event: CaseEvent, position: int) -> Fact:
     return Fact(
         position=position,
         case_id=str(event.originator_id),
@@ -71,5 +70,5 @@ def fact_of(event: CaseEvent, position: int) -> Fact:
         occurred_at=event.occurred_at,
         recorded_at=event.timestamp,
         actor=event.actor,
-        data=data,
+        data=data_of(event),
     )

@@ -17,8 +17,9 @@ from typing import Any
 
 from eventsourcing.application import Application
 
-from projections.facts import Fact, fact_of
-from projections.rows import EPOCH, to_micros
+from projections.facts import Fact, data_of, fact_of
+from projections.rows import EPOCH, MICROSECOND
+from workflow.events import CaseEvent
 
 Page = tuple[list[Fact], int]  # the facts and the log position of the last one
 _Packed = tuple[int, str, int, str, int, int, str, dict[str, Any]]
@@ -72,9 +73,12 @@ def _read_in_child(
 ) -> None:
     try:
         app = app_class(env)
-        while page := read_page(app, after, limit):
-            facts, after = page
-            channel.put(([_pack(f) for f in facts], after))
+        while notes := app.recorder.select_notifications(
+            start=after, limit=limit, inclusive_of_start=False
+        ):
+            packed = [_pack(app.mapper.to_domain_event(n), n.id) for n in notes]  # type: ignore[arg-type]
+            channel.put((packed, notes[-1].id))
+            after = notes[-1].id
         channel.put(None)
     except BaseException as error:  # reported to the parent, which raises it
         channel.put(repr(error))
@@ -84,16 +88,17 @@ def _read_in_child(
         os._exit(0)  # skip the destructors of objects copied from the parent
 
 
-def _pack(f: Fact) -> _Packed:
+def _pack(event: CaseEvent, position: int) -> _Packed:
+    """A fact as plain values, cheap to pickle: times as integer microseconds."""
     return (
-        f.position,
-        f.case_id,
-        f.version,
-        f.type,
-        to_micros(f.occurred_at) or 0,
-        to_micros(f.recorded_at) or 0,
-        f.actor,
-        f.data,
+        position,
+        str(event.originator_id),
+        event.originator_version,
+        type(event).__name__,
+        (event.occurred_at - EPOCH) // MICROSECOND,
+        (event.timestamp - EPOCH) // MICROSECOND,
+        event.actor,
+        data_of(event),
     )
 
 

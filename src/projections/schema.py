@@ -14,20 +14,20 @@ TABLES = [
         held_from TEXT, received_at BIGINT NOT NULL, received_recorded_at BIGINT NOT NULL,
         last_occurred_at BIGINT, version BIGINT NOT NULL, position BIGINT NOT NULL,
         dispatched_elsewhere INTEGER NOT NULL, callbacks INTEGER NOT NULL,
-        satisfied INTEGER NOT NULL, completed_at BIGINT, ended_at BIGINT)""",
+        satisfied INTEGER NOT NULL, completed_at BIGINT, ended_at BIGINT){clustered}""",
     # Per-milestone SLA facts: each applicable milestone's clock on each case.
     """CREATE TABLE IF NOT EXISTS rm_milestones (
         case_id TEXT NOT NULL, name TEXT NOT NULL, started_at BIGINT, stopped_at BIGINT,
         held_seconds DOUBLE PRECISION NOT NULL, held_since BIGINT, excluded INTEGER NOT NULL,
         due_at BIGINT, elapsed_seconds DOUBLE PRECISION, status TEXT NOT NULL,
-        PRIMARY KEY (case_id, name))""",
+        PRIMARY KEY (case_id, name)){clustered}""",
     # First-contact responsibility counters per staff member.
     """CREATE TABLE IF NOT EXISTS rm_staff (
         staff TEXT PRIMARY KEY, received INTEGER NOT NULL, handed_over INTEGER NOT NULL)""",
     # Every event in a compact form, for as-of reports and what-if replays. `value` holds
     # the one datum a report needs: assignee, callback outcome, or new owner.
     """CREATE TABLE IF NOT EXISTS rm_timeline (
-        position BIGINT PRIMARY KEY, case_id TEXT NOT NULL, version BIGINT NOT NULL,
+        position {position} PRIMARY KEY, case_id TEXT NOT NULL, version BIGINT NOT NULL,
         type TEXT NOT NULL, occurred_at BIGINT NOT NULL, recorded_at BIGINT NOT NULL,
         actor TEXT NOT NULL, value TEXT)""",
     "CREATE TABLE IF NOT EXISTS rm_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -58,7 +58,14 @@ def tables(dialect: str) -> list[str]:
         if dialect == "sqlite"
         else "CREATE OR REPLACE VIEW rm_backlog "
     ) + BACKLOG_VIEW
-    return [*TABLES, *INDEXES, view]
+    # SQLite: INTEGER PRIMARY KEY is the rowid itself, and WITHOUT ROWID keeps a
+    # table in its key's b-tree, so neither needs a second index to maintain.
+    sqlite = dialect == "sqlite"
+    words = {
+        "position": "INTEGER" if sqlite else "BIGINT",
+        "clustered": " WITHOUT ROWID" if sqlite else "",
+    }
+    return [*(t.format(**words) for t in TABLES), *INDEXES, view]
 
 
 DROP = [
