@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from api.cli_errors import DbOption, reports_errors
+from api.cli_http import register as register_http
 from api.cli_readside import print_demo_reports, register
 from api.demo import print_summary, run_demo
 from api.render import case_summary, history_rows, to_json
@@ -137,6 +138,7 @@ def _cell(value: Any) -> str:
 
 
 register(app)
+register_http(app)
 
 
 def main() -> None:

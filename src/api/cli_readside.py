@@ -77,7 +77,7 @@ def catch_up(follower: Follower, description: str = "catching up") -> int:
 def rebuild(db: DbOption = None, policy: PolicyOption = None, page_size: PageOption = 2000) -> None:
     """Rebuild every read model from position zero."""
     settings = Settings.load(db=db, policy=policy)
-    follower = open_follower(settings, settings.policy)
+    follower = open_follower(settings, settings.policy, rebuilding=True)
     follower.page_size = page_size
     head = follower.head()
     started = datetime.now(UTC)

@@ -30,6 +30,8 @@ def open_follower(
     settings: Settings,
     policy: Policy,
     service: CaseService | None = None,
+    *,
+    rebuilding: bool = False,
 ) -> Follower:
     app = service or open_service(settings)
-    return Follower(app, open_read_models(settings), policy)
+    return Follower(app, open_read_models(settings), policy, rebuilding=rebuilding)

@@ -21,6 +21,7 @@ from projections.policy import Policy
 from projections.reader import can_read_in_child, read_page, read_pages_in_child
 from projections.readmodels import all_read_models
 from projections.rows import case_from_row
+from projections.schema import SCHEMA_VERSION
 from projections.store import ReadModelStore
 
 Progress = Callable[[int, int], None]  # (position reached, head of the log)
@@ -43,6 +44,7 @@ class Follower:
         *,
         page_size: int = 2000,
         cache_size: int = 50_000,
+        rebuilding: bool = False,
     ) -> None:
         self.app = app  # held: the application closes its store when collected
         self.recorder: ApplicationRecorder = app.recorder
@@ -54,20 +56,33 @@ class Follower:
         self.page_size = page_size
         self.cache_size = cache_size
         self._cases: OrderedDict[str, CaseFile] = OrderedDict()
-        self._check_policy()
+        if not rebuilding:  # a rebuild starts from zero whatever was built before
+            self._check_policy()
 
     def _check_policy(self) -> None:
+        """Read models built with another policy or table layout must be rebuilt first."""
         digest = policy_digest(self.policy)
+        if self.store.position() == 0:
+            self._record_build()
+            return
+        schema = self.store.meta("schema")
+        if schema != SCHEMA_VERSION:
+            raise PolicyMismatch(
+                f"the read models have table layout {schema or 'unknown'}, this version "
+                f"uses {SCHEMA_VERSION}; run `propdesk projections rebuild`"
+            )
         built_with = self.store.meta("policy")
-        if built_with is None or self.store.position() == 0:
-            self.store.set_meta("policy", digest)
-            self.store.set_meta("policy_name", self.policy.name)
-        elif built_with != digest:
+        if built_with != digest:
             raise PolicyMismatch(
                 f"the read models were built with policy {self.store.meta('policy_name')!r} "
                 f"({built_with}), not {self.policy.name!r} ({digest}); run "
                 "`propdesk projections rebuild` with the policy to switch"
             )
+
+    def _record_build(self) -> None:
+        self.store.set_meta("policy", policy_digest(self.policy))
+        self.store.set_meta("policy_name", self.policy.name)
+        self.store.set_meta("schema", SCHEMA_VERSION)
 
     def head(self) -> int:
         return self.recorder.max_notification_id() or 0
@@ -137,8 +152,7 @@ class Follower:
         self.page_size = max(self.page_size, 20_000)
         self.store.reset(indexes=False)
         self._cases.clear()
-        self.store.set_meta("policy", policy_digest(self.policy))
-        self.store.set_meta("policy_name", self.policy.name)
+        self._record_build()
         if can_read_in_child(self.app):
             done = self._rebuild_reading_in_child(progress)
         else:

@@ -5,6 +5,9 @@ Times are stored as integer microseconds since 1970-01-01 UTC: exact, compact, o
 
 from __future__ import annotations
 
+# Raise when a table changes: read models of another version must be rebuilt.
+SCHEMA_VERSION = "3"
+
 TABLES = [
     # The case index: one row per case, as it stands now.
     """CREATE TABLE IF NOT EXISTS rm_case_index (

@@ -1,0 +1,116 @@
+"""Command-line entry points of the HTTP API: `propdesk serve` and `propdesk token ...`."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from api.cli_errors import DbOption, errors, reports_errors
+from api.http.config import FOLLOW_ENV
+from api.http.runtime import FollowerThread
+from api.settings import Settings
+from api.tokens import Role, TokenError, open_tokens
+from api.wiring import open_follower
+
+console = Console()
+token_app = typer.Typer(help="Bearer tokens for the HTTP API.", no_args_is_help=True)
+
+
+@reports_errors
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    db: DbOption = None,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="server processes")] = 1,
+    follow: Annotated[
+        bool | None,
+        typer.Option(
+            "--follow/--no-follow",
+            help="keep the read models current from this command [default: on for SQLite; "
+            "off for PostgreSQL, where `propdesk projections run` follows the log]",
+        ),
+    ] = None,
+    log_level: Annotated[str, typer.Option(help="uvicorn's log level")] = "info",
+) -> None:
+    """Serve the HTTP API under uvicorn (docs at /docs, the OpenAPI document at /openapi.json)."""
+    import uvicorn  # the command line starts faster without it
+
+    settings = Settings.load(db=db)  # fail here, not in every worker
+    following = follow if follow is not None else not settings.is_postgres
+    os.environ["PROPDESK_DB"] = settings.db  # the workers build their settings from it
+    # One follower: inside the only server process, or beside several in this one.
+    os.environ[FOLLOW_ENV] = "on" if following and workers == 1 else "off"
+    beside: FollowerThread | None = None
+    if following and workers > 1:
+        follower = open_follower(settings, settings.policy)
+        beside = FollowerThread(follower, poll_seconds=0.05)
+        beside.start()
+    try:
+        uvicorn.run(
+            "api.http.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=log_level,
+        )
+    finally:
+        if beside is not None:
+            beside.close()
+            beside.follower.app.close()
+
+
+@token_app.command("new")
+@reports_errors
+def token_new(
+    name: Annotated[str, typer.Argument(help="who uses it: the actor of its commands")],
+    role: Annotated[Role, typer.Option(help="what it may do")],
+    db: DbOption = None,
+) -> None:
+    """Create a token; it is printed once, as the last line. Only its hash is stored."""
+    tokens = open_tokens(Settings.load(db=db))
+    try:
+        token = tokens.issue(name, role)
+    except TokenError as error:
+        errors.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    finally:
+        tokens.close()
+    console.print(f"token {name!r} ({role.value}); shown once, only its hash is stored:")
+    typer.echo(token)
+
+
+@token_app.command("revoke")
+@reports_errors
+def token_revoke(name: Annotated[str, typer.Argument()], db: DbOption = None) -> None:
+    """Revoke a token at once; the name may then be given a new one."""
+    tokens = open_tokens(Settings.load(db=db))
+    try:
+        revoked = tokens.revoke(name)
+    finally:
+        tokens.close()
+    if not revoked:
+        errors.print(f"[red]error:[/red] no token named {name!r} to revoke", highlight=False)
+        raise typer.Exit(2)
+    console.print(f"revoked {name!r}")
+
+
+@token_app.command("list")
+@reports_errors
+def token_list(db: DbOption = None) -> None:
+    """Every token's name, role and dates (never the token)."""
+    tokens = open_tokens(Settings.load(db=db))
+    try:
+        for record in tokens.records():
+            state = f"revoked {record.revoked_at}" if record.revoked_at else "active"
+            typer.echo(f"{record.name}\t{record.role.value}\t{record.created_at}\t{state}")
+    finally:
+        tokens.close()
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+    app.add_typer(token_app, name="token")

@@ -1,0 +1,92 @@
+"""The application factory: `uvicorn --factory api.http.app:create_app`.
+
+One application service per process, opened in the lifespan (never at import time)
+and closed on shutdown. Endpoints are plain `def`s: eventsourcing is synchronous, so
+they run in the thread pool.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from starlette.concurrency import run_in_threadpool
+
+from api.http import handlers
+from api.http.config import BODY_LIMIT, ServerConfig
+from api.http.limits import BodyLimit
+from api.http.problems import Problem
+from api.http.routes import commands, events, health, reports, requests, tokens
+from api.http.runtime import Runtime
+
+DESCRIPTION = """\
+Service requests for property-management customer service (物业客服): intake
+channels post requests, staff drive cases through their lifecycle, supervisors
+audit histories, analysts read reports and the event feed.
+
+Every request needs `Authorization: Bearer <token>` (from `propdesk token new`)
+except `GET /health`. Errors are RFC 9457 problem documents
+(`application/problem+json`). Writes answer `ETag` (the case version) and
+`X-Event-Position`; send `If-Match` to act only on the version you saw, and
+`min_position` to read your own writes from the read models.
+"""
+
+
+def _from_environment() -> ServerConfig:
+    return ServerConfig.load()
+
+
+def create_app(config: ServerConfig | None = None) -> FastAPI:
+    """`config` defaults to one loaded from the environment at start-up."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        chosen = config if config is not None else await run_in_threadpool(_from_environment)
+        runtime = await run_in_threadpool(Runtime.open, chosen)
+        app.state.runtime = runtime
+        try:
+            yield
+        finally:
+            await run_in_threadpool(runtime.close)
+
+    app = FastAPI(
+        title="propdesk",
+        version="1",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_tags=[
+            {"name": "requests", "description": "intake and cases"},
+            {"name": "commands", "description": "the lifecycle of a case"},
+            {"name": "reports", "description": "SLA and first-contact responsibility"},
+            {"name": "events", "description": "the event feed, without personal data"},
+            {"name": "tokens", "description": "bearer tokens, for admins"},
+            {"name": "health", "description": "no token needed"},
+        ],
+    )
+    handlers.install(app)
+    for module in (requests, commands, reports, events, tokens, health):
+        app.include_router(module.router)
+    app.add_middleware(BodyLimit, limit=BODY_LIMIT)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+                tags=app.openapi_tags,
+            )
+            schemas = document.setdefault("components", {}).setdefault("schemas", {})
+            schemas["Problem"] = Problem.model_json_schema(
+                ref_template="#/components/schemas/{model}"
+            )
+            schemas.update(schemas["Problem"].pop("$defs", {}))
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app

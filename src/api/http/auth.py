@@ -1,0 +1,88 @@
+"""Bearer tokens and roles: who may call which route, and on which cases.
+
+| role       | may                                                                        |
+| ---------- | -------------------------------------------------------------------------- |
+| channel    | create requests (with an Idempotency-Key); read the cases it created        |
+| agent      | create requests, every case command, read cases (with the reporter)        |
+| worker     | sign, arrive, quote, complete, hold, resume and read the cases assigned to it |
+| supervisor | everything an agent may, case histories, reports, the event feed           |
+| analyst    | reports and the event feed: no personal data, no writes                    |
+| admin      | tokens                                                                     |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.http.problems import ApiProblem
+from api.http.runtime import Runtime
+from api.tokens import Principal, Role
+
+bearer = HTTPBearer(
+    auto_error=False,
+    description="A token from `propdesk token new NAME --role ROLE`; its name is the actor.",
+)
+
+STAFF = (Role.AGENT, Role.SUPERVISOR)
+INTAKE = (Role.CHANNEL, Role.AGENT, Role.SUPERVISOR)
+CASE_READERS = (Role.CHANNEL, Role.AGENT, Role.WORKER, Role.SUPERVISOR)
+WORKER_COMMANDS = frozenset({"sign", "arrive", "quote", "complete", "hold", "resume"})
+SEES_PERSONAL_DATA = frozenset(STAFF)
+
+
+def runtime(request: Request) -> Runtime:
+    found: Runtime = request.app.state.runtime
+    return found
+
+
+RuntimeDep = Annotated[Runtime, Depends(runtime)]
+
+
+def principal(
+    rt: RuntimeDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    if credentials is None:
+        raise ApiProblem(
+            401,
+            "unauthorized",
+            "Not authenticated",
+            "send a bearer token: Authorization: Bearer pd_... (see `propdesk token new`)",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    found = rt.tokens.verify(credentials.credentials)
+    if found is None:
+        raise ApiProblem(
+            401,
+            "unauthorized",
+            "Not authenticated",
+            "the bearer token is unknown or revoked; ask an admin for a new one",
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
+    return found
+
+
+def forbidden(who: Principal, action: str, allowed: tuple[Role, ...] = ()) -> ApiProblem:
+    roles = f"; allowed roles: {', '.join(r.value for r in allowed)}" if allowed else ""
+    article = "an" if who.role.value[0] in "aeiou" else "a"
+    return ApiProblem(
+        403,
+        "forbidden",
+        "Forbidden",
+        f"{article} {who.role.value} token may not {action}{roles}",
+    )
+
+
+def requires(*roles: Role, action: str) -> Callable[..., Principal]:
+    """A dependency answering 403 unless the caller has one of `roles`."""
+
+    def check(who: Annotated[Principal, Depends(principal)]) -> Principal:
+        if who.role not in roles:
+            raise forbidden(who, action, roles)
+        return who
+
+    return check

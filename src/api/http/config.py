@@ -1,0 +1,65 @@
+"""The server's settings: the application's `Settings` plus what only the HTTP server needs.
+
+Built once at start-up (in the lifespan), from the environment that `propdesk serve`
+passes to every worker process.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from api.settings import Settings, SettingsError
+
+BODY_LIMIT = 64 * 1024  # bytes: larger request bodies answer 413
+
+FOLLOW_ENV = "PROPDESK_HTTP_FOLLOW"  # auto | on | off
+READ_WAIT_ENV = "PROPDESK_HTTP_READ_WAIT"  # seconds a read waits for `min_position`
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    settings: Settings
+    follow: bool  # run the read-model follower in this process
+    read_wait: float = 5.0
+    poll_seconds: float = 0.05
+
+    @classmethod
+    def load(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        *,
+        db: str | None = None,
+        follow: bool | None = None,
+        read_wait: float | None = None,
+    ) -> ServerConfig:
+        """By default the follower runs in-process on SQLite and not on PostgreSQL, where
+        `propdesk projections run` follows the log once for every server process."""
+        source = os.environ if environ is None else environ
+        settings = Settings.load(source, db=db)
+        if follow is None:
+            follow = _follow(source.get(FOLLOW_ENV, "auto"), settings)
+        wait = read_wait if read_wait is not None else _seconds(source.get(READ_WAIT_ENV, "5"))
+        return cls(settings=settings, follow=follow, read_wait=wait)
+
+
+def _follow(value: str, settings: Settings) -> bool:
+    chosen = value.strip().lower()
+    if chosen == "auto":
+        return not settings.is_postgres
+    if chosen in ("on", "1", "true", "yes"):
+        return True
+    if chosen in ("off", "0", "false", "no"):
+        return False
+    raise SettingsError(f"{FOLLOW_ENV}={value!r}; use auto, on or off")
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise SettingsError(f"{READ_WAIT_ENV}={value!r} is not a number of seconds") from None
+    if not 0 <= seconds <= 60:
+        raise SettingsError(f"{READ_WAIT_ENV}={value!r}; use 0 to 60 seconds")
+    return seconds

@@ -1,0 +1,165 @@
+"""The one place where errors become HTTP answers: every one a problem document."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from api.http.problems import ApiProblem, problem_response
+from workflow.errors import (
+    CaseNotFound,
+    ConcurrencyConflict,
+    IdempotencyConflict,
+    InvalidInput,
+    InvalidTransition,
+)
+
+log = logging.getLogger("propdesk.http")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(ApiProblem, _api_problem)
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(InvalidInput, _invalid_input)
+    app.add_exception_handler(InvalidTransition, _invalid_transition)
+    app.add_exception_handler(CaseNotFound, _not_found)
+    app.add_exception_handler(ConcurrencyConflict, _conflict)
+    app.add_exception_handler(IdempotencyConflict, _idempotency)
+    app.add_exception_handler(Exception, _unexpected)
+
+
+async def _api_problem(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, ApiProblem)
+    return problem_response(
+        error.status,
+        error.slug,
+        error.title,
+        error.detail,
+        headers=error.headers,
+        **error.extensions,
+    )
+
+
+def _where(location: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in location) or "body"
+
+
+async def _validation(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    problems = list(error.errors())
+    if any(tuple(p["loc"]) == ("body",) and isinstance(p.get("input"), bytes) for p in problems):
+        sent = request.headers.get("content-type", "none")
+        return problem_response(
+            415,
+            "unsupported-media-type",
+            "Unsupported media type",
+            f"the body must be JSON sent as Content-Type: application/json (got {sent})",
+        )
+    malformed = [p for p in problems if p.get("type") == "json_invalid"]
+    if malformed:
+        reason = malformed[0].get("ctx", {}).get("error", "malformed")
+        return problem_response(
+            400, "malformed-json", "Malformed JSON", f"the body is not valid JSON: {reason}"
+        )
+    fields = [{"field": _where(tuple(p["loc"])), "message": _message(p)} for p in problems]
+    detail = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
+    return problem_response(422, "invalid-input", "Invalid input", detail, errors=fields)
+
+
+def _message(problem: dict[str, Any]) -> str:
+    message = str(problem.get("msg", "invalid"))
+    if problem.get("type") == "extra_forbidden":
+        return "unknown field; remove it (see the schema in /openapi.json)"
+    if problem.get("type") == "missing":
+        return "required"
+    if problem.get("type") == "value_error" and "error" in problem.get("ctx", {}):
+        return str(problem["ctx"]["error"])
+    given = problem.get("input")
+    if problem.get("type", "").endswith(("_type", "_parsing", "enum", "literal_error")):
+        try:
+            shown = json.dumps(given, ensure_ascii=False)[:80]
+        except (TypeError, ValueError):
+            shown = repr(given)[:80]
+        return f"{message} (got {shown})"
+    return message
+
+
+async def _http(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, HTTPException)
+    if error.status_code == 404:
+        return problem_response(
+            404, "not-found", "Not found", "no such route; see /docs for the API's routes"
+        )
+    if error.status_code == 405:
+        return problem_response(
+            405,
+            "method-not-allowed",
+            "Method not allowed",
+            "this route does not answer that method; see /docs",
+            headers=dict(error.headers or {}),
+        )
+    return problem_response(
+        error.status_code,
+        "http-error",
+        "HTTP error",
+        str(error.detail),
+        headers=dict(error.headers or {}),
+    )
+
+
+async def _invalid_input(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, InvalidInput)
+    return problem_response(
+        422,
+        "invalid-input",
+        "Invalid input",
+        str(error),
+        errors=[{"field": f"body.{error.field}", "message": error.problem}],
+    )
+
+
+async def _invalid_transition(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, InvalidTransition)
+    return problem_response(
+        409,
+        "invalid-transition",
+        "Not allowed in this state",
+        str(error),
+        state=error.state,
+        allowed=[c.replace("_", "-") for c in error.allowed],
+    )
+
+
+async def _not_found(_: Request, error: Exception) -> JSONResponse:
+    return problem_response(404, "not-found", "Not found", str(error))
+
+
+async def _conflict(_: Request, error: Exception) -> JSONResponse:
+    return problem_response(
+        409, "concurrent-change", "Changed concurrently", f"{error}; reload the case and retry"
+    )
+
+
+async def _idempotency(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, IdempotencyConflict)
+    return problem_response(
+        422,
+        "idempotency-key-reused",
+        "Idempotency key reused",
+        f"the Idempotency-Key {error.key.split(':', 1)[-1]!r} was already used for a different "
+        "request; send a new key for a new request",
+    )
+
+
+async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=error)
+    return problem_response(
+        500, "internal-error", "Internal error", "the server failed; the error has been logged"
+    )

@@ -1,0 +1,142 @@
+"""Finding cases in the case index read model, newest first, a page at a time."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from api.http import models
+from api.http.problems import ApiProblem
+from api.http.views import local, milestones
+from projections.calendar import BusinessCalendar
+from projections.casefile import ENDED
+from projections.policy import Policy
+from projections.rows import case_from_row, from_micros, to_micros
+from projections.store import ReadModelStore
+
+_OPEN = f"c.state NOT IN ({', '.join(repr(s) for s in ENDED)})"
+# Open, with a milestone over its target: breached, or running past its due time.
+_OVERDUE = (
+    f"({_OPEN} AND EXISTS (SELECT 1 FROM rm_milestones m WHERE m.case_id = c.case_id"
+    " AND (m.status = 'breached' OR (m.status = 'running' AND m.due_at < ?))))"
+)
+
+
+@dataclass(frozen=True)
+class Filters:
+    state: str | None = None
+    kind: str | None = None
+    owner: str | None = None
+    assignee: str | None = None
+    location: str | None = None
+    overdue: bool | None = None
+    created_by: str | None = None  # a channel token sees the cases it created
+
+
+def encode_cursor(received_at: int, case_id: str) -> str:
+    raw = json.dumps([received_at, case_id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[int, str]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        received_at, case_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if isinstance(received_at, int) and isinstance(case_id, str):
+            return received_at, case_id
+    except (ValueError, TypeError, binascii.Error):
+        pass
+    raise ApiProblem(
+        422,
+        "invalid-input",
+        "Invalid input",
+        "query.cursor: not a cursor this API gave out; pass `next_cursor` from the last page",
+    )
+
+
+def find(
+    store: ReadModelStore,
+    policy: Policy,
+    calendar: BusinessCalendar,
+    filters: Filters,
+    limit: int,
+    cursor: str | None,
+) -> models.CasePage:
+    now = datetime.now(UTC)
+    where: list[str] = []
+    params: list[Any] = []
+    for column in ("state", "kind", "owner", "assignee", "location"):
+        value = getattr(filters, column)
+        if value is not None:
+            where.append(f"c.{column} = ?")
+            params.append(value)
+    if filters.overdue is not None:
+        where.append(_OVERDUE if filters.overdue else f"NOT {_OVERDUE}")
+        params.append(to_micros(now))
+    if filters.created_by is not None:
+        where.append(
+            "c.case_id IN (SELECT t.case_id FROM rm_timeline t WHERE t.version = 1 AND t.actor = ?)"
+        )
+        params.append(filters.created_by)
+    if cursor is not None:
+        received_at, case_id = decode_cursor(cursor)
+        where.append("(c.received_at < ? OR (c.received_at = ? AND c.case_id < ?))")
+        params.extend([received_at, received_at, case_id])
+    sql = "SELECT * FROM rm_case_index c"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY c.received_at DESC, c.case_id DESC LIMIT ?"
+    rows = store.query(sql, [*params, limit + 1])
+    page, more = rows[:limit], len(rows) > limit
+    clocks = _milestone_rows(store, [str(r["case_id"]) for r in page])
+    items = [
+        _summary(row, clocks.get(str(row["case_id"]), []), policy, calendar, now) for row in page
+    ]
+    last = page[-1] if page and more else None
+    next_cursor = encode_cursor(int(last["received_at"]), str(last["case_id"])) if last else None
+    return models.CasePage(items=items, next_cursor=next_cursor)
+
+
+def _milestone_rows(
+    store: ReadModelStore, case_ids: list[str]
+) -> dict[str, list[Mapping[str, Any]]]:
+    found: dict[str, list[Mapping[str, Any]]] = {}
+    if not case_ids:
+        return found
+    marks = ", ".join("?" for _ in case_ids)
+    for row in store.query(f"SELECT * FROM rm_milestones WHERE case_id IN ({marks})", case_ids):
+        found.setdefault(str(row["case_id"]), []).append(row)
+    return found
+
+
+def _summary(
+    row: Mapping[str, Any],
+    clocks: list[Mapping[str, Any]],
+    policy: Policy,
+    calendar: BusinessCalendar,
+    now: datetime,
+) -> models.CaseSummary:
+    case = case_from_row(row, clocks)
+    received = from_micros(int(row["received_at"]))
+    assert received is not None
+    return models.CaseSummary(
+        id=UUID(case.case_id),
+        kind=case.kind,
+        state=case.state,
+        version=case.version,
+        category=case.category,
+        priority=case.priority,
+        location=case.location,
+        channel=case.channel,
+        first_contact_owner=case.owner,
+        received_by=case.received_by,
+        assignee=case.assignee,
+        received_at=local(received),
+        milestones=milestones(case, policy, calendar, now),
+    )

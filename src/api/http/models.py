@@ -1,0 +1,165 @@
+"""Response bodies: what the API answers. Kept apart from the domain's events and read models."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MilestoneStatus = Literal["met", "breached", "pending", "paused", "not_started", "excluded"]
+
+
+class Milestone(BaseModel):
+    name: str = Field(examples=["dispatch"])
+    status: MilestoneStatus = Field(
+        description="met or breached once stopped; pending while running within target; "
+        "paused while on hold; breached as soon as over target; not_started; excluded when "
+        "the case ended without it (cancelled, invalid)"
+    )
+    due_at: datetime | None = Field(description="when the target runs out; null while paused")
+    target: str = Field(examples=["30m"])
+    clock: Literal["24x7", "business"]
+    started_at: datetime | None
+    stopped_at: datetime | None
+
+
+class Reporter(BaseModel):
+    """Personal data: only agents and supervisors see it."""
+
+    name: str
+    phone: str | None
+
+
+class CaseSummary(BaseModel):
+    id: UUID
+    kind: str = Field(examples=["repair"])
+    state: str = Field(examples=["dispatched"])
+    version: int = Field(description="also the ETag of the case")
+    category: str
+    priority: str
+    location: str
+    channel: str
+    first_contact_owner: str = Field(description="首问人: owns the case until it closes")
+    received_by: str
+    assignee: str | None
+    received_at: datetime
+    milestones: list[Milestone]
+
+
+class Case(CaseSummary):
+    area: str
+    description: str
+    details: dict[str, str]
+    team: str | None
+    hold_reason: str | None
+    last_occurred_at: datetime
+    allowed_commands: list[str] = Field(examples=[["dispatch", "hold", "handover", "cancel"]])
+    quoted_amount: str | None
+    quote_accepted: bool
+    resolution: str | None
+    callbacks: list[str] = Field(description="each callback's outcome, oldest first")
+    handovers: int
+    permit_no: str | None
+    deposit: str | None
+    fee: str | None
+    inspections: int
+    violations: list[str]
+    refunded: str | None
+    withheld: str | None
+    end_reason: str | None
+    ended_at: datetime | None
+    reporter: Reporter | None = Field(
+        description="for agent and supervisor tokens; null for others or when erased"
+    )
+
+
+class CasePage(BaseModel):
+    items: list[CaseSummary]
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page")
+
+
+class HistoryEvent(BaseModel):
+    position: int | None = Field(
+        description="the event's log position; null while the read models have not reached it"
+    )
+    version: int
+    type: str = Field(examples=["Dispatched"])
+    occurred_at: datetime
+    recorded_at: datetime
+    actor: str
+    note: str
+    data: dict[str, Any] = Field(examples=[{"assignee": "eng-wang", "team": "engineering"}])
+
+
+class History(BaseModel):
+    case_id: UUID
+    events: list[HistoryEvent]
+
+
+class FeedEvent(BaseModel):
+    position: int
+    case_id: UUID
+    version: int
+    type: str
+    occurred_at: datetime
+    recorded_at: datetime
+    actor: str
+    data: dict[str, Any] = Field(
+        description="structured fields only: no personal data, no free text"
+    )
+
+
+class EventFeed(BaseModel):
+    events: list[FeedEvent]
+    next: int = Field(description="pass as `after` for the following events")
+
+
+class ReportPolicy(BaseModel):
+    name: str
+    effective: str
+
+
+class ReportPeriod(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: str = Field(alias="from", examples=["2026-11-01"])
+    to: str = Field(examples=["2026-12-01"])
+    timezone: str = Field(examples=["Asia/Shanghai"])
+
+
+class ReportDocument(BaseModel):
+    """The same document as `propdesk report ... --format json`."""
+
+    report: Literal["sla", "first-contact"]
+    policy: ReportPolicy
+    period: ReportPeriod
+    as_of: str
+    calendar_estimated: bool
+    rows: list[dict[str, Any]]
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    log_position: int
+    read_models_position: int
+    follower: bool = Field(description="whether this process follows the log")
+
+
+class TokenIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$", examples=["eng-wang"])
+    role: Literal["channel", "agent", "worker", "supervisor", "analyst", "admin"]
+
+
+class TokenInfo(BaseModel):
+    name: str
+    role: str
+    created_at: str
+    revoked_at: str | None
+
+
+class IssuedToken(TokenInfo):
+    token: str = Field(description="shown once; only its hash is stored")

@@ -1,0 +1,95 @@
+"""Shared parts of the read routes: parameters, read-your-writes, loading a case for a caller."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, cast
+from uuid import UUID
+
+from fastapi import Path, Query
+
+from api.http.auth import SEES_PERSONAL_DATA, forbidden
+from api.http.bodies import KnownMoment
+from api.http.models import Reporter
+from api.http.problems import ApiProblem
+from api.http.runtime import Runtime
+from api.tokens import Principal, Role
+from projections.store import UPSTREAM
+from workflow.case import Case
+from workflow.events import CaseEvent
+
+CaseId = Annotated[
+    UUID, Path(description="the case id", examples=["0b9e4f7a-3c2d-5e1f-8a6b-9c0d1e2f3a4b"])
+]
+MinPosition = Annotated[
+    int | None,
+    Query(
+        ge=0,
+        le=2**62,
+        description="wait (a few seconds at most) until the read models have reached this "
+        "log position, e.g. a write's X-Event-Position, to read your own writes",
+    ),
+]
+AsOf = Annotated[
+    KnownMoment | None,
+    Query(description="ISO 8601 time with an offset (URL-encode the +): what was known then"),
+]
+
+
+def await_position(rt: Runtime, min_position: int | None) -> None:
+    """Return once the read models have reached `min_position`; 503 if they do not in time."""
+    if not min_position or rt.store.position() >= min_position:
+        return
+    head = rt.head()
+    if min_position > head:
+        raise ApiProblem(
+            422,
+            "invalid-input",
+            "Invalid input",
+            f"min_position {min_position} is beyond the end of the event log ({head}); "
+            "pass a position the API gave you (X-Event-Position)",
+        )
+    try:
+        rt.store.wait(UPSTREAM, min_position, timeout=rt.config.read_wait)
+    except TimeoutError:
+        raise ApiProblem(
+            503,
+            "read-models-behind",
+            "Read models behind",
+            f"the read models are at position {rt.store.position()}, not yet {min_position}; "
+            "retry shortly",
+            headers={"Retry-After": "1"},
+        ) from None
+
+
+@dataclass(frozen=True)
+class Loaded:
+    case: Case
+    events: list[CaseEvent]
+
+    @property
+    def creator(self) -> str:
+        """The token (or staff member) that recorded the intake."""
+        return self.events[0].actor
+
+
+def load(rt: Runtime, case_id: UUID, as_of: datetime | None = None) -> Loaded:
+    """The case (as known at `as_of`, or now) and its events up to that version."""
+    case = rt.service.as_of(case_id, as_of) if as_of else rt.service.get(case_id)
+    found = rt.service.repository.event_store.get(case.id, lte=case.version)
+    return Loaded(case, [cast(CaseEvent, e) for e in found])
+
+
+def check_can_read(who: Principal, loaded: Loaded) -> None:
+    if who.role is Role.CHANNEL and loaded.creator != who.name:
+        raise forbidden(who, "read a case another channel created")
+    if who.role is Role.WORKER and loaded.case.assignee != who.name:
+        raise forbidden(who, "read a case not assigned to it")
+
+
+def reporter_for(rt: Runtime, who: Principal, case: Case) -> Reporter | None:
+    if who.role not in SEES_PERSONAL_DATA or case.reporter_ref is None:
+        return None
+    found = rt.service.reporters.get(case.reporter_ref)
+    return None if found is None else Reporter(name=found.name, phone=found.phone)

@@ -1,0 +1,1 @@
+"""One router per resource: requests (and their commands), reports, events, tokens, health."""

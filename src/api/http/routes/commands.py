@@ -1,0 +1,188 @@
+"""Commands on a case: `POST /requests/{id}/{command}`, one route per command of the domain."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, Header, Response
+
+from api.http import bodies, models
+from api.http.auth import STAFF, WORKER_COMMANDS, RuntimeDep, forbidden, principal
+from api.http.problems import ApiProblem, problem_responses
+from api.http.reading import CaseId
+from api.http.routes.requests import case_headers, case_view
+from api.tokens import Principal, Role
+from workflow.errors import ConcurrencyConflict
+from workflow.service import Recorded
+
+router = APIRouter(prefix="/requests", tags=["commands"])
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str  # the application service's method
+    body: type[bodies.CommandIn]
+    summary: str
+
+    @property
+    def path(self) -> str:
+        return self.name.replace("_", "-")
+
+
+COMMANDS = (
+    Command("dispatch", bodies.DispatchIn, "Dispatch to a worker or department (派工)"),
+    Command("sign", bodies.CommandIn, "The worker signs for the work order (签收)"),
+    Command("arrive", bodies.CommandIn, "The worker arrives on site (到场)"),
+    Command("quote", bodies.QuoteIn, "Quote paid in-home work (报价)"),
+    Command("accept_quote", bodies.CommandIn, "The resident accepts the quote"),
+    Command("hold", bodies.ReasonIn, "Put on hold: the clocks that measure the work pause"),
+    Command("resume", bodies.CommandIn, "Resume after a hold"),
+    Command("reply", bodies.ReplyIn, "Reply to the complainant (回复)"),
+    Command("complete", bodies.CompleteIn, "Record the work done (完工)"),
+    Command("callback", bodies.CallbackIn, "Record the callback (回访)"),
+    Command("handover", bodies.HandoverIn, "Hand first-contact ownership over (交接)"),
+    Command("cancel", bodies.ReasonIn, "Cancel the case"),
+    Command("invalidate", bodies.InvalidateIn, "Judge a complaint invalid (无效投诉)"),
+    Command("approve", bodies.ApproveIn, "Approve a renovation (permit, deposit, fee)"),
+    Command("reject", bodies.ReasonsIn, "Reject a renovation application"),
+    Command("inspect", bodies.InspectIn, "Record an inspection of renovation works (巡查)"),
+    Command("request_acceptance", bodies.CommandIn, "The owner asks for final acceptance"),
+    Command("pass_acceptance", bodies.CommandIn, "Final acceptance passed (验收)"),
+    Command("fail_acceptance", bodies.ReasonsIn, "Final acceptance failed: back to works"),
+    Command("refund_deposit", bodies.RefundIn, "Refund the deposit, less anything withheld"),
+)
+
+_IF_MATCH = re.compile(r'^\s*(?:"(\d{1,18})"|(\d{1,18})|(\*))\s*$')
+
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        max_length=40,
+        description='the case version the command was decided on, as the ETag gives it ("3"); '
+        "an older one answers 412",
+        examples=['"3"'],
+    ),
+]
+
+
+def expected_version(if_match: str | None) -> int | None:
+    if if_match is None:
+        return None
+    found = _IF_MATCH.match(if_match)
+    if found is None:
+        raise ApiProblem(
+            400,
+            "bad-if-match",
+            "Bad If-Match",
+            f'header.If-Match: {if_match!r} is not an ETag of this API; send it as given, e.g. "3"',
+        )
+    number = found.group(1) or found.group(2)
+    return int(number) if number else None
+
+
+def run(
+    command: Command,
+    case_id: CaseId,
+    body: bodies.CommandIn | None,
+    response: Response,
+    rt: RuntimeDep,
+    who: Principal,
+    if_match: str | None,
+) -> models.Case:
+    given = body if body is not None else command.body.model_validate({})
+    wanted = expected_version(if_match)
+    expected = wanted
+    if who.role is Role.WORKER:
+        current = rt.service.get(case_id)
+        if current.assignee != who.name:
+            raise forbidden(who, f"{command.path} a case not assigned to it")
+        expected = current.version if wanted is None else wanted  # the check holds at the save
+    action: Callable[..., Recorded] = getattr(rt.service, command.name)
+    try:
+        recorded = action(
+            case_id,
+            actor=who.name,
+            at=given.at,
+            note=given.note,
+            expected_version=expected,
+            **given.arguments(),
+        )
+    except ConcurrencyConflict as conflict:
+        if wanted is not None and conflict.actual is not None:
+            raise ApiProblem(
+                412,
+                "precondition-failed",
+                "Precondition failed",
+                f"If-Match names version {wanted}, the case is at version {conflict.actual}; "
+                "reload it and decide again",
+            ) from None
+        raise
+    answer = case_view(rt, who, recorded.case.id)
+    case_headers(response, answer, recorded.position)
+    return answer
+
+
+def _permission(command: Command) -> Callable[..., Principal]:
+    allowed = (*STAFF, Role.WORKER) if command.name in WORKER_COMMANDS else STAFF
+
+    def check(who: Annotated[Principal, Depends(principal)]) -> Principal:
+        if who.role not in allowed:
+            raise forbidden(who, command.path.replace("-", " "), allowed)
+        return who
+
+    return check
+
+
+def _endpoint(command: Command) -> Callable[..., models.Case]:
+    def endpoint(
+        case_id: CaseId,
+        response: Response,
+        rt: RuntimeDep,
+        who: Annotated[Principal, Depends(principal)],
+        body: bodies.CommandIn | None = None,
+        if_match: IfMatch = None,
+    ) -> models.Case:
+        return run(command, case_id, body, response, rt, who, if_match)
+
+    # Each route declares its own body model, so the OpenAPI document shows it.
+    signature = inspect.signature(endpoint)
+    required = any(f.is_required() for f in command.body.model_fields.values())
+    annotation = command.body if required else command.body | None
+    body_param = signature.parameters["body"].replace(
+        annotation=Annotated[annotation, Body(description=command.summary)],
+        default=inspect.Parameter.empty if required else None,
+    )
+    who_param = signature.parameters["who"].replace(
+        annotation=Annotated[Principal, Depends(_permission(command))]
+    )
+    replaced = {"body": body_param, "who": who_param}
+    params = [replaced.get(p.name, p) for p in signature.parameters.values()]
+    ordered = sorted(params, key=lambda p: p.default is not inspect.Parameter.empty)
+    endpoint.__signature__ = signature.replace(parameters=ordered)  # type: ignore[attr-defined]
+    endpoint.__name__ = command.name
+    return endpoint
+
+
+for _command in COMMANDS:
+    router.add_api_route(
+        f"/{{case_id}}/{_command.path}",
+        _endpoint(_command),
+        methods=["POST"],
+        summary=_command.summary,
+        response_model=models.Case,
+        responses={
+            200: {
+                "description": "the case after the command",
+                "headers": {
+                    "ETag": {"schema": {"type": "string"}},
+                    "X-Event-Position": {"schema": {"type": "string"}},
+                },
+            },
+            **problem_responses(400, 401, 403, 404, 409, 412, 413, 415, 422),
+        },
+    )

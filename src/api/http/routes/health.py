@@ -1,0 +1,20 @@
+"""Health: no token needed; says how far the log and the read models have got."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.http import models
+from api.http.auth import RuntimeDep
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health")
+def health(rt: RuntimeDep) -> models.Health:
+    return models.Health(
+        status="ok",
+        log_position=rt.head(),
+        read_models_position=rt.store.position(),
+        follower=rt.follower is not None,
+    )

@@ -1,0 +1,75 @@
+"""Reports: the SLA and first-contact responsibility documents of `propdesk report`."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+
+from api.http.auth import RuntimeDep, requires
+from api.http.models import ReportDocument
+from api.http.problems import ApiProblem, problem_responses
+from api.http.reading import AsOf, MinPosition, await_position
+from api.tokens import Principal, Role
+from projections.asof import Period
+from projections.calendar import SHANGHAI
+from projections.reports import first_contact_report, sla_report
+
+router = APIRouter(prefix="/reports", tags=["reports"])
+
+READERS = (Role.SUPERVISOR, Role.ANALYST)
+Reader = Annotated[Principal, Depends(requires(*READERS, action="read reports"))]
+From = Annotated[
+    date | None,
+    Query(alias="from", description="first day, YYYY-MM-DD [default: 30 days before `to`]"),
+]
+To = Annotated[
+    date | None,
+    Query(
+        alias="to",
+        description="the day after the last, YYYY-MM-DD [default: tomorrow, Asia/Shanghai]",
+    ),
+]
+RESPONSES: dict[int | str, dict[str, Any]] = {**problem_responses(401, 403, 422, 503)}
+
+
+def period(start: date | None, end: date | None) -> Period:
+    last = end or datetime.now(SHANGHAI).date() + timedelta(days=1)
+    try:
+        first = start or last - timedelta(days=30)
+        return Period(first, last)
+    except (ValueError, OverflowError) as error:
+        raise ApiProblem(
+            422, "invalid-input", "Invalid input", f"query.from/to: {error}; `from` < `to`"
+        ) from None
+
+
+@router.get("/sla", response_model=ReportDocument, responses=RESPONSES)
+def sla(
+    rt: RuntimeDep,
+    who: Reader,
+    start: From = None,
+    end: To = None,
+    as_of: AsOf = None,
+    min_position: MinPosition = None,
+) -> dict[str, Any]:
+    """Milestones met, breached and pending per kind, priority and milestone (docs/sla.md)."""
+    await_position(rt, min_position)
+    moment = as_of or datetime.now(UTC)
+    return sla_report(rt.store, rt.policy, period(start, end), moment).document()
+
+
+@router.get("/first-contact", response_model=ReportDocument, responses=RESPONSES)
+def first_contact(
+    rt: RuntimeDep,
+    who: Reader,
+    start: From = None,
+    end: To = None,
+    as_of: AsOf = None,
+    min_position: MinPosition = None,
+) -> dict[str, Any]:
+    """首问负责制: per staff member, what they received, own, closed and handed over."""
+    await_position(rt, min_position)
+    moment = as_of or datetime.now(UTC)
+    return first_contact_report(rt.store, rt.policy, period(start, end), moment).document()

@@ -1,0 +1,242 @@
+"""Requests (cases): intake, one case, its history, and finding cases."""
+
+from __future__ import annotations
+
+import contextlib
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Query, Response
+
+from api.http import listing, models, views
+from api.http.auth import CASE_READERS, INTAKE, RuntimeDep, requires
+from api.http.bodies import NewRequestIn, PlainText
+from api.http.problems import ApiProblem, problem_responses
+from api.http.reading import (
+    AsOf,
+    CaseId,
+    MinPosition,
+    await_position,
+    check_can_read,
+    load,
+    reporter_for,
+)
+from api.http.runtime import Runtime
+from api.tokens import Principal, Role
+from workflow.intake import NewRequest
+from workflow.lifecycles import LIFECYCLES
+from workflow.personal_data import Reporter
+from workflow.vocabulary import Kind
+
+router = APIRouter(prefix="/requests", tags=["requests"])
+
+State = StrEnum(  # type: ignore[misc]  # every state of every kind, for the `state` filter
+    "State", {s: s for s in dict.fromkeys(s for lc in LIFECYCLES.values() for s in lc.states)}
+)
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        pattern=r"^[!-~]{1,128}$",
+        description="required for channel tokens: a retry with the same key and body answers "
+        "the same case (200); the same key with another body answers 422",
+        examples=["hotline-4711"],
+    ),
+]
+
+_CASE_HEADERS = {
+    "ETag": {"description": "the case version, quoted", "schema": {"type": "string"}},
+}
+_WRITE_HEADERS = {
+    **_CASE_HEADERS,
+    "X-Event-Position": {
+        "description": "the log position of the write's last event (for a repeated intake, "
+        "the head of the log); pass it as `min_position` to read your own writes",
+        "schema": {"type": "string"},
+    },
+}
+
+
+def case_headers(response: Response, case: models.Case, position: int | None = None) -> None:
+    response.headers["ETag"] = f'"{case.version}"'
+    if position is not None:
+        response.headers["X-Event-Position"] = str(position)
+
+
+def case_view(rt: Runtime, who: Principal, case_id: Any) -> models.Case:
+    loaded = load(rt, case_id)
+    return views.case_body(
+        loaded.case,
+        loaded.events,
+        rt.policy,
+        rt.calendar,
+        reporter=reporter_for(rt, who, loaded.case),
+    )
+
+
+@router.post(
+    "",
+    status_code=201,
+    summary="Record a new request",
+    response_description="the new case",
+    responses={
+        201: {"headers": {**_WRITE_HEADERS, "Location": {"schema": {"type": "string"}}}},
+        200: {"model": models.Case, "description": "a repeat: the case the key already made"},
+        **problem_responses(400, 401, 403, 413, 415, 422),
+    },
+)
+def create_request(
+    body: NewRequestIn,
+    response: Response,
+    rt: RuntimeDep,
+    who: Annotated[Principal, Depends(requires(*INTAKE, action="create requests"))],
+    idempotency_key: IdempotencyKey = None,
+) -> models.Case:
+    """A channel token must send an Idempotency-Key and say who received the request;
+    a staff token receives it itself."""
+    if who.role is Role.CHANNEL:
+        if idempotency_key is None:
+            raise ApiProblem(
+                400,
+                "idempotency-key-required",
+                "Idempotency-Key required",
+                "a channel token must send an Idempotency-Key header, unique per request, "
+                "and the same key on every retry",
+            )
+        if body.received_by is None:
+            raise ApiProblem(
+                422,
+                "invalid-input",
+                "Invalid input",
+                "body.received_by: a channel token must say who first received the request",
+            )
+        received_by = body.received_by
+    else:
+        if body.received_by not in (None, who.name):
+            raise ApiProblem(
+                422,
+                "invalid-input",
+                "Invalid input",
+                f"body.received_by: a {who.role.value} token receives the request itself; "
+                f"omit received_by or send {who.name!r}",
+            )
+        received_by = who.name
+    request = NewRequest(
+        kind=body.kind.value,
+        channel=body.channel.value,
+        location=body.location,
+        category=body.category,
+        description=body.description,
+        received_by=received_by,
+        priority=body.priority,
+        reporter=Reporter(body.reporter.name, body.reporter.phone) if body.reporter else None,
+        received_at=body.received_at,
+        # Scoped by the token, so that two integrations' keys never meet.
+        idempotency_key=f"{who.name}:{idempotency_key}" if idempotency_key else None,
+        note=body.note,
+        details=body.details,
+    )
+    recorded = rt.service.receive(request, actor=who.name)
+    case = case_view(rt, who, recorded.case.id)
+    response.status_code = 201 if recorded.created else 200
+    response.headers["Location"] = f"/requests/{case.id}"
+    case_headers(response, case, recorded.position if recorded.created else rt.head())
+    return case
+
+
+@router.get(
+    "",
+    summary="Find cases",
+    responses=problem_responses(401, 403, 422, 503),
+)
+def find_requests(
+    rt: RuntimeDep,
+    who: Annotated[Principal, Depends(requires(*CASE_READERS, action="read cases"))],
+    state: Annotated[State | None, Query()] = None,
+    kind: Annotated[Kind | None, Query()] = None,
+    owner: Annotated[PlainText | None, Query(max_length=200, description="首问人")] = None,
+    assignee: Annotated[PlainText | None, Query(max_length=200)] = None,
+    location: Annotated[PlainText | None, Query(max_length=100)] = None,
+    overdue: Annotated[
+        bool | None, Query(description="open with a milestone past its target")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[PlainText | None, Query(max_length=200)] = None,
+    min_position: MinPosition = None,
+) -> models.CasePage:
+    """From the case index read model, newest first. A channel token finds the cases it
+    created; a worker token the cases assigned to it."""
+    await_position(rt, min_position)
+    if who.role is Role.WORKER:
+        if assignee not in (None, who.name):
+            return models.CasePage(items=[], next_cursor=None)
+        assignee = who.name
+    filters = listing.Filters(
+        state=state.value if state else None,
+        kind=kind.value if kind else None,
+        owner=owner,
+        assignee=assignee,
+        location=location,
+        overdue=overdue,
+        created_by=who.name if who.role is Role.CHANNEL else None,
+    )
+    return listing.find(rt.store, rt.policy, rt.calendar, filters, limit, cursor)
+
+
+@router.get(
+    "/{case_id}",
+    summary="One case, now or as it stood at a moment",
+    responses={200: {"headers": _CASE_HEADERS}, **problem_responses(401, 403, 404, 422)},
+)
+def get_request(
+    case_id: CaseId,
+    response: Response,
+    rt: RuntimeDep,
+    who: Annotated[Principal, Depends(requires(*CASE_READERS, action="read cases"))],
+    as_of: AsOf = None,
+) -> models.Case:
+    loaded = load(rt, case_id, as_of)
+    check_can_read(who, loaded)
+    case = views.case_body(
+        loaded.case,
+        loaded.events,
+        rt.policy,
+        rt.calendar,
+        moment=as_of,
+        reporter=reporter_for(rt, who, loaded.case),
+    )
+    case_headers(response, case)
+    return case
+
+
+@router.get(
+    "/{case_id}/history",
+    summary="Every event of a case",
+    responses=problem_responses(401, 403, 404, 422, 503),
+)
+def get_history(
+    case_id: CaseId,
+    rt: RuntimeDep,
+    who: Annotated[Principal, Depends(requires(Role.SUPERVISOR, action="read case histories"))],
+    min_position: MinPosition = None,
+) -> models.History:
+    """Oldest first. Positions come from the timeline read model; one it has not reached
+    yet is null after a bounded wait."""
+    await_position(rt, min_position)
+    entries = rt.service.history(case_id)
+    positions = _positions(rt, str(case_id))
+    if len(positions) < len(entries):
+        # Answer with the positions known after a bounded wait; the events are complete.
+        with contextlib.suppress(ApiProblem):
+            await_position(rt, rt.head())
+        positions = _positions(rt, str(case_id))
+    return models.History(
+        case_id=case_id,
+        events=[views.history_event(e, positions.get(e.version)) for e in entries],
+    )
+
+
+def _positions(rt: Runtime, case_id: str) -> dict[int, int]:
+    rows = rt.store.query("SELECT version, position FROM rm_timeline WHERE case_id = ?", (case_id,))
+    return {int(r["version"]): int(r["position"]) for r in rows}

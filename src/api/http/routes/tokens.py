@@ -1,0 +1,52 @@
+"""Tokens, for admin tokens: issue, list, revoke. The CLI does the same (`propdesk token`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Response
+
+from api.http import models
+from api.http.auth import RuntimeDep, requires
+from api.http.problems import ApiProblem, problem_responses
+from api.tokens import NAME, Principal, Role, TokenError
+
+router = APIRouter(prefix="/tokens", tags=["tokens"])
+
+Admin = Annotated[Principal, Depends(requires(Role.ADMIN, action="manage tokens"))]
+
+
+@router.get("", responses=problem_responses(401, 403))
+def list_tokens(rt: RuntimeDep, who: Admin) -> list[models.TokenInfo]:
+    return [
+        models.TokenInfo(
+            name=r.name, role=r.role.value, created_at=r.created_at, revoked_at=r.revoked_at
+        )
+        for r in rt.tokens.records()
+    ]
+
+
+@router.post("", status_code=201, responses=problem_responses(400, 401, 403, 409, 413, 415, 422))
+def issue_token(body: models.TokenIn, rt: RuntimeDep, who: Admin) -> models.IssuedToken:
+    """The token is in this answer only; store it where the client keeps secrets."""
+    try:
+        token = rt.tokens.issue(body.name, body.role)
+    except TokenError as error:
+        raise ApiProblem(409, "token-exists", "Token exists", str(error)) from None
+    record = next(r for r in rt.tokens.records() if r.name == body.name)
+    return models.IssuedToken(
+        name=record.name,
+        role=record.role.value,
+        created_at=record.created_at,
+        revoked_at=None,
+        token=token,
+    )
+
+
+@router.delete("/{name}", status_code=204, responses=problem_responses(401, 403, 404))
+def revoke_token(
+    name: Annotated[str, Path(pattern=NAME.pattern)], rt: RuntimeDep, who: Admin
+) -> Response:
+    if not rt.tokens.revoke(name):
+        raise ApiProblem(404, "not-found", "Not found", f"no token named {name!r} to revoke")
+    return Response(status_code=204)

@@ -1,0 +1,93 @@
+"""What one server process holds: one application, the read models, the tokens, and,
+where configured, the read-model follower in a background thread."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+from api.http.config import ServerConfig
+from api.tokens import TokenStore, open_tokens
+from api.wiring import open_follower, open_read_models, open_service
+from projections.calendar import BusinessCalendar
+from projections.follower import Follower
+from projections.policy import Policy
+from projections.store import ReadModelStore
+from workflow.service import CaseService
+
+log = logging.getLogger("propdesk.http")
+
+
+class FollowerThread:
+    """Follows the event log until stopped; survives transient storage errors."""
+
+    def __init__(self, follower: Follower, poll_seconds: float) -> None:
+        self.follower = follower
+        self.poll_seconds = poll_seconds
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="propdesk-follower", daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.stop.is_set():
+            try:
+                self.follower.run(self.stop, poll_seconds=self.poll_seconds)
+            except Exception:
+                log.exception("the read-model follower failed; retrying in a second")
+                self.stop.wait(1.0)
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(timeout=30)
+
+
+@dataclass
+class Runtime:
+    config: ServerConfig
+    service: CaseService
+    store: ReadModelStore
+    tokens: TokenStore
+    calendar: BusinessCalendar
+    follower: FollowerThread | None = None
+
+    @property
+    def policy(self) -> Policy:
+        return self.config.settings.policy
+
+    @classmethod
+    def open(cls, config: ServerConfig) -> Runtime:
+        settings = config.settings
+        service = open_service(settings)
+        try:
+            thread: FollowerThread | None = None
+            if config.follow:
+                follower = open_follower(settings, settings.policy, service)
+                follower.catch_up()  # serve current read models from the first request
+                thread = FollowerThread(follower, config.poll_seconds)
+                store = follower.store
+            else:
+                store = open_read_models(settings)
+            tokens = open_tokens(settings)
+        except BaseException:
+            service.close()
+            raise
+        runtime = cls(config, service, store, tokens, settings.policy.new_calendar(), thread)
+        if thread is not None:
+            thread.start()
+        return runtime
+
+    def head(self) -> int:
+        """The position of the last event in the log."""
+        return self.service.recorder.max_notification_id() or 0
+
+    def close(self) -> None:
+        if self.follower is not None:
+            self.follower.close()
+        self.tokens.close()
+        datastore = getattr(self.store, "datastore", None)  # both stores have one
+        if datastore is not None:
+            datastore.close()
+        self.service.close()

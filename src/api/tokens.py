@@ -1,0 +1,198 @@
+"""API bearer tokens in the same database as the events; only a hash of each is stored.
+
+A token is `pd_` and 43 URL-safe characters (256 random bits). Its SHA-256 is
+stored: with that much entropy a plain hash cannot be reversed, and a lookup
+by hash needs no per-token salt. Revoking forgets the hash; the name may then
+get a new token (rotation), so the name stays the actor of its events.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import sqlite3
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from api.settings import Settings
+
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+PREFIX = "pd_"
+
+_CREATE = (
+    "CREATE TABLE IF NOT EXISTS propdesk_tokens ("
+    " name TEXT PRIMARY KEY, role TEXT NOT NULL, digest TEXT UNIQUE,"
+    " created_at TEXT NOT NULL, revoked_at TEXT)"
+)
+_ISSUE = (
+    "INSERT INTO propdesk_tokens (name, role, digest, created_at, revoked_at)"
+    " VALUES (?, ?, ?, ?, NULL) ON CONFLICT (name) DO UPDATE SET role = excluded.role,"
+    " digest = excluded.digest, created_at = excluded.created_at, revoked_at = NULL"
+    " WHERE propdesk_tokens.revoked_at IS NOT NULL"
+)
+_REVOKE = (
+    "UPDATE propdesk_tokens SET digest = NULL, revoked_at = ? WHERE name = ? AND revoked_at IS NULL"
+)
+_VERIFY = "SELECT name, role FROM propdesk_tokens WHERE digest = ? AND revoked_at IS NULL"
+_LIST = "SELECT name, role, created_at, revoked_at FROM propdesk_tokens ORDER BY name"
+
+
+class Role(StrEnum):
+    CHANNEL = "channel"  # an intake integration: creates requests, reads its own
+    AGENT = "agent"  # customer service
+    WORKER = "worker"  # acts on the cases assigned to it
+    SUPERVISOR = "supervisor"
+    ANALYST = "analyst"  # reports and the event feed; no personal data, no writes
+    ADMIN = "admin"  # tokens
+
+
+class TokenError(ValueError):
+    """A token cannot be issued or revoked; the message says why."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the token's name (the actor of its commands) and its role."""
+
+    name: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class TokenRecord:
+    name: str
+    role: Role
+    created_at: str
+    revoked_at: str | None
+
+
+def digest_of(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def check_name(name: str) -> str:
+    if not NAME.match(name):
+        raise TokenError(
+            f"token name {name!r}: 1-64 letters, digits, '.', '_', '@' or '-', "
+            "starting with a letter or digit (it is the actor of the token's commands)"
+        )
+    return name
+
+
+class TokenStore(ABC):
+    placeholder = "?"
+
+    @abstractmethod
+    def _execute(self, sql: str, params: Sequence[Any]) -> tuple[int, list[tuple[Any, ...]]]:
+        """Run one statement in its own transaction: (rows changed, rows returned)."""
+
+    def _run(self, sql: str, params: Sequence[Any]) -> tuple[int, list[tuple[Any, ...]]]:
+        return self._execute(sql.replace("?", self.placeholder), params)
+
+    def issue(self, name: str, role: Role | str) -> str:
+        """A new token for `name`; refused while the name has one that is not revoked."""
+        chosen = Role(role)
+        token = PREFIX + secrets.token_urlsafe(32)
+        now = datetime.now(UTC).isoformat()
+        changed, _ = self._run(_ISSUE, (check_name(name), chosen.value, digest_of(token), now))
+        if changed == 0:
+            raise TokenError(f"a token named {name!r} exists; revoke it first to replace it")
+        return token
+
+    def revoke(self, name: str) -> bool:
+        changed, _ = self._run(_REVOKE, (datetime.now(UTC).isoformat(), name))
+        return changed > 0
+
+    def verify(self, token: str) -> Principal | None:
+        if not token.startswith(PREFIX) or len(token) > 200:
+            return None
+        _, rows = self._run(_VERIFY, (digest_of(token),))
+        return Principal(rows[0][0], Role(rows[0][1])) if rows else None
+
+    def records(self) -> list[TokenRecord]:
+        _, rows = self._run(_LIST, ())
+        return [TokenRecord(r[0], Role(r[1]), r[2], r[3]) for r in rows]
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections."""
+
+
+class SQLiteTokens(TokenStore):
+    """The table lives in the events file, beside `propdesk_reporters`."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = str(path)
+        self._local = threading.local()
+        self._run(_CREATE, ())
+
+    def _connection(self) -> sqlite3.Connection:
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self._path, timeout=10, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            self._local.db = db
+        return db
+
+    def _execute(self, sql: str, params: Sequence[Any]) -> tuple[int, list[tuple[Any, ...]]]:
+        cursor = self._connection().execute(sql, tuple(params))
+        rows = cursor.fetchall()
+        return cursor.rowcount, rows
+
+    def close(self) -> None:
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
+
+
+class PostgresTokens(TokenStore):
+    placeholder = "%s"
+
+    def __init__(self, env: dict[str, str]) -> None:
+        from psycopg_pool import ConnectionPool  # only PostgreSQL deployments need it
+
+        conninfo = " ".join(
+            f"{key}={_quote(env[name])}"
+            for key, name in (
+                ("dbname", "POSTGRES_DBNAME"),
+                ("host", "POSTGRES_HOST"),
+                ("port", "POSTGRES_PORT"),
+                ("user", "POSTGRES_USER"),
+                ("password", "POSTGRES_PASSWORD"),
+            )
+        )
+        self._pool = ConnectionPool(
+            conninfo,
+            min_size=1,
+            max_size=4,
+            kwargs={"autocommit": True, "connect_timeout": 5},
+            open=True,
+        )
+        self._run(_CREATE, ())
+
+    def _execute(self, sql: str, params: Sequence[Any]) -> tuple[int, list[tuple[Any, ...]]]:
+        with self._pool.connection() as db:
+            cursor = db.execute(sql, tuple(params))
+            rows = cursor.fetchall() if cursor.description else []
+            return int(cursor.rowcount), [tuple(r) for r in rows]
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def open_tokens(settings: Settings) -> TokenStore:
+    if settings.is_postgres:
+        return PostgresTokens(settings.eventsourcing_env())
+    return SQLiteTokens(settings.sqlite_path)
