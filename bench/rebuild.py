@@ -43,7 +43,7 @@ def read_and_decode(db: str) -> tuple[int, float]:
 
 def rebuild(db: str) -> tuple[int, float]:
     settings = Settings.load({}, db=db)
-    follower = open_follower(settings, settings.policy)
+    follower = open_follower(settings, settings.policy, rebuilding=True)
     started = time.perf_counter()
     count = follower.rebuild()
     return count, time.perf_counter() - started

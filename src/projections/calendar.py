@@ -49,6 +49,11 @@ class BusinessCalendar:
             )
         self._package = China(years=sorted(official_years()))  # type: ignore[no-untyped-call]
         self._day_cache: dict[date, bool] = {}
+        # Asia/Shanghai has kept one offset since 1991: local dates then come from
+        # arithmetic, far cheaper than a time-zone conversion per call.
+        winter = datetime(2000, 1, 1, tzinfo=self.zone).utcoffset()
+        summer = datetime(2000, 7, 1, tzinfo=self.zone).utcoffset()
+        self._fixed_offset = winter.total_seconds() if winter == summer and winter else None
         self._windows: dict[date, tuple[float, float] | None] = {}
 
     @property
@@ -76,6 +81,11 @@ class BusinessCalendar:
         self._day_cache[day] = working
         return working
 
+    def _local_date(self, posix: float, moment: datetime) -> date:
+        if self._fixed_offset is None or posix < _FIXED_SINCE:
+            return moment.astimezone(self.zone).date()
+        return _EPOCH_DAY + timedelta(days=(posix + self._fixed_offset) // 86400)
+
     def _window(self, day: date) -> tuple[float, float] | None:
         """Business hours of a day as POSIX seconds; None on a day off. Remembered per day."""
         try:
@@ -96,7 +106,7 @@ class BusinessCalendar:
         if end <= start:
             return 0.0
         begin, finish = start.timestamp(), end.timestamp()
-        day, last = start.astimezone(self.zone).date(), end.astimezone(self.zone).date()
+        day, last = self._local_date(begin, start), self._local_date(finish, end)
         total = 0.0
         while day <= last:
             window = self._window(day)
@@ -111,7 +121,7 @@ class BusinessCalendar:
         """The instant when `seconds` of business time have passed after `start`."""
         remaining = seconds
         begin = start.timestamp()
-        day = start.astimezone(self.zone).date()
+        day = self._local_date(begin, start)
         for _ in range(3660):  # ten years of days: a target never needs more
             window = self._window(day)
             if window is not None:
@@ -126,3 +136,5 @@ class BusinessCalendar:
 
 
 _ONE_DAY = timedelta(days=1)
+_EPOCH_DAY = date(1970, 1, 1)
+_FIXED_SINCE = datetime(1992, 1, 1, tzinfo=SHANGHAI).timestamp()

@@ -73,7 +73,9 @@ class SlaFacts:
                         clock.held_seconds,
                         to_micros(clock.held_since),
                         int(clock.excluded),
-                        to_micros(due(spec, clock, self.calendar)),
+                        # Due times matter while a clock runs (the overdue query); a stopped
+                        # one has its elapsed time instead, and a rebuild skips the sums.
+                        to_micros(due(spec, clock, self.calendar)) if status == "running" else None,
                         seconds,
                         status,
                     )

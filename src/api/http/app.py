@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from api.http import handlers
 from api.http.config import BODY_LIMIT, ServerConfig
 from api.http.limits import BodyLimit
-from api.http.problems import Problem
+from api.http.problems import PROBLEM_MEDIA_TYPE, Problem, problem_responses
 from api.http.routes import commands, events, health, reports, requests, tokens
 from api.http.runtime import Runtime
 
@@ -33,6 +33,17 @@ except `GET /health`. Errors are RFC 9457 problem documents
 `X-Event-Position`; send `If-Match` to act only on the version you saw, and
 `min_position` to read your own writes from the read models.
 """
+
+
+def _problems_for_validation(document: dict[str, Any]) -> None:
+    """FastAPI documents its own 422 body; the handlers answer a problem document instead."""
+    problem = problem_responses(422)[422]
+    for operation in (op for path in document["paths"].values() for op in path.values()):
+        answer = operation.get("responses", {}).get("422")
+        if answer is not None and PROBLEM_MEDIA_TYPE not in answer.get("content", {}):
+            operation["responses"]["422"] = problem
+    for name in ("HTTPValidationError", "ValidationError"):
+        document["components"]["schemas"].pop(name, None)
 
 
 def _from_environment() -> ServerConfig:
@@ -85,6 +96,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
                 ref_template="#/components/schemas/{model}"
             )
             schemas.update(schemas["Problem"].pop("$defs", {}))
+            _problems_for_validation(document)
             app.openapi_schema = document
         return app.openapi_schema
 

@@ -7,7 +7,7 @@ meaning (a category of the kind, a time not in the future) and says what is allo
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -15,6 +15,7 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     model_validator,
@@ -54,8 +55,26 @@ def _known(moment: datetime) -> datetime:
     return moment
 
 
-Moment = Annotated[AwareDatetime, AfterValidator(_not_ancient)]
-KnownMoment = Annotated[AwareDatetime, AfterValidator(_known)]
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_time(value: Any) -> Any:
+    """Only ISO 8601 text: pydantic would also take a number as a Unix time."""
+    if not isinstance(value, str) or not _ISO_TIME.match(value):
+        raise ValueError("must be an ISO 8601 time with an offset, e.g. 2026-05-04T09:30:00+08:00")
+    return value
+
+
+def _iso_date(value: Any) -> Any:
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise ValueError("must be a date YYYY-MM-DD, e.g. 2026-11-01")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_iso_date)]
+Moment = Annotated[AwareDatetime, BeforeValidator(_iso_time), AfterValidator(_not_ancient)]
+KnownMoment = Annotated[AwareDatetime, BeforeValidator(_iso_time), AfterValidator(_known)]
 At = Annotated[
     Moment | None,
     Field(description="when it happened, ISO 8601 with an offset; default now"),

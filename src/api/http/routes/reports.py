@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 
 from api.http.auth import RuntimeDep, requires
+from api.http.bodies import Day
 from api.http.models import ReportDocument
 from api.http.problems import ApiProblem, problem_responses
 from api.http.reading import AsOf, MinPosition, await_position
@@ -21,11 +22,11 @@ router = APIRouter(prefix="/reports", tags=["reports"])
 READERS = (Role.SUPERVISOR, Role.ANALYST)
 Reader = Annotated[Principal, Depends(requires(*READERS, action="read reports"))]
 From = Annotated[
-    date | None,
+    Day | None,
     Query(alias="from", description="first day, YYYY-MM-DD [default: 30 days before `to`]"),
 ]
 To = Annotated[
-    date | None,
+    Day | None,
     Query(
         alias="to",
         description="the day after the last, YYYY-MM-DD [default: tomorrow, Asia/Shanghai]",
