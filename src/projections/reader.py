@@ -71,17 +71,29 @@ def read_pages_in_child(app: Application[Any], after: int, limit: int) -> Iterat
 def _read_in_child(
     app_class: type[Application[Any]], env: dict[str, str], after: int, limit: int, channel: Any
 ) -> None:
+    parent = os.getppid()
+
+    def send(item: object) -> None:
+        # Never block for good: a parent that was killed leaves nobody to read.
+        while True:
+            try:
+                channel.put(item, timeout=1.0)
+                return
+            except queues.Full:
+                if os.getppid() != parent:
+                    os._exit(1)
+
     try:
         app = app_class(env)
         while notes := app.recorder.select_notifications(
             start=after, limit=limit, inclusive_of_start=False
         ):
             packed = [_pack(app.mapper.to_domain_event(n), n.id) for n in notes]  # type: ignore[arg-type]
-            channel.put((packed, notes[-1].id))
+            send((packed, notes[-1].id))
             after = notes[-1].id
-        channel.put(None)
+        send(None)
     except BaseException as error:  # reported to the parent, which raises it
-        channel.put(repr(error))
+        send(repr(error))
     finally:
         channel.close()
         channel.join_thread()
