@@ -29,8 +29,8 @@ def serve(
         bool | None,
         typer.Option(
             "--follow/--no-follow",
-            help="keep the read models current from this command [default: on for SQLite; "
-            "off for PostgreSQL, where `propdesk projections run` follows the log]",
+            help="keep the read models current from this command (default: on for SQLite; "
+            "off for PostgreSQL, where `propdesk projections run` follows the log)",
         ),
     ] = None,
     log_level: Annotated[str, typer.Option(help="uvicorn's log level")] = "info",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
@@ -16,6 +16,11 @@ CLOCK_SKEW = timedelta(minutes=2)
 
 # A household unit: building-entrance-room, e.g. 3-2-1201.
 HOUSEHOLD = re.compile(r"^\d{1,3}-\d{1,2}-\d{1,5}$")
+# Control characters other than tab and line breaks have no place in a record,
+# and NUL cannot even be stored in PostgreSQL text.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# No service request predates this; older times are typing mistakes.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 
 E = TypeVar("E", bound=str)
 
@@ -30,6 +35,8 @@ def text(field: str, value: object, *, limit: int = SHORT_TEXT, required: bool =
         raise InvalidInput(field, "must not be empty")
     if len(cleaned) > limit:
         raise InvalidInput(field, f"is {len(cleaned)} characters long; at most {limit} allowed")
+    if CONTROL.search(cleaned):
+        raise InvalidInput(field, "contains control characters; only text, tabs and line breaks")
     return cleaned
 
 
@@ -67,6 +74,8 @@ def instant(field: str, value: datetime | str) -> datetime:
         raise InvalidTime(field, f"must be a time, got {type(value).__name__}")
     if value.tzinfo is None or value.utcoffset() is None:
         raise InvalidTime(field, f"{value.isoformat()} has no UTC offset; add one, e.g. +08:00")
+    if value < EARLIEST:
+        raise InvalidTime(field, f"{value.isoformat()} is before 2000-01-01; check the year")
     return value
 
 

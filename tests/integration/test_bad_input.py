@@ -39,6 +39,8 @@ def rejects(
         ({"received_by": ""}, r"received_by: must not be empty"),
         ({"reporter": Reporter("", "138")}, r"reporter.name: must not be empty"),
         ({"idempotency_key": "k" * 201}, r"idempotency_key: is 201 characters long"),
+        ({"description": "leak\x00"}, r"description: contains control characters"),
+        ({"location": "3-2-\x1b[0m1201"}, r"location: contains control characters"),
     ],
 )
 def test_an_intake_with_a_bad_field_is_rejected_and_writes_nothing(
@@ -56,6 +58,7 @@ def test_an_intake_with_a_bad_field_is_rejected_and_writes_nothing(
         ("2026-05-01T10:00:00", r"has no UTC offset; add one, e.g. \+08:00"),
         (datetime(2026, 5, 1, 10, 0), r"has no UTC offset"),
         (datetime.now(UTC) + timedelta(hours=1), r"is in the future"),
+        ("0001-01-01T00:00:00+14:00", r"is before 2000-01-01; check the year"),
     ],
 )
 def test_an_intake_with_a_malformed_or_future_time_is_rejected(

@@ -6,113 +6,17 @@ meaning (a category of the kind, a time not in the future) and says what is allo
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import (
-    AfterValidator,
-    AwareDatetime,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from workflow.inputs import CLOCK_SKEW, LONG_TEXT, SHORT_TEXT
+from api.http.fields import At, LongText, Money, Note, ShortText, texts
+from workflow.inputs import LONG_TEXT, SHORT_TEXT
 from workflow.vocabulary import CATEGORIES, PRIORITIES, CallbackOutcome, Channel, Kind
-
-ShortText = Annotated[str, Field(min_length=1, max_length=SHORT_TEXT)]
-LongText = Annotated[str, Field(min_length=1, max_length=LONG_TEXT)]
-Money = Annotated[
-    Decimal,
-    Field(
-        ge=0,
-        le=100_000_000,
-        decimal_places=2,
-        allow_inf_nan=False,
-        description='yuan, at most two decimal places; a string such as "120.50" is exact',
-    ),
-]
-EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
-
-
-def _not_ancient(moment: datetime) -> datetime:
-    if moment < EARLIEST:
-        raise ValueError(f"{moment.isoformat()} is before 2000; send the time it happened")
-    return moment
-
-
-def _known(moment: datetime) -> datetime:
-    """An as-of instant: from 2000 to now (two minutes of clock skew allowed)."""
-    _not_ancient(moment)
-    if moment > datetime.now(UTC) + CLOCK_SKEW:
-        raise ValueError(
-            f"{moment.isoformat()} is in the future; nothing is known then yet (omit it for now)"
-        )
-    return moment
-
-
-_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _iso_time(value: Any) -> Any:
-    """Only ISO 8601 text: pydantic would also take a number as a Unix time."""
-    if not isinstance(value, str) or not _ISO_TIME.match(value):
-        raise ValueError("must be an ISO 8601 time with an offset, e.g. 2026-05-04T09:30:00+08:00")
-    return value
-
-
-def _iso_date(value: Any) -> Any:
-    if not isinstance(value, str) or not _ISO_DATE.match(value):
-        raise ValueError("must be a date YYYY-MM-DD, e.g. 2026-11-01")
-    return value
-
-
-Day = Annotated[date, BeforeValidator(_iso_date)]
-Moment = Annotated[AwareDatetime, BeforeValidator(_iso_time), AfterValidator(_not_ancient)]
-KnownMoment = Annotated[AwareDatetime, BeforeValidator(_iso_time), AfterValidator(_known)]
-At = Annotated[
-    Moment | None,
-    Field(description="when it happened, ISO 8601 with an offset; default now"),
-]
-Note = Annotated[str | None, Field(max_length=LONG_TEXT, description="a free-text note")]
 
 _ALL_CATEGORIES = sorted({c for values in CATEGORIES.values() for c in values})
 _ALL_PRIORITIES = sorted({p for values in PRIORITIES.values() for p in values})
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def check_text(value: str) -> str:
-    """No control characters but tab and line breaks: a NUL cannot even be stored in a
-    PostgreSQL text column, so it would stop the read models at that event."""
-    found = _CONTROL.search(value)
-    if found:
-        raise ValueError(f"contains the control character {found.group()!r}; remove it")
-    return value
-
-
-PlainText = Annotated[str, AfterValidator(check_text)]
-
-
-def _texts(value: Any, where: str) -> None:
-    if isinstance(value, str):
-        try:
-            check_text(value)
-        except ValueError as error:
-            raise ValueError(f"{where}: {error}") from None
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _texts(key, f"{where} key")
-            _texts(item, f"{where}.{key}")
-    elif isinstance(value, list):
-        for n, item in enumerate(value):
-            _texts(item, f"{where}[{n}]")
 
 
 class Body(BaseModel):
@@ -123,7 +27,7 @@ class Body(BaseModel):
     def _no_control_characters(cls, data: Any) -> Any:
         if isinstance(data, dict):
             for key, value in data.items():
-                _texts(value, str(key))
+                texts(value, str(key))
         return data
 
 
@@ -232,8 +136,8 @@ class CompleteIn(CommandIn):
 
 
 class CallbackIn(CommandIn):
-    outcome: CallbackOutcome
-    comment: Annotated[str | None, Field(max_length=LONG_TEXT)] = None
+    outcome: Annotated[CallbackOutcome, Field(examples=["satisfied"])]
+    comment: Annotated[str | None, Field(max_length=LONG_TEXT, examples=["fixed quickly"])] = None
 
 
 class HandoverIn(CommandIn):

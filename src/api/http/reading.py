@@ -10,7 +10,7 @@ from uuid import UUID
 from fastapi import Path, Query
 
 from api.http.auth import SEES_PERSONAL_DATA, forbidden
-from api.http.bodies import KnownMoment
+from api.http.fields import KnownMoment
 from api.http.models import Reporter
 from api.http.problems import ApiProblem
 from api.http.runtime import Runtime

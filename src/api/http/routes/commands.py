@@ -6,15 +6,15 @@ import inspect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Response
 
 from api.http import bodies, models
+from api.http.answers import case_headers, case_view
 from api.http.auth import STAFF, WORKER_COMMANDS, RuntimeDep, forbidden, principal
 from api.http.problems import ApiProblem, problem_responses
 from api.http.reading import CaseId
-from api.http.routes.requests import case_headers, case_view
 from api.tokens import Principal, Role
 from workflow.errors import ConcurrencyConflict
 from workflow.service import Recorded
@@ -138,6 +138,15 @@ def _permission(command: Command) -> Callable[..., Principal]:
     return check
 
 
+def _examples(command: Command) -> dict[str, Any]:
+    value = {
+        name: field.examples[0]
+        for name, field in command.body.model_fields.items()
+        if field.examples and name not in ("at", "note")
+    }
+    return {command.path: {"summary": command.summary, "value": value}}
+
+
 def _endpoint(command: Command) -> Callable[..., models.Case]:
     def endpoint(
         case_id: CaseId,
@@ -154,7 +163,10 @@ def _endpoint(command: Command) -> Callable[..., models.Case]:
     required = any(f.is_required() for f in command.body.model_fields.values())
     annotation = command.body if required else command.body | None
     body_param = signature.parameters["body"].replace(
-        annotation=Annotated[annotation, Body(description=command.summary)],
+        annotation=Annotated[
+            annotation,
+            Body(description=command.summary, openapi_examples=_examples(command)),
+        ],
         default=inspect.Parameter.empty if required else None,
     )
     who_param = signature.parameters["who"].replace(

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import contextlib
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Response
 
 from api.http import listing, models, views
+from api.http.answers import CASE_HEADERS, WRITE_HEADERS, case_headers, case_view
 from api.http.auth import CASE_READERS, INTAKE, RuntimeDep, requires
-from api.http.bodies import NewRequestIn, PlainText
+from api.http.bodies import NewRequestIn
+from api.http.fields import PlainText
+from api.http.intake import new_request
 from api.http.problems import ApiProblem, problem_responses
 from api.http.reading import (
     AsOf,
@@ -23,9 +26,7 @@ from api.http.reading import (
 )
 from api.http.runtime import Runtime
 from api.tokens import Principal, Role
-from workflow.intake import NewRequest
 from workflow.lifecycles import LIFECYCLES
-from workflow.personal_data import Reporter
 from workflow.vocabulary import Kind
 
 router = APIRouter(prefix="/requests", tags=["requests"])
@@ -45,35 +46,6 @@ IdempotencyKey = Annotated[
     ),
 ]
 
-_CASE_HEADERS = {
-    "ETag": {"description": "the case version, quoted", "schema": {"type": "string"}},
-}
-_WRITE_HEADERS = {
-    **_CASE_HEADERS,
-    "X-Event-Position": {
-        "description": "the log position of the write's last event (for a repeated intake, "
-        "the head of the log); pass it as `min_position` to read your own writes",
-        "schema": {"type": "string"},
-    },
-}
-
-
-def case_headers(response: Response, case: models.Case, position: int | None = None) -> None:
-    response.headers["ETag"] = f'"{case.version}"'
-    if position is not None:
-        response.headers["X-Event-Position"] = str(position)
-
-
-def case_view(rt: Runtime, who: Principal, case_id: Any) -> models.Case:
-    loaded = load(rt, case_id)
-    return views.case_body(
-        loaded.case,
-        loaded.events,
-        rt.policy,
-        rt.calendar,
-        reporter=reporter_for(rt, who, loaded.case),
-    )
-
 
 @router.post(
     "",
@@ -81,7 +53,7 @@ def case_view(rt: Runtime, who: Principal, case_id: Any) -> models.Case:
     summary="Record a new request",
     response_description="the new case",
     responses={
-        201: {"headers": {**_WRITE_HEADERS, "Location": {"schema": {"type": "string"}}}},
+        201: {"headers": {**WRITE_HEADERS, "Location": {"schema": {"type": "string"}}}},
         200: {"model": models.Case, "description": "a repeat: the case the key already made"},
         **problem_responses(400, 401, 403, 413, 415, 422),
     },
@@ -95,48 +67,7 @@ def create_request(
 ) -> models.Case:
     """A channel token must send an Idempotency-Key and say who received the request;
     a staff token receives it itself."""
-    if who.role is Role.CHANNEL:
-        if idempotency_key is None:
-            raise ApiProblem(
-                400,
-                "idempotency-key-required",
-                "Idempotency-Key required",
-                "a channel token must send an Idempotency-Key header, unique per request, "
-                "and the same key on every retry",
-            )
-        if body.received_by is None:
-            raise ApiProblem(
-                422,
-                "invalid-input",
-                "Invalid input",
-                "body.received_by: a channel token must say who first received the request",
-            )
-        received_by = body.received_by
-    else:
-        if body.received_by not in (None, who.name):
-            raise ApiProblem(
-                422,
-                "invalid-input",
-                "Invalid input",
-                f"body.received_by: a {who.role.value} token receives the request itself; "
-                f"omit received_by or send {who.name!r}",
-            )
-        received_by = who.name
-    request = NewRequest(
-        kind=body.kind.value,
-        channel=body.channel.value,
-        location=body.location,
-        category=body.category,
-        description=body.description,
-        received_by=received_by,
-        priority=body.priority,
-        reporter=Reporter(body.reporter.name, body.reporter.phone) if body.reporter else None,
-        received_at=body.received_at,
-        # Scoped by the token, so that two integrations' keys never meet.
-        idempotency_key=f"{who.name}:{idempotency_key}" if idempotency_key else None,
-        note=body.note,
-        details=body.details,
-    )
+    request = new_request(body, who, idempotency_key)
     recorded = rt.service.receive(request, actor=who.name)
     case = case_view(rt, who, recorded.case.id)
     response.status_code = 201 if recorded.created else 200
@@ -187,7 +118,7 @@ def find_requests(
 @router.get(
     "/{case_id}",
     summary="One case, now or as it stood at a moment",
-    responses={200: {"headers": _CASE_HEADERS}, **problem_responses(401, 403, 404, 422)},
+    responses={200: {"headers": CASE_HEADERS}, **problem_responses(401, 403, 404, 422)},
 )
 def get_request(
     case_id: CaseId,

@@ -1,0 +1,104 @@
+"""Field types shared by request bodies and query parameters: text, money, times.
+
+Stricter than pydantic's defaults where a default would let bad data through: times
+only as ISO 8601 text (never a number read as a Unix time), nothing before 2000, and
+no control characters in text.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
+
+from workflow.inputs import CLOCK_SKEW, LONG_TEXT, SHORT_TEXT
+
+ShortText = Annotated[str, Field(min_length=1, max_length=SHORT_TEXT)]
+LongText = Annotated[str, Field(min_length=1, max_length=LONG_TEXT)]
+Money = Annotated[
+    Decimal,
+    Field(
+        ge=0,
+        le=100_000_000,
+        decimal_places=2,
+        allow_inf_nan=False,
+        description='yuan, at most two decimal places; a string such as "120.50" is exact',
+    ),
+]
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def _not_ancient(moment: datetime) -> datetime:
+    if moment < EARLIEST:
+        raise ValueError(f"{moment.isoformat()} is before 2000; send the time it happened")
+    return moment
+
+
+def _known(moment: datetime) -> datetime:
+    """An as-of instant: from 2000 to now (two minutes of clock skew allowed)."""
+    _not_ancient(moment)
+    if moment > datetime.now(UTC) + CLOCK_SKEW:
+        raise ValueError(
+            f"{moment.isoformat()} is in the future; nothing is known then yet (omit it for now)"
+        )
+    return moment
+
+
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_time(value: Any) -> Any:
+    """Only ISO 8601 text: pydantic would also take a number as a Unix time."""
+    if not isinstance(value, str) or not _ISO_TIME.match(value):
+        raise ValueError("must be an ISO 8601 time with an offset, e.g. 2026-05-04T09:30:00+08:00")
+    return value
+
+
+def _iso_date(value: Any) -> Any:
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise ValueError("must be a date YYYY-MM-DD, e.g. 2026-11-01")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_iso_date)]
+Moment = Annotated[AwareDatetime, BeforeValidator(_iso_time), AfterValidator(_not_ancient)]
+KnownMoment = Annotated[AwareDatetime, BeforeValidator(_iso_time), AfterValidator(_known)]
+At = Annotated[
+    Moment | None,
+    Field(description="when it happened, ISO 8601 with an offset; default now"),
+]
+Note = Annotated[str | None, Field(max_length=LONG_TEXT, description="a free-text note")]
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def check_text(value: str) -> str:
+    """No control characters but tab and line breaks: a NUL cannot even be stored in a
+    PostgreSQL text column, so it would stop the read models at that event."""
+    found = _CONTROL.search(value)
+    if found:
+        raise ValueError(f"contains the control character {found.group()!r}; remove it")
+    return value
+
+
+PlainText = Annotated[str, AfterValidator(check_text)]
+
+
+def texts(value: Any, where: str) -> None:
+    if isinstance(value, str):
+        try:
+            check_text(value)
+        except ValueError as error:
+            raise ValueError(f"{where}: {error}") from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            texts(key, f"{where} key")
+            texts(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for n, item in enumerate(value):
+            texts(item, f"{where}[{n}]")

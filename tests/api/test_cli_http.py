@@ -1,0 +1,107 @@
+"""`propdesk token ...` and `propdesk serve` as a person runs them."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from typer.testing import CliRunner
+
+from api.cli import app
+from api.settings import Settings
+from api.tokens import open_tokens
+from conftest import REPAIR
+
+runner = CliRunner()
+
+
+def test_token_new_prints_the_token_as_its_last_line_and_stores_only_its_hash(
+    tmp_path: Path,
+) -> None:
+    db = str(tmp_path / "propdesk.db")
+    result = runner.invoke(app, ["token", "new", "desk-zhang", "--role", "agent", "--db", db])
+    assert result.exit_code == 0, result.output
+    token = result.output.strip().splitlines()[-1]
+    assert token.startswith("pd_")
+    store = open_tokens(Settings.load({}, db=db))
+    found = store.verify(token)
+    assert found is not None
+    assert (found.name, found.role.value) == ("desk-zhang", "agent")
+    assert token.encode() not in Path(db).read_bytes()
+    store.close()
+
+
+def test_a_name_gets_a_new_token_only_after_its_old_one_is_revoked(tmp_path: Path) -> None:
+    db = str(tmp_path / "propdesk.db")
+    first = runner.invoke(app, ["token", "new", "eng-wang", "--role", "worker", "--db", db])
+    again = runner.invoke(app, ["token", "new", "eng-wang", "--role", "worker", "--db", db])
+    assert (first.exit_code, again.exit_code) == (0, 2)
+    assert "revoke it first" in again.output
+    assert runner.invoke(app, ["token", "revoke", "eng-wang", "--db", db]).exit_code == 0
+    assert runner.invoke(app, ["token", "revoke", "eng-wang", "--db", db]).exit_code == 2
+    store = open_tokens(Settings.load({}, db=db))
+    assert store.verify(first.output.strip().splitlines()[-1]) is None
+    store.close()
+    renewed = runner.invoke(app, ["token", "new", "eng-wang", "--role", "worker", "--db", db])
+    assert renewed.exit_code == 0
+    listed = runner.invoke(app, ["token", "list", "--db", db]).output
+    assert listed.startswith("eng-wang\tworker\t")
+    assert listed.rstrip().endswith("active")
+
+
+def test_an_unknown_role_is_refused(tmp_path: Path) -> None:
+    db = str(tmp_path / "propdesk.db")
+    result = runner.invoke(app, ["token", "new", "x", "--role", "janitor", "--db", db])
+    assert result.exit_code == 2
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def test_serve_with_two_workers_follows_the_log_once_beside_them(tmp_path: Path) -> None:
+    db = str(tmp_path / "propdesk.db")
+    store = open_tokens(Settings.load({}, db=db))
+    token = store.issue("desk-zhang", "agent")
+    store.close()
+    port = free_port()
+    propdesk = Path(sys.executable).with_name("propdesk")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PROPDESK_")}
+    server = subprocess.Popen(
+        [str(propdesk), "serve", "--db", db, "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    health = client.get("/health")
+                    break
+                except httpx.TransportError:
+                    assert time.monotonic() < deadline, "the server did not start"
+                    time.sleep(0.2)
+            assert health.json()["follower"] is False  # the workers do not follow
+            headers = {"Authorization": f"Bearer {token}"}
+            created = client.post("/requests", json=REPAIR, headers=headers)
+            assert created.status_code == 201
+            found = client.get(
+                "/requests",
+                params={"min_position": created.headers["X-Event-Position"]},
+                headers=headers,
+            )
+            assert [c["id"] for c in found.json()["items"]] == [created.json()["id"]]
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=30)
+    assert server.returncode == 0, stderr.decode()

@@ -1,0 +1,94 @@
+"""Idempotent intake: a retried request is one case, on every backend, across restarts."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from conftest import COMPLAINT, Api, running
+
+BODY = {**COMPLAINT, "received_by": "desk-li", "reporter": {"name": "张女士", "phone": "139"}}
+
+
+def post(api: Api, key: str | None, body: dict[str, Any] = BODY, token: str = "hotline") -> Any:
+    headers = api.auth(token, "channel")
+    if key is not None:
+        headers = {**headers, "Idempotency-Key": key}
+    return api.client.post("/requests", json=body, headers=headers)
+
+
+def test_a_retry_with_the_same_key_and_body_answers_200_with_the_same_case(api_on: Api) -> None:
+    first = post(api_on, "wechat-9001")
+    head = api_on.head()
+    again = post(api_on, "wechat-9001")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == first.json()["id"]
+    assert again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers["Location"] == first.headers["Location"]
+    assert int(again.headers["X-Event-Position"]) == head  # the head: reading it reads the case
+    assert api_on.head() == head
+
+
+def test_the_same_key_with_another_body_answers_422_and_writes_nothing(api_on: Api) -> None:
+    post(api_on, "wechat-9002")
+    head = api_on.head()
+    response = post(api_on, "wechat-9002", {**BODY, "description": "something else"})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "'wechat-9002' was already used for a different request" in response.json()["detail"]
+    assert api_on.head() == head
+
+
+def test_two_channels_using_the_same_key_make_two_cases(api_on: Api) -> None:
+    ours = post(api_on, "42", token="hotline")
+    theirs = post(api_on, "42", token="web-form")
+    assert (ours.status_code, theirs.status_code) == (201, 201)
+    assert ours.json()["id"] != theirs.json()["id"]
+
+
+def test_a_channel_must_send_an_idempotency_key(api: Api) -> None:
+    response = post(api, None)
+    assert response.status_code == 400
+    assert "Idempotency-Key" in response.json()["detail"]
+    assert api.head() == 0
+
+
+def test_a_staff_token_may_send_a_key_too(api: Api) -> None:
+    headers = {**api.agent, "Idempotency-Key": "desk-1"}
+    body = {**COMPLAINT}
+    first = api.client.post("/requests", json=body, headers=headers)
+    again = api.client.post("/requests", json=body, headers=headers)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"]
+
+
+def test_concurrent_duplicates_become_exactly_one_case(api_on: Api) -> None:
+    threads, barrier = 8, threading.Barrier(8)
+    answers: list[tuple[int, str]] = []
+    api_on.auth("hotline", "channel")  # issued before the threads race
+
+    def send() -> None:
+        barrier.wait()
+        response = post(api_on, "burst-1")
+        answers.append((response.status_code, response.json()["id"]))
+
+    workers = [threading.Thread(target=send) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert sorted(status for status, _ in answers) == [200] * (threads - 1) + [201]
+    assert len({case_id for _, case_id in answers}) == 1
+    assert api_on.head() == 1
+
+
+def test_a_retry_after_a_server_restart_answers_the_same_case(db: str) -> None:
+    with running(db) as before:
+        first = post(before, "phone-77")
+        issued = dict(before.issued)
+    with running(db) as after:
+        after.issued.update(issued)  # the token is stored in the database too
+        again = post(after, "phone-77")
+        assert after.head() == 1
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"]

@@ -1,0 +1,81 @@
+"""Personal data (PIPL): only agents and supervisors see a reporter; analysts never do."""
+
+from __future__ import annotations
+
+from conftest import REPAIR, Api
+
+NAME, PHONE = "王先生", "13800000000"
+
+
+def reported(api: Api) -> tuple[str, str]:
+    """A case with a reporter, dispatched to eng-wang; its id and its reporter reference."""
+    case = api.create(
+        "repair",
+        reporter={"name": NAME, "phone": PHONE},
+        note="resident asked for a morning visit",
+    )
+    api.act(case["id"], "dispatch", {"assignee": "eng-wang", "note": "bring a spare valve"})
+    runtime = api.client.app.state.runtime  # type: ignore[attr-defined]
+    ref: str = runtime.service.get(case["id"]).reporter_ref
+    return case["id"], ref
+
+
+def test_agents_and_supervisors_see_the_reporter_on_a_case(api: Api) -> None:
+    case_id, _ = reported(api)
+    for headers in (api.agent, api.supervisor):
+        case = api.client.get(f"/requests/{case_id}", headers=headers).json()
+        assert case["reporter"] == {"name": NAME, "phone": PHONE}
+
+
+def test_workers_and_channels_see_no_reporter(api: Api) -> None:
+    case_id, _ = reported(api)
+    worker = api.client.get(f"/requests/{case_id}", headers=api.auth("eng-wang", "worker"))
+    assert worker.status_code == 200
+    assert worker.json()["reporter"] is None
+    channel = api.auth("hotline", "channel")
+    created = api.client.post(
+        "/requests",
+        json={**REPAIR, "received_by": "desk-li", "reporter": {"name": NAME, "phone": PHONE}},
+        headers={**channel, "Idempotency-Key": "k-1"},
+    )
+    assert created.json()["reporter"] is None
+    assert NAME not in created.text
+
+
+def test_no_answer_to_an_analyst_holds_personal_data_or_the_reporter_reference(api: Api) -> None:
+    case_id, ref = reported(api)
+    head = api.head()
+    answers = [
+        api.client.get("/events", headers=api.analyst),
+        api.client.get("/reports/sla", params={"min_position": head}, headers=api.analyst),
+        api.client.get("/reports/first-contact", headers=api.analyst),
+        api.client.get(f"/requests/{case_id}", headers=api.analyst),
+        api.client.get(f"/requests/{case_id}/history", headers=api.analyst),
+        api.client.get("/requests", headers=api.analyst),
+    ]
+    assert [a.status_code for a in answers] == [200, 200, 200, 403, 403, 403]
+    for answer in answers:
+        for secret in (NAME, PHONE, ref, "fingerprint", "reporter"):
+            assert secret not in answer.text
+
+
+def test_the_event_feed_carries_no_free_text(api: Api) -> None:
+    reported(api)
+    feed = api.client.get("/events", headers=api.analyst).text
+    for text in ("burst pipe", "morning visit", "spare valve"):
+        assert text not in feed
+
+
+def test_a_history_shows_no_reporter_reference(api: Api) -> None:
+    case_id, ref = reported(api)
+    history = api.client.get(f"/requests/{case_id}/history", headers=api.supervisor)
+    assert ref not in history.text
+    assert PHONE not in history.text
+
+
+def test_an_erased_reporter_is_gone_from_the_case(api: Api) -> None:
+    case_id, ref = reported(api)
+    runtime = api.client.app.state.runtime  # type: ignore[attr-defined]
+    assert runtime.service.reporters.erase(ref)
+    case = api.client.get(f"/requests/{case_id}", headers=api.agent).json()
+    assert case["reporter"] is None

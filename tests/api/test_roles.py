@@ -1,0 +1,175 @@
+"""The role x route matrix: each role may call exactly its routes; the rest answer 403."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from api.http.routes.commands import COMMANDS
+from conftest import REPAIR, Api, running
+
+NAMES = {
+    "channel": "hotline",
+    "agent": "desk-zhang",
+    "worker": "eng-wang",
+    "supervisor": "boss-liu",
+    "analyst": "ana-chen",
+    "admin": "root",
+}
+STAFF = {"agent", "supervisor"}
+WORKER_COMMANDS = {"sign", "arrive", "quote", "complete", "hold", "resume"}
+BODY = {
+    "dispatch": {"assignee": "eng-li"},
+    "quote": {"amount": "80"},
+    "hold": {"reason": "parts"},
+    "reply": {"message": "on it"},
+    "complete": {"resolution": "done"},
+    "callback": {"outcome": "satisfied"},
+    "handover": {"to": "desk-li", "reason": "shift"},
+    "cancel": {"reason": "withdrawn"},
+    "invalidate": {"reason": "remit", "explanation": "the city's"},
+    "approve": {"permit_no": "P1", "deposit": "1", "fee": "1"},
+    "reject": {"reasons": "no drawings"},
+    "inspect": {"findings": "ok"},
+    "fail-acceptance": {"reasons": "no"},
+    "refund-deposit": {"refunded": "1"},
+}
+_keys = itertools.count()
+
+# (method, path, allowed roles); {id} is a case the channel created, dispatched to the worker.
+ROUTES: list[tuple[str, str, set[str]]] = [
+    ("POST", "/requests", {"channel", *STAFF}),
+    ("GET", "/requests", {"channel", "worker", *STAFF}),
+    ("GET", "/requests/{id}", {"channel", "worker", *STAFF}),
+    ("GET", "/requests/{id}/history", {"supervisor"}),
+    *[
+        (
+            "POST",
+            f"/requests/{{id}}/{c.path}",
+            STAFF | ({"worker"} if c.path in WORKER_COMMANDS else set()),
+        )
+        for c in COMMANDS
+    ],
+    ("GET", "/reports/sla", {"supervisor", "analyst"}),
+    ("GET", "/reports/first-contact", {"supervisor", "analyst"}),
+    ("GET", "/events", {"supervisor", "analyst"}),
+    ("GET", "/tokens", {"admin"}),
+    ("POST", "/tokens", {"admin"}),
+    ("DELETE", "/tokens/nobody", {"admin"}),
+]
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    with running(str(tmp_path_factory.mktemp("roles") / "propdesk.db")) as found:
+        for role, name in NAMES.items():
+            found.auth(name, role)
+        yield found
+
+
+def new_case(api: Api) -> str:
+    """A repair the channel token created, dispatched to the worker token."""
+    response = api.client.post(
+        "/requests",
+        json={**REPAIR, "received_by": "desk-zhang"},
+        headers={**api.auth("hotline", "channel"), "Idempotency-Key": f"k-{next(_keys)}"},
+    )
+    case_id: str = response.json()["id"]
+    api.act(case_id, "dispatch", {"assignee": "eng-wang"})
+    return case_id
+
+
+def call(api: Api, method: str, path: str, headers: dict[str, str]) -> Any:
+    case_id = new_case(api) if "{id}" in path else ""
+    url = path.replace("{id}", case_id)
+    command = path.rsplit("/", 1)[-1]
+    body: dict[str, Any] | None = BODY.get(command) if "{id}/" in path else None
+    if path == "/requests":
+        body = {**REPAIR, "received_by": "desk-zhang"}
+        headers = {**headers, "Idempotency-Key": f"k-{next(_keys)}"}
+    elif path == "/tokens":
+        body = {"name": f"t-{next(_keys)}", "role": "analyst"}
+    return api.client.request(method, url, json=body if method == "POST" else None, headers=headers)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"), ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES]
+)
+@pytest.mark.parametrize("role", list(NAMES))
+def test_each_role_may_call_exactly_its_routes(
+    shared: Api, role: str, method: str, path: str, allowed: set[str]
+) -> None:
+    response = call(shared, method, path, shared.auth(NAMES[role], role))
+    if role in allowed:
+        assert response.status_code not in (401, 403), response.text
+    else:
+        assert response.status_code == 403, response.text
+        problem = response.json()
+        assert response.headers["content-type"] == "application/problem+json"
+        assert problem["status"] == 403
+        assert f"{role} token may not" in problem["detail"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"), ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES]
+)
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Authorization": "Bearer pd_unknown"}, {"Authorization": "Basic dXNlcjpwdw=="}],
+    ids=["no token", "unknown token", "not a bearer"],
+)
+def test_every_route_but_health_needs_a_known_token(
+    shared: Api, method: str, path: str, allowed: set[str], headers: dict[str, str]
+) -> None:
+    response = shared.client.request(
+        method, path.replace("{id}", new_case(shared)), headers=headers
+    )
+    assert response.status_code == 401
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_health_needs_no_token(shared: Api) -> None:
+    assert shared.client.get("/health").status_code == 200
+
+
+def test_a_channel_reads_only_the_cases_it_created(shared: Api) -> None:
+    case_id = new_case(shared)
+    other = shared.auth("web-form", "channel")
+    assert shared.client.get(f"/requests/{case_id}", headers=other).status_code == 403
+    fresh = {"min_position": shared.head()}
+    own = shared.client.get("/requests", params=fresh, headers=shared.auth("hotline", "channel"))
+    assert own.json()["items"][0]["id"] == case_id  # newest first
+    assert shared.client.get("/requests", headers=other).json()["items"] == []
+
+
+def test_a_worker_acts_on_and_reads_only_the_cases_assigned_to_it(shared: Api) -> None:
+    case_id = new_case(shared)
+    stranger = shared.auth("eng-zhao", "worker")  # never assigned anything
+    assert shared.client.get(f"/requests/{case_id}", headers=stranger).status_code == 403
+    assert shared.client.post(f"/requests/{case_id}/sign", headers=stranger).status_code == 403
+    fresh = {"min_position": shared.head()}
+    mine = shared.client.get("/requests", params=fresh, headers=shared.auth("eng-wang", "worker"))
+    mine = mine.json()
+    assert mine["items"][0]["id"] == case_id  # newest first
+    assert all(c["assignee"] == "eng-wang" for c in mine["items"])
+    assert shared.client.get("/requests", headers=stranger).json()["items"] == []
+
+
+def test_the_actor_of_a_command_is_the_token_name(shared: Api) -> None:
+    case_id = new_case(shared)
+    worker = shared.auth("eng-wang", "worker")
+    assert shared.client.post(f"/requests/{case_id}/sign", headers=worker).status_code == 200
+    history = shared.client.get(f"/requests/{case_id}/history", headers=shared.supervisor).json()
+    assert [e["actor"] for e in history["events"]] == ["hotline", "desk-zhang", "eng-wang"]
+
+
+def test_a_revoked_token_is_refused_at_once(shared: Api) -> None:
+    headers = shared.auth("temp-desk", "agent")
+    assert shared.client.get("/requests", headers=headers).status_code == 200
+    admin = shared.auth("root", "admin")
+    assert shared.client.delete("/tokens/temp-desk", headers=admin).status_code == 204
+    assert shared.client.get("/requests", headers=headers).status_code == 401
