@@ -61,37 +61,58 @@ def main() -> None:
     db.parent.mkdir(parents=True, exist_ok=True)
     if not db.exists():
         with console.status(f"simulating {args.days} days of {args.households} households"):
-            simulate(Settings.load({}, db=str(db)),
-                     Scenario(households=args.households, days=args.days, seed=1))
+            simulate(
+                Settings.load({}, db=str(db)),
+                Scenario(households=args.households, days=args.days, seed=1),
+            )
 
-    raw_rates, rebuild_rates = [], []
+    # The machine's speed drifts (a shared VM): each run pairs the two measurements
+    # back to back, and the headline is the median of the runs' own ratios.
+    raw_rates, rebuild_rates, ratios = [], [], []
     for run in range(args.runs):
-        for name in (("raw", "rebuild") if run % 2 == 0 else ("rebuild", "raw")):
+        rates = {}
+        for name in ("raw", "rebuild") if run % 2 == 0 else ("rebuild", "raw"):
             count, seconds = (read_and_decode if name == "raw" else rebuild)(str(db))
-            (raw_rates if name == "raw" else rebuild_rates).append(count / seconds)
-            console.print(f"run {run + 1} {name:8} {count} events in {seconds:.2f} s "
-                          f"= {count / seconds:,.0f}/s")
+            rates[name] = count / seconds
+            console.print(
+                f"run {run + 1} {name:8} {count} events in {seconds:.2f} s "
+                f"= {count / seconds:,.0f}/s"
+            )
+        raw_rates.append(rates["raw"])
+        rebuild_rates.append(rates["rebuild"])
+        ratios.append(rates["rebuild"] / rates["raw"])
     raw, built = statistics.median(raw_rates), statistics.median(rebuild_rates)
+    ratio = statistics.median(ratios)
     result = {
         "benchmark": "rebuild",
         "measured_at": datetime.now(UTC).isoformat(),
-        "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                    "processor": platform.processor() or platform.machine()},
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "processor": platform.processor() or platform.machine(),
+        },
         "events": count,
         "runs": args.runs,
         "read_and_decode_per_second": round(raw),
         "rebuild_per_second": round(built),
-        "ratio": round(built / raw, 3),
+        "ratio": round(ratio, 3),
+        "ratios": [round(r, 3) for r in ratios],
         "target_ratio": 0.5,
-        "met": built / raw >= 0.5,
+        "met": ratio >= 0.5,
     }
     (HERE / "results").mkdir(exist_ok=True)
     (HERE / "results" / "rebuild.json").write_text(json.dumps(result, indent=2) + "\n")
-    table = Table(title="rebuild vs read-and-decode (medians)")
+    table = Table(title="rebuild vs read-and-decode (medians; ratio: median of paired runs)")
     for column in ("events", "read+decode /s", "rebuild /s", "ratio", "target", "met"):
         table.add_column(column, justify="right")
-    table.add_row(str(count), f"{raw:,.0f}", f"{built:,.0f}", f"{built / raw:.2f}", ">= 0.50",
-                  "yes" if result["met"] else "NO")
+    table.add_row(
+        str(count),
+        f"{raw:,.0f}",
+        f"{built:,.0f}",
+        f"{ratio:.2f}",
+        ">= 0.50",
+        "yes" if result["met"] else "NO",
+    )
     console.print(table)
 
 

@@ -11,8 +11,8 @@ from projections.calendar import SHANGHAI, BusinessCalendar
 from projections.casefile import CaseFile, evolve, open_case_file
 from projections.facts import Fact
 from projections.policy import Policy
-from projections.rows import EPOCH, to_micros
 from projections.store import ReadModelStore
+from projections.times import EPOCH, to_micros
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,8 @@ def _fact(row: Mapping[str, Any]) -> Fact:
         type=kind,
         occurred_at=EPOCH + timedelta(microseconds=int(row["occurred_at"])),
         recorded_at=EPOCH + timedelta(microseconds=int(row["recorded_at"])),
+        occurred_us=int(row["occurred_at"]),
+        recorded_us=int(row["recorded_at"]),
         actor=str(row["actor"]),
         data=data,
     )

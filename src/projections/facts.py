@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from projections.times import EPOCH, MICROSECOND
 from workflow.events import CallbackRecorded, CaseEvent, Dispatched, HandedOver, Received
 
 # Event type -> the policy signal it gives (see policies/default.toml).
@@ -36,6 +37,10 @@ class Fact:
     recorded_at: datetime
     actor: str
     data: dict[str, Any] = field(default_factory=dict)
+    # The two times again as integer microseconds, the read models' storage form,
+    # carried along so that the hot path converts each time once.
+    occurred_us: int = 0
+    recorded_us: int = 0
 
     @property
     def signal(self) -> str | None:
@@ -71,4 +76,6 @@ def fact_of(event: CaseEvent, position: int) -> Fact:
         recorded_at=event.timestamp,
         actor=event.actor,
         data=data_of(event),
+        occurred_us=(event.occurred_at - EPOCH) // MICROSECOND,
+        recorded_us=(event.timestamp - EPOCH) // MICROSECOND,
     )

@@ -149,7 +149,7 @@ class Follower:
 
     def rebuild(self, progress: Progress | None = None) -> int:
         # Large pages: fewer commits, and each case's rows are written fewer times.
-        self.page_size = max(self.page_size, 100_000)
+        self.page_size = max(self.page_size, 25_000)
         self.store.reset(indexes=False)
         self._cases.clear()
         self._record_build()

@@ -18,7 +18,7 @@ from typing import Any
 from eventsourcing.application import Application
 
 from projections.facts import Fact, data_of, fact_of
-from projections.rows import EPOCH, MICROSECOND
+from projections.times import EPOCH, MICROSECOND
 from workflow.events import CaseEvent
 
 Page = tuple[list[Fact], int]  # the facts and the log position of the last one
@@ -116,12 +116,7 @@ def _pack(event: CaseEvent, position: int) -> _Packed:
 
 def _unpack(p: _Packed) -> Fact:
     return Fact(
-        p[0],
-        p[1],
-        p[2],
-        p[3],
-        EPOCH + timedelta(microseconds=p[4]),
-        EPOCH + timedelta(microseconds=p[5]),
-        p[6],
-        p[7],
-    )
+        p[0], p[1], p[2], p[3],
+        EPOCH + timedelta(microseconds=p[4]), EPOCH + timedelta(microseconds=p[5]),
+        p[6], p[7], p[4], p[5],
+    )  # fmt: skip

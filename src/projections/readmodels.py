@@ -11,8 +11,9 @@ from projections.casefile import CaseFile
 from projections.facts import Fact
 from projections.milestones import due, elapsed
 from projections.policy import Policy
-from projections.rows import UPSERT_CASE, case_row, to_micros
+from projections.rows import UPSERT_CASE, case_row
 from projections.store import Statement
+from projections.times import to_micros
 
 
 class ReadModel(Protocol):
@@ -123,8 +124,8 @@ class Timeline:
                         f.case_id,
                         f.version,
                         f.type,
-                        to_micros(f.occurred_at),
-                        to_micros(f.recorded_at),
+                        f.occurred_us,
+                        f.recorded_us,
                         f.actor,
                         timeline_value(f),
                     )

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from projections.casefile import CaseFile
 from projections.milestones import MilestoneClock
+from projections.times import from_micros, to_micros
 
 CASE_COLUMNS = (
     "case_id",
@@ -33,18 +33,6 @@ CASE_COLUMNS = (
     "ended_at",
 )
 _TIMES = {"received_at", "received_recorded_at", "last_occurred_at", "completed_at", "ended_at"}
-
-
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-MICROSECOND = timedelta(microseconds=1)
-
-
-def to_micros(moment: datetime | None) -> int | None:
-    return None if moment is None else (moment - EPOCH) // MICROSECOND
-
-
-def from_micros(micros: int | None) -> datetime | None:
-    return None if micros is None else EPOCH + timedelta(microseconds=micros)
 
 
 def case_row(case: CaseFile) -> tuple[Any, ...]:

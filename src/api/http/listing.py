@@ -17,8 +17,9 @@ from api.http.views import local, milestones
 from projections.calendar import BusinessCalendar
 from projections.casefile import ENDED
 from projections.policy import Policy
-from projections.rows import case_from_row, from_micros, to_micros
+from projections.rows import case_from_row
 from projections.store import ReadModelStore
+from projections.times import from_micros, to_micros
 
 _OPEN = f"c.state NOT IN ({', '.join(repr(s) for s in ENDED)})"
 # Open, with a milestone over its target: breached, or running past its due time.
