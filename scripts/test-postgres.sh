@@ -3,7 +3,9 @@
 # Installs Debian's postgresql package when the server binaries are missing.
 # Usage: eval "$(scripts/test-postgres.sh start)"; ...; scripts/test-postgres.sh stop
 set -euo pipefail
-DATA=${PROPDESK_PG_DATA:-/tmp/propdesk-test-pg}
+# A fresh data directory per start unless one is named, so that a server killed
+# uncleanly earlier (a stale postmaster.pid) never stands in the way.
+DATA=${PROPDESK_PG_DATA:-}
 PORT=${PROPDESK_PG_PORT:-54329}
 
 bindir() {
@@ -26,6 +28,9 @@ as_postgres() {
 start() {
   install_server
   local bin; bin=$(bindir)
+  if [ -z "$DATA" ]; then
+    DATA=$(mktemp -d /tmp/propdesk-test-pg.XXXXXX)
+  fi
   if [ ! -f "$DATA/PG_VERSION" ]; then
     mkdir -p "$DATA"
     [ "$(id -u)" = 0 ] && chown postgres "$DATA"
@@ -42,12 +47,14 @@ start() {
   if [ "$(psql_ -c "SELECT 1 FROM pg_database WHERE datname='propdesk_test'")" != 1 ]; then
     psql_ -c "CREATE DATABASE propdesk_test OWNER propdesk" >&2
   fi
+  echo "export PROPDESK_PG_DATA=$DATA"
   echo "export PROPDESK_TEST_POSTGRES=postgresql://propdesk:propdesk@127.0.0.1:$PORT/propdesk_test"
 }
 
 stop() {
   local bin; bin=$(bindir)
-  [ -n "$bin" ] && as_postgres "$bin/pg_ctl" -D "$DATA" -m fast stop >&2 || true
+  [ -n "$DATA" ] && [ -n "$bin" ] && as_postgres "$bin/pg_ctl" -D "$DATA" -m fast stop >&2 || true
+  case "$DATA" in /tmp/propdesk-test-pg.*) rm -rf "$DATA" ;; esac
 }
 
 "${1:-start}"
