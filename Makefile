@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit install clean diagrams
+.PHONY: demo test lint typecheck unit install clean diagrams bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ unit: $(STAMP)
 	$(BIN)/pytest
 
 test: lint typecheck unit
+
+# Rebuild speed against the bare read-and-decode rate (bench/results/rebuild.json).
+bench: $(STAMP)
+	$(BIN)/python bench/rebuild.py --runs 7
 
 diagrams: $(STAMP)
 	$(BIN)/propdesk lifecycle --docs > docs/lifecycles.md
