@@ -11,17 +11,14 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import sqlite3
-import threading
-from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
 from api.settings import Settings
+from api.side_tables import SideDatabase, open_side_database
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 PREFIX = "pd_"
@@ -86,15 +83,13 @@ def check_name(name: str) -> str:
     return name
 
 
-class TokenStore(ABC):
-    placeholder = "?"
-
-    @abstractmethod
-    def _execute(self, sql: str, params: Sequence[Any]) -> tuple[int, list[tuple[Any, ...]]]:
-        """Run one statement in its own transaction: (rows changed, rows returned)."""
+class TokenStore:
+    def __init__(self, db: SideDatabase) -> None:
+        self._db = db
+        db.run(_CREATE)
 
     def _run(self, sql: str, params: Sequence[Any]) -> tuple[int, list[tuple[Any, ...]]]:
-        return self._execute(sql.replace("?", self.placeholder), params)
+        return self._db.run(sql, params)
 
     def issue(self, name: str, role: Role | str) -> str:
         """A new token for `name`; refused while the name has one that is not revoked."""
@@ -120,79 +115,10 @@ class TokenStore(ABC):
         _, rows = self._run(_LIST, ())
         return [TokenRecord(r[0], Role(r[1]), r[2], r[3]) for r in rows]
 
-    @abstractmethod
     def close(self) -> None:
         """Release connections."""
-
-
-class SQLiteTokens(TokenStore):
-    """The table lives in the events file, beside `propdesk_reporters`."""
-
-    def __init__(self, path: Path) -> None:
-        self._path = str(path)
-        self._local = threading.local()
-        self._run(_CREATE, ())
-
-    def _connection(self) -> sqlite3.Connection:
-        db: sqlite3.Connection | None = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self._path, timeout=10, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
-            self._local.db = db
-        return db
-
-    def _execute(self, sql: str, params: Sequence[Any]) -> tuple[int, list[tuple[Any, ...]]]:
-        cursor = self._connection().execute(sql, tuple(params))
-        rows = cursor.fetchall()
-        return cursor.rowcount, rows
-
-    def close(self) -> None:
-        db: sqlite3.Connection | None = getattr(self._local, "db", None)
-        if db is not None:
-            db.close()
-            self._local.db = None
-
-
-class PostgresTokens(TokenStore):
-    placeholder = "%s"
-
-    def __init__(self, env: dict[str, str]) -> None:
-        from psycopg_pool import ConnectionPool  # only PostgreSQL deployments need it
-
-        conninfo = " ".join(
-            f"{key}={_quote(env[name])}"
-            for key, name in (
-                ("dbname", "POSTGRES_DBNAME"),
-                ("host", "POSTGRES_HOST"),
-                ("port", "POSTGRES_PORT"),
-                ("user", "POSTGRES_USER"),
-                ("password", "POSTGRES_PASSWORD"),
-            )
-        )
-        self._pool = ConnectionPool(
-            conninfo,
-            min_size=1,
-            max_size=4,
-            kwargs={"autocommit": True, "connect_timeout": 5},
-            open=True,
-        )
-        self._run(_CREATE, ())
-
-    def _execute(self, sql: str, params: Sequence[Any]) -> tuple[int, list[tuple[Any, ...]]]:
-        with self._pool.connection() as db:
-            cursor = db.execute(sql, tuple(params))
-            rows = cursor.fetchall() if cursor.description else []
-            return int(cursor.rowcount), [tuple(r) for r in rows]
-
-    def close(self) -> None:
-        self._pool.close()
-
-
-def _quote(value: str) -> str:
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+        self._db.close()
 
 
 def open_tokens(settings: Settings) -> TokenStore:
-    if settings.is_postgres:
-        return PostgresTokens(settings.eventsourcing_env())
-    return SQLiteTokens(settings.sqlite_path)
+    return TokenStore(open_side_database(settings))

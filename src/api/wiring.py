@@ -3,23 +3,18 @@ the storage."""
 
 from __future__ import annotations
 
-from api.reporters_sql import PostgresReporters, SQLiteReporters
+from api.reporters_sql import SqlReporters
 from api.settings import Settings, read_models_env
+from api.side_tables import open_side_database
 from projections.follower import Follower
 from projections.policy import Policy
 from projections.store import ReadModelStore, open_store
-from workflow.personal_data import ReporterRegistry
 from workflow.service import CaseService, Clock, system_clock
 
 
 def open_service(settings: Settings, *, clock: Clock = system_clock) -> CaseService:
-    env = settings.eventsourcing_env()
-    reporters: ReporterRegistry
-    if settings.is_postgres:
-        reporters = PostgresReporters(env)
-    else:
-        reporters = SQLiteReporters(settings.sqlite_path)
-    return CaseService(env, clock=clock, reporters=reporters)
+    reporters = SqlReporters(open_side_database(settings))
+    return CaseService(settings.eventsourcing_env(), clock=clock, reporters=reporters)
 
 
 def open_read_models(settings: Settings) -> ReadModelStore:

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from projections.calendar import BusinessCalendar
-from projections.facts import CLOSING, Fact
+from projections.facts import Fact
 from projections.milestones import MilestoneClock
 from projections.policy import MilestoneSpec, Policy
-
-ENDED = ("closed", "cancelled", "rejected", "invalid")
+from workflow.lifecycles import TERMINAL
+from workflow.vocabulary import CLOSING_OUTCOMES
 
 # Event type -> the state it leads to, where that does not depend on the case.
 _STATE_AFTER = {
@@ -65,7 +65,7 @@ class CaseFile:
 
     @property
     def is_open(self) -> bool:
-        return self.state not in ENDED
+        return self.state not in TERMINAL
 
     def specs(self, policy: Policy) -> tuple[MilestoneSpec, ...]:
         if not self.applicable:
@@ -127,7 +127,7 @@ def evolve(case: CaseFile, fact: Fact, policy: Policy, calendar: BusinessCalenda
         outcome = fact.data["outcome"]
         if outcome != "unreachable":
             case.callbacks += 1
-        if outcome in CLOSING:
+        if outcome in CLOSING_OUTCOMES:
             case.satisfied += 1
             case.state = "closed"
         elif outcome == "unsatisfied":
@@ -136,7 +136,7 @@ def evolve(case: CaseFile, fact: Fact, policy: Policy, calendar: BusinessCalenda
         case.state = _STATE_AFTER[kind]
     if kind in ("Completed", "DepositRefunded") and case.completed_at is None:
         case.completed_at = at
-    if case.state in ENDED and case.ended_at is None:
+    if case.state in TERMINAL and case.ended_at is None:
         case.ended_at = at
     signal = fact.signal
     if signal is not None:

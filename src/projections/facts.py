@@ -24,8 +24,6 @@ _SIGNALS: dict[str, str] = {
     "AcceptanceFailed": "acceptance_decided",
 }
 
-CLOSING = ("satisfied", "basically_satisfied")
-
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass is several times slower to build
 class Fact:

@@ -15,13 +15,13 @@ from api.http import models
 from api.http.problems import ApiProblem
 from api.http.views import local, milestones
 from projections.calendar import BusinessCalendar
-from projections.casefile import ENDED
 from projections.policy import Policy
 from projections.rows import case_from_row
 from projections.store import ReadModelStore
 from projections.times import from_micros, to_micros
+from workflow.lifecycles import TERMINAL
 
-_OPEN = f"c.state NOT IN ({', '.join(repr(s) for s in ENDED)})"
+_OPEN = f"c.state NOT IN ({', '.join(repr(s) for s in TERMINAL)})"
 # Open, with a milestone over its target: breached, or running past its due time.
 _OVERDUE = (
     f"({_OPEN} AND EXISTS (SELECT 1 FROM rm_milestones m WHERE m.case_id = c.case_id"

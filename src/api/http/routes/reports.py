@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
@@ -12,10 +13,13 @@ from api.http.fields import Day
 from api.http.models import ReportDocument
 from api.http.problems import ApiProblem, problem_responses
 from api.http.reading import AsOf, MinPosition, await_position
+from api.http.runtime import Runtime
 from api.tokens import Principal, Role
 from projections.asof import Period
 from projections.calendar import SHANGHAI
-from projections.reports import first_contact_report, sla_report
+from projections.policy import Policy
+from projections.reports import Report, first_contact_report, sla_report
+from projections.store import ReadModelStore
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
@@ -56,9 +60,7 @@ def sla(
     min_position: MinPosition = None,
 ) -> dict[str, Any]:
     """Milestones met, breached and pending per kind, priority and milestone (docs/sla.md)."""
-    await_position(rt, min_position)
-    moment = as_of or datetime.now(UTC)
-    return sla_report(rt.store, rt.policy, period(start, end), moment).document()
+    return _document(sla_report, rt, start, end, as_of, min_position)
 
 
 @router.get("/first-contact", response_model=ReportDocument, responses=RESPONSES)
@@ -71,6 +73,16 @@ def first_contact(
     min_position: MinPosition = None,
 ) -> dict[str, Any]:
     """首问负责制: per staff member, what they received, own, closed and handed over."""
+    return _document(first_contact_report, rt, start, end, as_of, min_position)
+
+
+def _document(
+    build: Callable[[ReadModelStore, Policy, Period, datetime], Report],
+    rt: Runtime,
+    start: date | None,
+    end: date | None,
+    as_of: datetime | None,
+    min_position: int | None,
+) -> dict[str, Any]:
     await_position(rt, min_position)
-    moment = as_of or datetime.now(UTC)
-    return first_contact_report(rt.store, rt.policy, period(start, end), moment).document()
+    return build(rt.store, rt.policy, period(start, end), as_of or datetime.now(UTC)).document()

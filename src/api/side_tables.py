@@ -1,0 +1,95 @@
+"""propdesk's own tables beside the event store (reporters, tokens), on either backend.
+
+One small interface, so each table's SQL is written once: statements use `?`
+placeholders and run one at a time, each in its own transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from psycopg.conninfo import make_conninfo
+from psycopg_pool import ConnectionPool
+
+from api.settings import Settings
+
+Result = tuple[int, list[tuple[Any, ...]]]  # (rows changed, rows returned)
+
+
+class SideDatabase(ABC):
+    placeholder = "?"
+
+    def run(self, sql: str, params: Sequence[Any] = ()) -> Result:
+        return self._execute(sql.replace("?", self.placeholder), tuple(params))
+
+    @abstractmethod
+    def _execute(self, sql: str, params: tuple[Any, ...]) -> Result: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+
+class SQLiteSide(SideDatabase):
+    """A connection per thread to the events file (WAL), in autocommit mode."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = str(path)
+        self._local = threading.local()
+
+    def _connection(self) -> sqlite3.Connection:
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self._path, timeout=10, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            self._local.db = db
+        return db
+
+    def _execute(self, sql: str, params: tuple[Any, ...]) -> Result:
+        cursor = self._connection().execute(sql, params)
+        rows = cursor.fetchall()
+        return cursor.rowcount, rows
+
+    def close(self) -> None:
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
+
+
+class PostgresSide(SideDatabase):
+    """A small connection pool to the events' PostgreSQL database."""
+
+    placeholder = "%s"
+
+    def __init__(self, env: dict[str, str]) -> None:
+        conninfo = make_conninfo(
+            dbname=env["POSTGRES_DBNAME"],
+            host=env["POSTGRES_HOST"],
+            port=env["POSTGRES_PORT"],
+            user=env["POSTGRES_USER"],
+            password=env["POSTGRES_PASSWORD"],
+            connect_timeout=env.get("POSTGRES_CONNECT_TIMEOUT", "5"),
+        )
+        self._pool = ConnectionPool(
+            conninfo, min_size=1, max_size=4, kwargs={"autocommit": True}, open=True
+        )
+
+    def _execute(self, sql: str, params: tuple[Any, ...]) -> Result:
+        with self._pool.connection() as db:
+            cursor = db.execute(sql, params)
+            rows = cursor.fetchall() if cursor.description else []
+            return int(cursor.rowcount), [tuple(r) for r in rows]
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+def open_side_database(settings: Settings) -> SideDatabase:
+    if settings.is_postgres:
+        return PostgresSide(settings.eventsourcing_env())
+    return SQLiteSide(settings.sqlite_path)
