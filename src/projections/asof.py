@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 
 from projections.calendar import SHANGHAI, BusinessCalendar
 from projections.casefile import CaseFile, evolve, open_case_file
-from projections.facts import Fact
+from projections.facts import Fact, expand
 from projections.policy import Policy
 from projections.store import ReadModelStore
-from projections.times import EPOCH, to_micros
+from projections.times import to_micros
 
 
 @dataclass(frozen=True)
@@ -44,28 +44,14 @@ _CASE_DATA = ("kind", "priority", "category", "location", "channel", "received_b
 
 
 def _fact(row: Mapping[str, Any]) -> Fact:
-    kind, value = str(row["type"]), row["value"]
-    data: dict[str, Any] = {}
-    if kind == "Received":
-        data = {name: row[name] for name in _CASE_DATA}
-    elif kind == "Dispatched":
-        data = {"assignee": value}
-    elif kind == "CallbackRecorded":
-        data = {"outcome": value}
-    elif kind == "HandedOver":
-        data = {"to": value}
-    return Fact(
-        position=int(row["position"]),
-        case_id=str(row["case_id"]),
-        version=int(row["version"]),
-        type=kind,
-        occurred_at=EPOCH + timedelta(microseconds=int(row["occurred_at"])),
-        recorded_at=EPOCH + timedelta(microseconds=int(row["recorded_at"])),
-        occurred_us=int(row["occurred_at"]),
-        recorded_us=int(row["recorded_at"]),
-        actor=str(row["actor"]),
-        data=data,
-    )
+    extra = {name: row[name] for name in _CASE_DATA} if row["type"] == "Received" else None
+    return expand(
+        (
+            int(row["position"]), str(row["case_id"]), int(row["version"]), str(row["type"]),
+            int(row["occurred_at"]), int(row["recorded_at"]), str(row["actor"]), row["value"],
+        ),
+        extra,
+    )  # fmt: skip
 
 
 def histories(

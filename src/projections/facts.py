@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from projections.times import EPOCH, MICROSECOND
@@ -47,33 +47,71 @@ class Fact:
         return _SIGNALS.get(self.type)
 
 
-def data_of(event: CaseEvent) -> dict[str, Any]:
-    """The part of an event's data the read models use."""
+# An event as a row of the timeline read model: position, case_id, version, type,
+# occurred_at and recorded_at (integer microseconds), actor, and `value`, the one
+# datum a report needs: the assignee, the callback outcome, or the new owner.
+TimelineRow = tuple[int, str, int, str, int, int, str, str | None]
+# With the row, the data it leaves out: a Received's case details, a handover's parties.
+Compact = tuple[TimelineRow, dict[str, Any] | None]
+
+
+def compact(event: CaseEvent, position: int) -> Compact:
+    """An event reduced to what the read models use: plain values, cheap to store and send."""
+    value: str | None = None
+    extra: dict[str, Any] | None = None
     if isinstance(event, Received):
-        return {
+        extra = {
             "kind": event.kind, "priority": event.priority, "category": event.category,
             "location": event.location, "channel": event.channel,
             "received_by": event.received_by,
         }  # fmt: skip
-    if isinstance(event, Dispatched):
-        return {"assignee": event.assignee}
-    if isinstance(event, CallbackRecorded):
-        return {"outcome": event.outcome}
-    if isinstance(event, HandedOver):
-        return {"previous_owner": event.previous_owner, "to": event.to}
-    return {}
+    elif isinstance(event, Dispatched):
+        value = event.assignee
+    elif isinstance(event, CallbackRecorded):
+        value = event.outcome
+    elif isinstance(event, HandedOver):
+        value = event.to
+        extra = {"previous_owner": event.previous_owner, "to": event.to}
+    row = (
+        position,
+        str(event.originator_id),
+        event.originator_version,
+        type(event).__name__,
+        (event.occurred_at - EPOCH) // MICROSECOND,
+        (event.timestamp - EPOCH) // MICROSECOND,
+        event.actor,
+        value,
+    )
+    return row, extra
+
+
+_VALUE_FIELD = {"Dispatched": "assignee", "CallbackRecorded": "outcome", "HandedOver": "to"}
+
+
+def expand(row: TimelineRow, extra: dict[str, Any] | None) -> Fact:
+    """The fact of a compact event (from `compact`, or from the timeline read model)."""
+    position, case_id, version, kind, occurred_us, recorded_us, actor, value = row
+    if extra is not None:
+        data = extra
+    elif kind in _VALUE_FIELD:
+        data = {_VALUE_FIELD[kind]: value}
+    else:
+        data = {}
+    return Fact(
+        position, case_id, version, kind,
+        EPOCH + timedelta(microseconds=occurred_us), EPOCH + timedelta(microseconds=recorded_us),
+        actor, data, occurred_us, recorded_us,
+    )  # fmt: skip
 
 
 def fact_of(event: CaseEvent, position: int) -> Fact:
-    return Fact(
-        position=position,
-        case_id=str(event.originator_id),
-        version=event.originator_version,
-        type=type(event).__name__,
-        occurred_at=event.occurred_at,
-        recorded_at=event.timestamp,
-        actor=event.actor,
-        data=data_of(event),
-        occurred_us=(event.occurred_at - EPOCH) // MICROSECOND,
-        recorded_us=(event.timestamp - EPOCH) // MICROSECOND,
-    )
+    return expand(*compact(event, position))
+
+
+def timeline_row(fact: Fact) -> TimelineRow:
+    field_name = _VALUE_FIELD.get(fact.type)
+    value = None if field_name is None else str(fact.data[field_name])
+    return (
+        fact.position, fact.case_id, fact.version, fact.type,
+        fact.occurred_us, fact.recorded_us, fact.actor, value,
+    )  # fmt: skip

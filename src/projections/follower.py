@@ -7,9 +7,11 @@ transaction with its tracking position, so restarts resume exactly.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from eventsourcing.application import Application
@@ -25,6 +27,21 @@ from projections.schema import SCHEMA_VERSION
 from projections.store import ReadModelStore
 
 Progress = Callable[[int, int], None]  # (position reached, head of the log)
+
+
+@contextmanager
+def rare_collections() -> Iterator[None]:
+    """A rebuild makes millions of short-lived objects and no reference cycles; the garbage
+    collector's passes over them took a sixth of its time (bench/rebuild.py), so meanwhile
+    they run rarely, and never over the objects that existed before."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 class PolicyMismatch(RuntimeError):
@@ -55,6 +72,10 @@ class Follower:
         self.models = all_read_models(policy, self.calendar)
         self.page_size = page_size
         self.cache_size = cache_size
+        # A rebuild writes in large pages: fewer commits, each case's rows written fewer
+        # times. Its reader process sends the events in chunks of `rebuild_chunk`.
+        self.rebuild_page_size = 25_000
+        self.rebuild_chunk = 2000
         self._cases: OrderedDict[str, CaseFile] = OrderedDict()
         if not rebuilding:  # a rebuild starts from zero whatever was built before
             self._check_policy()
@@ -148,42 +169,76 @@ class Follower:
         return done
 
     def rebuild(self, progress: Progress | None = None) -> int:
-        # Large pages: fewer commits, and each case's rows are written fewer times.
-        self.page_size = max(self.page_size, 25_000)
-        self.store.reset(indexes=False)
+        live = self.store
+        self.store = live.start_rebuild()
         self._cases.clear()
-        self._record_build()
-        if can_read_in_child(self.app):
-            done = self._rebuild_reading_in_child(progress)
-        else:
-            done = self.catch_up(progress)
-        self.store.create_indexes()
-        return done
-
-    def _rebuild_reading_in_child(self, progress: Progress | None) -> int:
-        """Apply pages decoded by a child process; write every `page_size` events."""
-        head, done = self.head(), 0
-        facts: list[Fact] = []
-        touched: dict[str, CaseFile] = {}
-        last = 0
-        try:
-            for chunk, last in read_pages_in_child(self.app, 0, 2000):
-                self._evolve(chunk, touched)
-                facts.extend(chunk)
-                if len(facts) >= self.page_size:
-                    self._apply(facts, touched, last)
-                    done += len(facts)
-                    facts, touched = [], {}
-                if progress is not None:
-                    progress(last, head)
-            if facts:
-                self._apply(facts, touched, last)
-                done += len(facts)
-        except BaseException:
-            self._cases.clear()
-            raise
+        with rare_collections():
+            done = self._rebuild_into_scratch(live, progress)
         # Events saved while rebuilding are picked up the ordinary way.
         return done + self.catch_up(progress)
+
+    def _rebuild_into_scratch(self, live: ReadModelStore, progress: Progress | None) -> int:
+        try:
+            self._record_build()
+            if can_read_in_child(self.app):
+                done = self._rebuild_reading_in_child(progress, scratch=self.store is not live)
+            else:
+                page_size, self.page_size = self.page_size, self.rebuild_page_size
+                try:
+                    done = self.catch_up(progress)
+                finally:
+                    self.page_size = page_size
+            live.finish_rebuild(self.store)
+        except BaseException:
+            self._cases.clear()  # they may hold what never reached the live read models
+            raise
+        finally:
+            self.store = live
+        return done
+
+    def _rebuild_reading_in_child(self, progress: Progress | None, scratch: bool) -> int:
+        """Apply pages decoded by a child process; write every `page_size` events.
+
+        Into a scratch store (thrown away if the rebuild dies), an open case's rows wait
+        until it ends or the rebuild does, so most cases are written once, not once a page.
+        """
+        head, done, last = self.head(), 0, 0
+        facts: list[Fact] = []
+        touched: dict[str, CaseFile] = {}
+        waiting: dict[str, CaseFile] = {}
+        for chunk, position in read_pages_in_child(self.app, 0, self.rebuild_chunk):
+            # A full page is written once more arrives, so the last write, which takes
+            # every waiting case, always has facts of its own and a position to record.
+            if len(facts) >= self.rebuild_page_size:
+                if scratch:
+                    touched = self._ended_or_all(waiting | touched, waiting)
+                self._apply(facts, touched, last)
+                done += len(facts)
+                facts, touched = [], {}
+            self._evolve(chunk, touched)
+            facts.extend(chunk)
+            last = position
+            if progress is not None:
+                progress(last, head)
+        if facts:
+            self._apply(facts, waiting | touched, last)
+        return done + len(facts) + self.catch_up(progress)
+
+    def _ended_or_all(
+        self, cases: dict[str, CaseFile], waiting: dict[str, CaseFile]
+    ) -> dict[str, CaseFile]:
+        """The cases to write now; the rest wait. All of them when the cache is about to
+        drop some: a case must be written before it leaves the cache."""
+        waiting.clear()
+        if len(self._cases) > self.cache_size:
+            return cases
+        ready = {}
+        for case_id, case in cases.items():
+            if case.is_open:
+                waiting[case_id] = case
+            else:
+                ready[case_id] = case
+        return ready
 
     def run(
         self, stop: threading.Event, poll_seconds: float = 0.2, progress: Progress | None = None

@@ -8,21 +8,18 @@ write and the tracking position stay in this process, so exactly-once holds.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import queue as queues
 from collections.abc import Iterator
-from datetime import timedelta
 from typing import Any
 
 from eventsourcing.application import Application
 
-from projections.facts import Fact, data_of, fact_of
-from projections.times import EPOCH, MICROSECOND
-from workflow.events import CaseEvent
+from projections.facts import Fact, compact, expand, fact_of
 
 Page = tuple[list[Fact], int]  # the facts and the log position of the last one
-_Packed = tuple[int, str, int, str, int, int, str, dict[str, Any]]
 
 
 def read_page(app: Application[Any], after: int, limit: int) -> Page | None:
@@ -48,7 +45,15 @@ def read_pages_in_child(app: Application[Any], after: int, limit: int) -> Iterat
     child = context.Process(
         target=_read_in_child, args=(type(app), dict(app.env), after, limit, channel), daemon=True
     )
-    child.start()
+    # Objects inherited from this process stay out of the child's garbage collections:
+    # collecting them would touch, and so copy, every page they live on.
+    frozen_before = gc.get_freeze_count() > 0
+    gc.freeze()
+    try:
+        child.start()
+    finally:
+        if not frozen_before:  # the caller's freeze is the caller's to undo
+            gc.unfreeze()
     try:
         while True:
             try:
@@ -62,7 +67,7 @@ def read_pages_in_child(app: Application[Any], after: int, limit: int) -> Iterat
             if isinstance(item, str):
                 raise RuntimeError(f"the log reader process failed: {item}")
             packed, last = item
-            yield [_unpack(p) for p in packed], last
+            yield [expand(row, extra) for row, extra in packed], last
     finally:
         child.terminate()
         child.join()
@@ -88,7 +93,8 @@ def _read_in_child(
         while notes := app.recorder.select_notifications(
             start=after, limit=limit, inclusive_of_start=False
         ):
-            packed = [_pack(app.mapper.to_domain_event(n), n.id) for n in notes]  # type: ignore[arg-type]
+            to_event = app.mapper.to_domain_event
+            packed = [compact(to_event(n), n.id) for n in notes]  # type: ignore[arg-type]
             send((packed, notes[-1].id))
             after = notes[-1].id
         send(None)
@@ -98,25 +104,3 @@ def _read_in_child(
         channel.close()
         channel.join_thread()
         os._exit(0)  # skip the destructors of objects copied from the parent
-
-
-def _pack(event: CaseEvent, position: int) -> _Packed:
-    """A fact as plain values, cheap to pickle: times as integer microseconds."""
-    return (
-        position,
-        str(event.originator_id),
-        event.originator_version,
-        type(event).__name__,
-        (event.occurred_at - EPOCH) // MICROSECOND,
-        (event.timestamp - EPOCH) // MICROSECOND,
-        event.actor,
-        data_of(event),
-    )
-
-
-def _unpack(p: _Packed) -> Fact:
-    return Fact(
-        p[0], p[1], p[2], p[3],
-        EPOCH + timedelta(microseconds=p[4]), EPOCH + timedelta(microseconds=p[5]),
-        p[6], p[7], p[4], p[5],
-    )  # fmt: skip

@@ -8,7 +8,7 @@ from typing import Protocol
 
 from projections.calendar import BusinessCalendar
 from projections.casefile import CaseFile
-from projections.facts import Fact
+from projections.facts import Fact, timeline_row
 from projections.milestones import due, elapsed
 from projections.policy import Policy
 from projections.rows import UPSERT_CASE, case_row
@@ -115,36 +115,7 @@ class Timeline:
     )
 
     def changes(self, facts: list[Fact], touched: Iterable[CaseFile]) -> list[Statement]:
-        return [
-            (
-                self.INSERT,
-                [
-                    (
-                        f.position,
-                        f.case_id,
-                        f.version,
-                        f.type,
-                        f.occurred_us,
-                        f.recorded_us,
-                        f.actor,
-                        timeline_value(f),
-                    )
-                    for f in facts
-                ],
-            )
-        ]
-
-
-def timeline_value(fact: Fact) -> str | None:
-    """The one datum of an event a report needs beyond the case index."""
-    data = fact.data
-    if fact.type == "Dispatched":
-        return str(data["assignee"])
-    if fact.type == "CallbackRecorded":
-        return str(data["outcome"])
-    if fact.type == "HandedOver":
-        return str(data["to"])
-    return None
+        return [(self.INSERT, [timeline_row(f) for f in facts])]
 
 
 def all_read_models(policy: Policy, calendar: BusinessCalendar) -> list[ReadModel]:

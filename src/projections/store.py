@@ -10,6 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from eventsourcing.persistence import InfrastructureFactory, Tracking, TrackingRecorder
@@ -80,6 +81,16 @@ class ReadModelStore(TrackingRecorder, ABC):
                 (UPSTREAM,),
             )
 
+    def start_rebuild(self) -> ReadModelStore:
+        """An empty store to rebuild into; `finish_rebuild` makes its contents the live ones.
+
+        This one rebuilds in place: its tables are emptied now, the indexes come at the end."""
+        self.reset(indexes=False)
+        return self
+
+    def finish_rebuild(self, built: ReadModelStore) -> None:
+        built.create_indexes()
+
     def create_indexes(self) -> None:
         with self._cursor(commit=True) as c:
             for statement in INDEXES:
@@ -122,9 +133,59 @@ class SQLiteReadModelStore(ReadModelStore, SQLiteTrackingRecorder):
     def _fetchmany(self, cursor: Any, size: int) -> list[Any]:
         return list(cursor.sqlite_cursor.fetchmany(size))  # the library's wrapper lacks it
 
+    def start_rebuild(self) -> ReadModelStore:
+        """A scratch file beside this one: the live read models stay readable, and intact
+        if the rebuild dies, until `finish_rebuild` copies the new ones over in one step."""
+        path = Path(self.datastore.pool.db_name + ".rebuild")
+        _remove_database(path)
+        scratch = open_store(
+            {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)},
+            scratch=True,
+        )
+        scratch.reset(indexes=False)
+        return scratch
+
+    def finish_rebuild(self, built: ReadModelStore) -> None:
+        if built is self:
+            super().finish_rebuild(built)
+            return
+        if not isinstance(built, SQLiteReadModelStore):
+            raise TypeError(f"cannot copy a {type(built).__name__} into an SQLite store")
+        built.create_indexes()
+        # SQLite's backup replaces this database's pages with the scratch file's in one
+        # transaction: connections open elsewhere (the server's) see the new read models
+        # at once, and never a half-built one.
+        with (
+            built.datastore.get_connection(commit=False) as source,
+            self.datastore.get_connection(commit=True) as target,
+        ):
+            source._sqlite_conn.backup(target._sqlite_conn)
+        built.datastore.close()
+        _remove_database(Path(built.datastore.pool.db_name))
+
     @property
     def tracking_table(self) -> str:
         return "tracking"
+
+
+class ScratchSQLiteStore(SQLiteReadModelStore):
+    """A rebuild's scratch file: thrown away if the rebuild dies, so it needs no journal
+    and no flush to disk until it is copied over the live one."""
+
+    @contextmanager
+    def _cursor(self, *, commit: bool) -> Iterator[Any]:
+        with self.datastore.get_connection(commit=commit) as connection:
+            raw = connection._sqlite_conn
+            if raw.execute("PRAGMA journal_mode").fetchone()[0] != "off":
+                raw.execute("PRAGMA journal_mode=OFF")
+                raw.execute("PRAGMA synchronous=OFF")
+            with connection.transaction(commit=commit) as cursor:
+                yield cursor
+
+
+def _remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
 class PostgresReadModelStore(ReadModelStore, PostgresTrackingRecorder):
@@ -143,7 +204,7 @@ class PostgresReadModelStore(ReadModelStore, PostgresTrackingRecorder):
         return str(self.tracking_table_name)
 
 
-def open_store(env: Mapping[str, str]) -> ReadModelStore:
+def open_store(env: Mapping[str, str], *, scratch: bool = False) -> ReadModelStore:
     """`env` uses eventsourcing's keys (PERSISTENCE_MODULE, SQLITE_DBNAME or POSTGRES_*)."""
     factory = InfrastructureFactory.construct(Environment(name="readmodels", env=dict(env)))
     module = env.get("PERSISTENCE_MODULE", "")
@@ -151,7 +212,8 @@ def open_store(env: Mapping[str, str]) -> ReadModelStore:
     if module == "eventsourcing.postgres":
         store = cast(ReadModelStore, factory.tracking_recorder(PostgresReadModelStore))
     elif module == "eventsourcing.sqlite":
-        store = cast(ReadModelStore, factory.tracking_recorder(SQLiteReadModelStore))
+        sqlite_class = ScratchSQLiteStore if scratch else SQLiteReadModelStore
+        store = cast(ReadModelStore, factory.tracking_recorder(sqlite_class))
     else:
         raise ValueError(f"read models need SQLite or PostgreSQL, not {module or 'memory'}")
     return store

@@ -48,7 +48,7 @@ def drive(app: CaseService, follower_of: Any, data: st.DataObject) -> Follower:
     return follower
 
 
-def check_equal_to_rebuild(app: CaseService, follower: Follower) -> None:
+def check_equal_to_rebuild(app: CaseService, follower: Follower, data: st.DataObject) -> None:
     live = dump(follower.store)
     for row in live["rm_case_index"]:
         case = app.get(row["case_id"])
@@ -58,7 +58,11 @@ def check_equal_to_rebuild(app: CaseService, follower: Follower) -> None:
             case.assignee,
             case.version,
         )
-    follower.page_size = 1000
+    # Small pages, chunks and caches reach every path a rebuild of millions of events takes:
+    # page writes, open cases waiting for a later page, and cases dropped from the cache.
+    follower.rebuild_page_size = data.draw(st.integers(1, 30), label="rebuild page")
+    follower.rebuild_chunk = data.draw(st.integers(1, 10), label="rebuild chunk")
+    follower.cache_size = data.draw(st.sampled_from([1, 3, 1000]), label="cache")
     follower.rebuild()
     assert dump(follower.store) == live
 
@@ -70,7 +74,7 @@ def test_incremental_read_models_equal_a_rebuild_on_sqlite(data: st.DataObject) 
         settings_ = Settings.load({}, db=str(Path(folder) / "p.db"))
         app = open_service(settings_)
         follower = drive(app, lambda: open_follower(settings_, settings_.policy, app), data)
-        check_equal_to_rebuild(app, follower)
+        check_equal_to_rebuild(app, follower, data)
 
 
 @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -82,5 +86,5 @@ def test_incremental_read_models_equal_a_rebuild_on_postgresql(data: st.DataObje
         settings_ = Settings.load({}, db=url)
         app = open_service(settings_)
         follower = drive(app, lambda: open_follower(settings_, settings_.policy, app), data)
-        check_equal_to_rebuild(app, follower)
+        check_equal_to_rebuild(app, follower, data)
         app.close()
