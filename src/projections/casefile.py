@@ -7,12 +7,13 @@ with `evolve`, so they cannot disagree about what a history means.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from projections.calendar import BusinessCalendar
 from projections.facts import Fact
 from projections.milestones import MilestoneClock
 from projections.policy import MilestoneSpec, Policy
+from projections.times import EPOCH
 from workflow.lifecycles import TERMINAL
 from workflow.vocabulary import CLOSING_OUTCOMES
 
@@ -85,7 +86,7 @@ def open_case_file(fact: Fact, policy: Policy) -> CaseFile:
         received_by=data["received_by"],
         owner=data["received_by"],
         received_at=fact.occurred_at,
-        received_recorded_at=fact.recorded_at,
+        received_recorded_at=EPOCH + timedelta(microseconds=fact.recorded_us),
         last_occurred_at=fact.occurred_at,
         version=fact.version,
         position=fact.position,

@@ -25,6 +25,12 @@ _SIGNALS: dict[str, str] = {
 }
 
 
+# An event as a row of the timeline read model: position, case_id, version, type,
+# occurred_at and recorded_at (integer microseconds), actor, and `value`, the one
+# datum a report needs: the assignee, the callback outcome, or the new owner.
+TimelineRow = tuple[int, str, int, str, int, int, str, str | None]
+
+
 @dataclass(slots=True)  # not frozen: a frozen dataclass is several times slower to build
 class Fact:
     position: int
@@ -32,13 +38,13 @@ class Fact:
     version: int
     type: str
     occurred_at: datetime
-    recorded_at: datetime
     actor: str
     data: dict[str, Any] = field(default_factory=dict)
-    # The two times again as integer microseconds, the read models' storage form,
-    # carried along so that the hot path converts each time once.
+    # Times as integer microseconds, the read models' storage form. The recording time
+    # matters only at intake, so only the occurrence is also kept as a datetime.
     occurred_us: int = 0
     recorded_us: int = 0
+    row: TimelineRow | None = None  # the compact form it came from, if any
 
     @property
     def signal(self) -> str | None:
@@ -47,10 +53,6 @@ class Fact:
         return _SIGNALS.get(self.type)
 
 
-# An event as a row of the timeline read model: position, case_id, version, type,
-# occurred_at and recorded_at (integer microseconds), actor, and `value`, the one
-# datum a report needs: the assignee, the callback outcome, or the new owner.
-TimelineRow = tuple[int, str, int, str, int, int, str, str | None]
 # With the row, the data it leaves out: a Received's case details, a handover's parties.
 Compact = tuple[TimelineRow, dict[str, Any] | None]
 
@@ -98,9 +100,8 @@ def expand(row: TimelineRow, extra: dict[str, Any] | None) -> Fact:
     else:
         data = {}
     return Fact(
-        position, case_id, version, kind,
-        EPOCH + timedelta(microseconds=occurred_us), EPOCH + timedelta(microseconds=recorded_us),
-        actor, data, occurred_us, recorded_us,
+        position, case_id, version, kind, EPOCH + timedelta(microseconds=occurred_us),
+        actor, data, occurred_us, recorded_us, row,
     )  # fmt: skip
 
 
@@ -109,6 +110,8 @@ def fact_of(event: CaseEvent, position: int) -> Fact:
 
 
 def timeline_row(fact: Fact) -> TimelineRow:
+    if fact.row is not None:
+        return fact.row
     field_name = _VALUE_FIELD.get(fact.type)
     value = None if field_name is None else str(fact.data[field_name])
     return (
