@@ -6,7 +6,8 @@ set -euo pipefail
 # A fresh data directory per start unless one is named, so that a server killed
 # uncleanly earlier (a stale postmaster.pid) never stands in the way.
 DATA=${PROPDESK_PG_DATA:-}
-PORT=${PROPDESK_PG_PORT:-54329}
+# A free port unless one is named, so that several throwaway servers can run at once.
+PORT=${PROPDESK_PG_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 
 bindir() {
   ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
@@ -48,6 +49,7 @@ start() {
     psql_ -c "CREATE DATABASE propdesk_test OWNER propdesk" >&2
   fi
   echo "export PROPDESK_PG_DATA=$DATA"
+  echo "export PROPDESK_PG_PORT=$PORT"
   echo "export PROPDESK_TEST_POSTGRES=postgresql://propdesk:propdesk@127.0.0.1:$PORT/propdesk_test"
 }
 
