@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 
 from api.cli_errors import DbOption, reports_errors
 from api.demo import DemoResult
-from api.report_output import ReportFormat, print_comparison, print_report
+from api.report_output import ReportFormat, output_console, print_comparison, print_report
 from api.settings import Settings
 from api.wiring import open_follower
 from projections.asof import Period
@@ -24,7 +24,7 @@ from projections.replay import compare
 from projections.reports import Report, first_contact_report, sla_report
 from workflow import inputs
 
-console = Console()
+console = output_console()
 # Progress goes to stderr, so that JSON and CSV on stdout stay clean for machines.
 progress_console = Console(stderr=True)
 

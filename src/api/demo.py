@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from api.report_output import output_console
 from api.settings import Settings, SettingsError, read_models_path
 from api.simulation_time import local
 from api.simulator import Scenario, simulate
@@ -63,7 +64,7 @@ def run_demo(
             "(--db / PROPDESK_DB) is PostgreSQL; pass --db with a file path, e.g. --db demo.db"
         )
     path = settings.sqlite_path
-    console = console or Console()
+    console = console or output_console()
     replaced = prepare_database(path, fresh=fresh)
     if replaced:
         console.print(replaced)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from enum import StrEnum
 from typing import Any
 
@@ -13,6 +14,12 @@ from rich.table import Table
 
 from projections.replay import Comparison
 from projections.reports import Report
+
+
+def output_console() -> Console:
+    """Standard output: a terminal's own width; piped or redirected, wide enough that a
+    table keeps its natural width instead of Rich's 80 columns."""
+    return Console(width=None if sys.stdout.isatty() else 200)
 
 
 class ReportFormat(StrEnum):
@@ -32,8 +39,9 @@ def report_table(report: Report) -> Table:
     )
     for name in report.fields:
         left = name in ("kind", "priority", "milestone", "staff")
-        # Fold rather than truncate: a narrow terminal still shows every figure whole.
-        table.add_column(name, justify="left" if left else "right", overflow="fold")
+        # Headers are the JSON and CSV field names. Names never break; figures fold
+        # rather than being cut, so a narrow terminal still shows everything whole.
+        table.add_column(name, justify="left" if left else "right", overflow="fold", no_wrap=left)
     for row in report.rows:
         table.add_row(*(_format(name, row[name]) for name in report.fields))
     return table
