@@ -106,8 +106,14 @@ def run(
         signal.signal(signum, lambda *_: stop.set())
     catch_up(follower)
     console.print(f"following the log from position {follower.store.position()}; Ctrl-C stops")
-    follower.run(stop, poll_seconds=poll)
+    # The database going away and coming back is reported on stderr; it does not stop this.
+    follower.run(stop, poll_seconds=poll, report=_report_outage)
     console.print(f"stopped at position {follower.store.position()}")
+
+
+def _report_outage(line: str) -> None:
+    stamp = datetime.now(SHANGHAI).strftime("%H:%M:%S")
+    progress_console.print(f"{stamp} {line}", highlight=False, soft_wrap=True)
 
 
 def _period(start: str | None, end: str | None) -> Period:

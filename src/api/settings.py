@@ -93,8 +93,15 @@ def _postgres_env(url: str) -> dict[str, str]:
         "POSTGRES_PORT": str(port),
         "POSTGRES_USER": unquote(parts.username or ""),
         "POSTGRES_PASSWORD": unquote(parts.password or ""),
-        "POSTGRES_CONNECT_TIMEOUT": "5",
+        # eventsourcing's pool waits this long for a connection (it is the pool's timeout,
+        # not libpq's) and retries a failed call ten times, 0.2 s apart: with PostgreSQL
+        # away, a call to the event store gives up after about 12 s (503; docs/http.md).
+        # The side tables' pool uses it as libpq's connect_timeout (which is at least 2 s).
+        "POSTGRES_CONNECT_TIMEOUT": "1",
         "POSTGRES_LOCK_TIMEOUT": "5",
+        # Check a pooled connection before handing it out: after PostgreSQL restarts, the
+        # pool's old connections are dead and would each fail one request.
+        "POSTGRES_PRE_PING": "y",
     }
 
 

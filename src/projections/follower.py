@@ -8,14 +8,16 @@ transaction with its tracking position, so restarts resume exactly.
 from __future__ import annotations
 
 import gc
+import sys
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import ApplicationRecorder, Mapper
+from eventsourcing.persistence import ApplicationRecorder, InterfaceError, Mapper, OperationalError
 
 from projections.casefile import CaseFile, evolve, open_case_file
 from projections.facts import Fact
@@ -241,9 +243,47 @@ class Follower:
         return ready
 
     def run(
-        self, stop: threading.Event, poll_seconds: float = 0.2, progress: Progress | None = None
+        self,
+        stop: threading.Event,
+        poll_seconds: float = 0.2,
+        progress: Progress | None = None,
+        report: Callable[[str], None] | None = None,
     ) -> None:
-        """Follow the log until `stop` is set."""
+        """Follow the log until `stop` is set.
+
+        The database going away (PostgreSQL restarting or unreachable, SQLite locked) does
+        not end it: it says so through `report` (default: a line on stderr), forgets its
+        cached case files (they may be ahead of what was written), waits 1 s, doubling up
+        to 10 s, and resumes from the position the read models recorded. (eventsourcing
+        itself retries a failed read about ten times first, so a blip may only pause it.)
+        """
+        say = report or _to_stderr
+        failures, since = 0, 0.0
         while not stop.is_set():
-            if self.catch_up(progress) == 0:
+            try:
+                done = self.catch_up(progress)
+                if failures:
+                    say(
+                        f"the database is back after {time.monotonic() - since:.1f} s; "
+                        f"following from position {self.store.position()}"
+                    )
+                    failures = 0
+            except (OperationalError, InterfaceError) as error:
+                self._cases.clear()
+                delay = min(2.0**failures, 10.0)
+                if failures == 0:
+                    since = time.monotonic()
+                failures += 1
+                summary = next(iter(str(error).strip().splitlines()), type(error).__name__)
+                say(
+                    f"the database is unavailable ({summary}); following again in {delay:.0f} s "
+                    f"from the recorded position (attempt {failures})"
+                )
+                stop.wait(delay)
+                continue
+            if done == 0:
                 stop.wait(poll_seconds)
+
+
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)

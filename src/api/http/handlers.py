@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from typing import Any
 
+import psycopg
+from eventsourcing.persistence import PersistenceError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from api.http.problems import ApiProblem, problem_response
+from api.http.problems import DATABASE_UNAVAILABLE, ApiProblem, problem_response
 from workflow.errors import (
     CaseNotFound,
     ConcurrencyConflict,
@@ -32,6 +35,10 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(CaseNotFound, _not_found)
     app.add_exception_handler(ConcurrencyConflict, _conflict)
     app.add_exception_handler(IdempotencyConflict, _idempotency)
+    # What the storage raises: eventsourcing's wrappers (the event store, the read models),
+    # psycopg and psycopg_pool's own (tokens, reporters), sqlite3's.
+    for storage_error in (PersistenceError, psycopg.Error, sqlite3.Error):
+        app.add_exception_handler(storage_error, _storage)
     app.add_exception_handler(Exception, _unexpected)
 
 
@@ -155,6 +162,62 @@ async def _idempotency(_: Request, error: Exception) -> JSONResponse:
         "Idempotency key reused",
         f"the Idempotency-Key {error.key.split(':', 1)[-1]!r} was already used for a different "
         "request; send a new key for a new request",
+    )
+
+
+# SQLSTATE classes and codes that say the server cannot serve now, not that the request or
+# the code is wrong: connection exception, insufficient resources (too many connections,
+# disk full), operator intervention (shutdown, starting up, cancelled), system error; lock
+# timeout, serialization failure, deadlock.
+_UNAVAILABLE_CLASSES = ("08", "53", "57", "58")
+_UNAVAILABLE_CODES = ("55P03", "40001", "40P01")
+RETRY_AFTER_SECONDS = "2"
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Whether the error, or one it was raised from, says the database is unreachable or
+    cannot serve for now, so that the same request may succeed later.
+
+    psycopg's OperationalError without a SQLSTATE is a client-side connection failure
+    (refused, closed, reset) or psycopg_pool's PoolTimeout, TooManyRequests, PoolClosed.
+    Integrity, data and programming errors are never retryable, nor are SQLite errors
+    other than a busy or locked database (its OperationalError also means "no such table").
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, psycopg.OperationalError):
+            code = current.sqlstate
+            return code is None or code[:2] in _UNAVAILABLE_CLASSES or code in _UNAVAILABLE_CODES
+        if isinstance(current, sqlite3.OperationalError):
+            message = str(current)
+            return "database is locked" in message or "database table is locked" in message
+        if isinstance(current, psycopg.Error | sqlite3.Error):
+            return False
+        current = current.__cause__ or current.__context__
+    return False
+
+
+async def _storage(request: Request, error: Exception) -> JSONResponse:
+    if not database_unavailable(error):
+        return await _unexpected(request, error)
+    cause = error.__cause__ or error
+    first_line = next(iter(str(cause).strip().splitlines()), "")
+    log.warning(
+        "database unavailable on %s %s: %s: %s",
+        request.method,
+        request.url.path,
+        type(cause).__name__,
+        first_line,
+    )
+    return problem_response(
+        503,
+        DATABASE_UNAVAILABLE.slug,
+        DATABASE_UNAVAILABLE.title,
+        "the database is unavailable; retry after Retry-After (a write that got this answer "
+        "may have been saved: repeat it with the same Idempotency-Key or If-Match)",
+        headers={"Retry-After": RETRY_AFTER_SECONDS},
     )
 
 

@@ -76,7 +76,16 @@ class _Documented:
     title: str
     description: str  # when the status is answered
     example: str  # an example detail
+    also: tuple[_Documented, ...] = ()  # other problems answered with the same status
 
+
+DATABASE_UNAVAILABLE = _Documented(
+    "database-unavailable",
+    "Database unavailable",
+    "The database is unreachable, restarting or out of connections; retry after Retry-After",
+    "the database is unavailable; retry after Retry-After (a write that got this answer may "
+    "have been saved: repeat it with the same Idempotency-Key or If-Match)",
+)
 
 _DOCUMENTED: dict[int, _Documented] = {
     400: _Documented(
@@ -136,30 +145,46 @@ _DOCUMENTED: dict[int, _Documented] = {
     503: _Documented(
         "read-models-behind",
         "Read models behind",
-        "The read models did not reach `min_position` in time; retry after Retry-After",
+        "The read models did not reach `min_position` in time, or the database is "
+        "unavailable; retry after Retry-After",
         "the read models are at position 40, not yet 42; retry shortly",
+        also=(DATABASE_UNAVAILABLE,),
     ),
 }
+# Every operation documented here reads the database (the tokens at least), so each may
+# answer 503 database-unavailable, whatever else it lists; see docs/http.md.
+_ALWAYS: dict[int, _Documented] = {503: DATABASE_UNAVAILABLE}
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses` entries for these statuses, each a problem document with an example."""
     responses: dict[int | str, dict[str, Any]] = {}
-    for status in statuses:
-        doc = _DOCUMENTED[status]
-        example = {
-            "type": TYPE_BASE + doc.slug,
-            "title": doc.title,
-            "status": status,
-            "detail": doc.example,
-        }
+    for status in dict.fromkeys((*statuses, *_ALWAYS)):
+        doc = _DOCUMENTED[status] if status in statuses else _ALWAYS[status]
+        media: dict[str, Any] = {"schema": {"$ref": "#/components/schemas/Problem"}}
+        if doc.also:
+            media["examples"] = {
+                each.slug: {"summary": each.title, "value": _example(status, each)}
+                for each in (doc, *doc.also)
+            }
+        else:
+            media["example"] = _example(status, doc)
         responses[status] = {
             "description": doc.description,
-            "content": {
-                PROBLEM_MEDIA_TYPE: {
-                    "schema": {"$ref": "#/components/schemas/Problem"},
-                    "example": example,
-                }
-            },
+            "content": {PROBLEM_MEDIA_TYPE: media},
         }
+        if status == 503:
+            responses[status]["headers"] = {"Retry-After": _RETRY_AFTER}
     return responses
+
+
+_RETRY_AFTER = {"description": "seconds to wait before retrying", "schema": {"type": "string"}}
+
+
+def _example(status: int, doc: _Documented) -> dict[str, Any]:
+    return {
+        "type": TYPE_BASE + doc.slug,
+        "title": doc.title,
+        "status": status,
+        "detail": doc.example,
+    }
