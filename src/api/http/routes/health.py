@@ -6,11 +6,12 @@ from fastapi import APIRouter
 
 from api.http import models
 from api.http.auth import RuntimeDep
+from api.http.problems import problem_responses
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health")
+@router.get("/health", responses=problem_responses())
 def health(rt: RuntimeDep) -> models.Health:
     return models.Health(
         status="ok",
