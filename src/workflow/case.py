@@ -14,6 +14,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 from eventsourcing.domain import Snapshot as LibrarySnapshot
+from eventsourcing.utils import register_topic
 
 from workflow import events as ev
 from workflow import inputs
@@ -294,3 +295,10 @@ class Case(Aggregate):
         self._record(
             "refund_deposit", ev.DepositRefunded, stamp, refunded=back, withheld=kept, reason=why
         )
+
+
+# Stored snapshots name the snapshot class and the aggregate class by these topics. A
+# process resolves a topic only once it is registered: without this, one that had not
+# written a snapshot itself could not load a case from one.
+register_topic(Case.TOPIC, Case)
+register_topic(Case.Snapshot.TOPIC, Case.Snapshot)
