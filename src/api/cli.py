@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from api.cli_backup import register as register_backup
 from api.cli_errors import DbOption, reports_errors
 from api.cli_http import register as register_http
 from api.cli_readside import print_demo_reports, register
@@ -139,6 +140,7 @@ def _cell(value: Any) -> str:
 
 register(app)
 register_http(app)
+register_backup(app)
 
 
 def main() -> None:
