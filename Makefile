@@ -18,8 +18,8 @@ demo: $(STAMP)
 	$(BIN)/propdesk demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -29,9 +29,12 @@ unit: $(STAMP)
 
 test: lint typecheck unit
 
-# Rebuild speed against the bare read-and-decode rate (bench/results/rebuild.json).
+# The benchmark suite (issue #6; docs/benchmarks.md): writes bench/results/latest.json and
+# latest.md, prints a summary and records the figures in docs/benchmarks.md. A smoke run on
+# tiny sizes: `make bench BENCH_FLAGS=--quick` (bench/results/quick.json; docs untouched).
+BENCH_FLAGS ?= --update-docs
 bench: $(STAMP)
-	$(BIN)/python bench/rebuild.py --runs 7
+	$(BIN)/python bench/suite.py $(BENCH_FLAGS)
 
 diagrams: $(STAMP)
 	$(BIN)/propdesk lifecycle --docs > docs/lifecycles.md
