@@ -28,14 +28,13 @@ import time
 from pathlib import Path
 
 from databases import checkpoint, fast_directory, scratch_copy
-from eventsourcing.utils import TopicError, get_topic
 from figures import Figure, percentile, piece_main
 from paths import DATA
 from terminal import console, progress
 
 from api.settings import Settings
 from api.wiring import open_service
-from workflow.case import Case, Stamp
+from workflow.case import Stamp
 from workflow.intake import NewRequest
 from workflow.service import CaseService
 
@@ -110,24 +109,6 @@ def build(cases: int) -> Path:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def snapshot_topic_workaround(app: CaseService, case_id: str) -> str:
-    """Loading a case from its snapshot fails in a process that has not itself written
-    a snapshot: the topic 'propdesk.case.snapshot' is not registered until then
-    (TopicError: No module named 'Case'). Until src/ is fixed, register it by naming
-    the class once, and say so beside the figures."""
-    try:
-        app.get(case_id)
-    except TopicError:
-        get_topic(Case.Snapshot)
-        app.get(case_id)
-        console.print(
-            "[yellow]warning:[/yellow] a fresh process cannot load a case from its snapshot "
-            "(topic 'propdesk.case.snapshot' unregistered); worked around for this benchmark"
-        )
-        return "worked around: snapshot topic unregistered in a fresh process (src bug)"
-    return ""
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cases", type=int, help="cases per command [500; quick 20]")
 
@@ -139,7 +120,6 @@ def run(args: argparse.Namespace) -> list[Figure]:
     pools = json.loads(cached.with_suffix(".json").read_text())
     db = scratch_copy(cached, "commands", read_models=False)
     app = open_service(Settings.load({}, db=str(db)))
-    workaround = snapshot_topic_workaround(app, pools["dispatch"][0])
     timings: dict[str, list[float]] = {"dispatch": [], "complete": []}
     try:
         bar = progress(unit="commands")
@@ -171,7 +151,6 @@ def run(args: argparse.Namespace) -> list[Figure]:
     out = []
     for name, ms in timings.items():
         where = f"{len(ms)} cases of {EVENTS} events, SQLite on disk"
-        where += f"; {workaround}" if workaround else ""
         p99 = percentile(ms, 99)
         out += [
             Figure("command latency", f"{name} p50", percentile(ms, 50), "ms", note=where),
