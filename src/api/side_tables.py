@@ -9,10 +9,12 @@ from __future__ import annotations
 import sqlite3
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from psycopg.conninfo import make_conninfo
 from psycopg_pool import ConnectionPool
 
@@ -67,14 +69,7 @@ class PostgresSide(SideDatabase):
     placeholder = "%s"
 
     def __init__(self, env: dict[str, str]) -> None:
-        conninfo = make_conninfo(
-            dbname=env["POSTGRES_DBNAME"],
-            host=env["POSTGRES_HOST"],
-            port=env["POSTGRES_PORT"],
-            user=env["POSTGRES_USER"],
-            password=env["POSTGRES_PASSWORD"],
-            connect_timeout=env.get("POSTGRES_CONNECT_TIMEOUT", "5"),
-        )
+        conninfo = postgres_conninfo(env)
         # Bounded waits and a check before lending: with PostgreSQL away a request gets
         # its 503 within seconds, and after a restart no dead connection is handed out.
         self._pool = ConnectionPool(
@@ -95,6 +90,40 @@ class PostgresSide(SideDatabase):
 
     def close(self) -> None:
         self._pool.close()
+
+
+def postgres_conninfo(env: dict[str, str]) -> str:
+    """libpq's connection string from eventsourcing's POSTGRES_* settings."""
+    return make_conninfo(
+        dbname=env["POSTGRES_DBNAME"],
+        host=env["POSTGRES_HOST"],
+        port=env["POSTGRES_PORT"],
+        user=env["POSTGRES_USER"],
+        password=env["POSTGRES_PASSWORD"],
+        connect_timeout=env.get("POSTGRES_CONNECT_TIMEOUT", "5"),
+    )
+
+
+# Any number that no other part of propdesk uses as an advisory lock.
+_SCHEMA_LOCK = 0x70726F70  # "prop"
+
+
+@contextmanager
+def schema_lock(settings: Settings) -> Iterator[None]:
+    """Opening the stores creates their tables when missing, and eventsourcing replaces a
+    PostgreSQL function each time. Two processes doing that at once (the workers of
+    `serve --workers N`, a server and `projections run`) can fail with "tuple concurrently
+    updated", so on PostgreSQL they take turns under an advisory lock. SQLite serialises
+    schema changes by itself."""
+    if not settings.is_postgres:
+        yield
+        return
+    with psycopg.connect(postgres_conninfo(settings.eventsourcing_env()), autocommit=True) as db:
+        db.execute("SELECT pg_advisory_lock(%s)", (_SCHEMA_LOCK,))
+        try:
+            yield
+        finally:
+            db.execute("SELECT pg_advisory_unlock(%s)", (_SCHEMA_LOCK,))
 
 
 def open_side_database(settings: Settings) -> SideDatabase:

@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from api.settings import Settings
-from api.side_tables import SideDatabase, open_side_database
+from api.side_tables import SideDatabase, open_side_database, schema_lock
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 PREFIX = "pd_"
@@ -121,4 +121,5 @@ class TokenStore:
 
 
 def open_tokens(settings: Settings) -> TokenStore:
-    return TokenStore(open_side_database(settings))
+    with schema_lock(settings):
+        return TokenStore(open_side_database(settings))

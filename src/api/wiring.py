@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from api.reporters_sql import SqlReporters
 from api.settings import Settings, read_models_env
-from api.side_tables import open_side_database
+from api.side_tables import open_side_database, schema_lock
 from projections.follower import Follower
 from projections.policy import Policy
 from projections.store import ReadModelStore, open_store
@@ -13,12 +13,14 @@ from workflow.service import CaseService, Clock, system_clock
 
 
 def open_service(settings: Settings, *, clock: Clock = system_clock) -> CaseService:
-    reporters = SqlReporters(open_side_database(settings))
-    return CaseService(settings.eventsourcing_env(), clock=clock, reporters=reporters)
+    with schema_lock(settings):
+        reporters = SqlReporters(open_side_database(settings))
+        return CaseService(settings.eventsourcing_env(), clock=clock, reporters=reporters)
 
 
 def open_read_models(settings: Settings) -> ReadModelStore:
-    return open_store(read_models_env(settings))
+    with schema_lock(settings):
+        return open_store(read_models_env(settings))
 
 
 def open_follower(
