@@ -23,19 +23,15 @@ from api.settings import Settings
 from api.wiring import open_service
 from support.backends import BACKENDS, database
 from support.driver import receive, run
-from support.load import (
-    Race,
-    RaceSide,
+from support.processes import (
     free_ports,
     issue_token,
-    note_of,
-    race_side,
-    report,
     server_process,
     stopped_at_exit,
-    stored_versions,
     wait_healthy,
 )
+from support.racing_processes import Race, RaceSide, note_of, race_side, stored_versions
+from support.run_report import report
 
 ROUNDS = 10  # cases per kind of race
 

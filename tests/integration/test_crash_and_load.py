@@ -31,18 +31,18 @@ import httpx
 import pytest
 
 from support.backends import BACKENDS, database
-from support.load import (
-    Load,
+from support.load_clients import Load
+from support.processes import (
     follower_process,
     free_port,
     issue_token,
-    report,
     server_process,
     stopped_at_exit,
-    verify,
     wait_caught_up,
     wait_healthy,
 )
+from support.run_report import report
+from support.store_checks import verify
 
 CLIENTS = 12
 KILLS = 3
