@@ -75,7 +75,8 @@ def test_clients_retrying_through_killed_servers_and_followers_lose_and_duplicat
         )
         port = free_port()
         load.base = f"http://127.0.0.1:{port}"
-        server = server_process(db, port, tmp_path, "--no-follow")
+        # Two API processes on one database, the follower a third, as a company runs them.
+        server = server_process(db, port, tmp_path, "--no-follow", "--workers", "2")
         follower = follower_process(db, tmp_path)
         kills = 0
         behind: list[int | None] = []  # events the follower had left when killed
