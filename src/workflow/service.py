@@ -34,6 +34,8 @@ class Recorded:
     case: Case
     position: int | None
     created: bool = True
+    # The events this call recorded: for a new case, its whole history so far.
+    events: tuple[CaseEvent, ...] = ()
 
 
 class CaseService(CaseCommands, Application[UUID]):
@@ -80,7 +82,8 @@ class CaseService(CaseCommands, Application[UUID]):
             if found is None:
                 raise
             return found
-        return Recorded(case, recordings[-1].notification.id, created=True)
+        recorded = tuple(cast(CaseEvent, r.domain_event) for r in recordings)
+        return Recorded(case, recordings[-1].notification.id, created=True, events=recorded)
 
     def _existing(self, case_id: UUID, channel: str, key: str, digest: str) -> Recorded | None:
         try:

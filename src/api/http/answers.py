@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import Response
 
 from api.http import models, views
-from api.http.reading import load, reporter_for
+from api.http.reading import Loaded, load, reporter_for
 from api.http.runtime import Runtime
 from api.tokens import Principal
 
@@ -30,8 +30,11 @@ def case_headers(response: Response, case: models.Case, position: int | None = N
         response.headers["X-Event-Position"] = str(position)
 
 
-def case_view(rt: Runtime, who: Principal, case_id: Any) -> models.Case:
-    loaded = load(rt, case_id)
+def case_view(
+    rt: Runtime, who: Principal, case_id: Any, loaded: Loaded | None = None
+) -> models.Case:
+    """The case as an answer; `loaded` spares reading back what the caller already holds."""
+    loaded = loaded or load(rt, case_id)
     return views.case_body(
         loaded.case,
         loaded.events,

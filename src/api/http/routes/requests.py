@@ -18,6 +18,7 @@ from api.http.problems import ApiProblem, problem_responses
 from api.http.reading import (
     AsOf,
     CaseId,
+    Loaded,
     MinPosition,
     await_position,
     check_can_read,
@@ -69,7 +70,9 @@ def create_request(
     a staff token receives it itself."""
     request = new_request(body, who, idempotency_key)
     recorded = rt.service.receive(request, actor=who.name)
-    case = case_view(rt, who, recorded.case.id)
+    # A new case's history is the events just recorded: no need to read them back.
+    fresh = Loaded(recorded.case, list(recorded.events)) if recorded.created else None
+    case = case_view(rt, who, recorded.case.id, fresh)
     response.status_code = 201 if recorded.created else 200
     response.headers["Location"] = f"/requests/{case.id}"
     case_headers(response, case, recorded.position if recorded.created else rt.head())
