@@ -7,7 +7,6 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from api.cli_backup import register as register_backup
@@ -16,6 +15,7 @@ from api.cli_http import register as register_http
 from api.cli_readside import print_demo_reports, register
 from api.demo import print_summary, run_demo
 from api.render import case_summary, history_rows, to_json
+from api.report_output import output_console
 from api.settings import Settings
 from api.simulator import Scenario
 from api.wiring import open_service
@@ -28,7 +28,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-console = Console()
+console = output_console()
 
 
 class DiagramFormat(StrEnum):
