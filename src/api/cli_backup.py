@@ -16,11 +16,10 @@ from typing import Annotated, ParamSpec, TypeVar
 import psycopg
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from api.backup import BackupError, Manifest, restore, take_backup
 from api.cli_errors import DbOption, errors, reports_errors
-from api.cli_readside import PolicyOption, catch_up, progress_console
+from api.cli_readside import PolicyOption, catch_up, progress_bar, progress_console
 from api.settings import Settings
 from api.wiring import open_follower
 from projections.follower import PolicyMismatch
@@ -98,14 +97,7 @@ def restore_command(
             console.print(f"read models at position {follower.store.position()}")
             return
     follower = open_follower(settings, settings.policy, rebuilding=True)
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        "events",
-        TimeRemainingColumn(),
-        console=progress_console,
-    ) as bar:
+    with progress_bar() as bar:
         task = bar.add_task("rebuilding the read models", total=max(follower.head(), 1))
         follower.rebuild(lambda position, _head: bar.update(task, completed=position))
     console.print(f"read models rebuilt, at position {follower.store.position()}")

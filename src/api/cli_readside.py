@@ -50,7 +50,7 @@ projections_app = typer.Typer(help="Build and follow the read models.", no_args_
 report_app = typer.Typer(help="SLA and first-contact responsibility reports.", no_args_is_help=True)
 
 
-def _progress_bar(description: str) -> Progress:
+def progress_bar() -> Progress:
     return Progress(
         "[progress.description]{task.description}",
         BarColumn(),
@@ -67,7 +67,7 @@ def catch_up(follower: Follower, description: str = "catching up") -> int:
     start = follower.store.position()
     if head <= start:
         return 0
-    with _progress_bar(description) as bar:
+    with progress_bar() as bar:
         task = bar.add_task(description, total=head, completed=start)
         return follower.catch_up(lambda done, _head: bar.update(task, completed=done))
 
@@ -81,7 +81,7 @@ def rebuild(db: DbOption = None, policy: PolicyOption = None, page_size: PageOpt
     follower.page_size = page_size
     head = follower.head()
     started = datetime.now(UTC)
-    with _progress_bar("rebuilding") as bar:
+    with progress_bar() as bar:
         task = bar.add_task("rebuilding", total=max(head, 1))
         done = follower.rebuild(lambda position, _head: bar.update(task, completed=position))
     seconds = (datetime.now(UTC) - started).total_seconds()
