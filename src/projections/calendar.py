@@ -61,9 +61,6 @@ class BusinessCalendar:
         """True once any computation touched a day outside what is known."""
         return bool(self.estimated_days)
 
-    def knows(self, year: int) -> bool:
-        return year in self.supplied or year in official_years()
-
     def is_working_day(self, day: date) -> bool:
         cached = self._day_cache.get(day)
         if cached is not None:

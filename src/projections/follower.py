@@ -50,10 +50,6 @@ class PolicyMismatch(RuntimeError):
     pass
 
 
-def policy_digest(policy: Policy) -> str:
-    return policy.digest
-
-
 class Follower:
     def __init__(
         self,
@@ -84,7 +80,7 @@ class Follower:
 
     def _check_policy(self) -> None:
         """Read models built with another policy or table layout must be rebuilt first."""
-        digest = policy_digest(self.policy)
+        digest = self.policy.digest
         if self.store.position() == 0:
             self._record_build()
             return
@@ -103,7 +99,7 @@ class Follower:
             )
 
     def _record_build(self) -> None:
-        self.store.set_meta("policy", policy_digest(self.policy))
+        self.store.set_meta("policy", self.policy.digest)
         self.store.set_meta("policy_name", self.policy.name)
         self.store.set_meta("schema", SCHEMA_VERSION)
 

@@ -19,16 +19,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from projections.calendar import BusinessCalendar, SuppliedYear
+from workflow.vocabulary import PRIORITIES, Kind
 
 Signal = Literal[
     "received", "dispatched", "arrived", "completed", "replied", "decided",
     "acceptance_requested", "acceptance_decided", "callback_reached",
 ]  # fmt: skip
-PRIORITIES = {
-    "repair": ("emergency", "normal"),
-    "complaint": ("normal", "major"),
-    "renovation": ("normal",),
-}
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d)\s*$")
 _UNIT_SECONDS = {"m": 60, "min": 60, "h": 3600, "d": 86400}
@@ -152,7 +148,7 @@ class _PolicyFile(_Strict):
     def _consistent(cls, specs: tuple[_Milestone, ...]) -> tuple[_Milestone, ...]:
         seen: set[tuple[str, str, str]] = set()
         for spec in specs:
-            allowed = PRIORITIES[spec.kind]
+            allowed = PRIORITIES[Kind(spec.kind)]
             if spec.priority is not None and spec.priority not in allowed:
                 raise ValueError(
                     f"{spec.kind} priority {spec.priority!r} is not one of {', '.join(allowed)}"

@@ -5,6 +5,8 @@ Times are stored as integer microseconds since 1970-01-01 UTC: exact, compact, o
 
 from __future__ import annotations
 
+from workflow.lifecycles import TERMINAL
+
 # Raise when a table changes: read models of another version must be rebuilt.
 SCHEMA_VERSION = "3"
 
@@ -47,10 +49,10 @@ INDEXES = [
 ]
 
 # The open backlog: open cases by kind, state and assignee.
-BACKLOG_VIEW = """AS
+BACKLOG_VIEW = f"""AS
     SELECT kind, state, assignee, COUNT(*) AS cases, MIN(received_at) AS oldest
     FROM rm_case_index
-    WHERE state NOT IN ('closed', 'cancelled', 'rejected', 'invalid')
+    WHERE state NOT IN ({", ".join(f"'{state}'" for state in TERMINAL)})
     GROUP BY kind, state, assignee"""
 
 

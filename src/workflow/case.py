@@ -297,8 +297,8 @@ class Case(Aggregate):
         )
 
 
-# Stored snapshots name the snapshot class and the aggregate class by these topics. A
-# process resolves a topic only once it is registered: without this, one that had not
-# written a snapshot itself could not load a case from one.
-register_topic(Case.TOPIC, Case)
+# Stored snapshots name their class by this topic, and a process resolves a topic only
+# once it is registered (the library registers the aggregate's own when the class is
+# made, not its snapshot's): without this, a process that had not written a snapshot
+# itself could not load a case from one.
 register_topic(Case.Snapshot.TOPIC, Case.Snapshot)

@@ -9,7 +9,7 @@ from typing import cast
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, Recording
 
 from workflow import inputs, intake
 from workflow.case import Case, Stamp
@@ -82,8 +82,7 @@ class CaseService(CaseCommands, Application[UUID]):
             if found is None:
                 raise
             return found
-        recorded = tuple(cast(CaseEvent, r.domain_event) for r in recordings)
-        return Recorded(case, recordings[-1].notification.id, created=True, events=recorded)
+        return _recorded(case, recordings)
 
     def _existing(self, case_id: UUID, channel: str, key: str, digest: str) -> Recorded | None:
         try:
@@ -113,7 +112,7 @@ class CaseService(CaseCommands, Application[UUID]):
             recordings = self.save(case)
         except IntegrityError:
             raise ConcurrencyConflict(case.id, expected_version, None) from None
-        return Recorded(case, recordings[-1].notification.id)
+        return _recorded(case, recordings)
 
     # -- queries ------------------------------------------------------------------
 
@@ -154,3 +153,8 @@ def _parse_id(case_id: UUID | str) -> UUID:
         return UUID(str(case_id))
     except ValueError:
         raise InvalidInput("id", f"{case_id!r} is not a case id (a UUID)") from None
+
+
+def _recorded(case: Case, recordings: list[Recording[UUID]]) -> Recorded:
+    events = tuple(cast(CaseEvent, r.domain_event) for r in recordings)
+    return Recorded(case, recordings[-1].notification.id, events=events)

@@ -18,7 +18,7 @@ from projections.calendar import BusinessCalendar
 from projections.policy import Policy
 from projections.rows import case_from_row
 from projections.store import ReadModelStore
-from projections.times import from_micros, to_micros
+from projections.times import to_micros
 from workflow.lifecycles import TERMINAL
 
 _OPEN = f"c.state NOT IN ({', '.join(repr(s) for s in TERMINAL)})"
@@ -124,8 +124,6 @@ def _summary(
     now: datetime,
 ) -> models.CaseSummary:
     case = case_from_row(row, clocks)
-    received = from_micros(int(row["received_at"]))
-    assert received is not None
     return models.CaseSummary(
         id=UUID(case.case_id),
         kind=case.kind,
@@ -138,6 +136,6 @@ def _summary(
         first_contact_owner=case.owner,
         received_by=case.received_by,
         assignee=case.assignee,
-        received_at=local(received),
+        received_at=local(case.received_at),
         milestones=milestones(case, policy, calendar, now),
     )
