@@ -10,8 +10,7 @@ Rebuild: `propdesk projections rebuild` on the same history, sampled every 0.1 s
 the reader process it forks: the peak of their summed PSS (proportional set size:
 a page shared by the fork is split between the two, so this is what they hold)
 judges the target; the peak of their summed RSS (shared pages counted twice) and
-their own peaks (VmHWM) added up, a bound no sampling interval can miss, are shown
-beside it.
+their own peaks (VmHWM, read at each sample) added up are shown beside it.
 
 Targets (issue #6): server <= 300 MB after 1M events; rebuild <= 500 MB.
 

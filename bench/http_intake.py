@@ -118,7 +118,7 @@ def figures(results: dict[str, list[WrkRun]], connections: int, seconds: float) 
         return statistics.median(getattr(r, attribute) for r in rs)
 
     rps_ratio = statistics.median(o.rps / b.rps for o, b in zip(ours, base, strict=True))
-    p99_ours, p99_base = median(ours, "p99_ms"), median(base, "p99_ms")
+    p99_ratio = statistics.median(o.p99_ms / b.p99_ms for o, b in zip(ours, base, strict=True))
     error_note = "" if not any(errors.values()) else f"errors: {errors} (non-2xx or socket errors)"
     detail = {
         name: [r.__dict__ | {"rps": round(r.rps, 1)} for r in rs] for name, rs in results.items()
@@ -144,10 +144,11 @@ def figures(results: dict[str, list[WrkRun]], connections: int, seconds: float) 
         Figure(
             "http intake",
             "propdesk p99 / baseline p99",
-            p99_ours / p99_base,
+            p99_ratio,
             "x",
             target="<= 1x (p99 <= baseline's)",
-            met=p99_ours <= p99_base,
+            met=p99_ratio <= 1 and not errors["propdesk"],
+            note="median of the rounds' ratios",
         ),
     ]
     return out

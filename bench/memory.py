@@ -97,5 +97,6 @@ class MemorySampler:
 
     @property
     def hwm_sum_kb(self) -> int:
-        """Each process's own peak, added up: a bound no sampling interval can miss."""
+        """Each process's own peak (VmHWM, read at each sample), added up: no lower than the
+        summed samples, but a process's growth after its last sample is not seen."""
         return sum(self.hwm_kb.values())

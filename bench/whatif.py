@@ -120,9 +120,9 @@ def run(args: argparse.Namespace) -> list[Figure]:
     median = statistics.median(seconds)
     with console.status("timing the evaluation alone, in-process"):
         evaluation = evaluate_in_process(found)
-    # The process start does not grow with the history; the evaluation, at worst, linearly.
-    projected = median + evaluation * (PER_EVENTS / head - 1)
     judged = head >= PER_EVENTS
+    # The process start does not grow with the history; the evaluation, at worst, linearly.
+    projected = median if judged else median + evaluation * (PER_EVENTS / head - 1)
     command = " ".join(["propdesk", *argv[1:]])
     return [
         Figure(

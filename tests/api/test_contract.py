@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -196,7 +197,9 @@ def test_reports_answer_the_same_documents_as_the_command_line(api: Api) -> None
     api.create("repair")
     written = api.create("complaint")
     position = api.head()
-    as_of = datetime.now(UTC).replace(microsecond=0)
+    # A whole second after both were recorded (reports take whole seconds), and past.
+    as_of = (datetime.now(UTC) + timedelta(seconds=1)).replace(microsecond=0)
+    time.sleep(max(0.0, (as_of - datetime.now(UTC)).total_seconds()) + 0.01)
     params = {"from": "2026-01-01", "to": "2027-01-01", "as_of": as_of.isoformat()}
     store = api.client.app.state.runtime.store  # type: ignore[attr-defined]
     policy = api.config.settings.policy
@@ -206,7 +209,11 @@ def test_reports_answer_the_same_documents_as_the_command_line(api: Api) -> None
             f"/reports/{path}", params={**params, "min_position": position}, headers=api.analyst
         )
         assert response.status_code == 200, response.text
-        assert response.json() == build(store, policy, period, as_of).document()
+        document = response.json()
+        assert document == build(store, policy, period, as_of).document()
+        assert document["rows"], f"the {path} report counted neither case"
+    staff = {row["staff"]: row for row in document["rows"]}
+    assert sum(row["received"] for row in staff.values()) == 2
     assert written["id"]
 
 

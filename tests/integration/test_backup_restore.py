@@ -228,6 +228,8 @@ def test_a_damaged_or_foreign_backup_is_refused_before_the_target_is_touched(
         assert "is a backup of" in wrong.output
         if target.endswith(".db"):
             assert not Path(target).exists()
+        else:
+            assert head_of(Settings.load({}, db=target)) == 0
     nothing = cli("restore", "--from", str(tmp_path), "--db", db)
     assert nothing.exit_code == 2
     assert "not a propdesk backup" in nothing.output
