@@ -5,12 +5,19 @@ A separate table, not events, so that a record can be erased (PIPL).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from api.side_tables import SideDatabase
 from workflow.personal_data import Reporter
 
 _CREATE = (
     "CREATE TABLE IF NOT EXISTS propdesk_reporters ("
     " ref TEXT PRIMARY KEY, name TEXT NOT NULL, phone TEXT)"
+)
+
+_INSERT = (
+    "INSERT INTO propdesk_reporters (ref, name, phone) VALUES (?, ?, ?)"
+    " ON CONFLICT (ref) DO NOTHING"
 )
 
 
@@ -22,11 +29,10 @@ class SqlReporters:
         db.run(_CREATE)
 
     def add(self, ref: str, reporter: Reporter) -> None:
-        self._db.run(
-            "INSERT INTO propdesk_reporters (ref, name, phone) VALUES (?, ?, ?)"
-            " ON CONFLICT (ref) DO NOTHING",
-            (ref, reporter.name, reporter.phone),
-        )
+        self.add_all([(ref, reporter)])
+
+    def add_all(self, records: Sequence[tuple[str, Reporter]]) -> None:
+        self._db.run_many(_INSERT, [(ref, r.name, r.phone) for ref, r in records])
 
     def get(self, ref: str) -> Reporter | None:
         _, rows = self._db.run("SELECT name, phone FROM propdesk_reporters WHERE ref = ?", (ref,))

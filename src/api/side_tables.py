@@ -1,7 +1,8 @@
 """propdesk's own tables beside the event store (reporters, tokens), on either backend.
 
 One small interface, so each table's SQL is written once: statements use `?`
-placeholders and run one at a time, each in its own transaction.
+placeholders and run one at a time, each in its own transaction, or as a batch of rows
+in one transaction.
 """
 
 from __future__ import annotations
@@ -25,12 +26,22 @@ Result = tuple[int, list[tuple[Any, ...]]]  # (rows changed, rows returned)
 
 class SideDatabase(ABC):
     placeholder = "?"
+    # True where a query is a network round trip, which may wait out an outage.
+    remote = False
 
     def run(self, sql: str, params: Sequence[Any] = ()) -> Result:
         return self._execute(sql.replace("?", self.placeholder), tuple(params))
 
+    def run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """One statement for each of `rows`, all in one transaction."""
+        if rows:
+            self._execute_many(sql.replace("?", self.placeholder), [tuple(r) for r in rows])
+
     @abstractmethod
     def _execute(self, sql: str, params: tuple[Any, ...]) -> Result: ...
+
+    @abstractmethod
+    def _execute_many(self, sql: str, rows: list[tuple[Any, ...]]) -> None: ...
 
     @abstractmethod
     def close(self) -> None: ...
@@ -56,6 +67,16 @@ class SQLiteSide(SideDatabase):
         rows = cursor.fetchall()
         return cursor.rowcount, rows
 
+    def _execute_many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        db = self._connection()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.executemany(sql, rows)
+        except BaseException:
+            db.rollback()
+            raise
+        db.commit()
+
     def close(self) -> None:
         db: sqlite3.Connection | None = getattr(self._local, "db", None)
         if db is not None:
@@ -67,6 +88,7 @@ class PostgresSide(SideDatabase):
     """A small connection pool to the events' PostgreSQL database."""
 
     placeholder = "%s"
+    remote = True
 
     def __init__(self, env: dict[str, str]) -> None:
         conninfo = postgres_conninfo(env)
@@ -87,6 +109,10 @@ class PostgresSide(SideDatabase):
             cursor = db.execute(sql, params)
             rows = cursor.fetchall() if cursor.description else []
             return int(cursor.rowcount), [tuple(r) for r in rows]
+
+    def _execute_many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        with self._pool.connection() as db, db.transaction():
+            db.cursor().executemany(sql, rows)
 
     def close(self) -> None:
         self._pool.close()

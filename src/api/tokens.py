@@ -88,6 +88,11 @@ class TokenStore:
         self._db = db
         db.run(_CREATE)
 
+    @property
+    def remote(self) -> bool:
+        """True when verifying a token is a network round trip (PostgreSQL)."""
+        return self._db.remote
+
     def _run(self, sql: str, params: Sequence[Any]) -> tuple[int, list[tuple[Any, ...]]]:
         return self._db.run(sql, params)
 

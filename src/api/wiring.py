@@ -3,9 +3,12 @@ the storage."""
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from api.reporters_sql import SqlReporters
 from api.settings import Settings, read_models_env
 from api.side_tables import open_side_database, schema_lock
+from api.write_turns import WriteTurns
 from projections.follower import Follower
 from projections.policy import Policy
 from projections.store import ReadModelStore, open_store
@@ -15,7 +18,11 @@ from workflow.service import CaseService, Clock, system_clock
 def open_service(settings: Settings, *, clock: Clock = system_clock) -> CaseService:
     with schema_lock(settings):
         reporters = SqlReporters(open_side_database(settings))
-        return CaseService(settings.eventsourcing_env(), clock=clock, reporters=reporters)
+        # PostgreSQL queues its writers itself; SQLite's would sleep and poll.
+        turns = nullcontext if settings.is_postgres else WriteTurns(settings.sqlite_path)
+        return CaseService(
+            settings.eventsourcing_env(), clock=clock, reporters=reporters, write_turn=turns
+        )
 
 
 def open_read_models(settings: Settings) -> ReadModelStore:

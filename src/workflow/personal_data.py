@@ -7,6 +7,7 @@ Storage adapters implement `ReporterRegistry` outside the domain.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -20,6 +21,9 @@ class Reporter:
 class ReporterRegistry(Protocol):
     def add(self, ref: str, reporter: Reporter) -> None:
         """Store the record unless one is already stored under `ref` (first write wins)."""
+
+    def add_all(self, records: Sequence[tuple[str, Reporter]]) -> None:
+        """`add` for many records, in one transaction."""
 
     def get(self, ref: str) -> Reporter | None:
         """The record, or None when unknown or erased."""
@@ -38,6 +42,11 @@ class InMemoryReporters:
     def add(self, ref: str, reporter: Reporter) -> None:
         with self._lock:
             self._records.setdefault(ref, reporter)
+
+    def add_all(self, records: Sequence[tuple[str, Reporter]]) -> None:
+        with self._lock:
+            for ref, reporter in records:
+                self._records.setdefault(ref, reporter)
 
     def get(self, ref: str) -> Reporter | None:
         return self._records.get(ref)

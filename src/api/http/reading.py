@@ -16,6 +16,7 @@ from api.http.problems import ApiProblem
 from api.http.runtime import Runtime
 from api.tokens import Principal, Role
 from projections.store import UPSTREAM
+from workflow import personal_data
 from workflow.case import Case
 from workflow.events import CaseEvent
 
@@ -91,5 +92,11 @@ def check_can_read(who: Principal, loaded: Loaded) -> None:
 def reporter_for(rt: Runtime, who: Principal, case: Case) -> Reporter | None:
     if who.role not in SEES_PERSONAL_DATA or case.reporter_ref is None:
         return None
-    found = rt.service.reporters.get(case.reporter_ref)
-    return None if found is None else Reporter(name=found.name, phone=found.phone)
+    return visible_reporter(who, rt.service.reporters.get(case.reporter_ref))
+
+
+def visible_reporter(who: Principal, found: personal_data.Reporter | None) -> Reporter | None:
+    """The reporter's record as the caller may see it: staff only."""
+    if who.role not in SEES_PERSONAL_DATA or found is None:
+        return None
+    return Reporter(name=found.name, phone=found.phone)

@@ -1,5 +1,5 @@
-"""What one server process holds: one application, the read models, the tokens, and,
-where configured, the read-model follower in a background thread."""
+"""What one server process holds: one application, its intake writer, the read models,
+the tokens, and, where configured, the read-model follower in a background thread."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import threading
 from dataclasses import dataclass
 
 from api.http.config import ServerConfig
+from api.http.group_commit import IntakeWriter
 from api.tokens import TokenStore, open_tokens
 from api.wiring import open_follower, open_read_models, open_service
 from projections.calendar import BusinessCalendar
@@ -51,6 +52,7 @@ class Runtime:
     store: ReadModelStore
     tokens: TokenStore
     calendar: BusinessCalendar
+    intake: IntakeWriter
     follower: FollowerThread | None = None
 
     @property
@@ -74,7 +76,8 @@ class Runtime:
         except BaseException:
             service.close()
             raise
-        runtime = cls(config, service, store, tokens, settings.policy.new_calendar(), thread)
+        calendar = settings.policy.new_calendar()
+        runtime = cls(config, service, store, tokens, calendar, IntakeWriter(service), thread)
         if thread is not None:
             thread.start()
         return runtime
@@ -84,6 +87,7 @@ class Runtime:
         return self.service.recorder.max_notification_id() or 0
 
     def close(self) -> None:
+        self.intake.close()
         if self.follower is not None:
             self.follower.close()
         self.tokens.close()

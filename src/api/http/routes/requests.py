@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from enum import StrEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Response
+from starlette.concurrency import run_in_threadpool
 
 from api.http import listing, models, views
 from api.http.answers import CASE_HEADERS, WRITE_HEADERS, case_headers, case_view
@@ -18,16 +20,17 @@ from api.http.problems import ApiProblem, problem_responses
 from api.http.reading import (
     AsOf,
     CaseId,
-    Loaded,
     MinPosition,
     await_position,
     check_can_read,
     load,
     reporter_for,
+    visible_reporter,
 )
 from api.http.runtime import Runtime
 from api.tokens import Principal, Role
 from workflow.lifecycles import LIFECYCLES
+from workflow.service import Recorded
 from workflow.vocabulary import Kind
 
 router = APIRouter(prefix="/requests", tags=["requests"])
@@ -59,7 +62,7 @@ IdempotencyKey = Annotated[
         **problem_responses(400, 401, 403, 413, 415, 422),
     },
 )
-def create_request(
+async def create_request(
     body: NewRequestIn,
     response: Response,
     rt: RuntimeDep,
@@ -69,14 +72,30 @@ def create_request(
     """A channel token must send an Idempotency-Key and say who received the request;
     a staff token receives it itself."""
     request = new_request(body, who, idempotency_key)
-    recorded = rt.service.receive(request, actor=who.name)
-    # A new case's history is the events just recorded: no need to read them back.
-    fresh = Loaded(recorded.case, list(recorded.events)) if recorded.created else None
-    case = case_view(rt, who, recorded.case.id, fresh)
+    # Saved by the intake writer, together with the requests arriving beside it.
+    recorded = await asyncio.wrap_future(rt.intake.submit(request, who.name))
+    if recorded.created:
+        # A new case's history is the events just recorded, its reporter the one just sent:
+        # the answer needs no reading back.
+        case = views.case_body(
+            recorded.case,
+            recorded.events,
+            rt.policy,
+            rt.calendar,
+            reporter=visible_reporter(who, request.reporter),
+        )
+        position = recorded.position
+    else:
+        case, position = await run_in_threadpool(_repeated, rt, who, recorded)
     response.status_code = 201 if recorded.created else 200
     response.headers["Location"] = f"/requests/{case.id}"
-    case_headers(response, case, recorded.position if recorded.created else rt.head())
+    case_headers(response, case, position)
     return case
+
+
+def _repeated(rt: Runtime, who: Principal, recorded: Recorded) -> tuple[models.Case, int]:
+    """The case a repeated key made, and the head of the log (the repeat wrote nothing)."""
+    return case_view(rt, who, recorded.case.id), rt.head()
 
 
 @router.get(
