@@ -9,14 +9,18 @@ import typer
 from rich.console import Console
 
 from api.cli_errors import DbOption, errors, reports_errors
+from api.follower_process import FollowerFailed, start_follower, stop_follower
 from api.http.config import FOLLOW_ENV
-from api.http.runtime import FollowerThread
 from api.settings import Settings
 from api.tokens import Role, TokenError, open_tokens
-from api.wiring import open_follower
 
 console = Console()
 token_app = typer.Typer(help="Bearer tokens for the HTTP API.", no_args_is_help=True)
+
+
+def default_workers() -> int:
+    """One server process per CPU, at most four."""
+    return max(1, min(os.cpu_count() or 1, 4))
 
 
 @reports_errors
@@ -24,13 +28,17 @@ def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
     db: DbOption = None,
-    workers: Annotated[int, typer.Option(min=1, max=64, help="server processes")] = 1,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, max=64, help="server processes [default: one per CPU, at most 4]"),
+    ] = None,
     follow: Annotated[
         bool | None,
         typer.Option(
             "--follow/--no-follow",
-            help="keep the read models current from this command (default: on for SQLite; "
-            "off for PostgreSQL, where `propdesk projections run` follows the log)",
+            help="keep the read models current from this command, in a process of its own "
+            "(default: on for SQLite; off for PostgreSQL, where `propdesk projections run` "
+            "follows the log)",
         ),
     ] = None,
     log_level: Annotated[str, typer.Option(help="uvicorn's log level")] = "info",
@@ -41,26 +49,25 @@ def serve(
     settings = Settings.load(db=db)  # fail here, not in every worker
     following = follow if follow is not None else not settings.is_postgres
     os.environ["PROPDESK_DB"] = settings.db  # the workers build their settings from it
-    # One follower: inside the only server process, or beside several in this one.
-    os.environ[FOLLOW_ENV] = "on" if following and workers == 1 else "off"
-    beside: FollowerThread | None = None
-    if following and workers > 1:
-        follower = open_follower(settings, settings.policy)
-        beside = FollowerThread(follower, poll_seconds=0.05)
-        beside.start()
+    # One follower for all the workers, in a process of its own; never in a worker.
+    os.environ[FOLLOW_ENV] = "off"
+    try:
+        follower = start_follower() if following else None
+    except FollowerFailed as error:
+        errors.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
     try:
         uvicorn.run(
             "api.http.app:create_app",
             factory=True,
             host=host,
             port=port,
-            workers=workers,
+            workers=workers or default_workers(),
             log_level=log_level,
         )
     finally:
-        if beside is not None:
-            beside.close()
-            beside.follower.app.close()
+        if follower is not None:
+            stop_follower(follower)
 
 
 @token_app.command("new")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -21,19 +20,17 @@ class WriteTurns:
 
     def __init__(self, database: Path) -> None:
         self._path = database.with_name(database.name + ".write-lock")
-        # flock excludes other processes only; the threads of this one take turns here.
-        self._threads = threading.Lock()
 
     def __call__(self) -> AbstractContextManager[None]:
         return self._turn()
 
     @contextmanager
     def _turn(self) -> Iterator[None]:
-        with self._threads:
-            # Opened for each turn: nothing to close later, nothing shared with a fork.
-            fd = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-                yield
-            finally:
-                os.close(fd)  # releases the lock
+        # Opened for each turn: a lock taken through another open file excludes this one,
+        # whether it is held by another process or by another thread of this one.
+        fd = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # releases the lock

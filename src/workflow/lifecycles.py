@@ -8,6 +8,7 @@ events are applied, so replaying history never consults these tables.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from transitions import Machine
@@ -113,13 +114,11 @@ class Lifecycle:
 
     def allowed(self, state: str) -> tuple[str, ...]:
         """The commands allowed in a state, in declaration order."""
-        triggers = set(self.machine.get_triggers(state))
-        return tuple(c for c in self.commands if c in triggers)
+        return _ask_machine(self.kind, state, None)
 
     def destinations(self, state: str, command: str) -> tuple[str, ...]:
         """Where the command may lead from the state; the state itself for internal ones."""
-        found = self.machine.get_transitions(trigger=command, source=state)
-        return tuple(t.dest if t.dest is not None else state for t in found)
+        return _ask_machine(self.kind, state, command)
 
     def check(self, state: str, command: str) -> tuple[str, ...]:
         destinations = self.destinations(state, command)
@@ -144,6 +143,18 @@ def _build(kind: Kind) -> Lifecycle:
 
 
 LIFECYCLES: dict[Kind, Lifecycle] = {kind: _build(kind) for kind in Kind}
+
+
+@cache
+def _ask_machine(kind: Kind, state: str, command: str | None) -> tuple[str, ...]:
+    """The machine's answers never change: every command and every answer asked of a case
+    asks the machine once per (state, command) in a process, not once per request."""
+    machine = LIFECYCLES[kind].machine
+    if command is None:
+        triggers = set(machine.get_triggers(state))
+        return tuple(c for c in LIFECYCLES[kind].commands if c in triggers)
+    found = machine.get_transitions(trigger=command, source=state)
+    return tuple(t.dest if t.dest is not None else state for t in found)
 
 
 def lifecycle(kind: Kind | str) -> Lifecycle:

@@ -47,10 +47,17 @@ async def runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(runtime)]
 
 
-async def principal(
-    rt: RuntimeDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> Principal:
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+async def principal(request: Request, credentials: Credentials) -> Principal:
+    """The caller, from its bearer token: 401 when missing, unknown or revoked."""
+    return await authenticate(request.app.state.runtime, credentials)
+
+
+async def authenticate(rt: Runtime, credentials: HTTPAuthorizationCredentials | None) -> Principal:
+    # Called by the dependencies rather than declared as one of theirs: each level of
+    # FastAPI's dependency tree costs more per request than the check itself.
     if credentials is None:
         raise ApiProblem(
             401,
@@ -91,7 +98,8 @@ def forbidden(who: Principal, action: str, allowed: tuple[Role, ...] = ()) -> Ap
 def requires(*roles: Role, action: str) -> Callable[..., Awaitable[Principal]]:
     """A dependency answering 403 unless the caller has one of `roles`."""
 
-    async def check(who: Annotated[Principal, Depends(principal)]) -> Principal:
+    async def check(request: Request, credentials: Credentials) -> Principal:
+        who = await authenticate(request.app.state.runtime, credentials)
         if who.role not in roles:
             raise forbidden(who, action, roles)
         return who

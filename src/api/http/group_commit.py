@@ -38,29 +38,25 @@ class IntakeWriter:
         self._batch_limit = batch_limit
         self._queue: queue.SimpleQueue[_Waiting | None] = queue.SimpleQueue()
         self._closed = False
+        self._closing = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="propdesk-intake", daemon=True)
         self._thread.start()
 
     def submit(self, request: NewRequest, actor: str | None) -> Future[Recorded]:
         """The request's answer, once its batch is saved: a Recorded, or the error."""
-        if self._closed:
-            raise WriterClosed("the server is shutting down")
         waiting = _Waiting(request, actor)
-        self._queue.put(waiting)
+        with self._closing:  # so that nothing is queued behind the stop
+            if self._closed:
+                raise WriterClosed("the server is shutting down")
+            self._queue.put(waiting)
         return waiting.answer
 
     def close(self) -> None:
         """Answers what is queued, then stops the thread."""
-        self._closed = True
-        self._queue.put(None)
+        with self._closing:
+            self._closed = True
+            self._queue.put(None)
         self._thread.join(timeout=30)
-        while True:  # a request that slipped in after the stop
-            try:
-                late = self._queue.get_nowait()
-            except queue.Empty:
-                return
-            if late is not None and late.answer.set_running_or_notify_cancel():
-                late.answer.set_exception(WriterClosed("the server is shutting down"))
 
     def _run(self) -> None:
         while True:
@@ -87,13 +83,13 @@ class IntakeWriter:
         live = [w for w in batch if w.answer.set_running_or_notify_cancel()]
         try:
             answers = self._service.receive_all([(w.request, w.actor) for w in live])
-        except Exception as error:  # the storage failed: every request of the batch hears it
+            for waiting, answer in zip(live, answers, strict=True):
+                if isinstance(answer, Recorded):
+                    waiting.answer.set_result(answer)
+                else:
+                    waiting.answer.set_exception(answer)
+        except Exception as error:  # the batch's save failed: nothing of it was saved
             log.debug("an intake batch of %d failed: %r", len(live), error)
             for waiting in live:
-                waiting.answer.set_exception(error)
-            return
-        for waiting, answer in zip(live, answers, strict=True):
-            if isinstance(answer, Recorded):
-                waiting.answer.set_result(answer)
-            else:
-                waiting.answer.set_exception(answer)
+                if not waiting.answer.done():
+                    waiting.answer.set_exception(error)

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Header, Response
+from fastapi import APIRouter, Body, Depends, Header, Request, Response
 
 from api.http import bodies, models
 from api.http.answers import case_headers, case_view
-from api.http.auth import STAFF, WORKER_COMMANDS, RuntimeDep, forbidden, principal
+from api.http.auth import (
+    STAFF,
+    WORKER_COMMANDS,
+    Credentials,
+    RuntimeDep,
+    authenticate,
+    forbidden,
+    principal,
+)
 from api.http.problems import ApiProblem, problem_responses
 from api.http.reading import CaseId
 from api.tokens import Principal, Role
@@ -127,10 +135,11 @@ def run(
     return answer
 
 
-def _permission(command: Command) -> Callable[..., Principal]:
+def _permission(command: Command) -> Callable[..., Awaitable[Principal]]:
     allowed = (*STAFF, Role.WORKER) if command.name in WORKER_COMMANDS else STAFF
 
-    def check(who: Annotated[Principal, Depends(principal)]) -> Principal:
+    async def check(request: Request, credentials: Credentials) -> Principal:
+        who = await authenticate(request.app.state.runtime, credentials)
         if who.role not in allowed:
             raise forbidden(who, command.path.replace("-", " "), allowed)
         return who

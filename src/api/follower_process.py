@@ -1,0 +1,84 @@
+"""`propdesk serve`'s read-model follower, in a process of its own.
+
+In a thread of a server process the follower would take its turns at that process's
+interpreter lock from the requests; in a process of its own it runs on another CPU.
+It catches up before the server starts serving (so the first request reads current
+read models), stops on SIGTERM or SIGINT, and stops by itself when the server that
+started it is gone, even after a SIGKILL.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+from multiprocessing.context import SpawnProcess
+from multiprocessing.synchronize import Event
+
+from api.cli_errors import EXPECTED, errors
+from api.cli_readside import catch_up
+from api.settings import Settings
+from api.wiring import open_follower
+
+POLL_SECONDS = 0.05
+
+
+class FollowerFailed(RuntimeError):
+    """The follower process ended before it had caught up."""
+
+
+def start_follower() -> SpawnProcess:
+    """Start the follower (settings from this process's environment) and wait until it has
+    caught up with the log."""
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited locks
+    ready = context.Event()
+    process = context.Process(
+        target=_follow, args=(ready, os.getpid()), name="propdesk-follower", daemon=True
+    )
+    process.start()
+    while not ready.wait(0.2):
+        if not process.is_alive():
+            raise FollowerFailed(
+                f"the read-model follower exited with status {process.exitcode} before it "
+                "caught up; its error is above"
+            )
+    return process
+
+
+def stop_follower(process: SpawnProcess) -> None:
+    if process.is_alive():
+        process.terminate()
+    process.join(timeout=30)
+    if process.is_alive():
+        process.kill()
+        process.join()
+
+
+def _follow(ready: Event, server: int) -> None:
+    try:
+        settings = Settings.load()
+        follower = open_follower(settings, settings.policy)
+    except EXPECTED as error:  # e.g. read models built under another SLA policy
+        errors.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
+        raise SystemExit(2) from None
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    try:
+        catch_up(follower, "catching up the read models")
+        ready.set()
+        threading.Thread(target=_orphaned, args=(server, stop), daemon=True).start()
+        follower.run(stop, poll_seconds=POLL_SECONDS)
+    finally:
+        datastore = getattr(follower.store, "datastore", None)  # both stores have one
+        if datastore is not None:
+            datastore.close()
+        follower.app.close()
+
+
+def _orphaned(server: int, stop: threading.Event) -> None:
+    """Stops the follower once the server is gone (the parent changes when it dies)."""
+    while not stop.wait(1.0):
+        if os.getppid() != server:
+            stop.set()

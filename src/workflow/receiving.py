@@ -1,0 +1,167 @@
+"""Intake: one new request at a time, or many in one transaction (group commit)."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID, uuid4
+
+from eventsourcing.application import AggregateNotFoundError, Repository
+from eventsourcing.persistence import IntegrityError, Recording
+
+from workflow import intake
+from workflow.case import Case, Stamp
+from workflow.errors import DomainError, IdempotencyConflict
+from workflow.intake import NewRequest
+from workflow.personal_data import Reporter, ReporterRegistry
+from workflow.recorded import Recorded, recorded
+
+WriteTurn = Callable[[], AbstractContextManager[object]]
+
+
+@dataclass(frozen=True)
+class _NewCase:
+    """A validated request's case before it is saved."""
+
+    case: Case
+    channel: str
+    key: str | None
+    digest: str
+    reporter: tuple[str, Reporter] | None
+
+
+class RecentIds:
+    """Ids of the cases this process created lately: a retry of one of them would make a
+    group commit fail, so it is answered alone."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._ids: OrderedDict[UUID, None] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def remember(self, case_id: UUID) -> None:
+        with self._lock:
+            self._ids[case_id] = None
+            if len(self._ids) > self._size:
+                self._ids.popitem(last=False)
+
+    def __contains__(self, case_id: object) -> bool:
+        return case_id in self._ids
+
+
+class CaseIntake:
+    """`receive` and `receive_all`; the application service supplies what is declared here."""
+
+    repository: Repository[UUID]
+    reporters: ReporterRegistry
+    clock: Callable[[], datetime]
+    _write_turn: WriteTurn
+    _recent: RecentIds
+
+    if TYPE_CHECKING:  # Application.save: a stub here would hide it
+
+        def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]: ...
+
+    def receive(self, request: NewRequest, *, actor: str | None = None) -> Recorded:
+        """Record a new request; a repeat of (channel, idempotency key) returns the same case."""
+        new = self._new_case(request, actor)
+        existing = self._existing(new)
+        if existing is not None:
+            return existing
+        try:
+            recordings = self._save_new([new])
+        except IntegrityError:
+            # A concurrent duplicate saved first: answer as a retry would be answered.
+            found = self._existing(new)
+            if found is None:
+                raise
+            return found
+        return recorded(new.case, recordings)
+
+    def receive_all(
+        self, requests: Sequence[tuple[NewRequest, str | None]]
+    ) -> list[Recorded | Exception]:
+        """Group commit: many new requests saved in one transaction, each answered as
+        `receive` would answer it alone: its Recorded, or the error that refused it.
+
+        A request whose key may be stored already (created here lately, or twice in the
+        batch) goes through `receive`. If the save still meets a stored key, another
+        process got there first and every request of the batch goes through `receive`.
+        Raises only when the batch's own save fails, and then nothing was saved."""
+        answers: dict[int, Recorded | Exception] = {}
+        batch: dict[int, _NewCase] = {}
+        alone: list[int] = []
+        ids: set[UUID] = set()
+        for i, (request, actor) in enumerate(requests):
+            try:
+                new = self._new_case(request, actor)
+            except DomainError as error:
+                answers[i] = error
+                continue
+            if new.case.id in ids or new.case.id in self._recent:
+                alone.append(i)
+            else:
+                ids.add(new.case.id)
+                batch[i] = new
+        if batch:
+            try:
+                recordings = self._save_new(list(batch.values()))
+            except IntegrityError:
+                alone.extend(batch)
+            else:
+                by_case: dict[UUID, list[Recording[UUID]]] = {}
+                for recording in recordings:
+                    by_case.setdefault(recording.domain_event.originator_id, []).append(recording)
+                for i, new in batch.items():
+                    answers[i] = recorded(new.case, by_case[new.case.id])
+        for i in sorted(alone):
+            request, actor = requests[i]
+            try:
+                answers[i] = self.receive(request, actor=actor)
+            except Exception as error:  # the others' answers stand: they may be saved
+                answers[i] = error
+        return [answers[i] for i in range(len(requests))]
+
+    def _save_new(self, cases: list[_NewCase]) -> list[Recording[UUID]]:
+        """The cases, then their reporters' records, in one turn at writing.
+
+        Records are written only for cases just saved: a request that meets a stored key
+        writes none, so it can neither leave a record no case refers to nor bring back one
+        that was erased. (If the process dies between the two commits, a case lacks its
+        reporter's record; the reverse order could leave personal data behind unseen.)"""
+        with self._write_turn():
+            recordings = self.save(*(n.case for n in cases))
+            self.reporters.add_all([n.reporter for n in cases if n.reporter])
+        for new in cases:
+            self._recent.remember(new.case.id)
+        return recordings
+
+    def _new_case(self, request: NewRequest, actor: str | None) -> _NewCase:
+        """Validates the request and builds its case, unsaved."""
+        fields = intake.validate(request)
+        digest = intake.fingerprint(fields, request)
+        key = request.idempotency_key
+        case_id = uuid4() if key is None else intake.case_id_for(fields["channel"], key)
+        stamp = Stamp(
+            actor or fields["received_by"], self.clock(), request.received_at, request.note
+        )
+        ref = intake.reporter_ref_for(case_id) if request.reporter else None
+        case = Case.receive(case_id, stamp, reporter_ref=ref, fingerprint=digest, **fields)
+        reporter = (ref, request.reporter) if ref and request.reporter else None
+        return _NewCase(case, fields["channel"], key, digest, reporter)
+
+    def _existing(self, new: _NewCase) -> Recorded | None:
+        if new.key is None:
+            return None
+        try:
+            case: Case = self.repository.get(new.case.id)
+        except AggregateNotFoundError:
+            return None
+        if case.fingerprint != new.digest:
+            raise IdempotencyConflict(new.channel, new.key)
+        return Recorded(case, None, created=False)
