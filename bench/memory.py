@@ -48,15 +48,6 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def rss_mb(pid: int) -> float:
-    return _status_kb(pid, "VmRSS") / 1024
-
-
-def peak_rss_mb(pid: int) -> float:
-    """The kernel's high-water mark of the process's resident memory (VmHWM)."""
-    return _status_kb(pid, "VmHWM") / 1024
-
-
 class MemorySampler:
     """Samples a process and its children: the peak of their summed resident memory (RSS,
     which counts pages shared by a fork in each process) and of their summed proportional

@@ -10,7 +10,7 @@ from rich.console import Console
 
 from api.cli_errors import DbOption, errors, reports_errors
 from api.follower_process import FollowerFailed, start_follower, stop_follower
-from api.http.config import FOLLOW_ENV
+from api.http.config import FOLLOW_ENV, SERVER_PID_ENV
 from api.settings import Settings
 from api.tokens import Role, TokenError, open_tokens
 
@@ -51,6 +51,7 @@ def serve(
     os.environ["PROPDESK_DB"] = settings.db  # the workers build their settings from it
     # One follower for all the workers, in a process of its own; never in a worker.
     os.environ[FOLLOW_ENV] = "off"
+    os.environ[SERVER_PID_ENV] = str(os.getpid())  # workers end with this process
     try:
         follower = start_follower() if following else None
     except FollowerFailed as error:

@@ -18,6 +18,7 @@ from multiprocessing.synchronize import Event
 
 from api.cli_errors import EXPECTED, errors
 from api.cli_readside import catch_up
+from api.orphans import end_with_parent
 from api.settings import Settings
 from api.wiring import open_follower
 
@@ -68,17 +69,10 @@ def _follow(ready: Event, server: int) -> None:
     try:
         catch_up(follower, "catching up the read models")
         ready.set()
-        threading.Thread(target=_orphaned, args=(server, stop), daemon=True).start()
+        end_with_parent(server, stop.set)
         follower.run(stop, poll_seconds=POLL_SECONDS)
     finally:
         datastore = getattr(follower.store, "datastore", None)  # both stores have one
         if datastore is not None:
             datastore.close()
         follower.app.close()
-
-
-def _orphaned(server: int, stop: threading.Event) -> None:
-    """Stops the follower once the server is gone (the parent changes when it dies)."""
-    while not stop.wait(1.0):
-        if os.getppid() != server:
-            stop.set()

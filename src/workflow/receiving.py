@@ -69,15 +69,21 @@ class CaseIntake:
 
     def receive(self, request: NewRequest, *, actor: str | None = None) -> Recorded:
         """Record a new request; a repeat of (channel, idempotency key) returns the same case."""
-        new = self._new_case(request, actor)
-        existing = self._existing(new)
-        if existing is not None:
-            return existing
+        fields = intake.validate(request)
+        key = request.idempotency_key
+        if key is not None:
+            # A repeat is answered as such before the rest of the request is judged.
+            digest = intake.fingerprint(fields, request)
+            case_id = intake.case_id_for(fields["channel"], key)
+            existing = self._existing(case_id, fields["channel"], key, digest)
+            if existing is not None:
+                return existing
+        new = self._new_case(request, actor, fields)
         try:
             recordings = self._save_new([new])
         except IntegrityError:
             # A concurrent duplicate saved first: answer as a retry would be answered.
-            found = self._existing(new)
+            found = self._existing(new.case.id, new.channel, key, new.digest) if key else None
             if found is None:
                 raise
             return found
@@ -101,7 +107,11 @@ class CaseIntake:
             try:
                 new = self._new_case(request, actor)
             except DomainError as error:
-                answers[i] = error
+                # With a key it may be a repeat, which `receive` answers before this error.
+                if request.idempotency_key is None:
+                    answers[i] = error
+                else:
+                    alone.append(i)
                 continue
             if new.case.id in ids or new.case.id in self._recent:
                 alone.append(i)
@@ -141,9 +151,12 @@ class CaseIntake:
             self._recent.remember(new.case.id)
         return recordings
 
-    def _new_case(self, request: NewRequest, actor: str | None) -> _NewCase:
-        """Validates the request and builds its case, unsaved."""
-        fields = intake.validate(request)
+    def _new_case(
+        self, request: NewRequest, actor: str | None, fields: dict[str, Any] | None = None
+    ) -> _NewCase:
+        """Validates the request (unless `fields` are its validated fields already) and
+        builds its case, unsaved."""
+        fields = fields if fields is not None else intake.validate(request)
         digest = intake.fingerprint(fields, request)
         key = request.idempotency_key
         case_id = uuid4() if key is None else intake.case_id_for(fields["channel"], key)
@@ -155,13 +168,11 @@ class CaseIntake:
         reporter = (ref, request.reporter) if ref and request.reporter else None
         return _NewCase(case, fields["channel"], key, digest, reporter)
 
-    def _existing(self, new: _NewCase) -> Recorded | None:
-        if new.key is None:
-            return None
+    def _existing(self, case_id: UUID, channel: str, key: str, digest: str) -> Recorded | None:
         try:
-            case: Case = self.repository.get(new.case.id)
+            case: Case = self.repository.get(case_id)
         except AggregateNotFoundError:
             return None
-        if case.fingerprint != new.digest:
-            raise IdempotencyConflict(new.channel, new.key)
+        if case.fingerprint != digest:
+            raise IdempotencyConflict(channel, key)
         return Recorded(case, None, created=False)

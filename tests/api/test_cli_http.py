@@ -15,7 +15,9 @@ from typer.testing import CliRunner
 from api.cli import app
 from api.settings import Settings
 from api.tokens import open_tokens
+from api.wiring import open_follower, open_read_models
 from conftest import REPAIR
+from support.driver import receive
 
 runner = CliRunner()
 
@@ -105,3 +107,91 @@ def test_serve_with_two_workers_follows_the_log_once_beside_them(tmp_path: Path)
         server.terminate()
         _, stderr = server.communicate(timeout=30)
     assert server.returncode == 0, stderr.decode()
+
+
+def _children(pid: int) -> set[int]:
+    """Every process started, directly or not, by `pid`."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, todo = set(), [pid]
+    while todo:
+        parent = todo.pop()
+        for child, its_parent in parents.items():
+            if its_parent == parent and child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def _serve(db: str, port: int) -> subprocess.Popen[bytes]:
+    propdesk = Path(sys.executable).with_name("propdesk")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PROPDESK_")}
+    return subprocess.Popen(
+        [str(propdesk), "serve", "--db", db, "--port", str(port), "--log-level", "warning"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def _wait_healthy(port: int, server: subprocess.Popen[bytes]) -> dict[str, object]:
+    deadline = time.monotonic() + 60
+    while True:
+        assert server.poll() is None, "the server exited"
+        try:
+            answer = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
+            body: dict[str, object] = answer.json()
+            return body
+        except httpx.TransportError:
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.2)
+
+
+def test_a_killed_server_leaves_no_worker_or_follower_behind(tmp_path: Path) -> None:
+    db, port = str(tmp_path / "propdesk.db"), free_port()
+    server = _serve(db, port)
+    try:
+        _wait_healthy(port, server)
+        started = _children(server.pid)
+        assert len(started) >= 2  # the follower and at least one worker
+        server.kill()  # SIGKILL: no shutdown code runs in the server itself
+        server.wait(timeout=10)
+        deadline = time.monotonic() + 15
+        while (left := {p for p in started if Path(f"/proc/{p}").exists()}) and (
+            time.monotonic() < deadline
+        ):
+            time.sleep(0.2)
+        assert not left, f"still running after the server was killed: {sorted(left)}"
+        # The port is free again: a new server starts on it.
+        again = _serve(db, port)
+        try:
+            assert _wait_healthy(port, again)["status"] == "ok"
+        finally:
+            again.terminate()
+            again.communicate(timeout=30)
+    finally:
+        if server.poll() is None:
+            server.kill()
+        server.communicate(timeout=30)
+
+
+def test_serve_stops_with_the_followers_error_when_it_cannot_follow(tmp_path: Path) -> None:
+    db = str(tmp_path / "propdesk.db")
+    settings = Settings.load({}, db=db)
+    follower = open_follower(settings, settings.policy)
+    receive(follower.app, "repair")
+    follower.catch_up()
+    follower.app.close()
+    open_read_models(settings).set_meta("schema", "0")  # read models of an older layout
+    server = _serve(db, free_port())
+    _, stderr = server.communicate(timeout=60)
+    assert server.returncode == 2
+    text = stderr.decode()
+    assert "projections rebuild" in text
+    assert "follower exited with status 2" in text
+    assert "Traceback" not in text

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import Any
 from uuid import UUID
@@ -440,3 +441,19 @@ def test_a_request_answered_alone_that_fails_leaves_the_saved_answers_of_its_bat
     assert isinstance(failed, OperationalError)
     assert recorded(saved).created
     assert logged_ids(app) == [first.case.id, case_id_for("phone", "alone-2")]
+
+
+def test_a_stored_key_with_another_body_is_a_conflict_in_a_batch_even_when_the_body_is_wrong(
+    app: CaseService,
+) -> None:
+    app.receive(new_request("repair", idempotency_key="order-1"))
+    future = datetime.now(UTC) + timedelta(days=1)
+    changed = new_request("complaint", idempotency_key="order-1", received_at=future)
+    fresh = new_request("complaint", received_at=future)
+
+    with pytest.raises(IdempotencyConflict):
+        app.receive(changed)
+    conflict, refused = app.receive_all([(changed, None), (fresh, None)])
+
+    assert isinstance(conflict, IdempotencyConflict)  # as `receive` answers it
+    assert isinstance(refused, InvalidInput)  # a time in the future

@@ -7,6 +7,8 @@ they run in the thread pool.
 
 from __future__ import annotations
 
+import os
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -21,6 +23,7 @@ from api.http.limits import BodyLimit
 from api.http.problems import PROBLEM_MEDIA_TYPE, Problem, problem_responses
 from api.http.routes import commands, events, health, reports, requests, tokens
 from api.http.runtime import Runtime
+from api.orphans import end_with_parent
 
 DESCRIPTION = """\
 Service requests for property-management customer service (物业客服): intake
@@ -58,6 +61,8 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         chosen = config if config is not None else await run_in_threadpool(_from_environment)
         runtime = await run_in_threadpool(Runtime.open, chosen)
         app.state.runtime = runtime
+        if chosen.server_pid not in (None, os.getpid()):  # a worker of `propdesk serve`
+            end_with_parent(chosen.server_pid, lambda: os.kill(os.getpid(), signal.SIGTERM))
         try:
             yield
         finally:

@@ -16,6 +16,7 @@ BODY_LIMIT = 64 * 1024  # bytes: larger request bodies answer 413
 
 FOLLOW_ENV = "PROPDESK_HTTP_FOLLOW"  # auto | on | off
 READ_WAIT_ENV = "PROPDESK_HTTP_READ_WAIT"  # seconds a read waits for `min_position`
+SERVER_PID_ENV = "PROPDESK_HTTP_SERVER_PID"  # set by `propdesk serve` for its workers
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class ServerConfig:
     follow: bool  # run the read-model follower in this process
     read_wait: float = 5.0
     poll_seconds: float = 0.05
+    server_pid: int | None = None  # the `propdesk serve` process, when it started this one
 
     @classmethod
     def load(
@@ -41,7 +43,13 @@ class ServerConfig:
         if follow is None:
             follow = _follow(source.get(FOLLOW_ENV, "auto"), settings)
         wait = read_wait if read_wait is not None else _seconds(source.get(READ_WAIT_ENV, "5"))
-        return cls(settings=settings, follow=follow, read_wait=wait)
+        server = source.get(SERVER_PID_ENV)
+        return cls(
+            settings=settings,
+            follow=follow,
+            read_wait=wait,
+            server_pid=int(server) if server and server.isdigit() else None,
+        )
 
 
 def _follow(value: str, settings: Settings) -> bool:
