@@ -11,6 +11,7 @@ from rich.console import Console
 from api.cli_errors import DbOption, errors, reports_errors
 from api.follower_process import FollowerFailed, start_follower, stop_follower
 from api.http.config import FOLLOW_ENV, SERVER_PID_ENV
+from api.http.workers import APP, PortInUse, check_port, run_workers
 from api.settings import Settings
 from api.tokens import Role, TokenError, open_tokens
 
@@ -44,28 +45,26 @@ def serve(
     log_level: Annotated[str, typer.Option(help="uvicorn's log level")] = "info",
 ) -> None:
     """Serve the HTTP API under uvicorn (docs at /docs, the OpenAPI document at /openapi.json)."""
-    import uvicorn  # the command line starts faster without it
-
     settings = Settings.load(db=db)  # fail here, not in every worker
     following = follow if follow is not None else not settings.is_postgres
-    os.environ["PROPDESK_DB"] = settings.db  # the workers build their settings from it
-    # One follower for all the workers, in a process of its own; never in a worker.
-    os.environ[FOLLOW_ENV] = "off"
-    os.environ[SERVER_PID_ENV] = str(os.getpid())  # workers end with this process
+    count = workers or default_workers()
+    # The follower and the workers build their settings from this environment.
+    os.environ["PROPDESK_DB"] = settings.db
+    os.environ[FOLLOW_ENV] = "off"  # one follower for all: never in a worker
+    os.environ[SERVER_PID_ENV] = str(os.getpid())  # they end with this process
     try:
+        check_port(host, port)  # before the follower catches up, which may take a while
         follower = start_follower() if following else None
-    except FollowerFailed as error:
+    except (PortInUse, FollowerFailed) as error:
         errors.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     try:
-        uvicorn.run(
-            "api.http.app:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers or default_workers(),
-            log_level=log_level,
-        )
+        if count == 1:
+            import uvicorn  # the command line starts faster without it
+
+            uvicorn.run(APP, factory=True, host=host, port=port, log_level=log_level)
+        else:
+            run_workers(host, port, count, log_level)
     finally:
         if follower is not None:
             stop_follower(follower)

@@ -22,7 +22,10 @@ _INSERT = (
 
 
 class SqlReporters:
-    """The workflow's ReporterRegistry on SQLite or PostgreSQL."""
+    """The workflow's ReporterRegistry on SQLite or PostgreSQL. New cases' records are
+    written by the event store's recorder (`api.recorders`), with their events."""
+
+    written_with_events = True
 
     def __init__(self, db: SideDatabase) -> None:
         self._db = db

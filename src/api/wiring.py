@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 
+from api.recorders import recorder_topic
 from api.reporters_sql import SqlReporters
 from api.settings import Settings, read_models_env
 from api.side_tables import open_side_database, schema_lock
@@ -20,9 +21,11 @@ def open_service(settings: Settings, *, clock: Clock = system_clock) -> CaseServ
         reporters = SqlReporters(open_side_database(settings))
         # PostgreSQL queues its writers itself; SQLite's would sleep and poll.
         turns = nullcontext if settings.is_postgres else WriteTurns(settings.sqlite_path)
-        return CaseService(
-            settings.eventsourcing_env(), clock=clock, reporters=reporters, write_turn=turns
-        )
+        env = {
+            **settings.eventsourcing_env(),
+            "APPLICATION_RECORDER_TOPIC": recorder_topic(settings.is_postgres),
+        }
+        return CaseService(env, clock=clock, reporters=reporters, write_turn=turns)
 
 
 def open_read_models(settings: Settings) -> ReadModelStore:

@@ -19,6 +19,10 @@ class Reporter:
 
 
 class ReporterRegistry(Protocol):
+    # True when the event store writes the records of new cases itself, in the transaction
+    # that records their events (given to `Application.save` as `reporter_records`).
+    written_with_events: bool
+
     def add(self, ref: str, reporter: Reporter) -> None:
         """Store the record unless one is already stored under `ref` (first write wins)."""
 
@@ -34,6 +38,8 @@ class ReporterRegistry(Protocol):
 
 class InMemoryReporters:
     """For the in-memory application and tests."""
+
+    written_with_events = False
 
     def __init__(self) -> None:
         self._records: dict[str, Reporter] = {}

@@ -138,15 +138,20 @@ class CaseIntake:
         return [answers[i] for i in range(len(requests))]
 
     def _save_new(self, cases: list[_NewCase]) -> list[Recording[UUID]]:
-        """The cases, then their reporters' records, in one turn at writing.
+        """The cases, with their reporters' records, in one turn at writing.
 
-        Records are written only for cases just saved: a request that meets a stored key
-        writes none, so it can neither leave a record no case refers to nor bring back one
-        that was erased. (If the process dies between the two commits, a case lacks its
-        reporter's record; the reverse order could leave personal data behind unseen.)"""
+        Records are written only for cases saved: a request that meets a stored key
+        writes none, so it can neither leave a record no case refers to nor bring back
+        one that was erased. Where the event store can, a case and its record are one
+        transaction; otherwise the record follows the case."""
+        records = [n.reporter for n in cases if n.reporter]
+        aggregates = [n.case for n in cases]
         with self._write_turn():
-            recordings = self.save(*(n.case for n in cases))
-            self.reporters.add_all([n.reporter for n in cases if n.reporter])
+            if self.reporters.written_with_events:
+                recordings = self.save(*aggregates, reporter_records=records)
+            else:
+                recordings = self.save(*aggregates)
+                self.reporters.add_all(records)
         for new in cases:
             self._recent.remember(new.case.id)
         return recordings

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -195,3 +196,62 @@ def test_serve_stops_with_the_followers_error_when_it_cannot_follow(tmp_path: Pa
     assert "projections rebuild" in text
     assert "follower exited with status 2" in text
     assert "Traceback" not in text
+
+
+def test_a_second_server_on_a_busy_port_is_refused_before_it_starts(tmp_path: Path) -> None:
+    db, port = str(tmp_path / "propdesk.db"), free_port()
+    first = _serve(db, port)
+    try:
+        _wait_healthy(port, first)
+        second = _serve(str(tmp_path / "other.db"), port)
+        _, stderr = second.communicate(timeout=60)
+        assert second.returncode == 2
+        assert f"cannot listen on 127.0.0.1:{port}" in stderr.decode()
+        assert not (tmp_path / "other.readmodels.db").exists()  # refused before following
+    finally:
+        first.terminate()
+        first.communicate(timeout=30)
+
+
+def test_a_worker_that_dies_is_replaced_and_the_server_keeps_answering(tmp_path: Path) -> None:
+    db, port = str(tmp_path / "propdesk.db"), free_port()
+    server = _serve(db, port)
+    try:
+        _wait_healthy(port, server)
+        before = _children(server.pid)
+        workers = {p for p in before if _listens_on(p, port)}
+        assert len(workers) >= 2
+        victim = min(workers)
+        os.kill(victim, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while True:
+            now = {p for p in _children(server.pid) if _listens_on(p, port)}
+            if victim not in now and len(now) == len(workers):
+                break
+            assert time.monotonic() < deadline, f"no new worker: {sorted(now)}"
+            time.sleep(0.2)
+        for _ in range(10):  # whichever worker the kernel picks answers
+            assert httpx.get(f"http://127.0.0.1:{port}/health", timeout=5).status_code == 200
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=30)
+    assert server.returncode == 0, stderr.decode()
+
+
+def _listens_on(pid: int, port: int) -> bool:
+    """Whether the process holds a listening TCP socket on the port."""
+    try:
+        inodes = {
+            link.readlink().name[len("socket:[") : -1]
+            for link in Path(f"/proc/{pid}/fd").iterdir()
+            if link.readlink().name.startswith("socket:[")
+        }
+    except OSError:
+        return False
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            local_port = int(fields[1].rsplit(":", 1)[1], 16)
+            if fields[3] == "0A" and local_port == port and fields[9] in inodes:  # 0A: LISTEN
+                return True
+    return False
