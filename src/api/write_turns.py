@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -20,17 +21,28 @@ class WriteTurns:
 
     def __init__(self, database: Path) -> None:
         self._path = database.with_name(database.name + ".write-lock")
+        self._held = threading.local()  # a thread inside its turn may enter it again
 
     def __call__(self) -> AbstractContextManager[None]:
         return self._turn()
 
     @contextmanager
     def _turn(self) -> Iterator[None]:
+        depth: int = getattr(self._held, "depth", 0)
+        if depth:
+            self._held.depth = depth + 1
+            try:
+                yield
+            finally:
+                self._held.depth = depth
+            return
         # Opened for each turn: a lock taken through another open file excludes this one,
         # whether it is held by another process or by another thread of this one.
         fd = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
+            self._held.depth = 1
             yield
         finally:
+            self._held.depth = 0
             os.close(fd)  # releases the lock

@@ -60,7 +60,7 @@ class CaseIntake:
     repository: Repository[UUID]
     reporters: ReporterRegistry
     clock: Callable[[], datetime]
-    _write_turn: WriteTurn
+    write_turn: WriteTurn
     _recent: RecentIds
 
     if TYPE_CHECKING:  # Application.save: a stub here would hide it
@@ -146,7 +146,7 @@ class CaseIntake:
         transaction; otherwise the record follows the case."""
         records = [n.reporter for n in cases if n.reporter]
         aggregates = [n.case for n in cases]
-        with self._write_turn():
+        with self.write_turn():
             if self.reporters.written_with_events:
                 recordings = self.save(*aggregates, reporter_records=records)
             else:

@@ -44,7 +44,7 @@ class CaseService(CaseIntake, CaseCommands, Application[UUID]):
         super().__init__(env)
         self.clock = clock
         # Held around every write: the storage may want writers to queue (one SQLite file).
-        self._write_turn = write_turn
+        self.write_turn = write_turn
         self.reporters: ReporterRegistry = reporters or InMemoryReporters()
         self._recent = RecentIds()
 
@@ -64,7 +64,7 @@ class CaseService(CaseIntake, CaseCommands, Application[UUID]):
             raise ConcurrencyConflict(case.id, expected_version, case.version)
         action(case, Stamp(actor, self.clock(), at, note))
         try:
-            with self._write_turn():
+            with self.write_turn():
                 recordings = self.save(case)
         except IntegrityError:
             raise ConcurrencyConflict(case.id, expected_version, None) from None

@@ -63,20 +63,35 @@ class IntakeWriter:
             first = self._queue.get()
             if first is None:
                 return
-            batch = [first]
-            stop = False
-            while len(batch) < self._batch_limit:
-                try:
-                    more = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if more is None:
-                    stop = True
-                    break
-                batch.append(more)
-            self._write(batch)
+            # The turn at writing is taken before the batch is gathered: whatever arrives
+            # while another process writes joins this batch, so the busier the file, the
+            # larger the batches (the saves inside take the turn again, at no cost).
+            batch, stop = [first], False
+            try:
+                with self._service.write_turn():
+                    batch, stop = self._gather(first)
+                    self._write(batch)
+            except Exception as error:  # the turn itself failed: the lock file is unusable
+                log.error("no turn at writing for %d intakes: %r", len(batch), error)
+                for waiting in batch:
+                    if not waiting.answer.done() and (
+                        waiting.answer.running() or waiting.answer.set_running_or_notify_cancel()
+                    ):
+                        waiting.answer.set_exception(error)
             if stop:
                 return
+
+    def _gather(self, first: _Waiting) -> tuple[list[_Waiting], bool]:
+        batch = [first]
+        while len(batch) < self._batch_limit:
+            try:
+                more = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if more is None:
+                return batch, True
+            batch.append(more)
+        return batch, False
 
     def _write(self, batch: list[_Waiting]) -> None:
         # A request whose client went away before its batch began is not recorded.
