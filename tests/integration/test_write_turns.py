@@ -7,14 +7,20 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from api.http.group_commit import IntakeWriter
+from api.settings import Settings
+from api.wiring import open_service
 from api.write_turns import WriteTurns
+from support.driver import new_request
+from workflow.intake import NewRequest
 
 ROUNDS = 40
 INSIDE = 0.003  # seconds spent inside a turn: long enough for another writer to barge in
@@ -163,3 +169,49 @@ def test_two_threads_of_one_process_never_hold_a_turn_at_once(tmp_path: Path, sh
 def test_without_turns_the_same_two_threads_do_overlap() -> None:
     marks = run_threads([nullcontext, nullcontext])
     assert overlaps(marks) > 0
+
+
+def test_a_thread_inside_its_turn_may_take_it_again(tmp_path: Path) -> None:
+    turns = WriteTurns(tmp_path / "propdesk.db")
+    entered: list[int] = []
+
+    def nested() -> None:
+        with turns(), turns():
+            entered.append(2)
+        with turns():  # and the turn is free again afterwards
+            entered.append(1)
+
+    worker = threading.Thread(target=nested)
+    worker.start()
+    worker.join(timeout=10)
+    assert not worker.is_alive(), "a nested turn waited for itself"
+    assert entered == [2, 1]
+
+
+def test_requests_arriving_while_another_process_writes_join_one_batch(tmp_path: Path) -> None:
+    db = tmp_path / "propdesk.db"
+    app = open_service(Settings.load({}, db=str(db)))
+    sizes: list[int] = []
+    real_receive_all = app.receive_all
+
+    def receive_all(requests: Sequence[tuple[NewRequest, str | None]]) -> Any:
+        sizes.append(len(requests))
+        return real_receive_all(requests)
+
+    app.receive_all = receive_all  # type: ignore[method-assign]
+    writer = IntakeWriter(app)
+    try:
+        other = WriteTurns(db)  # another writer of the file, as another process would be
+        with other():
+            futures = [
+                writer.submit(new_request("repair", idempotency_key=f"join-{i}"), None)
+                for i in range(6)
+            ]
+            time.sleep(0.3)  # the writer waits for its turn meanwhile
+            assert sizes == []
+        answers = [f.result(timeout=10) for f in futures]
+        assert sizes == [6]
+        assert len({a.case.id for a in answers}) == 6
+    finally:
+        writer.close()
+        app.close()
