@@ -203,11 +203,13 @@ def test_requests_arriving_while_another_process_writes_join_one_batch(tmp_path:
     try:
         other = WriteTurns(db)  # another writer of the file, as another process would be
         with other():
-            futures = [
+            futures = [writer.submit(new_request("repair", idempotency_key="join-0"), None)]
+            time.sleep(0.2)  # the writer has the first request and waits for its turn
+            futures += [
                 writer.submit(new_request("repair", idempotency_key=f"join-{i}"), None)
-                for i in range(6)
+                for i in range(1, 6)
             ]
-            time.sleep(0.3)  # the writer waits for its turn meanwhile
+            time.sleep(0.1)
             assert sizes == []
         answers = [f.result(timeout=10) for f in futures]
         assert sizes == [6]
