@@ -5,8 +5,9 @@ settings: one worker process per CPU, at most 4, and the read-model follower in 
 process of its own; the baseline one process, as uvicorn runs an app by default),
 and the same wrk script (bench/intake.lua: a unique Idempotency-Key and body per
 request) drives each at the same number of keep-alive connections. Runs alternate,
-the order flipping every round (propdesk, baseline, baseline, propdesk, ...), so a drift of the machine's
-speed touches both alike; the rps ratio is the median of the rounds' own ratios.
+the order flipping every round (propdesk, baseline, baseline, propdesk, ...), so a
+drift of the machine's speed touches both alike; the rps ratio is the median of the
+rounds' own ratios.
 Targets (issue #6): propdesk >= 1.5 x the baseline's requests per second, with a
 p99 latency no higher than the baseline's.
 
