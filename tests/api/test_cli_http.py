@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
@@ -140,6 +141,18 @@ def _serve(db: str, port: int) -> subprocess.Popen[bytes]:
     )
 
 
+def _ended(server: subprocess.Popen[bytes], timeout: float = 60) -> str:
+    """The stderr of a server that must exit by itself; one still running is stopped (so
+    that no test leaves a server behind) and fails the test."""
+    try:
+        _, stderr = server.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.communicate(timeout=30)
+        pytest.fail(f"the server was still running after {timeout:.0f} s")
+    return stderr.decode()
+
+
 def _wait_healthy(port: int, server: subprocess.Popen[bytes]) -> dict[str, object]:
     deadline = time.monotonic() + 60
     while True:
@@ -190,9 +203,8 @@ def test_serve_stops_with_the_followers_error_when_it_cannot_follow(tmp_path: Pa
     follower.app.close()
     open_read_models(settings).set_meta("schema", "0")  # read models of an older layout
     server = _serve(db, free_port())
-    _, stderr = server.communicate(timeout=60)
+    text = _ended(server)
     assert server.returncode == 2
-    text = stderr.decode()
     assert "projections rebuild" in text
     assert "follower exited with status 2" in text
     assert "Traceback" not in text
@@ -204,9 +216,9 @@ def test_a_second_server_on_a_busy_port_is_refused_before_it_starts(tmp_path: Pa
     try:
         _wait_healthy(port, first)
         second = _serve(str(tmp_path / "other.db"), port)
-        _, stderr = second.communicate(timeout=60)
+        text = _ended(second)
         assert second.returncode == 2
-        assert f"cannot listen on 127.0.0.1:{port}" in stderr.decode()
+        assert f"cannot listen on 127.0.0.1:{port}" in text
         assert not (tmp_path / "other.readmodels.db").exists()  # refused before following
     finally:
         first.terminate()
