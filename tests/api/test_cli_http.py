@@ -130,11 +130,11 @@ def _children(pid: int) -> set[int]:
     return found
 
 
-def _serve(db: str, port: int) -> subprocess.Popen[bytes]:
+def _serve(db: str, port: int, *extra: str) -> subprocess.Popen[bytes]:
     propdesk = Path(sys.executable).with_name("propdesk")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PROPDESK_")}
     return subprocess.Popen(
-        [str(propdesk), "serve", "--db", db, "--port", str(port), "--log-level", "warning"],
+        [str(propdesk), "serve", "--db", db, "--port", str(port), "--log-level", "warning", *extra],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -227,12 +227,13 @@ def test_a_second_server_on_a_busy_port_is_refused_before_it_starts(tmp_path: Pa
 
 def test_a_worker_that_dies_is_replaced_and_the_server_keeps_answering(tmp_path: Path) -> None:
     db, port = str(tmp_path / "propdesk.db"), free_port()
-    server = _serve(db, port)
+    server = _serve(db, port, "--workers", "2")
     try:
-        _wait_healthy(port, server)
-        before = _children(server.pid)
-        workers = {p for p in before if _listens_on(p, port)}
-        assert len(workers) >= 2
+        _wait_healthy(port, server)  # one worker answers; the other may still be starting
+        deadline = time.monotonic() + 30
+        while len(workers := {p for p in _children(server.pid) if _listens_on(p, port)}) < 2:
+            assert time.monotonic() < deadline, f"listening: {sorted(workers)}"
+            time.sleep(0.2)
         victim = min(workers)
         os.kill(victim, signal.SIGKILL)
         deadline = time.monotonic() + 30
