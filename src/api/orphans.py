@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable
 
 
@@ -15,10 +16,8 @@ def end_with_parent(parent: int, end: Callable[[], None], every: float = 1.0) ->
     """Calls `end` (once) as soon as this process's parent is no longer `parent`."""
 
     def watch() -> None:
-        stopped = threading.Event()
-        while not stopped.wait(every):
-            if os.getppid() != parent:
-                end()
-                return
+        while os.getppid() == parent:
+            time.sleep(every)
+        end()
 
     threading.Thread(target=watch, name="propdesk-parent-watch", daemon=True).start()

@@ -20,12 +20,8 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
+from api.reporters_sql import INSERT
 from workflow.personal_data import Reporter
-
-INSERT = (
-    "INSERT INTO propdesk_reporters (ref, name, phone) VALUES (?, ?, ?)"
-    " ON CONFLICT (ref) DO NOTHING"
-)
 
 
 def _rows(kwargs: dict[str, Any]) -> list[tuple[str, str, str | None]]:

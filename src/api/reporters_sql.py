@@ -15,27 +15,26 @@ _CREATE = (
     " ref TEXT PRIMARY KEY, name TEXT NOT NULL, phone TEXT)"
 )
 
-_INSERT = (
+INSERT = (
     "INSERT INTO propdesk_reporters (ref, name, phone) VALUES (?, ?, ?)"
     " ON CONFLICT (ref) DO NOTHING"
 )
 
 
 class SqlReporters:
-    """The workflow's ReporterRegistry on SQLite or PostgreSQL. New cases' records are
-    written by the event store's recorder (`api.recorders`), with their events."""
+    """The workflow's ReporterRegistry on SQLite or PostgreSQL.
 
-    written_with_events = True
+    `written_with_events`: the application's recorder (`api.recorders`) writes new
+    cases' records in the transaction of their events; whoever chooses the recorder
+    says so here (`api.wiring`). Otherwise `add_all` writes them after the events."""
 
-    def __init__(self, db: SideDatabase) -> None:
+    def __init__(self, db: SideDatabase, *, written_with_events: bool = False) -> None:
         self._db = db
+        self.written_with_events = written_with_events
         db.run(_CREATE)
 
-    def add(self, ref: str, reporter: Reporter) -> None:
-        self.add_all([(ref, reporter)])
-
     def add_all(self, records: Sequence[tuple[str, Reporter]]) -> None:
-        self._db.run_many(_INSERT, [(ref, r.name, r.phone) for ref, r in records])
+        self._db.run_many(INSERT, [(ref, r.name, r.phone) for ref, r in records])
 
     def get(self, ref: str) -> Reporter | None:
         _, rows = self._db.run("SELECT name, phone FROM propdesk_reporters WHERE ref = ?", (ref,))

@@ -18,13 +18,14 @@ from workflow.service import CaseService, Clock, system_clock
 
 def open_service(settings: Settings, *, clock: Clock = system_clock) -> CaseService:
     with schema_lock(settings):
-        reporters = SqlReporters(open_side_database(settings))
-        # PostgreSQL queues its writers itself; SQLite's would sleep and poll.
-        turns = nullcontext if settings.is_postgres else WriteTurns(settings.sqlite_path)
+        # The recorder writes the reporters' records with the events: say so to both.
         env = {
             **settings.eventsourcing_env(),
             "APPLICATION_RECORDER_TOPIC": recorder_topic(settings.is_postgres),
         }
+        reporters = SqlReporters(open_side_database(settings), written_with_events=True)
+        # PostgreSQL queues its writers itself; SQLite's would sleep and poll.
+        turns = nullcontext if settings.is_postgres else WriteTurns(settings.sqlite_path)
         return CaseService(env, clock=clock, reporters=reporters, write_turn=turns)
 
 

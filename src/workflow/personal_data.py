@@ -23,11 +23,9 @@ class ReporterRegistry(Protocol):
     # that records their events (given to `Application.save` as `reporter_records`).
     written_with_events: bool
 
-    def add(self, ref: str, reporter: Reporter) -> None:
-        """Store the record unless one is already stored under `ref` (first write wins)."""
-
     def add_all(self, records: Sequence[tuple[str, Reporter]]) -> None:
-        """`add` for many records, in one transaction."""
+        """Store each record unless one is already stored under its ref (first write
+        wins), all in one transaction."""
 
     def get(self, ref: str) -> Reporter | None:
         """The record, or None when unknown or erased."""
@@ -44,10 +42,6 @@ class InMemoryReporters:
     def __init__(self) -> None:
         self._records: dict[str, Reporter] = {}
         self._lock = threading.Lock()
-
-    def add(self, ref: str, reporter: Reporter) -> None:
-        with self._lock:
-            self._records.setdefault(ref, reporter)
 
     def add_all(self, records: Sequence[tuple[str, Reporter]]) -> None:
         with self._lock:

@@ -325,7 +325,8 @@ def test_the_write_turn_is_held_around_a_batch_write_and_not_taken_for_refusals(
         answers = app.receive_all(batch)
         assert [type(a).__name__ for a in answers] == ["Recorded", "Recorded", "InvalidInput"]
         assert turn.entered == 1
-        assert held_at == [("save", True)]  # the records are written inside the save
+        # This service keeps the default recorder: the records follow the save, in the turn.
+        assert held_at == [("save", True), ("reporters", True)]
         assert not turn.held
     finally:
         app.close()

@@ -127,16 +127,7 @@ class Client:
         key = f"load-{self.unique()}"
         case_id = str(case_id_for("wechat", f"{self.load.channel_name}:{key}"))
         op = Op(self.number, "intake", f"intake {key}", case_id)
-        body = {
-            **INTAKE_BODIES[kind],
-            "description": f"request {key}",
-            "received_by": f"desk-{self.number}",
-            "note": op.note,
-        }
-        response = self.send(
-            op, "/requests", body, self.load.channel_token, {"Idempotency-Key": key}
-        )
-        self.load.record(op)
+        response = self.post_intake(op, key, kind, f"request {key}")
         if response.status_code in (200, 201):
             op.outcome = "acknowledged"
             op.version = 1
@@ -150,14 +141,11 @@ class Client:
             op.outcome = "rejected"
             self.fail(f"intake {key} answered {response.status_code}: {response.text}")
 
-    def conflicting_intake(self) -> None:
-        """A used key with another body: 422, and nothing written."""
-        key, kind = self.rng.choice(self.keys)
-        case_id = str(case_id_for("wechat", f"{self.load.channel_name}:{key}"))
-        op = Op(self.number, "intake-conflict", f"conflict {self.unique()}", case_id)
+    def post_intake(self, op: Op, key: str, kind: str, description: str) -> httpx.Response:
+        """A channel's intake under `key`, recorded as `op`."""
         body = {
             **INTAKE_BODIES[kind],
-            "description": f"another request under {key}",
+            "description": description,
             "received_by": f"desk-{self.number}",
             "note": op.note,
         }
@@ -165,6 +153,14 @@ class Client:
             op, "/requests", body, self.load.channel_token, {"Idempotency-Key": key}
         )
         self.load.record(op)
+        return response
+
+    def conflicting_intake(self) -> None:
+        """A used key with another body: 422, and nothing written."""
+        key, kind = self.rng.choice(self.keys)
+        case_id = str(case_id_for("wechat", f"{self.load.channel_name}:{key}"))
+        op = Op(self.number, "intake-conflict", f"conflict {self.unique()}", case_id)
+        response = self.post_intake(op, key, kind, f"another request under {key}")
         op.outcome = "acknowledged" if response.is_success else "rejected"
         if response.status_code != 422:
             self.fail(f"a reused key {key} answered {response.status_code}, not 422")
