@@ -46,6 +46,10 @@ def rare_collections() -> Iterator[None]:
         gc.unfreeze()
 
 
+BUSY_EVENTS = 50  # a round that found this many events was part of a steady stream
+BUSY_WAIT_SECONDS = 0.5
+
+
 class PolicyMismatch(RuntimeError):
     pass
 
@@ -246,8 +250,12 @@ class Follower:
         poll_seconds: float = 0.2,
         progress: Progress | None = None,
         report: Callable[[str], None] | None = None,
+        busy_seconds: float = BUSY_WAIT_SECONDS,
     ) -> None:
         """Follow the log until `stop` is set.
+
+        At the head it waits `poll_seconds`; while rounds keep finding many events the
+        wait doubles, up to `busy_seconds` (see `next_wait`).
 
         The database going away (PostgreSQL restarting or unreachable, SQLite locked) does
         not end it: it says so through `report` (default: a line on stderr), forgets its
@@ -257,9 +265,10 @@ class Follower:
         """
         say = report or _to_stderr
         failures, since = 0, 0.0
+        wait = poll_seconds
         while not stop.is_set():
             try:
-                self.catch_up(progress)
+                found = self.catch_up(progress)
                 if failures:
                     say(
                         f"the database is back after {time.monotonic() - since:.1f} s; "
@@ -279,10 +288,23 @@ class Follower:
                 )
                 stop.wait(delay)
                 continue
-            # At the head: wait, also after a busy round. Under a steady stream of events
-            # that gathers pages of many events instead of one page per event or two, and
-            # each page costs a transaction; the read models lag by at most one poll more.
-            stop.wait(poll_seconds)
+            # At the head: wait, also after a busy round, so that pages gather many events.
+            wait = next_wait(wait, found, poll_seconds, busy_seconds)
+            stop.wait(wait)
+
+
+def next_wait(wait: float, found: int, poll_seconds: float, busy_seconds: float) -> float:
+    """How long to wait after a round that found `found` events, having waited `wait`.
+
+    Each page costs a transaction, and most of its cost is the read models' index pages
+    it rewrites: the more events share a page, the fewer pages each event costs (under an
+    intake peak a 0.5 s wait cut the follower's CPU per event by a third against 0.05 s).
+    So while rounds keep finding many events the wait doubles, up to `busy_seconds`; the
+    read models then lag by at most that much more. A quiet round goes back to
+    `poll_seconds`, so a lone write is followed as promptly as before."""
+    if found < BUSY_EVENTS:
+        return poll_seconds
+    return max(poll_seconds, min(wait * 2, busy_seconds))
 
 
 def _to_stderr(line: str) -> None:
