@@ -18,6 +18,7 @@ from multiprocessing.synchronize import Event
 
 from api.cli_errors import EXPECTED, errors
 from api.cli_readside import catch_up
+from api.heap import settle_after_start
 from api.orphans import end_with_parent
 from api.settings import Settings
 from api.wiring import open_follower
@@ -68,6 +69,7 @@ def _follow(ready: Event, server: int) -> None:
         signal.signal(signum, lambda *_: stop.set())
     try:
         catch_up(follower, "catching up the read models")
+        settle_after_start()
         ready.set()
         end_with_parent(server, stop.set)
         follower.run(stop, poll_seconds=POLL_SECONDS)

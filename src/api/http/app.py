@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from starlette.concurrency import run_in_threadpool
 
+from api.heap import settle_after_start
 from api.http import handlers
 from api.http.config import BODY_LIMIT, ServerConfig
 from api.http.limits import BodyLimit
@@ -61,6 +62,8 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         chosen = config if config is not None else await run_in_threadpool(_from_environment)
         runtime = await run_in_threadpool(Runtime.open, chosen)
         app.state.runtime = runtime
+        if chosen.server_pid is not None:  # started by `propdesk serve`, not embedded
+            settle_after_start()
         if chosen.server_pid not in (None, os.getpid()):  # a worker of `propdesk serve`
             end_with_parent(chosen.server_pid, lambda: os.kill(os.getpid(), signal.SIGTERM))
         try:
