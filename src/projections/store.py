@@ -115,6 +115,14 @@ class ReadModelStore(TrackingRecorder, ABC):
     def tracking_table(self) -> str: ...
 
 
+# The writing connection's page cache (SQLite's default is 2 MiB). Each new case adds a
+# row to three tables keyed by its random id, so a page of events touches index pages all
+# over the read models; with the default cache most had to be read back first. Over a
+# 40 s intake run (50 thousand cases) 16 MiB cut the follower's CPU per event by a quarter
+# (201 -> 154 and 180 -> 129 us); it costs the follower at most 16 MiB more memory.
+WRITER_CACHE_KIB = 16 * 1024
+
+
 class SQLiteReadModelStore(ReadModelStore, SQLiteTrackingRecorder):
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *tables("sqlite")]
@@ -127,6 +135,7 @@ class SQLiteReadModelStore(ReadModelStore, SQLiteTrackingRecorder):
                 # Read models can be rebuilt from the events; in WAL mode NORMAL keeps
                 # each page atomic with its position and skips an fsync per page.
                 raw.execute("PRAGMA synchronous=NORMAL")
+                raw.execute(f"PRAGMA cache_size=-{WRITER_CACHE_KIB}")
             with connection.transaction(commit=commit) as cursor:
                 yield cursor
 
