@@ -42,6 +42,8 @@ class Figure:
             return "-"
         if self.unit in ("ms", "s", "x"):
             return f"{self.value:,.2f} {self.unit}"
+        if self.unit == "calls/event":
+            return f"{self.value:,.1f} {self.unit}"
         return f"{self.value:,.0f} {self.unit}"
 
 
