@@ -61,7 +61,7 @@ def _io() -> tuple[int, int]:
 
 
 def _lay_out(follower: Follower, layout: str, cache_kib: int) -> None:
-    with follower.store._cursor(commit=True) as cursor:  # type: ignore[attr-defined]
+    with follower.store._cursor(commit=True) as cursor:
         if layout == "clustered":
             for table, ddl in zip(CASE_TABLES, TABLES[:2], strict=True):
                 cursor.execute(f"DROP TABLE {table}")
@@ -110,7 +110,7 @@ def one_variant(layout: str, cache_kib: int, cases: int) -> list[Figure]:
                     Figure("follower io", f"writes ({note})", totals[2] / seen, "calls/event"),
                 ]
                 totals = [0.0, 0, 0, 0]
-    follower.store.datastore.close()  # type: ignore[attr-defined]
+    follower.store.datastore.close()
     service.close()
     return figures
 

@@ -18,10 +18,10 @@ from multiprocessing.synchronize import Event
 
 from api.cli_errors import EXPECTED, errors
 from api.cli_readside import catch_up
-from api.heap import settle_after_start
 from api.orphans import end_with_parent
 from api.settings import Settings
 from api.wiring import open_follower
+from projections.collector import settle_after_start
 
 POLL_SECONDS = 0.05
 

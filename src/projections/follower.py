@@ -7,19 +7,18 @@ transaction with its tracking position, so restarts resume exactly.
 
 from __future__ import annotations
 
-import gc
 import sys
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import ApplicationRecorder, InterfaceError, Mapper, OperationalError
 
 from projections.casefile import CaseFile, evolve, open_case_file
+from projections.collector import rare_collections
 from projections.facts import Fact
 from projections.policy import Policy
 from projections.reader import can_read_in_child, read_page, read_pages_in_child
@@ -29,21 +28,6 @@ from projections.schema import SCHEMA_VERSION
 from projections.store import ReadModelStore
 
 Progress = Callable[[int, int], None]  # (position reached, head of the log)
-
-
-@contextmanager
-def rare_collections() -> Iterator[None]:
-    """A rebuild makes millions of short-lived objects and no reference cycles; the garbage
-    collector's passes over them took a sixth of its time (bench/rebuild.py), so meanwhile
-    they run rarely, and never over the objects that existed before."""
-    thresholds = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
 
 
 BUSY_EVENTS = 50  # a round that found this many events was part of a steady stream

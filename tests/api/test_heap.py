@@ -15,7 +15,7 @@ from api.http.config import ServerConfig
 
 SETTLE = """
 import gc
-from api.heap import settle_after_start
+from projections.collector import settle_after_start
 before = gc.get_freeze_count()
 settle_after_start()
 print(before, gc.get_freeze_count(), gc.get_threshold())

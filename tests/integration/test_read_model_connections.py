@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from api.settings import Settings
 from api.wiring import open_follower
+from projections.follower import Follower
 from projections.schema import TABLES
 from projections.store import WRITER_CACHE_KIB, SQLiteReadModelStore
 from support.driver import receive
@@ -13,11 +16,16 @@ from support.driver import receive
 CASE_TABLES = ("rm_case_index", "rm_milestones")
 
 
-def test_the_writing_connection_keeps_a_larger_page_cache_and_normal_sync(
-    tmp_path: Path,
-) -> None:
+@pytest.fixture
+def follower(tmp_path: Path) -> Follower:
+    """A follower on a fresh SQLite file, its read models not yet written."""
     settings = Settings.load({}, db=str(tmp_path / "p.db"))
-    follower = open_follower(settings, settings.policy)
+    return open_follower(settings, settings.policy)
+
+
+def test_the_writing_connection_keeps_a_larger_page_cache_and_normal_sync(
+    follower: Follower,
+) -> None:
     receive(follower.app, "repair")
     follower.catch_up()
     store = follower.store
@@ -30,10 +38,8 @@ def test_the_writing_connection_keeps_a_larger_page_cache_and_normal_sync(
 
 
 def test_the_case_tables_append_rows_in_order_rather_than_by_random_case_id(
-    tmp_path: Path,
+    follower: Follower,
 ) -> None:
-    settings = Settings.load({}, db=str(tmp_path / "p.db"))
-    follower = open_follower(settings, settings.policy)
     receive(follower.app, "repair")
     follower.catch_up()
     marks = ", ".join("?" for _ in CASE_TABLES)
@@ -50,9 +56,7 @@ def test_the_case_tables_append_rows_in_order_rather_than_by_random_case_id(
     assert found["n"] == len(CASE_TABLES)
 
 
-def test_read_models_in_the_older_clustered_layout_keep_working(tmp_path: Path) -> None:
-    settings = Settings.load({}, db=str(tmp_path / "p.db"))
-    follower = open_follower(settings, settings.policy)
+def test_read_models_in_the_older_clustered_layout_keep_working(follower: Follower) -> None:
     store = follower.store
     assert isinstance(store, SQLiteReadModelStore)
     with store._cursor(commit=True) as cursor:

@@ -17,7 +17,6 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from starlette.concurrency import run_in_threadpool
 
-from api.heap import settle_after_start
 from api.http import handlers
 from api.http.config import BODY_LIMIT, ServerConfig
 from api.http.limits import BodyLimit
@@ -25,6 +24,7 @@ from api.http.problems import PROBLEM_MEDIA_TYPE, Problem, problem_responses
 from api.http.routes import commands, events, health, reports, requests, tokens
 from api.http.runtime import Runtime
 from api.orphans import end_with_parent
+from projections.collector import settle_after_start
 
 DESCRIPTION = """\
 Service requests for property-management customer service (物业客服): intake
