@@ -8,6 +8,7 @@ when its absence fails them.
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,8 +41,22 @@ def fresh_postgres() -> Iterator[str]:
     try:
         yield urlunsplit(parts._replace(path=f"/{name}"))
     finally:
-        with psycopg.connect(base, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop(base, name)
+
+
+def _drop(base: str, name: str, attempts: int = 50) -> None:
+    """WITH (FORCE) ends the test's own leftover connections, but the test role may not end
+    another role's backend: an autovacuum worker busy on the database for a moment (seen
+    once in CI). It soon ends on its own, so the drop is tried again."""
+    for attempt in range(attempts):
+        try:
+            with psycopg.connect(base, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except psycopg.errors.InsufficientPrivilege:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
 
 
 @contextmanager
