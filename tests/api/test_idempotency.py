@@ -5,8 +5,11 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import pytest
+
 from conftest import COMPLAINT, Api, running
 
+KEY = "^[!-~]{1,128}$"
 BODY = {**COMPLAINT, "received_by": "desk-li", "reporter": {"name": "张女士", "phone": "139"}}
 
 
@@ -51,6 +54,30 @@ def test_a_channel_must_send_an_idempotency_key(api: Api) -> None:
     assert response.status_code == 400
     assert "Idempotency-Key" in response.json()["detail"]
     assert api.head() == 0
+
+
+@pytest.mark.parametrize("key", ["k" * 129, "two words", "", "del\x7f"])
+def test_a_key_outside_the_pattern_answers_422_naming_the_header(api: Api, key: str) -> None:
+    response = post(api, key)
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "header.Idempotency-Key", "message": f"String should match pattern '{KEY}'"}
+    ]
+    assert api.head() == 0
+
+
+def test_a_bad_key_and_a_bad_body_answer_the_bodys_errors_first(api: Api) -> None:
+    response = post(api, "two words", {**BODY, "kind": "unknown"})
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["body.kind"]
+
+
+def test_the_openapi_document_shows_the_key_header_and_the_bearer_scheme(api: Api) -> None:
+    intake = api.client.get("/openapi.json").json()["paths"]["/requests"]["post"]
+    (key,) = intake["parameters"]
+    assert (key["name"], key["in"], key["required"]) == ("Idempotency-Key", "header", False)
+    assert {"type": "string", "pattern": KEY} in key["schema"]["anyOf"]
+    assert intake["security"] == [{"HTTPBearer": []}]
 
 
 def test_a_staff_token_may_send_a_key_too(api: Api) -> None:

@@ -4,23 +4,15 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Header, Request, Response
+from fastapi import APIRouter, Body, Depends, Header, Response
 
 from api.http import bodies, models
 from api.http.answers import case_headers, case_view
-from api.http.auth import (
-    STAFF,
-    WORKER_COMMANDS,
-    Credentials,
-    RuntimeDep,
-    authenticate,
-    forbidden,
-    principal,
-)
+from api.http.auth import STAFF, WORKER_COMMANDS, Bearer, RuntimeDep, forbidden, requires
 from api.http.problems import ApiProblem, problem_responses
 from api.http.reading import CaseId
 from api.tokens import Principal, Role
@@ -135,16 +127,9 @@ def run(
     return answer
 
 
-def _permission(command: Command) -> Callable[..., Awaitable[Principal]]:
+def _permission(command: Command) -> Bearer:
     allowed = (*STAFF, Role.WORKER) if command.name in WORKER_COMMANDS else STAFF
-
-    async def check(request: Request, credentials: Credentials) -> Principal:
-        who = await authenticate(request.app.state.runtime, credentials)
-        if who.role not in allowed:
-            raise forbidden(who, command.path.replace("-", " "), allowed)
-        return who
-
-    return check
+    return requires(*allowed, action=command.path.replace("-", " "))
 
 
 def _examples(command: Command) -> dict[str, Any]:
@@ -161,7 +146,7 @@ def _endpoint(command: Command) -> Callable[..., models.Case]:
         case_id: CaseId,
         response: Response,
         rt: RuntimeDep,
-        who: Annotated[Principal, Depends(principal)],
+        who: Principal,  # replaced below by the command's permission
         body: bodies.CommandIn | None = None,
         if_match: IfMatch = None,
     ) -> models.Case:
