@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Sequence
 from concurrent.futures import Future
+from typing import Any
 
 import pytest
 
@@ -202,3 +204,65 @@ def test_a_request_already_running_cannot_be_cancelled_and_is_recorded(
         writer.close()
 
     assert memory_app.get(case_id_for("phone", "too-late")).description == "request too-late"
+
+
+def test_coroutines_awaiting_one_batch_are_woken_by_one_call_into_their_loop(
+    memory_app: CaseService, held: HeldFirstBatch
+) -> None:
+    writer = IntakeWriter(memory_app)
+    wakes: list[int] = []
+
+    async def clients() -> list[Recorded]:
+        loop = asyncio.get_running_loop()
+        real = loop.call_soon_threadsafe
+
+        def counted(callback: Any, *args: Any, **kwargs: Any) -> asyncio.Handle:
+            if getattr(callback, "__name__", "") == "_settle":
+                wakes.append(len(args[0]))
+            return real(callback, *args, **kwargs)
+
+        loop.call_soon_threadsafe = counted  # type: ignore[method-assign]
+        first = asyncio.create_task(writer.record(keyed("loop-0"), None))
+        assert await asyncio.to_thread(held.started.wait, WAIT)
+        rest = [asyncio.create_task(writer.record(keyed(f"loop-{i}"), None)) for i in range(1, 6)]
+        await asyncio.sleep(0)  # every task has queued its request
+        held.release()
+        return await asyncio.wait_for(asyncio.gather(first, *rest), WAIT)
+
+    try:
+        answers = asyncio.run(clients())
+    finally:
+        writer.close()
+
+    assert [a.case.id for a in answers] == [case_id_for("phone", f"loop-{i}") for i in range(6)]
+    assert held.sizes == [1, 5]
+    assert wakes == [1, 5]
+
+
+def test_a_coroutine_cancelled_before_its_batch_began_is_not_recorded(
+    memory_app: CaseService, held: HeldFirstBatch
+) -> None:
+    writer = IntakeWriter(memory_app)
+
+    async def clients() -> tuple[Recorded, Recorded]:
+        first = asyncio.create_task(writer.record(keyed("async-running"), None))
+        assert await asyncio.to_thread(held.started.wait, WAIT)
+        gone = asyncio.create_task(writer.record(keyed("async-gone"), None))
+        kept = asyncio.create_task(writer.record(keyed("async-kept"), None))
+        await asyncio.sleep(0)
+        gone.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await gone
+        held.release()
+        return await asyncio.wait_for(first, WAIT), await asyncio.wait_for(kept, WAIT)
+
+    try:
+        first, kept = asyncio.run(clients())
+    finally:
+        writer.close()
+
+    assert (first.created, kept.created) == (True, True)
+    assert held.sizes == [1, 1]  # the cancelled request never reached the service
+    with pytest.raises(CaseNotFound):
+        memory_app.get(case_id_for("phone", "async-gone"))
+    assert stored_count(memory_app) == 2

@@ -2,16 +2,20 @@
 
 A request hands its NewRequest to the writer thread and waits for its answer. The
 writer takes every request waiting (up to `batch_limit`), records them with one
-`CaseService.receive_all` and answers each. There is no timer: while one batch
+`CaseService.receive_all` and answers each; the coroutines awaiting a batch are woken
+with one call into their event loop, not one each. There is no timer: while one batch
 commits, the next one gathers, so a lone request waits for nobody, and under load
 one transaction (one lock, one fsync) serves many requests instead of one.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import queue
 import threading
+from collections.abc import Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
@@ -30,6 +34,7 @@ class _Waiting:
     request: NewRequest
     actor: str | None
     answer: Future[Recorded] = field(default_factory=Future)
+    awaited: asyncio.Future[Recorded] | None = None  # a coroutine's, in its event loop
 
 
 class IntakeWriter:
@@ -44,12 +49,25 @@ class IntakeWriter:
 
     def submit(self, request: NewRequest, actor: str | None) -> Future[Recorded]:
         """The request's answer, once its batch is saved: a Recorded, or the error."""
-        waiting = _Waiting(request, actor)
+        return self._put(_Waiting(request, actor)).answer
+
+    async def record(self, request: NewRequest, actor: str | None) -> Recorded:
+        """`submit`, awaited. If the caller is cancelled before the request's batch
+        begins, the request is not recorded."""
+        awaited: asyncio.Future[Recorded] = asyncio.get_running_loop().create_future()
+        waiting = self._put(_Waiting(request, actor, awaited=awaited))
+        try:
+            return await awaited
+        except asyncio.CancelledError:
+            waiting.answer.cancel()
+            raise
+
+    def _put(self, waiting: _Waiting) -> _Waiting:
         with self._closing:  # so that nothing is queued behind the stop
             if self._closed:
                 raise WriterClosed("the server is shutting down")
             self._queue.put(waiting)
-        return waiting.answer
+        return waiting
 
     def close(self) -> None:
         """Answers what is queued, then stops the thread."""
@@ -78,6 +96,7 @@ class IntakeWriter:
                         waiting.answer.running() or waiting.answer.set_running_or_notify_cancel()
                     ):
                         waiting.answer.set_exception(error)
+            _wake(batch)
             if stop:
                 return
 
@@ -108,3 +127,29 @@ class IntakeWriter:
             for waiting in live:
                 if not waiting.answer.done():
                     waiting.answer.set_exception(error)
+
+
+def _wake(batch: Iterable[_Waiting]) -> None:
+    """Hands the answers to the coroutines awaiting them: one call per event loop."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[_Waiting]] = {}
+    for waiting in batch:
+        if waiting.awaited is not None:
+            by_loop.setdefault(waiting.awaited.get_loop(), []).append(waiting)
+    for loop, waitings in by_loop.items():
+        with contextlib.suppress(RuntimeError):  # a closed loop: nobody awaits these now
+            loop.call_soon_threadsafe(_settle, waitings)
+
+
+def _settle(waitings: list[_Waiting]) -> None:
+    for waiting in waitings:
+        awaited, answer = waiting.awaited, waiting.answer
+        if awaited is None or awaited.done():  # its caller was cancelled
+            continue
+        if answer.cancelled():
+            awaited.cancel()
+        elif not answer.done():  # every request of a batch is answered before the wake
+            awaited.set_exception(RuntimeError("the intake writer left a request unanswered"))
+        elif (error := answer.exception()) is not None:
+            awaited.set_exception(error)
+        else:
+            awaited.set_result(answer.result())

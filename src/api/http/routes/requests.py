@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from enum import StrEnum
 from typing import Annotated
@@ -65,7 +64,7 @@ async def create_request(
     rt: Runtime = raw.app.state.runtime
     request = new_request(body, who, idempotency_key(raw))
     # Saved by the intake writer, together with the requests arriving beside it.
-    recorded = await asyncio.wrap_future(rt.intake.submit(request, who.name))
+    recorded = await rt.intake.record(request, who.name)
     if recorded.created:
         # A new case's history is the events just recorded, its reporter the one just sent:
         # the answer needs no reading back.
