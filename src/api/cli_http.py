@@ -10,7 +10,7 @@ from rich.console import Console
 
 from api.cli_errors import DbOption, errors, reports_errors
 from api.follower_process import FollowerFailed, start_follower, stop_follower
-from api.http.config import FOLLOW_ENV, SERVER_PID_ENV
+from api.http.config import FOLLOW_ENV, SERVER_PID_ENV, ServerConfig
 from api.http.workers import APP, PortInUse, check_port, run_workers
 from api.settings import Settings
 from api.tokens import Role, TokenError, open_tokens
@@ -45,7 +45,8 @@ def serve(
     log_level: Annotated[str, typer.Option(help="uvicorn's log level")] = "info",
 ) -> None:
     """Serve the HTTP API under uvicorn (docs at /docs, the OpenAPI document at /openapi.json)."""
-    settings = Settings.load(db=db)  # fail here, not in every worker
+    # Every setting is checked here, not in every worker (the follower is decided below).
+    settings = ServerConfig.load(db=db, follow=False).settings
     following = follow if follow is not None else not settings.is_postgres
     count = workers or default_workers()
     # The follower and the workers build their settings from this environment.

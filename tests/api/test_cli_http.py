@@ -210,6 +210,23 @@ def test_serve_stops_with_the_followers_error_when_it_cannot_follow(tmp_path: Pa
     assert "Traceback" not in text
 
 
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("PROPDESK_HTTP_TELEMETRY", "maybe", "PROPDESK_HTTP_TELEMETRY='maybe'; use on or off"),
+        ("PROPDESK_HTTP_READ_WAIT", "soon", "PROPDESK_HTTP_READ_WAIT='soon' is not a number"),
+    ],
+)
+def test_serve_refuses_a_bad_server_setting_before_it_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    result = runner.invoke(app, ["serve", "--db", str(tmp_path / "propdesk.db")])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert not (tmp_path / "propdesk.readmodels.db").exists()  # nothing was started
+
+
 def test_a_second_server_on_a_busy_port_is_refused_before_it_starts(tmp_path: Path) -> None:
     db, port = str(tmp_path / "propdesk.db"), free_port()
     first = _serve(db, port)

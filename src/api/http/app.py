@@ -18,7 +18,7 @@ from fastapi.openapi.utils import get_openapi
 from starlette.concurrency import run_in_threadpool
 
 from api.http import handlers
-from api.http.config import BODY_LIMIT, ServerConfig
+from api.http.config import BODY_LIMIT, ServerConfig, telemetry_setting
 from api.http.limits import BodyLimit
 from api.http.problems import PROBLEM_MEDIA_TYPE, Problem, problem_responses
 from api.http.routes import commands, events, health, reports, requests, tokens
@@ -71,11 +71,13 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         finally:
             await run_in_threadpool(runtime.close)
 
+    telemetry = config.telemetry if config is not None else telemetry_setting(os.environ)
     app = FastAPI(
         title="propdesk",
         version="1",
         description=DESCRIPTION,
         lifespan=lifespan,
+        telemetry=None if telemetry else {"tracing": False, "metrics": False, "logs": False},
         openapi_tags=[
             {"name": "requests", "description": "intake and cases"},
             {"name": "commands", "description": "the lifecycle of a case"},
