@@ -99,8 +99,14 @@ class NewRequestIn(Body):
     note: Note = None
     details: Annotated[
         dict[Annotated[str, Field(max_length=100)], Annotated[str, Field(max_length=LONG_TEXT)]],
-        Field(max_length=50, description="renovation documents and other particulars"),
-    ] = {}
+        # A factory, not `= {}`: pydantic deep-copies a mutable default on every request.
+        Field(
+            default_factory=dict,
+            max_length=50,
+            description="renovation documents and other particulars",
+            json_schema_extra={"default": {}},  # as documented with `= {}`
+        ),
+    ]
 
 
 class CommandIn(Body):
