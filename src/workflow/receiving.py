@@ -35,6 +35,16 @@ class _NewCase:
     reporter: tuple[str, Reporter] | None
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A request ready to be saved: its case built, or None when it must go through
+    `receive` (its key may be stored, and its refusal then comes second)."""
+
+    request: NewRequest
+    actor: str | None
+    new: _NewCase | None
+
+
 class RecentIds:
     """Ids of the cases this process created lately: a retry of one of them would make a
     group commit fail, so it is answered alone."""
@@ -94,6 +104,33 @@ class CaseIntake:
     ) -> list[Recorded | Exception]:
         """Group commit: many new requests saved in one transaction, each answered as
         `receive` would answer it alone: its Recorded, or the error that refused it.
+        `prepare` each, then `receive_prepared` them."""
+        answers: dict[int, Recorded | Exception] = {}
+        prepared: dict[int, Prepared] = {}
+        for i, (request, actor) in enumerate(requests):
+            try:
+                prepared[i] = self.prepare(request, actor)
+            except DomainError as error:
+                answers[i] = error
+        answers.update(zip(prepared, self.receive_prepared(list(prepared.values())), strict=True))
+        return [answers[i] for i in range(len(requests))]
+
+    def prepare(self, request: NewRequest, actor: str | None = None) -> Prepared:
+        """Validates the request and builds its case, unsaved: the part of intake that
+        needs no storage, so that a caller can do it on its own thread.
+
+        Raises the DomainError that refuses a request without an idempotency key. A
+        request with one may be a repeat, which is answered before its errors: it is
+        prepared to go through `receive`."""
+        try:
+            return Prepared(request, actor, self._new_case(request, actor))
+        except DomainError:
+            if request.idempotency_key is None:
+                raise
+            return Prepared(request, actor, None)
+
+    def receive_prepared(self, prepared: Sequence[Prepared]) -> list[Recorded | Exception]:
+        """Saves prepared requests in one transaction; answers as `receive_all` does.
 
         A request whose key may be stored already (created here lately, or twice in the
         batch) goes through `receive`. If the save still meets a stored key, another
@@ -103,17 +140,9 @@ class CaseIntake:
         batch: dict[int, _NewCase] = {}
         alone: list[int] = []
         ids: set[UUID] = set()
-        for i, (request, actor) in enumerate(requests):
-            try:
-                new = self._new_case(request, actor)
-            except DomainError as error:
-                # With a key it may be a repeat, which `receive` answers before this error.
-                if request.idempotency_key is None:
-                    answers[i] = error
-                else:
-                    alone.append(i)
-                continue
-            if new.case.id in ids or new.case.id in self._recent:
+        for i, item in enumerate(prepared):
+            new = item.new
+            if new is None or new.case.id in ids or new.case.id in self._recent:
                 alone.append(i)
             else:
                 ids.add(new.case.id)
@@ -130,12 +159,11 @@ class CaseIntake:
                 for i, new in batch.items():
                     answers[i] = recorded(new.case, by_case[new.case.id])
         for i in sorted(alone):
-            request, actor = requests[i]
             try:
-                answers[i] = self.receive(request, actor=actor)
+                answers[i] = self.receive(prepared[i].request, actor=prepared[i].actor)
             except Exception as error:  # the others' answers stand: they may be saved
                 answers[i] = error
-        return [answers[i] for i in range(len(requests))]
+        return [answers[i] for i in range(len(prepared))]
 
     def _save_new(self, cases: list[_NewCase]) -> list[Recording[UUID]]:
         """The cases, with their reporters' records, in one turn at writing.

@@ -24,6 +24,7 @@ from support.driver import new_request
 from workflow.errors import CaseNotFound, DomainError, IdempotencyConflict, InvalidInput
 from workflow.intake import NewRequest, case_id_for, reporter_ref_for
 from workflow.personal_data import Reporter
+from workflow.receiving import Prepared
 from workflow.service import CaseService, Recorded
 
 Batch = Sequence[tuple[NewRequest, str | None]]
@@ -339,19 +340,19 @@ def test_a_storage_failure_reaches_every_request_of_the_batch_and_stores_nothing
     app = open_service(Settings.load({}, db=db))
     sizes: list[int] = []
     started, go = threading.Event(), threading.Event()
-    real_receive_all = app.receive_all
+    real_receive_prepared = app.receive_prepared
 
-    def receive_all(requests: Batch) -> list[Recorded | DomainError]:
+    def receive_prepared(requests: Sequence[Prepared]) -> list[Recorded | Exception]:
         sizes.append(len(requests))
         if len(sizes) == 1:  # holds the first batch until the others have queued
             started.set()
             go.wait(10)
-        return real_receive_all(requests)
+        return real_receive_prepared(requests)
 
     def failing_save(*objs: Any, **kwargs: Any) -> Any:
         raise OperationalError("disk I/O error")
 
-    monkeypatch.setattr(app, "receive_all", receive_all)
+    monkeypatch.setattr(app, "receive_prepared", receive_prepared)
     monkeypatch.setattr(app, "save", failing_save)
     writer = IntakeWriter(app)
     try:

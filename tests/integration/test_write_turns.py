@@ -20,7 +20,7 @@ from api.settings import Settings
 from api.wiring import open_service
 from api.write_turns import WriteTurns
 from support.driver import new_request
-from workflow.intake import NewRequest
+from workflow.receiving import Prepared
 
 ROUNDS = 40
 INSIDE = 0.003  # seconds spent inside a turn: long enough for another writer to barge in
@@ -192,13 +192,13 @@ def test_requests_arriving_while_another_process_writes_join_one_batch(tmp_path:
     db = tmp_path / "propdesk.db"
     app = open_service(Settings.load({}, db=str(db)))
     sizes: list[int] = []
-    real_receive_all = app.receive_all
+    real_receive_prepared = app.receive_prepared
 
-    def receive_all(requests: Sequence[tuple[NewRequest, str | None]]) -> Any:
+    def receive_prepared(requests: Sequence[Prepared]) -> Any:
         sizes.append(len(requests))
-        return real_receive_all(requests)
+        return real_receive_prepared(requests)
 
-    app.receive_all = receive_all  # type: ignore[method-assign]
+    app.receive_prepared = receive_prepared  # type: ignore[method-assign]
     writer = IntakeWriter(app)
     try:
         other = WriteTurns(db)  # another writer of the file, as another process would be

@@ -12,33 +12,32 @@ import pytest
 
 from api.http.group_commit import IntakeWriter, WriterClosed
 from support.driver import new_request
-from workflow.errors import CaseNotFound, DomainError, InvalidInput
+from workflow.errors import CaseNotFound, InvalidInput
 from workflow.intake import NewRequest, case_id_for
+from workflow.receiving import Prepared
 from workflow.service import CaseService, Recorded
 
 WAIT = 10.0  # seconds: a bound on every wait, never expected to run out
 
 
 class HeldFirstBatch:
-    """Wraps the service's `receive_all`: records each batch's size and holds the first
-    batch until `release`, so that the requests sent meanwhile queue behind it."""
+    """Wraps the service's `receive_prepared`: records each batch's size and holds the
+    first batch until `release`, so that the requests sent meanwhile queue behind it."""
 
     def __init__(self, service: CaseService, monkeypatch: pytest.MonkeyPatch) -> None:
         self.sizes: list[int] = []
         self.started = threading.Event()
         self._release = threading.Event()
-        real = service.receive_all
+        real = service.receive_prepared
 
-        def receive_all(
-            requests: Sequence[tuple[NewRequest, str | None]],
-        ) -> list[Recorded | DomainError]:
+        def receive_prepared(requests: Sequence[Prepared]) -> list[Recorded | Exception]:
             self.sizes.append(len(requests))
             if len(self.sizes) == 1:
                 self.started.set()
                 self._release.wait(WAIT)
             return real(requests)
 
-        monkeypatch.setattr(service, "receive_all", receive_all)
+        monkeypatch.setattr(service, "receive_prepared", receive_prepared)
 
     def release(self) -> None:
         self._release.set()
@@ -94,7 +93,7 @@ def test_many_threads_submitting_at_once_are_all_answered_with_their_own_case(
     assert stored_count(memory_app) == threads * per_thread
 
 
-def test_a_refused_request_hears_its_error_and_the_rest_of_its_batch_is_recorded(
+def test_a_refused_request_hears_its_error_at_once_and_the_requests_around_it_are_recorded(
     memory_app: CaseService, held: HeldFirstBatch
 ) -> None:
     writer = IntakeWriter(memory_app)
@@ -103,14 +102,14 @@ def test_a_refused_request_hears_its_error_and_the_rest_of_its_batch_is_recorded
         assert held.started.wait(WAIT)
         before = writer.submit(keyed("before"), None)
         bad = writer.submit(new_request("repair", category="no such category"), None)
+        assert isinstance(bad.exception(timeout=0), InvalidInput)  # while the batch is held
         after = writer.submit(keyed("after"), None)
         held.release()
-        assert isinstance(bad.exception(timeout=WAIT), InvalidInput)
         recorded = [f.result(timeout=WAIT).case.id for f in (first, before, after)]
     finally:
         writer.close()
 
-    assert held.sizes == [1, 3]
+    assert held.sizes == [1, 2]  # the refused request never waited for a batch
     assert recorded == [case_id_for("phone", k) for k in ("first", "before", "after")]
     assert stored_count(memory_app) == 3
 
@@ -237,6 +236,29 @@ def test_coroutines_awaiting_one_batch_are_woken_by_one_call_into_their_loop(
     assert [a.case.id for a in answers] == [case_id_for("phone", f"loop-{i}") for i in range(6)]
     assert held.sizes == [1, 5]
     assert wakes == [1, 5]
+
+
+def test_a_coroutine_with_a_refused_request_hears_its_error_without_waiting_for_a_batch(
+    memory_app: CaseService, held: HeldFirstBatch
+) -> None:
+    writer = IntakeWriter(memory_app)
+
+    async def clients() -> InvalidInput:
+        first = asyncio.create_task(writer.record(keyed("refused-0"), None))
+        assert await asyncio.to_thread(held.started.wait, WAIT)
+        with pytest.raises(InvalidInput) as refused:
+            await writer.record(new_request("repair", category="no such category"), None)
+        held.release()
+        assert (await asyncio.wait_for(first, WAIT)).created
+        return refused.value
+
+    try:
+        error = asyncio.run(clients())
+    finally:
+        writer.close()
+
+    assert "category" in str(error)
+    assert held.sizes == [1]
 
 
 def test_a_coroutine_cancelled_before_its_batch_began_is_not_recorded(
