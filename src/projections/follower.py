@@ -38,6 +38,10 @@ class PolicyMismatch(RuntimeError):
     pass
 
 
+LIVE_CACHE = 10_000
+REBUILD_CACHE = 50_000
+
+
 class Follower:
     def __init__(
         self,
@@ -46,7 +50,7 @@ class Follower:
         policy: Policy,
         *,
         page_size: int = 2000,
-        cache_size: int = 50_000,
+        cache_size: int | None = None,
         rebuilding: bool = False,
     ) -> None:
         self.app = app  # held: the application closes its store when collected
@@ -57,7 +61,10 @@ class Follower:
         self.calendar = policy.new_calendar()
         self.models = all_read_models(policy, self.calendar)
         self.page_size = page_size
-        self.cache_size = cache_size
+        # Case files kept in memory, least recently used dropped first. Following live, they
+        # are memory that a server keeps (10 thousand are about 25 MB); a rebuild streams a
+        # year of history through them and is faster the more open cases stay.
+        self.cache_size = cache_size or (REBUILD_CACHE if rebuilding else LIVE_CACHE)
         # A rebuild writes in large pages: fewer commits, each case's rows written fewer
         # times. Its reader process sends the events in chunks of `rebuild_chunk`.
         self.rebuild_page_size = 25_000
