@@ -64,7 +64,8 @@ class IntakeWriter:
         caller is cancelled before the request's batch begins, it is not recorded."""
         # Validating and building the case here, on the caller's thread, leaves the writer
         # thread little but the save: while it held the interpreter lock for that work,
-        # the event loop waited (intake +9 % in side-by-side runs of two servers).
+        # the event loop waited (4-15 % more intake in side-by-side runs of two servers,
+        # docs/benchmarks.md).
         prepared = self._service.prepare(request, actor)
         awaited: asyncio.Future[Recorded] = asyncio.get_running_loop().create_future()
         waiting = self._put(_Waiting(prepared, awaited=awaited))
