@@ -60,23 +60,25 @@ def telemetry_setting(environ: Mapping[str, str]) -> bool:
     asked for. On, FastAPI asks OpenTelemetry on every request whether a provider is
     configured, which cost intake 2.5 % of its instructions with none configured."""
     value = environ.get(TELEMETRY_ENV, "off")
-    chosen = value.strip().lower()
-    if chosen in ("on", "1", "true", "yes"):
-        return True
-    if chosen in ("off", "0", "false", "no", ""):
-        return False
-    raise SettingsError(f"{TELEMETRY_ENV}={value!r}; use on or off")
+    chosen = _switch(value) if value.strip() else False
+    if chosen is None:
+        raise SettingsError(f"{TELEMETRY_ENV}={value!r}; use on or off")
+    return chosen
 
 
 def _follow(value: str, settings: Settings) -> bool:
-    chosen = value.strip().lower()
-    if chosen == "auto":
+    if value.strip().lower() == "auto":
         return not settings.is_postgres
-    if chosen in ("on", "1", "true", "yes"):
-        return True
-    if chosen in ("off", "0", "false", "no"):
-        return False
-    raise SettingsError(f"{FOLLOW_ENV}={value!r}; use auto, on or off")
+    chosen = _switch(value)
+    if chosen is None:
+        raise SettingsError(f"{FOLLOW_ENV}={value!r}; use auto, on or off")
+    return chosen
+
+
+def _switch(value: str) -> bool | None:
+    """on/off (and 1/0, true/false, yes/no); None for anything else."""
+    return {"on": True, "1": True, "true": True, "yes": True, "off": False, "0": False,
+            "false": False, "no": False}.get(value.strip().lower())  # fmt: skip
 
 
 def _seconds(value: str) -> float:
