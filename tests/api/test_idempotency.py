@@ -72,12 +72,24 @@ def test_a_bad_key_and_a_bad_body_answer_the_bodys_errors_first(api: Api) -> Non
     assert [e["field"] for e in response.json()["errors"]] == ["body.kind"]
 
 
-def test_the_openapi_document_shows_the_key_header_and_the_bearer_scheme(api: Api) -> None:
-    intake = api.client.get("/openapi.json").json()["paths"]["/requests"]["post"]
+def test_the_openapi_document_shows_the_key_header_the_body_and_the_bearer_scheme(
+    api: Api,
+) -> None:
+    document = api.client.get("/openapi.json").json()
+    intake = document["paths"]["/requests"]["post"]
     (key,) = intake["parameters"]
     assert (key["name"], key["in"], key["required"]) == ("Idempotency-Key", "header", False)
     assert {"type": "string", "pattern": KEY} in key["schema"]["anyOf"]
     assert intake["security"] == [{"HTTPBearer": []}]
+    assert "HTTPBearer" in document["components"]["securitySchemes"]
+    body = intake["requestBody"]
+    assert body["required"] is True
+    assert body["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/NewRequestIn"
+    }
+    schemas = document["components"]["schemas"]
+    assert {"kind", "channel", "reporter", "details"} <= set(schemas["NewRequestIn"]["properties"])
+    assert {"ReporterIn", "Channel", "Kind"} <= set(schemas)
 
 
 def test_a_staff_token_may_send_a_key_too(api: Api) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -38,12 +39,28 @@ BAD = [
         "Content-Type: application/json",
     ),
     bad(
+        "JSON without a Content-Type",
+        "POST",
+        "/requests",
+        {"content": b'{"kind": "repair"}'},
+        415,
+        "(got none)",
+    ),
+    bad(
+        "an empty body",
+        "POST",
+        "/requests",
+        {"content": b"", "headers": {"Content-Type": "application/json"}},
+        422,
+        "body: required",
+    ),
+    bad(
         "a JSON array",
         "POST",
         "/requests",
         {"json": [REPAIR]},
         422,
-        "body: Input should be a valid dictionary",
+        "body: Input should be an object",
     ),
     bad(
         "a wrong type",
@@ -328,6 +345,18 @@ def test_bad_input_answers_a_problem_document_and_writes_nothing(
     assert problem["type"].startswith("https://propdesk.invalid/problems/")
     assert phrase in problem["detail"]
     assert api.head() == head
+
+
+@pytest.mark.parametrize(
+    "media_type", ["application/json; charset=utf-8", "Application/JSON", "application/x+json"]
+)
+def test_intake_takes_any_json_media_type_as_fastapi_does(api: Api, media_type: str) -> None:
+    body = json.dumps({**REPAIR, "description": "漏水"}, ensure_ascii=False).encode()
+    response = api.client.post(
+        "/requests", content=body, headers={**api.agent, "Content-Type": media_type}
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["description"] == "漏水"
 
 
 def test_invalid_fields_are_listed_one_by_one(api: Api) -> None:

@@ -18,6 +18,7 @@ from fastapi.openapi.utils import get_openapi
 from starlette.concurrency import run_in_threadpool
 
 from api.http import handlers
+from api.http.bodies import NewRequestIn
 from api.http.config import BODY_LIMIT, ServerConfig, telemetry_setting
 from api.http.limits import BodyLimit
 from api.http.problems import PROBLEM_MEDIA_TYPE, Problem, problem_responses
@@ -102,10 +103,10 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
                 tags=app.openapi_tags,
             )
             schemas = document.setdefault("components", {}).setdefault("schemas", {})
-            schemas["Problem"] = Problem.model_json_schema(
-                ref_template="#/components/schemas/{model}"
-            )
-            schemas.update(schemas["Problem"].pop("$defs", {}))
+            for model in (Problem, NewRequestIn):  # referenced, but in no route's signature
+                schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+                schemas.update(schema.pop("$defs", {}))
+                schemas[model.__name__] = schema
             _problems_for_validation(document)
             app.openapi_schema = document
         return app.openapi_schema

@@ -61,6 +61,13 @@ def _where(location: tuple[Any, ...]) -> str:
 async def _validation(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
     problems = list(error.errors())
+    # Before the media type: pydantic's own JSON errors carry the bytes that were sent.
+    malformed = [p for p in problems if p.get("type") == "json_invalid"]
+    if malformed:
+        reason = malformed[0].get("ctx", {}).get("error", "malformed")
+        return problem_response(
+            400, "malformed-json", "Malformed JSON", f"the body is not valid JSON: {reason}"
+        )
     if any(tuple(p["loc"]) == ("body",) and isinstance(p.get("input"), bytes) for p in problems):
         sent = request.headers.get("content-type", "none")
         return problem_response(
@@ -68,12 +75,6 @@ async def _validation(request: Request, error: Exception) -> JSONResponse:
             "unsupported-media-type",
             "Unsupported media type",
             f"the body must be JSON sent as Content-Type: application/json (got {sent})",
-        )
-    malformed = [p for p in problems if p.get("type") == "json_invalid"]
-    if malformed:
-        reason = malformed[0].get("ctx", {}).get("error", "malformed")
-        return problem_response(
-            400, "malformed-json", "Malformed JSON", f"the body is not valid JSON: {reason}"
         )
     fields = [{"field": _where(tuple(p["loc"])), "message": _message(p)} for p in problems]
     detail = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
