@@ -8,11 +8,11 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError, Repository
-from eventsourcing.persistence import IntegrityError, Recording
+from eventsourcing.persistence import EventStore, IntegrityError, Recording
 
 from workflow import intake
 from workflow.case import Case, Stamp
@@ -68,14 +68,11 @@ class CaseIntake:
     """`receive` and `receive_all`; the application service supplies what is declared here."""
 
     repository: Repository[UUID]
+    events: EventStore[UUID]
     reporters: ReporterRegistry
     clock: Callable[[], datetime]
     write_turn: WriteTurn
     _recent: RecentIds
-
-    if TYPE_CHECKING:  # Application.save: a stub here would hide it
-
-        def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]: ...
 
     def receive(self, request: NewRequest, *, actor: str | None = None) -> Recorded:
         """Record a new request; a repeat of (channel, idempotency key) returns the same case."""
@@ -173,12 +170,17 @@ class CaseIntake:
         one that was erased. Where the event store can, a case and its record are one
         transaction; otherwise the record follows the case."""
         records = [n.reporter for n in cases if n.reporter]
-        aggregates = [n.case for n in cases]
+        # Straight to the event store, not through Application.save: save asks typing's
+        # runtime protocols whether each object is an event and whether it collects events,
+        # 15 us a case on Python 3.11 (about 3 % of a server's interpreter time under intake
+        # load), and does nothing else a new case needs: no snapshot is due before version
+        # 50, and the application keeps no cache of aggregates.
+        events = [event for new in cases for event in new.case.collect_events()]
         with self.write_turn():
             if self.reporters.written_with_events:
-                recordings = self.save(*aggregates, reporter_records=records)
+                recordings = self.events.put(events, reporter_records=records)
             else:
-                recordings = self.save(*aggregates)
+                recordings = self.events.put(events)
                 self.reporters.add_all(records)
         for new in cases:
             self._recent.remember(new.case.id)

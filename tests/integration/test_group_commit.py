@@ -41,15 +41,15 @@ def logged_ids(app: CaseService) -> list[UUID | str]:
 
 
 def count_saves(app: CaseService, monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many aggregates each call of `app.save` was given (a failed call counts too)."""
+    """How many cases each write to the event store carried (a failed write counts too)."""
     calls: list[int] = []
-    real = app.save
+    real = app.events.put
 
-    def save(*objs: Any, **kwargs: Any) -> Any:
-        calls.append(len(objs))
-        return real(*objs, **kwargs)
+    def put(events: Sequence[Any], **kwargs: Any) -> Any:
+        calls.append(len({event.originator_id for event in events}))
+        return real(events, **kwargs)
 
-    monkeypatch.setattr(app, "save", save)
+    monkeypatch.setattr(app.events, "put", put)
     return calls
 
 
@@ -298,17 +298,17 @@ def test_the_write_turn_is_held_around_a_batch_write_and_not_taken_for_refusals(
         reporters = SqlReporters(side)
         app = CaseService(settings.eventsourcing_env(), reporters=reporters, write_turn=turn)
     held_at: list[tuple[str, bool]] = []
-    real_save, real_add_all = app.save, reporters.add_all
+    real_put, real_add_all = app.events.put, reporters.add_all
 
-    def save(*objs: Any, **kwargs: Any) -> Any:
+    def put(events: Sequence[Any], **kwargs: Any) -> Any:
         held_at.append(("save", turn.held))
-        return real_save(*objs, **kwargs)
+        return real_put(events, **kwargs)
 
     def add_all(records: Sequence[tuple[str, Reporter]]) -> None:
         held_at.append(("reporters", turn.held))
         real_add_all(records)
 
-    monkeypatch.setattr(app, "save", save)
+    monkeypatch.setattr(app.events, "put", put)
     monkeypatch.setattr(reporters, "add_all", add_all)
     try:
         invalid = [
@@ -349,11 +349,11 @@ def test_a_storage_failure_reaches_every_request_of_the_batch_and_stores_nothing
             go.wait(10)
         return real_receive_prepared(requests)
 
-    def failing_save(*objs: Any, **kwargs: Any) -> Any:
+    def failing_put(events: Sequence[Any], **kwargs: Any) -> Any:
         raise OperationalError("disk I/O error")
 
     monkeypatch.setattr(app, "receive_prepared", receive_prepared)
-    monkeypatch.setattr(app, "save", failing_save)
+    monkeypatch.setattr(app.events, "put", failing_put)
     writer = IntakeWriter(app)
     try:
         futures: list[Future[Recorded]] = [
@@ -375,7 +375,7 @@ def test_a_storage_failure_reaches_every_request_of_the_batch_and_stores_nothing
             with pytest.raises(CaseNotFound):
                 app.get(case_id_for("phone", f"fail-{i}"))
 
-        monkeypatch.delattr(app, "save")  # the storage is back
+        monkeypatch.delattr(app.events, "put")  # the storage is back
         later = writer.submit(new_request("repair", idempotency_key="fail-0"), None)
         assert later.result(timeout=10).case.id == case_id_for("phone", "fail-0")
         assert logged_ids(app) == [case_id_for("phone", "fail-0")]
