@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from api.http import listing, models, views
 from api.http.answers import CASE_HEADERS, WRITE_HEADERS, case_headers, case_view
 from api.http.auth import CASE_READERS, INTAKE, RuntimeDep, requires
+from api.http.direct_route import DirectRoute
 from api.http.fields import PlainText
 from api.http.intake import (
     BODY_SCHEMA,
@@ -47,27 +48,6 @@ State = StrEnum(  # type: ignore[misc]  # every state of every kind, for the `st
 _RECEIVERS = requires(*INTAKE, action="create requests")
 
 
-@router.post(
-    "",
-    status_code=201,
-    summary="Record a new request",
-    response_model=models.Case,
-    response_description="the new case",
-    responses={
-        201: {"headers": {**WRITE_HEADERS, "Location": {"schema": {"type": "string"}}}},
-        200: {"model": models.Case, "description": "a repeat: the case the key already made"},
-        **problem_responses(400, 401, 403, 413, 415, 422),
-    },
-    # Documented by hand: the route reads its body, key and token itself (api/http/intake.py).
-    openapi_extra={
-        "parameters": [KEY_PARAMETER],
-        "requestBody": {
-            "content": {"application/json": {"schema": {"$ref": BODY_SCHEMA}}},
-            "required": True,
-        },
-        "security": [{"HTTPBearer": []}],
-    },
-)
 async def create_request(raw: Request) -> Response:
     """A channel token must send an Idempotency-Key and say who received the request;
     a staff token receives it itself."""
@@ -103,6 +83,32 @@ async def create_request(raw: Request) -> Response:
     )
     case_headers(response, case, position)
     return response
+
+
+router.add_api_route(
+    "",
+    create_request,
+    methods=["POST"],
+    route_class_override=DirectRoute,
+    status_code=201,
+    summary="Record a new request",
+    response_model=models.Case,
+    response_description="the new case",
+    responses={
+        201: {"headers": {**WRITE_HEADERS, "Location": {"schema": {"type": "string"}}}},
+        200: {"model": models.Case, "description": "a repeat: the case the key already made"},
+        **problem_responses(400, 401, 403, 413, 415, 422),
+    },
+    # Documented by hand: the route reads its body, key and token itself (api/http/intake.py).
+    openapi_extra={
+        "parameters": [KEY_PARAMETER],
+        "requestBody": {
+            "content": {"application/json": {"schema": {"$ref": BODY_SCHEMA}}},
+            "required": True,
+        },
+        "security": [{"HTTPBearer": []}],
+    },
+)
 
 
 def _repeated(rt: Runtime, who: Principal, recorded: Recorded) -> tuple[models.Case, int]:

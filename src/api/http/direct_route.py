@@ -1,0 +1,30 @@
+"""A route whose endpoint reads its own request: documented by FastAPI, not solved by it."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.routing import APIRoute
+
+
+class DirectRoute(APIRoute):
+    """For an endpoint `async def endpoint(request: Request) -> Response` that reads its
+    token, body and headers itself, and describes them in `openapi_extra`.
+
+    FastAPI still builds the route's OpenAPI entry from its declaration (the response
+    model, the responses, `openapi_extra`), but calls the endpoint with the request
+    directly. Its usual handler solves the endpoint's parameters on every request, even
+    when the only one is the request (it parses the query string, among other things),
+    which cost intake 6 % of its instructions (counted with valgrind).
+    Exceptions still reach the application's exception handlers.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        endpoint = self.endpoint
+        parameters = list(inspect.signature(endpoint).parameters.values())
+        if not inspect.iscoroutinefunction(endpoint) or len(parameters) != 1:
+            raise TypeError(f"{endpoint.__name__}: a DirectRoute takes `async def f(request)`")
+        return endpoint
