@@ -127,6 +127,17 @@ BAD = [
         "details.contractor: contains the control character '\\x00'; remove it",
     ),
     bad(
+        "a raw DEL character, which JSON allows unescaped",
+        "POST",
+        "/requests",
+        {
+            "content": json.dumps({**REPAIR, "location": "3-2-\x7f1201"}, ensure_ascii=False),
+            "headers": {"Content-Type": "application/json"},
+        },
+        422,
+        "location: contains the control character '\\x7f'; remove it",
+    ),
+    bad(
         "a NUL character in a filter",
         "GET",
         "/requests",
@@ -357,6 +368,13 @@ def test_intake_takes_any_json_media_type_as_fastapi_does(api: Api, media_type: 
     )
     assert response.status_code == 201, response.text
     assert response.json()["description"] == "漏水"
+
+
+def test_line_breaks_and_tabs_are_text_not_control_characters(api: Api) -> None:
+    body = {**REPAIR, "description": "漏水\n\t厨房", "reporter": {"name": "王\r\n先生"}}
+    response = api.client.post("/requests", json=body, headers=api.agent)
+    assert response.status_code == 201, response.text
+    assert response.json()["description"] == "漏水\n\t厨房"
 
 
 def test_invalid_fields_are_listed_one_by_one(api: Api) -> None:

@@ -7,9 +7,9 @@ meaning (a category of the kind, a time not in the future) and says what is allo
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from api.http.fields import At, LongText, Money, Note, ShortText, texts
 from workflow.inputs import LONG_TEXT, SHORT_TEXT
@@ -19,16 +19,30 @@ _ALL_CATEGORIES = sorted({c for values in CATEGORIES.values() for c in values})
 _ALL_PRIORITIES = sorted({p for values in PRIORITIES.values() for p in values})
 
 
+_PLAIN = "no control characters"  # a validation context's key: the caller checked the bytes
+
+
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    @model_validator(mode="before")
+    # After the fields are validated, not before: a "before" check has pydantic turn the
+    # whole JSON body into Python objects first. Unknown fields are refused anyway; a
+    # nested body checks its own fields.
+    @model_validator(mode="after")
+    def _no_control_characters(self, info: ValidationInfo) -> Self:
+        if not (isinstance(info.context, dict) and info.context.get(_PLAIN)):
+            for name, value in self.__dict__.items():
+                texts(value, name)
+        return self
+
     @classmethod
-    def _no_control_characters(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            for key, value in data.items():
-                texts(value, str(key))
-        return data
+    def from_json(cls, sent: bytes) -> Self:
+        """`model_validate_json`, without looking for control characters in each text when
+        the bytes show there can be none: JSON refuses them raw inside strings (all but
+        DEL), so one can only arrive escaped, after a backslash. Walking every text cost
+        intake 2.4 % of its instructions."""
+        plain = b"\\" not in sent and b"\x7f" not in sent
+        return cls.model_validate_json(sent, context={_PLAIN: True} if plain else None)
 
 
 class ReporterIn(Body):

@@ -79,7 +79,7 @@ async def new_request_body(request: Request) -> NewRequestIn:
         raise RequestValidationError([missing])
     try:
         if _json_media(request.headers.get("content-type")):
-            return NewRequestIn.model_validate_json(sent)
+            return NewRequestIn.from_json(sent)
         return NewRequestIn.model_validate(sent)  # refused: the handlers answer 415
     except ValidationError as error:
         errors = [{**e, "loc": ("body", *e["loc"])} for e in error.errors()]
