@@ -1,8 +1,8 @@
 """The event store's recorders, extended to write reporters' records in the transaction
 that records the events.
 
-`CaseService` passes the records of the cases it saves as `reporter_records` to
-`Application.save`; eventsourcing hands its keyword arguments down to the recorder's
+`CaseService` passes the records of the cases it saves as `reporter_records` to the
+event store's `put`; eventsourcing hands its keyword arguments down to the recorder's
 `_insert_events`, the hook it offers for writing other rows in the same transaction.
 A case and its reporter's record are then stored together or not at all, with one
 commit (and one fsync) for a whole intake batch. Chosen with eventsourcing's
