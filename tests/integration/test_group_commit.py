@@ -21,6 +21,7 @@ from api.settings import Settings
 from api.side_tables import open_side_database, schema_lock
 from api.wiring import open_service
 from support.driver import new_request
+from workflow.case import Case
 from workflow.errors import CaseNotFound, DomainError, IdempotencyConflict, InvalidInput
 from workflow.intake import NewRequest, case_id_for, reporter_ref_for
 from workflow.personal_data import Reporter
@@ -108,6 +109,23 @@ def test_a_batch_answers_each_request_in_order_as_receive_would(app: CaseService
     # A retry of a keyed request is answered with the case the batch made.
     again = app.receive(batch[2][0])
     assert (again.created, again.case.id) == (False, ids[2])
+
+
+def test_new_cases_are_saved_below_the_snapshot_interval_and_load_the_same(
+    app: CaseService,
+) -> None:
+    # Intake writes new cases straight to the event store, which takes no snapshots:
+    # that is right only while a new case is younger than the snapshot interval.
+    answers = [recorded(a) for a in app.receive_all([(new_request("repair"), None)] * 3)]
+    interval = CaseService.snapshotting_intervals[Case]
+    for answer in answers:
+        assert answer.case.version < interval
+        loaded = app.get(answer.case.id)
+        assert (loaded.version, loaded.state, loaded.owner) == (
+            answer.case.version,
+            answer.case.state,
+            answer.case.owner,
+        )
 
 
 def test_a_batch_is_one_save_and_one_reporter_write(
