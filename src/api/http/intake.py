@@ -14,7 +14,7 @@ from api.tokens import Principal, Role
 from workflow.intake import NewRequest
 from workflow.personal_data import Reporter
 
-BODY_SCHEMA = "#/components/schemas/NewRequestIn"  # added to the document by the app
+BODY_SCHEMA = f"#/components/schemas/{NewRequestIn.__name__}"  # added by the app (app.py)
 KEY_HEADER = "Idempotency-Key"
 KEY_PATTERN = r"^[!-~]{1,128}$"
 _KEY_DESCRIPTION = (
@@ -51,8 +51,7 @@ def idempotency_key(request: Request) -> str | None:
     try:
         return _valid_key.validate_python(value)
     except ValidationError as error:
-        where = ("header", KEY_HEADER)
-        raise RequestValidationError([{**e, "loc": where} for e in error.errors()]) from None
+        raise _invalid(error, "header", KEY_HEADER) from None
 
 
 def _json_media(content_type: str | None) -> bool:
@@ -82,8 +81,12 @@ async def new_request_body(request: Request) -> NewRequestIn:
             return NewRequestIn.from_json(sent)
         return NewRequestIn.model_validate(sent)  # refused: the handlers answer 415
     except ValidationError as error:
-        errors = [{**e, "loc": ("body", *e["loc"])} for e in error.errors()]
-        raise RequestValidationError(errors) from None
+        raise _invalid(error, "body") from None
+
+
+def _invalid(error: ValidationError, *where: str) -> RequestValidationError:
+    """Pydantic's errors placed where FastAPI would place them (`body`, `header.X`)."""
+    return RequestValidationError([{**e, "loc": (*where, *e["loc"])} for e in error.errors()])
 
 
 def new_request(body: NewRequestIn, who: Principal, idempotency_key: str | None) -> NewRequest:
