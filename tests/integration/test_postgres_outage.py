@@ -290,6 +290,12 @@ def test_postgres_stopped_mid_load_answers_503_recovers_and_loses_nothing(
                 stopping = pg_ctl(data, "-m", "fast", "-w", "stop")
                 assert stopping.returncode == 0, stopping.stderr
                 stopped_at = time.monotonic()
+                # A client that starts during the outage: the others may all be waiting it
+                # out inside eventsourcing's connection retries (about 12 s); then no request
+                # would begin, and none would meet the token pool's 2 s bound.
+                late = threading.Thread(target=load.client, args=(CLIENTS,), daemon=True)
+                late.start()
+                clients.append(late)
                 time.sleep(OUTAGE)
                 starting = start_server(data)
                 while not accepting_connections():
