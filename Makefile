@@ -4,12 +4,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit install clean diagrams bench
+.PHONY: demo test lint typecheck unit install clean diagrams bench lock
 
-$(STAMP): pyproject.toml
+# Every dependency, the build backend included, comes from requirements.lock: exact
+# versions with their hashes, so a clone installs next month what it installs today.
+# `make lock` writes it anew from pyproject.toml (README: updating the dependencies).
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -29,7 +32,7 @@ unit: $(STAMP)
 
 test: lint typecheck unit
 
-# The benchmark suite (issue #6; docs/benchmarks.md): writes bench/results/latest.json and
+# The benchmark suite (docs/benchmarks.md): writes bench/results/latest.json and
 # latest.md, prints a summary and records the figures in docs/benchmarks.md. A smoke run on
 # tiny sizes: `make bench BENCH_FLAGS=--quick` (bench/results/quick.json; docs untouched).
 BENCH_FLAGS ?= --update-docs
@@ -40,4 +43,11 @@ diagrams: $(STAMP)
 	$(BIN)/propdesk lifecycle --docs > docs/lifecycles.md
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) .lock-env .mypy_cache .ruff_cache .pytest_cache .hypothesis
+
+# uv resolves; pip installs. uv runs from a throwaway environment of its own, pinned here.
+UV_VERSION := 0.13.9
+lock:
+	test -x .lock-env/bin/uv || ($(PYTHON) -m venv .lock-env && .lock-env/bin/python -m pip install --quiet uv==$(UV_VERSION))
+	.lock-env/bin/uv pip compile pyproject.toml requirements-build.in --extra dev \
+		--generate-hashes --universal --python-version 3.11 --quiet -o requirements.lock
