@@ -13,7 +13,7 @@ Each measurement copies the pools to a scratch file on disk, opens the applicati
 service on it (api.wiring.open_service) and times `dispatch` and `complete`, each once
 on every case, interleaved, from the service call to its return (load, decide,
 save: one SQLite transaction). A few cases warm up first and are not counted.
-Target (issue #6): p99 <= 5 ms.
+Target: p99 <= 5 ms.
 
     .venv/bin/python bench/command_latency.py [--cases 500] [--quick]
 """

@@ -14,7 +14,7 @@ a page shared by the fork is split between the two, so this is what they hold)
 judges the target; the peak of their summed RSS (shared pages counted twice) and
 their own peaks (VmHWM, read at each sample) added up are shown beside it.
 
-Targets (issue #6): server <= 300 MB after 1M events; rebuild <= 500 MB.
+Targets: server <= 300 MB after 1M events; rebuild <= 500 MB.
 
     .venv/bin/python bench/footprint.py [--events 1000000] [--seconds 20] [--quick]
 """

@@ -8,7 +8,7 @@ request) drives each at the same number of keep-alive connections. Runs alternat
 the order flipping every round (propdesk, baseline, baseline, propdesk, ...), so a
 drift of the machine's speed touches both alike; the rps ratio is the median of the
 rounds' own ratios.
-Targets (issue #6): propdesk >= 1.5 x the baseline's requests per second, with a
+Targets: propdesk >= 1.5 x the baseline's requests per second, with a
 p99 latency no higher than the baseline's.
 
     .venv/bin/python bench/http_intake.py [--seconds 30] [--runs 3] [--connections 16] [--quick]

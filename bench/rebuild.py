@@ -3,7 +3,7 @@
 Both are measured in one run on one database, alternating, so the ratio holds on
 any machine: the machine's speed drifts (a shared VM), so each run pairs the two
 measurements back to back, and the headline is the median of the runs' own ratios.
-Target (issues #3 and #6): rebuild >= 0.5 x read-and-decode.
+Target: rebuild >= 0.5 x read-and-decode.
 
     .venv/bin/python bench/rebuild.py [--events 100000] [--runs 3] [--db FILE] [--quick]
 

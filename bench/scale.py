@@ -6,7 +6,7 @@ copied to a scratch file on disk and the application service is opened on each c
 (api.wiring.open_service). Round after round, on each size in turn (so a drift of
 the machine's speed touches all alike), an intake (a new repair with its own
 idempotency key, so the store is asked whether the key was used) and a command
-(dispatch of the case just received) are timed. The curve must stay flat (issue #6):
+(dispatch of the case just received) are timed. The curve must stay flat:
 the median cost with the largest history within 1.2 x that with the smallest.
 
     .venv/bin/python bench/scale.py [--sizes 10000,100000,1000000] [--samples 500] [--quick]

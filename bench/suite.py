@@ -1,4 +1,4 @@
-"""propdesk's benchmark suite (issue #6): `make bench`.
+"""propdesk's benchmark suite: `make bench`.
 
 Writes the histories it needs (cached in bench/data/), runs every benchmark in a
 fresh process of its own, and writes bench/results/latest.json (machine, command,
@@ -240,7 +240,7 @@ def main() -> None:
         timings[name] = round(seconds, 1)
     judged = [f.met for f in figures if f.met is not None]
     document: dict[str, object] = {
-        "suite": "propdesk benchmarks (issue #6)",
+        "suite": "propdesk benchmarks",
         "measured_at": started_at.isoformat(timespec="seconds"),
         "duration_seconds": round(time.perf_counter() - started, 1),
         "quick": args.quick,

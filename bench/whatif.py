@@ -4,7 +4,7 @@ The history (by default about one million events; see histories.py) gets its rea
 models brought up to date first, untimed: a replay evaluates the read models, it
 does not build them. Then the command is timed end to end, as an operator runs it
 (process start included): bench/candidate-policy.toml beside the live policy over
-the whole simulated period, as of its end. Target (issue #6): <= 60 s for one
+the whole simulated period, as of its end. Target: <= 60 s for one
 million events; on a smaller history the time is also projected to one million.
 
     .venv/bin/python bench/whatif.py [--events 1000000] [--runs 3] [--quick]

@@ -1,4 +1,4 @@
-"""The contract of issue #4: intake, every command, reads, history, finding cases, reports, feed."""
+"""The HTTP API's contract: intake, every command, reads, history, finding cases, reports, feed."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Two processes race conflicting commands on the same cases (issue #5).
+"""Two processes race conflicting commands on the same cases.
 
 For each case both OS processes wait at a barrier, then send their command on the version
 both saw: complete against cancel, dispatch against dispatch, approve against reject.

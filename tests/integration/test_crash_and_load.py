@@ -1,4 +1,4 @@
-"""Crash and load (issue #5): many clients through a server and a follower killed mid-load.
+"""Crash and load: many clients through a server and a follower killed mid-load.
 
 The server (`propdesk serve`) and the follower (`propdesk projections run`) run as
 processes of their own, on SQLite (`--no-follow`, so that each can be killed alone) and

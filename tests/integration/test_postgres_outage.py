@@ -1,4 +1,4 @@
-"""PostgreSQL stopped mid-load (issue #5): the API answers 2xx or 503 with Retry-After, never
+"""PostgreSQL stopped mid-load: the API answers 2xx or 503 with Retry-After, never
 500, never past a bound; it recovers without a restart; no acknowledged request is lost or
 duplicated; the follower process survives and its read models equal a clean rebuild.
 
