@@ -9,10 +9,7 @@ import signal
 import sqlite3
 import stat
 import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from typer.testing import CliRunner, Result
@@ -22,19 +19,10 @@ from api.settings import Settings
 from api.tokens import open_tokens
 from api.wiring import open_service
 from support.driver import new_request
+from support.holders import held_open_elsewhere
 from support.processes import PROPDESK, environment
 
 SMALL = ["--households", "60", "--days", "2", "--seed", "5"]
-
-# Another process with the database open, as a server has it, until told to stop.
-HOLDER = """
-import sys
-from api.settings import Settings
-from api.wiring import open_service
-service = open_service(Settings.load({}, db=sys.argv[1]))
-print("open", flush=True)
-sys.stdin.readline()
-"""
 
 
 def demo(db: Path, *flags: str) -> Result:
@@ -52,23 +40,6 @@ def refused(result: Result, reason: str) -> None:
     assert reason in message
     assert "--db" in message
     assert "Traceback" not in result.output
-
-
-@contextmanager
-def held_open_elsewhere(db: Path) -> Iterator[None]:
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(db)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        env=environment(),
-    )
-    try:
-        assert holder.stdout is not None
-        assert holder.stdout.readline().strip() == "open"
-        yield
-    finally:
-        holder.communicate("stop\n", timeout=60)
 
 
 def test_a_database_with_a_token_or_a_case_the_demo_did_not_write_is_refused(
