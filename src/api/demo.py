@@ -6,11 +6,16 @@ The demo replaces its own earlier output without asking, and nothing else unaske
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from types import FrameType
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
@@ -69,22 +74,26 @@ def run_demo(
     run, tally = mark(path, scenario), Tally()
     began = time.perf_counter()
     try:
-        with Progress(
-            TextColumn("[bold]simulating[/bold] {task.description}"),
-            BarColumn(),
-            TaskProgressColumn(),
-            TextColumn("{task.fields[events]} events"),
-            TimeElapsedColumn(),
-            console=console,
-        ) as bar:
+        with (
+            _ctrl_c_between_steps() as pressed,
+            Progress(
+                TextColumn("[bold]simulating[/bold] {task.description}"),
+                BarColumn(),
+                TaskProgressColumn(),
+                TextColumn("{task.fields[events]} events"),
+                TimeElapsedColumn(),
+                console=console,
+            ) as bar,
+        ):
             label = f"{scenario.days} days of {scenario.households} households"
             task = bar.add_task(label, total=1.0, events=0)
-            outcome = simulate(
-                settings,
-                scenario,
-                lambda done, events: bar.update(task, completed=done, events=events),
-                tally,
-            )
+
+            def report(done: float, events: int) -> None:
+                bar.update(task, completed=done, events=events)
+                if pressed.is_set():
+                    raise KeyboardInterrupt
+
+            outcome = simulate(settings, scenario, report, tally)
     finally:
         # An interrupted run too: what it wrote until then stays known as the demo's.
         seal(path, run, tally.events)
@@ -100,6 +109,29 @@ def run_demo(
         elapsed=elapsed,
         replaced=replaced,
     )
+
+
+@contextmanager
+def _ctrl_c_between_steps() -> Iterator[threading.Event]:
+    """Ctrl-C ends the run between two steps of the simulation, not between writing an
+    event and counting it, so that the run is sealed with all it wrote; a second Ctrl-C
+    ends it at once."""
+    pressed = threading.Event()
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or previous == signal.SIG_IGN:
+        yield pressed
+        return
+    restore = signal.default_int_handler if previous is None else previous
+
+    def press(_signum: int, _frame: FrameType | None) -> None:
+        pressed.set()
+        signal.signal(signal.SIGINT, restore)
+
+    signal.signal(signal.SIGINT, press)
+    try:
+        yield pressed
+    finally:
+        signal.signal(signal.SIGINT, restore)
 
 
 # -- the summary -------------------------------------------------------------------

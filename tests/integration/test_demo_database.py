@@ -108,7 +108,13 @@ def test_an_interrupted_demo_is_replaced_by_the_next_run(tmp_path: Path) -> None
     db = tmp_path / "propdesk.db"
     args = ["demo", "--households", "3000", "--days", "30", "--db", str(db)]
     run = subprocess.Popen(
-        [*PROPDESK, *args], env=environment(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        [*PROPDESK, *args],
+        env=environment(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        # Ctrl-C as at a terminal, also where this test runs with SIGINT ignored (a
+        # background job), which Python would otherwise inherit and never raise for.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 120
     while run.poll() is None and time.monotonic() < deadline:
