@@ -1,5 +1,5 @@
-"""PostgreSQL backups: pg_dump and pg_restore, told where to connect through libpq's
-variables, never on a command line."""
+"""PostgreSQL backups: pg_dump, told where to connect through libpq's variables, never on a
+command line; restored from pg_restore's script in one transaction of our own (pg_script)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,17 @@ import psycopg
 from psycopg.conninfo import make_conninfo
 from psycopg.sql import SQL, Identifier
 
-from api.backup_format import BackupError, Contents, Refused, Step, survey
+from api.backup_format import (
+    DUMP,
+    BackupError,
+    Contents,
+    Manifest,
+    Refused,
+    Step,
+    sha256,
+    survey,
+)
+from api.pg_script import replay
 from api.settings import Settings
 
 # Where Debian installs each PostgreSQL version's tools when its wrapper is not on the PATH.
@@ -33,43 +43,44 @@ def dump(settings: Settings, target: Path, step: Step) -> tuple[Contents, int | 
     return counted
 
 
-def restore_dump(settings: Settings, dump: Path, *, force: bool, step: Step) -> None:
+def restore_dump(
+    settings: Settings, dump: Path, manifest: Manifest, *, force: bool, step: Step
+) -> None:
+    """One transaction: the check for data already there, pg_restore's statements and the
+    count of what they restored, committed only if it is what the manifest says. Anything
+    less is rolled back, and the database is as it was."""
+    step("verifying the checksum")
+    if sha256(dump) != manifest.files[DUMP]:
+        raise BackupError(f"{dump} is damaged (checksum differs from the manifest)")
     tool = _tool("pg_restore")
-    with _connect(settings) as db:
-        tables = db.execute(
-            "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid ="
-            " c.relnamespace WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN"
-            " ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'"
-        ).fetchall()
-        found = SQL("SELECT 1 FROM {}.{} LIMIT 1")
-        holds = any(
-            db.execute(found.format(Identifier(s), Identifier(t))).fetchone() for s, t in tables
-        )
-    if holds and not force:
-        raise Refused(f"the database {redacted(settings)} holds data; pass --force to replace it")
-    step("restoring the database (pg_restore)")
-    # --clean --if-exists also clears the empty tables propdesk creates on first use; one
-    # transaction, so a restore that fails leaves the database as it was. Objects belong
-    # to the user restoring, as on a fresh machine the roles of the old one may not exist.
-    _run_tool(
-        settings,
-        [
-            tool,
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "--no-privileges",
-            "--single-transaction",
-            "--exit-on-error",
-            f"--dbname={settings.eventsourcing_env()['POSTGRES_DBNAME']}",
-            str(dump),
-        ],
-    )
+    with _connect(settings) as db:  # commits when the block ends, rolls back on an error
+        if _holds_data(db) and not force:
+            raise Refused(
+                f"the database {redacted(settings)} holds data; pass --force to replace it"
+            )
+        step("restoring the database (pg_restore, one transaction)")
+        # --clean --if-exists also clears the empty tables propdesk creates on first use.
+        # Objects belong to the user restoring, as on a fresh machine the roles of the old
+        # one may not exist.
+        script = [tool, "--clean", "--if-exists", "--no-owner", "--no-privileges", "--file=-"]
+        replay(db, [*script, str(dump)], dict(os.environ))
+        db.execute("RESET search_path")  # the script empties it for its own statements
+        step("checking what was restored")
+        if (found := _survey_in(db)[0]) != manifest.contents:
+            raise BackupError(
+                f"the restored database would hold {found}, the manifest says "
+                f"{manifest.contents}; nothing was changed"
+            )
 
 
-def contents(settings: Settings) -> Contents:
-    with _connect(settings) as db:
-        return _survey_in(db)[0]
+def _holds_data(db: psycopg.Connection[Any]) -> bool:
+    tables = db.execute(
+        "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid ="
+        " c.relnamespace WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN"
+        " ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'"
+    ).fetchall()
+    found = SQL("SELECT 1 FROM {}.{} LIMIT 1")
+    return any(db.execute(found.format(Identifier(s), Identifier(t))).fetchone() for s, t in tables)
 
 
 def _survey_in(db: psycopg.Connection[Any]) -> tuple[Contents, int | None]:

@@ -112,12 +112,12 @@ def demo(
         int, typer.Option(min=1, max=366, help="days simulated, ending today 00:00 Asia/Shanghai")
     ] = 30,
     seed: Annotated[int, typer.Option(help="the same seed writes the same history")] = 7,
-    fresh: Annotated[
+    replace: Annotated[
         bool,
         typer.Option(
-            "--fresh",
+            "--replace",
             help="delete the database file first even if it holds data the demo did not write "
-            "(an earlier demo's file is always replaced)",
+            "(an earlier demo's file is always replaced); never one another process has open",
         ),
     ] = False,
     db: DbOption = None,
@@ -127,7 +127,7 @@ def demo(
     result = run_demo(
         settings,
         Scenario(households=households, days=days, seed=seed),
-        fresh=fresh,
+        replace=replace,
         console=console,
     )
     print_summary(console, result)

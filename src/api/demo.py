@@ -1,37 +1,36 @@
 """`propdesk demo`: simulate a community into an SQLite file, with progress and a summary.
 
-The demo owns its database file. It writes a marker table into it, so a later
-run can tell its own earlier output (replaced without asking) from a database
-that holds real data (left alone unless --fresh says to delete it).
+The demo replaces its own earlier output without asking, and nothing else unasked
+(api.demo_database says how it tells them apart).
 """
 
 from __future__ import annotations
 
-import sqlite3
+import signal
+import threading
 import time
 from collections import Counter
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from types import FrameType
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from api.demo_database import mark, prepare_database, seal
 from api.report_output import output_console
-from api.settings import Settings, SettingsError, read_models_path
+from api.settings import Settings, SettingsError
+from api.simulation_story import Tally
 from api.simulation_time import local
 from api.simulator import Scenario, simulate
 from workflow.lifecycles import LIFECYCLES
 
-MARKER = "propdesk_demo"
 KINDS = ("repair", "complaint", "renovation")
 STATES = tuple(dict.fromkeys(s for lc in LIFECYCLES.values() for s in lc.states))
-
-
-class DemoRefused(SettingsError):
-    """The chosen database cannot take the demo without losing data."""
 
 
 @dataclass(frozen=True)
@@ -56,7 +55,11 @@ class DemoResult:
 
 
 def run_demo(
-    settings: Settings, scenario: Scenario, *, fresh: bool = False, console: Console | None = None
+    settings: Settings,
+    scenario: Scenario,
+    *,
+    replace: bool = False,
+    console: Console | None = None,
 ) -> DemoResult:
     if settings.is_postgres:
         raise SettingsError(
@@ -65,28 +68,36 @@ def run_demo(
         )
     path = settings.sqlite_path
     console = console or output_console()
-    replaced = prepare_database(path, fresh=fresh)
+    replaced = prepare_database(path, replace=replace)
     if replaced:
         console.print(replaced)
-    _mark(path, scenario)
+    run, tally = mark(path, scenario), Tally()
     began = time.perf_counter()
-    with Progress(
-        TextColumn("[bold]simulating[/bold] {task.description}"),
-        BarColumn(),
-        TaskProgressColumn(),
-        TextColumn("{task.fields[events]} events"),
-        TimeElapsedColumn(),
-        console=console,
-    ) as bar:
-        label = f"{scenario.days} days of {scenario.households} households"
-        task = bar.add_task(label, total=1.0, events=0)
-        outcome = simulate(
-            settings,
-            scenario,
-            lambda done, events: bar.update(task, completed=done, events=events),
-        )
+    try:
+        with (
+            _ctrl_c_between_steps() as pressed,
+            Progress(
+                TextColumn("[bold]simulating[/bold] {task.description}"),
+                BarColumn(),
+                TaskProgressColumn(),
+                TextColumn("{task.fields[events]} events"),
+                TimeElapsedColumn(),
+                console=console,
+            ) as bar,
+        ):
+            label = f"{scenario.days} days of {scenario.households} households"
+            task = bar.add_task(label, total=1.0, events=0)
+
+            def report(done: float, events: int) -> None:
+                bar.update(task, completed=done, events=events)
+                if pressed.is_set():
+                    raise KeyboardInterrupt
+
+            outcome = simulate(settings, scenario, report, tally)
+    finally:
+        # An interrupted run too: what it wrote until then stays known as the demo's.
+        seal(path, run, tally.events)
     elapsed = time.perf_counter() - began
-    tally = outcome.tally
     return DemoResult(
         db=path,
         scenario=scenario,
@@ -100,64 +111,27 @@ def run_demo(
     )
 
 
-# -- the database file ---------------------------------------------------------------
+@contextmanager
+def _ctrl_c_between_steps() -> Iterator[threading.Event]:
+    """Ctrl-C ends the run between two steps of the simulation, not between writing an
+    event and counting it, so that the run is sealed with all it wrote; a second Ctrl-C
+    ends it at once."""
+    pressed = threading.Event()
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or previous == signal.SIG_IGN:
+        yield pressed
+        return
+    restore = signal.default_int_handler if previous is None else previous
 
+    def press(_signum: int, _frame: FrameType | None) -> None:
+        pressed.set()
+        signal.signal(signal.SIGINT, restore)
 
-def prepare_database(path: Path, *, fresh: bool) -> str | None:
-    """Make `path` ready for a demo; says what was done with an existing file, if anything."""
-    if not path.exists():
-        _delete(path)  # leftovers of a deleted database would be replayed into a new one
-        return None
-    found = _contents(path)
-    if found == "empty":
-        return None
-    if found == "demo":
-        _delete(path)
-        return f"replaced the earlier demo database {path}"
-    if fresh:
-        _delete(path)
-        return f"deleted {path} and its data (--fresh)"
-    what = "holds data the demo did not write" if found == "data" else "is not an SQLite database"
-    raise DemoRefused(
-        f"{path} {what}; the demo will not mix its made-up cases into it. "
-        "Pass --fresh to delete the file first, or --db to choose another file"
-    )
-
-
-def _contents(path: Path) -> str:
-    """'demo', 'empty', 'data', or 'unreadable' (not an SQLite database)."""
+    signal.signal(signal.SIGINT, press)
     try:
-        with closing(sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)) as db:
-            listed = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            tables = [name for (name,) in listed if not name.startswith("sqlite_")]
-            if MARKER in tables:
-                return "demo"
-            for table in tables:
-                quoted = table.replace('"', '""')
-                if db.execute(f'SELECT EXISTS (SELECT 1 FROM "{quoted}")').fetchone()[0]:
-                    return "data"
-    except sqlite3.DatabaseError:
-        return "unreadable"
-    return "empty"
-
-
-def _delete(path: Path) -> None:
-    # The read models built from the old events go with them.
-    for file in (path, read_models_path(path)):
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            file.with_name(file.name + suffix).unlink(missing_ok=True)
-
-
-def _mark(path: Path, scenario: Scenario) -> None:
-    # Written before the first event, so even an interrupted demo is known as one.
-    with closing(sqlite3.connect(path)) as db, db:
-        db.execute(
-            f"CREATE TABLE IF NOT EXISTS {MARKER} (seed INTEGER, households INTEGER, days INTEGER)"
-        )
-        db.execute(
-            f"INSERT INTO {MARKER} VALUES (?, ?, ?)",
-            (scenario.seed, scenario.households, scenario.days),
-        )
+        yield pressed
+    finally:
+        signal.signal(signal.SIGINT, restore)
 
 
 # -- the summary -------------------------------------------------------------------

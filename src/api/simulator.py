@@ -78,11 +78,18 @@ class _Queue:
         return when, script
 
 
-def simulate(settings: Settings, scenario: Scenario, progress: Progress | None = None) -> Outcome:
+def simulate(
+    settings: Settings,
+    scenario: Scenario,
+    progress: Progress | None = None,
+    tally: Tally | None = None,
+) -> Outcome:
+    """`tally`, when given, is filled as the run goes: it says what was written even when
+    the run is interrupted."""
     start, end = scenario.period()
     clock = SimClock(start)
     app = open_service(settings, clock=clock)
-    tally = Tally()
+    tally = Tally() if tally is None else tally
     try:
         queue = _Queue(end)
         community = build_community(scenario.households)

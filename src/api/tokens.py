@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from api.in_use import opening
 from api.settings import Settings
 from api.side_tables import SideDatabase, open_side_database, schema_lock
 
@@ -126,5 +127,7 @@ class TokenStore:
 
 
 def open_tokens(settings: Settings) -> TokenStore:
-    with schema_lock(settings):
-        return TokenStore(open_side_database(settings))
+    with schema_lock(settings), opening(settings) as keep:
+        tokens = TokenStore(open_side_database(settings))
+        keep(tokens)
+        return tokens

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 
+from api.in_use import opening
 from api.recorders import recorder_topic
 from api.reporters_sql import SqlReporters
 from api.settings import Settings, read_models_env
@@ -17,7 +18,7 @@ from workflow.service import CaseService, Clock, system_clock
 
 
 def open_service(settings: Settings, *, clock: Clock = system_clock) -> CaseService:
-    with schema_lock(settings):
+    with schema_lock(settings), opening(settings) as keep:
         # The recorder writes the reporters' records with the events: say so to both.
         env = {
             **settings.eventsourcing_env(),
@@ -26,12 +27,16 @@ def open_service(settings: Settings, *, clock: Clock = system_clock) -> CaseServ
         reporters = SqlReporters(open_side_database(settings), written_with_events=True)
         # PostgreSQL queues its writers itself; SQLite's would sleep and poll.
         turns = nullcontext if settings.is_postgres else WriteTurns(settings.sqlite_path)
-        return CaseService(env, clock=clock, reporters=reporters, write_turn=turns)
+        service = CaseService(env, clock=clock, reporters=reporters, write_turn=turns)
+        keep(service)
+        return service
 
 
 def open_read_models(settings: Settings) -> ReadModelStore:
-    with schema_lock(settings):
-        return open_store(read_models_env(settings))
+    with schema_lock(settings), opening(settings, read_models=True) as keep:
+        store = open_store(read_models_env(settings))
+        keep(store)
+        return store
 
 
 def open_follower(

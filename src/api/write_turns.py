@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
+from api.private_files import private_file
+
 
 class WriteTurns:
     """A context manager factory: `with turns():` is this thread's turn at writing."""
@@ -38,7 +40,7 @@ class WriteTurns:
             return
         # Opened for each turn: a lock taken through another open file excludes this one,
         # whether it is held by another process or by another thread of this one.
-        fd = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        fd = private_file(self._path)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             self._held.depth = 1

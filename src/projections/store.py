@@ -7,6 +7,7 @@ so a crash can neither lose nor double-count an event.
 
 from __future__ import annotations
 
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -148,6 +149,8 @@ class SQLiteReadModelStore(ReadModelStore, SQLiteTrackingRecorder):
         if the rebuild dies, until `finish_rebuild` copies the new ones over in one step."""
         path = Path(self.datastore.pool.db_name + ".rebuild")
         _remove_database(path)
+        # Owner-only, like the live file: SQLite would create it readable by all.
+        os.close(os.open(path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o600))
         scratch = open_store(
             {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)},
             scratch=True,

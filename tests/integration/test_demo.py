@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import itertools
-import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -261,26 +260,6 @@ def test_the_demo_command_runs_end_to_end_and_can_be_run_again(tmp_path: Path) -
     app = open_app(db)
     assert app.recorder.max_notification_id() == written  # replaced, not appended
     app.close()
-
-
-def test_the_demo_refuses_a_database_it_did_not_write_unless_fresh(tmp_path: Path) -> None:
-    db = tmp_path / "real.db"
-    with sqlite3.connect(db) as real:
-        real.execute("CREATE TABLE ledger (entry TEXT)")
-        real.execute("INSERT INTO ledger VALUES ('keep me')")
-    args = ["demo", "--households", "50", "--days", "2", "--db", str(db)]
-
-    refused = CliRunner().invoke(cli, args)
-    assert refused.exit_code == 2
-    assert "--fresh" in refused.output
-    with sqlite3.connect(db) as real:
-        assert real.execute("SELECT entry FROM ledger").fetchall() == [("keep me",)]
-
-    fresh = CliRunner().invoke(cli, [*args, "--fresh"])
-    assert fresh.exit_code == 0, fresh.output
-    with sqlite3.connect(db) as now:
-        tables = {name for (name,) in now.execute("SELECT name FROM sqlite_master")}
-    assert "ledger" not in tables
 
 
 def test_the_demo_refuses_postgresql() -> None:
