@@ -11,7 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = sorted([*ROOT.glob("*.md"), *(ROOT / "docs").glob("*.md")])
 ISSUE_NUMBER = re.compile(r"\bissues?\s+#?\d+|(?<![\w&/#])#\d+\b", re.IGNORECASE)
-OUTSIDE = re.compile(r"\.\./|DOMAIN\.md|/work/|shared/notes")
+OUTSIDE = re.compile(r"\]\(\.\./|\.\./shared|\.\./seed|DOMAIN\.md|/work/|shared/notes")
 LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
 
 
