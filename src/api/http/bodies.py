@@ -37,12 +37,31 @@ class Body(BaseModel):
 
     @classmethod
     def from_json(cls, sent: bytes) -> Self:
-        """`model_validate_json`, without looking for control characters in each text when
-        the bytes show there can be none: JSON refuses them raw inside strings (all but
-        DEL), so one can only arrive escaped, after a backslash. Walking every text cost
-        intake 2.4 % of its instructions."""
-        plain = b"\\" not in sent and b"\x7f" not in sent
-        return cls.model_validate_json(sent, context={_PLAIN: True} if plain else None)
+        """`model_validate_json`, without looking for forbidden characters in each text
+        when the bytes show there can be none. Walking every text cost intake 2.4 % of its
+        instructions."""
+        return cls.model_validate_json(sent, context={_PLAIN: True} if plain(sent) else None)
+
+
+def plain(sent: bytes) -> bool:
+    """Whether a JSON body certainly holds none of the characters `check_text` refuses.
+
+    JSON refuses C0 controls raw inside strings, so one can only arrive escaped, after a
+    backslash; DEL, the C1 controls, zero-width characters and bidirectional overrides may
+    arrive raw, in UTF-8, where each begins with one of the byte sequences looked for here
+    (C1: C2 80-9F; U+200B-200D, U+202A-202E: E2 80; U+2060, U+2066-2069: E2 81; U+FEFF:
+    EF BB BF). A body with other characters of those prefixes, such as Chinese quotation
+    marks, is checked in full."""
+    if b"\\" in sent or b"\x7f" in sent:
+        return False
+    if sent.isascii():
+        return True
+    return (
+        b"\xc2" not in sent
+        and b"\xe2\x80" not in sent
+        and b"\xe2\x81" not in sent
+        and b"\xef\xbb\xbf" not in sent
+    )
 
 
 class ReporterIn(Body):
