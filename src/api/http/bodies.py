@@ -97,7 +97,9 @@ class NewRequestIn(Body):
         Field(
             min_length=1,
             max_length=100,
-            description="a household unit building-entrance-room (3-2-1201) or a common area",
+            description="a household unit building-entrance-room in digits (3-2-1201), or a "
+            "common area of 1-40 letters, digits, spaces and '-' with no phone-like run of "
+            "seven digits or more (north gate, 3号楼大堂)",
         ),
     ]
     category: Annotated[
