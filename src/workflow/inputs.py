@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
-from workflow.characters import forbidden
+from workflow.characters import NEVER, NOT_ON_ONE_LINE, forbidden
 from workflow.errors import InvalidInput, InvalidTime
 
 SHORT_TEXT = 200
@@ -31,9 +31,9 @@ def text(field: str, value: object, *, limit: int = SHORT_TEXT, required: bool =
         value = ""
     if not isinstance(value, str):
         raise InvalidInput(field, f"must be text, got {type(value).__name__}")
-    problem = forbidden(value, lines=limit > SHORT_TEXT)
-    if problem:
-        raise InvalidInput(field, problem)
+    lines = limit > SHORT_TEXT
+    if (NEVER if lines else NOT_ON_ONE_LINE).search(value):
+        raise InvalidInput(field, str(forbidden(value, lines=lines)))
     cleaned = value.strip()
     if required and not cleaned:
         raise InvalidInput(field, "must not be empty")

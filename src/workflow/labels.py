@@ -19,7 +19,12 @@ from workflow.inputs import HOUSEHOLD
 
 # Seven digits or more with nothing but spaces or punctuation between them: a phone
 # number (a landline without its area code has seven), however it is written.
-PHONE_LIKE = re.compile(r"\d(?:[ ._/-]*\d){6,}")
+PHONE = r"\d(?:[ ._/-]*\d){6,}"
+PHONE_LIKE = re.compile(PHONE)
+# A staff name, and a household unit, as intake mostly meets them: plain ASCII, already
+# trimmed, in one regular expression each (the whole rule for such text).
+_ASCII_NAME = re.compile(f"(?!.*{PHONE})[A-Za-z0-9][A-Za-z0-9._-]{{0,63}}")
+_ASCII_HOUSEHOLD = re.compile(r"[0-9]{1,3}-[0-9]{1,2}-[0-9]{1,5}")
 
 
 @dataclass(frozen=True)
@@ -140,6 +145,8 @@ def _shown(char: str) -> str:
 
 def name(field: str, value: object) -> str:
     """A staff member or integration: an actor, a receiver, an assignee, a token's name."""
+    if isinstance(value, str) and _ASCII_NAME.fullmatch(value):
+        return value
     return NAME.check(field, value)
 
 
@@ -153,6 +160,8 @@ def team(value: object) -> str | None:
 
 def location(value: object) -> str:
     """A household unit, as `HOUSEHOLD` has always accepted, or a common area."""
+    if isinstance(value, str) and _ASCII_HOUSEHOLD.fullmatch(value):
+        return value
     cleaned = COMMON_AREA.clean("location", value)
     if HOUSEHOLD.match(cleaned):
         return cleaned

@@ -184,3 +184,30 @@ def test_every_location_name_and_team_of_the_demo_keeps_to_the_rules() -> None:
     assert labels.team("renovation review") == "renovation review"
     assert labels.team("engineering") == "engineering"
     assert labels.permit_no("ZX20261104-00042") == "ZX20261104-00042"  # as the demo numbers them
+
+
+ASCII_TEXT = st.text(st.sampled_from("az09._- @\t\n/#"), max_size=70)
+
+
+@given(ASCII_TEXT)
+def test_the_fast_path_for_ascii_names_accepts_only_what_the_rule_accepts(typed: str) -> None:
+    try:
+        recorded = labels.name("actor", typed)
+    except InvalidInput:
+        recorded = None
+    assert recorded == (typed.strip() if labels.NAME.passes(typed) else None)
+
+
+@given(st.one_of(ASCII_TEXT, st.from_regex(r"[0-9]{1,4}-[0-9]{1,3}-[0-9]{1,6}", fullmatch=True)))
+def test_the_fast_path_for_household_units_accepts_only_what_the_rule_accepts(typed: str) -> None:
+    try:
+        recorded = labels.location(typed)
+    except InvalidInput:
+        recorded = None
+    try:
+        expected: str | None = labels.COMMON_AREA.clean("location", typed)
+    except InvalidInput:
+        expected = None
+    if expected is not None and not HOUSEHOLD.match(expected):
+        expected = expected if labels.COMMON_AREA.passes(expected) else None
+    assert recorded == expected

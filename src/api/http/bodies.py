@@ -43,6 +43,11 @@ class Body(BaseModel):
         return cls.model_validate_json(sent, context={_PLAIN: True} if plain(sent) else None)
 
 
+# The first byte of each character `check_text` refuses that can arrive raw in UTF-8, and
+# of the backslash that escapes the others.
+_LEADS = b"\\\x7f\xc2\xe2\xef"
+
+
 def plain(sent: bytes) -> bool:
     """Whether a JSON body certainly holds none of the characters `check_text` refuses.
 
@@ -50,17 +55,22 @@ def plain(sent: bytes) -> bool:
     backslash; DEL, the C1 controls, zero-width characters and bidirectional overrides may
     arrive raw, in UTF-8, where each begins with one of the byte sequences looked for here
     (C1: C2 80-9F; U+200B-200D, U+202A-202E: E2 80; U+2060, U+2066-2069: E2 81; U+FEFF:
-    EF BB BF). A body with other characters of those prefixes, such as Chinese quotation
-    marks, is checked in full."""
-    if b"\\" in sent or b"\x7f" in sent:
-        return False
-    if sent.isascii():
+    EF BB BF). A body with other characters of those prefixes, such as ¥, is checked in
+    full.
+
+    `translate` deleting those first bytes is one pass in C: a body that loses none costs
+    what the two `in` tests for a backslash and DEL cost before (each `bytes in bytes`
+    raises and clears a TypeError inside CPython)."""
+    if len(sent.translate(None, _LEADS)) == len(sent):
         return True
+    find = sent.find
     return (
-        b"\xc2" not in sent
-        and b"\xe2\x80" not in sent
-        and b"\xe2\x81" not in sent
-        and b"\xef\xbb\xbf" not in sent
+        find(b"\\") < 0
+        and find(b"\x7f") < 0
+        and find(b"\xc2") < 0
+        and find(b"\xe2\x80") < 0
+        and find(b"\xe2\x81") < 0
+        and find(b"\xef\xbb\xbf") < 0
     )
 
 
