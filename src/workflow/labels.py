@@ -35,7 +35,7 @@ class Label:
     punctuation: str
     limit: int
     allowed: str  # the rule in words, with examples: every refusal repeats it
-    ascii: re.Pattern[str]  # the same rule for ASCII text, the common case, checked fast
+    ascii: re.Pattern[str]  # its characters, for ASCII text: the common case, checked fast
     spaces: bool = False  # a run of whitespace becomes one space
     phone_numbers: bool = False  # a run of digits as long as a phone number is allowed
     # Fullwidth letters, circled digits, ligatures: a name written with them looks like
