@@ -22,7 +22,7 @@ FIXED_COMMON_AREAS = (
     "B2 car park",
     "B1 bicycle store",
     "central garden",
-    "children's playground",
+    "playground",
     "clubhouse",
     "refuse station",
     "fire pump room",

@@ -9,7 +9,6 @@ get a new token (rotation), so the name stays the actor of its events.
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,8 +19,9 @@ from typing import Any
 from api.in_use import opening
 from api.settings import Settings
 from api.side_tables import SideDatabase, open_side_database, schema_lock
+from workflow import labels
+from workflow.errors import InvalidInput
 
-NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 PREFIX = "pd_"
 
 _CREATE = (
@@ -76,12 +76,12 @@ def digest_of(token: str) -> str:
 
 
 def check_name(name: str) -> str:
-    if not NAME.match(name):
-        raise TokenError(
-            f"token name {name!r}: 1-64 letters, digits, '.', '_', '@' or '-', "
-            "starting with a letter or digit (it is the actor of the token's commands)"
-        )
-    return name
+    """The name NFC-normalised, as the domain records a staff name: it is the actor of the
+    token's commands."""
+    try:
+        return labels.name("token name", name)
+    except InvalidInput as error:
+        raise TokenError(str(error)) from None
 
 
 class TokenStore:
@@ -102,12 +102,18 @@ class TokenStore:
         chosen = Role(role)
         token = PREFIX + secrets.token_urlsafe(32)
         now = datetime.now(UTC).isoformat()
-        changed, _ = self._run(_ISSUE, (check_name(name), chosen.value, digest_of(token), now))
+        name = check_name(name)
+        changed, _ = self._run(_ISSUE, (name, chosen.value, digest_of(token), now))
         if changed == 0:
             raise TokenError(f"a token named {name!r} exists; revoke it first to replace it")
         return token
 
     def revoke(self, name: str) -> bool:
+        """False when no token of that name is in use (or can be)."""
+        try:
+            name = check_name(name)
+        except TokenError:
+            return False
         changed, _ = self._run(_REVOKE, (datetime.now(UTC).isoformat(), name))
         return changed > 0
 

@@ -17,7 +17,7 @@ from eventsourcing.domain import Snapshot as LibrarySnapshot
 from eventsourcing.utils import register_topic
 
 from workflow import events as ev
-from workflow import inputs
+from workflow import inputs, labels
 from workflow.errors import InvalidInput
 from workflow.lifecycles import Lifecycle, lifecycle
 
@@ -96,7 +96,7 @@ class Case(Aggregate):
             ev.Received,
             id=case_id,
             timestamp=stamp.now,
-            actor=inputs.text("actor", stamp.actor),
+            actor=labels.name("actor", stamp.actor),
             occurred_at=at,
             note=inputs.text("note", stamp.note, limit=inputs.LONG_TEXT, required=False),
             **fields,
@@ -119,7 +119,7 @@ class Case(Aggregate):
         self, command: str, event_class: type[ev.CaseEvent], stamp: Stamp, **fields: Any
     ) -> None:
         self.lifecycle.check(self.state, command)
-        actor = inputs.text("actor", stamp.actor)
+        actor = labels.name("actor", stamp.actor)
         note = inputs.text("note", stamp.note, limit=inputs.LONG_TEXT, required=False)
         at = inputs.occurrence(stamp.at, now=stamp.now, not_before=self.last_occurred_at)
         self.trigger_event(
@@ -130,7 +130,7 @@ class Case(Aggregate):
 
     def dispatch(self, stamp: Stamp, assignee: str, team: str | None = None) -> None:
         self.lifecycle.check(self.state, "dispatch")
-        who = inputs.text("assignee", assignee)
+        who = labels.name("assignee", assignee)
         if self.state in ("dispatched", "rework") and who == self.assignee:
             raise InvalidInput(
                 "assignee", f"the case is already dispatched to {who!r}; name another to reassign"
@@ -140,7 +140,7 @@ class Case(Aggregate):
             ev.Dispatched,
             stamp,
             assignee=who,
-            team=inputs.text("team", team, required=False) or None,
+            team=labels.team(team),
         )
 
     def hold(self, stamp: Stamp, reason: str) -> None:
@@ -171,7 +171,7 @@ class Case(Aggregate):
 
     def handover(self, stamp: Stamp, to: str, reason: str) -> None:
         self.lifecycle.check(self.state, "handover")
-        new_owner = inputs.text("to", to)
+        new_owner = labels.name("to", to)
         if new_owner == self.owner:
             raise InvalidInput("to", f"{new_owner!r} already owns the case; hand over to another")
         self._record(
@@ -236,7 +236,7 @@ class Case(Aggregate):
             "approve",
             ev.Approved,
             stamp,
-            permit_no=inputs.text("permit_no", permit_no),
+            permit_no=labels.permit_no(permit_no),
             deposit=inputs.money("deposit", deposit),
             fee=inputs.money("fee", fee),
         )

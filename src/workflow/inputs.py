@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
+from workflow.characters import NEVER, NOT_ON_ONE_LINE, forbidden
 from workflow.errors import InvalidInput, InvalidTime
 
 SHORT_TEXT = 200
@@ -16,9 +17,6 @@ CLOCK_SKEW = timedelta(minutes=2)
 
 # A household unit: building-entrance-room, e.g. 3-2-1201.
 HOUSEHOLD = re.compile(r"^\d{1,3}-\d{1,2}-\d{1,5}$")
-# Control characters other than tab and line breaks have no place in a record,
-# and NUL cannot even be stored in PostgreSQL text.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # No service request predates this; older times are typing mistakes.
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 
@@ -26,17 +24,21 @@ E = TypeVar("E", bound=str)
 
 
 def text(field: str, value: object, *, limit: int = SHORT_TEXT, required: bool = True) -> str:
+    """Free text, trimmed. A long text (limit above SHORT_TEXT) may hold tabs and line
+    breaks; a short one is one line. No text holds control, zero-width or bidirectional
+    override characters (`characters.forbidden`), wherever they stand."""
     if value is None:
         value = ""
     if not isinstance(value, str):
         raise InvalidInput(field, f"must be text, got {type(value).__name__}")
+    lines = limit > SHORT_TEXT
+    if (NEVER if lines else NOT_ON_ONE_LINE).search(value):
+        raise InvalidInput(field, str(forbidden(value, lines=lines)))
     cleaned = value.strip()
     if required and not cleaned:
         raise InvalidInput(field, "must not be empty")
     if len(cleaned) > limit:
         raise InvalidInput(field, f"is {len(cleaned)} characters long; at most {limit} allowed")
-    if CONTROL.search(cleaned):
-        raise InvalidInput(field, "contains control characters; only text, tabs and line breaks")
     return cleaned
 
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from workflow import inputs
+from workflow import inputs, labels
 from workflow.errors import InvalidInput
 from workflow.personal_data import Reporter
 from workflow.vocabulary import CATEGORIES, DEFAULT_PRIORITY, PRIORITIES, Channel, Kind
@@ -53,7 +53,7 @@ def validate(request: NewRequest) -> dict[str, Any]:
     """The Received event's fields (less id, reporter ref and stamp), normalised."""
     kind = _KINDS[inputs.choice("kind", request.kind, _KINDS)]
     channel = inputs.choice("channel", request.channel, _CHANNELS)
-    location = inputs.text("location", request.location, limit=100)
+    location = labels.location(request.location)
     category = inputs.choice("category", request.category, CATEGORIES[kind])
     priority = request.priority or DEFAULT_PRIORITY[kind]
     if priority is None:
@@ -82,7 +82,7 @@ def validate(request: NewRequest) -> dict[str, Any]:
         "category": category,
         "priority": priority,
         "description": inputs.text("description", request.description, limit=inputs.LONG_TEXT),
-        "received_by": inputs.text("received_by", request.received_by),
+        "received_by": labels.name("received_by", request.received_by),
         "details": details,
     }
 

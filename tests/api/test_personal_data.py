@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
+from uuid import UUID, uuid4
+
+from api.http.views import FEED_FIELDS, LABELLED, WITHHELD
 from conftest import REPAIR, Api
 
 NAME, PHONE = "王先生", "13800000000"
@@ -84,3 +89,44 @@ def test_an_erased_reporter_is_gone_from_the_case(api: Api) -> None:
     assert runtime.service.reporters.erase(ref)
     case = api.client.get(f"/requests/{case_id}", headers=api.agent).json()
     assert case["reporter"] is None
+
+
+# Fields of the feed that are not texts at all: vocabularies, derived values, money.
+NOT_TEXT = {
+    "kind", "channel", "category", "priority", "outcome", "area",
+    "amount", "deposit", "fee", "refunded", "withheld",
+}  # fmt: skip
+
+
+def test_every_text_the_feed_carries_is_one_kept_to_a_rule() -> None:
+    texts = FEED_FIELDS - NOT_TEXT
+    assert texts == set(LABELLED) - {"actor"}, "a feed field that no rule keeps"
+    assert "actor" in LABELLED
+
+
+def test_the_feed_withholds_old_values_that_the_rules_now_refuse(api_on: Api) -> None:
+    """Stored events are never rewritten: a location with a phone number in it, recorded
+    before the rules, stays in the history but not in the analysts' feed."""
+    service = api_on.client.app.state.runtime.service  # type: ignore[attr-defined]
+    case_id = api_on.create("repair")["id"]
+    stored = service.recorder.select_events(UUID(case_id))[0]
+    state = json.loads(stored.state)
+    state.update(location=f"3-2-1201 {NAME} {PHONE}", actor="desk zhang", received_by="王先生 138")
+    old = replace(stored, originator_id=uuid4(), state=json.dumps(state).encode())
+    service.recorder.insert_events([old])
+    service.dispatch(old.originator_id, actor="desk-li", assignee="eng-wang", team="engineering")
+
+    feed = api_on.client.get("/events", headers=api_on.analyst)
+    assert feed.status_code == 200, feed.text
+    new, legacy, dispatched = feed.json()["events"]
+    assert (new["actor"], new["data"]["location"]) == ("desk-zhang", "3-2-1201")
+    assert (legacy["actor"], legacy["data"]["location"], legacy["data"]["received_by"]) == (
+        WITHHELD,
+        WITHHELD,
+        WITHHELD,
+    )
+    assert (dispatched["actor"], dispatched["data"]["assignee"]) == ("desk-li", "eng-wang")
+    for secret in (NAME, PHONE, "desk zhang"):
+        assert secret not in feed.text
+    history = api_on.client.get(f"/requests/{old.originator_id}/history", headers=api_on.supervisor)
+    assert history.json()["events"][0]["data"]["location"] == f"3-2-1201 {NAME} {PHONE}"

@@ -39,8 +39,14 @@ def rejects(
         ({"received_by": ""}, r"received_by: must not be empty"),
         ({"reporter": Reporter("", "138")}, r"reporter.name: must not be empty"),
         ({"idempotency_key": "k" * 201}, r"idempotency_key: is 201 characters long"),
-        ({"description": "leak\x00"}, r"description: contains control characters"),
-        ({"location": "3-2-\x1b[0m1201"}, r"location: contains control characters"),
+        ({"description": "leak\x00"}, r"description: contains U\+0000 \(a control character\)"),
+        ({"location": "3-2-\x1b[0m1201"}, r"location: contains U\+001B \(a control character\)"),
+        (
+            {"location": "3-2-1201 王先生 13800000000"},
+            r"location: has a phone-like run of 11 digits at character 14; personal data",
+        ),
+        ({"location": "north gate (east)"}, r"location: has '\(' \(LEFT PARENTHESIS\)"),
+        ({"received_by": "desk zhang"}, r"received_by: has ' ' \(SPACE\) at character 5"),
     ],
 )
 def test_an_intake_with_a_bad_field_is_rejected_and_writes_nothing(
@@ -98,6 +104,10 @@ def test_a_small_clock_skew_into_the_future_is_tolerated(app: CaseService) -> No
         ("cancel", {"reason": "x" * 201}, r"reason: is 201 characters long; at most 200"),
         ("handover", {"to": "desk-1", "reason": "shift"}, r"'desk-1' already owns the case"),
         ("dispatch", {"assignee": "e", "note": "n" * 4001}, r"note: is 4001 characters long"),
+        ("dispatch", {"assignee": "王先生 138 0000 0000"}, r"assignee: has ' ' \(SPACE\)"),
+        ("dispatch", {"assignee": "e", "team": "a@b"}, r"team: has '@' \(COMMERCIAL AT\)"),
+        ("handover", {"to": "desk\u202e", "reason": "x"}, r"to: contains U\+202E"),
+        ("hold", {"reason": "wait\nfor parts"}, r"reason: contains U\+000A \(a line break\)"),
     ],
 )
 def test_a_command_with_a_bad_argument_is_rejected_and_writes_nothing(
@@ -120,6 +130,18 @@ def test_amounts_of_money_must_be_numbers_of_at_most_two_decimals(app: CaseServi
             InvalidInput,
             match,
         )
+
+
+def test_a_permit_number_is_letters_digits_dashes_and_slashes(app: CaseService) -> None:
+    case_id = receive(app, "renovation")
+    rejects(
+        app,
+        lambda: app.approve(case_id, actor="a", permit_no="ZX 2026", deposit="1", fee="1"),
+        InvalidInput,
+        r"permit_no: has ' ' \(SPACE\) at character 3; a permit number is 1-40 letters",
+    )
+    approved = app.approve(case_id, actor="a", permit_no="沪装2026/0042", deposit="1", fee="1")
+    assert approved.case.permit_no == "沪装2026/0042"
 
 
 def test_a_refund_must_account_for_the_whole_deposit(app: CaseService) -> None:

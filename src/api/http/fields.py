@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
 
+from workflow.characters import forbidden
 from workflow.inputs import CLOCK_SKEW, LONG_TEXT, SHORT_TEXT
 
 ShortText = Annotated[str, Field(min_length=1, max_length=SHORT_TEXT)]
@@ -74,15 +75,13 @@ At = Annotated[
 Note = Annotated[str | None, Field(max_length=LONG_TEXT, description="a free-text note")]
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def check_text(value: str) -> str:
-    """No control characters but tab and line breaks: a NUL cannot even be stored in a
-    PostgreSQL text column, so it would stop the read models at that event."""
-    found = _CONTROL.search(value)
-    if found:
-        raise ValueError(f"contains the control character {found.group()!r}; remove it")
+    """No control characters but tab and line breaks, no zero-width characters, no
+    bidirectional overrides (the domain's rule, `workflow.characters`): a NUL cannot even
+    be stored in a PostgreSQL text column, so it would stop the read models at that event."""
+    problem = forbidden(value, lines=True)
+    if problem:
+        raise ValueError(problem)
     return value
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated, Any
 
 from fastapi import Request
@@ -110,7 +111,9 @@ def new_request(body: NewRequestIn, who: Principal, idempotency_key: str | None)
             )
         received_by = body.received_by
     else:
-        if body.received_by not in (None, who.name):
+        sent = body.received_by
+        # The token's name is recorded NFC-normalised; the same name may arrive decomposed.
+        if sent is not None and unicodedata.normalize("NFC", sent) != who.name:
             raise ApiProblem(
                 422,
                 "invalid-input",

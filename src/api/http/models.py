@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from api.tokens import check_name
 
 MilestoneStatus = Literal["met", "breached", "pending", "paused", "not_started", "excluded"]
 
@@ -150,7 +152,15 @@ class Health(BaseModel):
 class TokenIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$", examples=["eng-wang"])
+    name: Annotated[
+        str,
+        AfterValidator(check_name),  # NFC-normalised: the name recorded as the actor
+        Field(
+            description="the actor of the token's commands: 1-64 letters (any script), "
+            "digits, '-', '_' or '.', starting with a letter or digit",
+            examples=["eng-wang", "张伟"],
+        ),
+    ]
     role: Literal["channel", "agent", "worker", "supervisor", "analyst", "admin"]
 
 

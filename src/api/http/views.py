@@ -7,9 +7,10 @@ case's current version, with no wait for the read models, and right for `as_of`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -19,7 +20,9 @@ from projections.casefile import CaseFile, evolve, open_case_file
 from projections.facts import fact_of
 from projections.milestones import MilestoneClock, judge
 from projections.policy import Policy
+from workflow import labels
 from workflow.case import Case
+from workflow.errors import InvalidInput
 from workflow.events import CaseEvent
 from workflow.history import HistoryEntry, entry_of
 
@@ -136,8 +139,31 @@ FEED_FIELDS = frozenset(
 )  # fmt: skip
 
 
+# The feed's texts, each kept to its rule since the rules were made. A value recorded
+# before (a location with a resident's phone number in it) is withheld, never shown.
+LABELLED: dict[str, Callable[[object], object]] = {
+    "location": labels.location,
+    "team": labels.team,
+    "permit_no": labels.permit_no,
+    **{
+        k: partial(labels.name, k)
+        for k in ("actor", "received_by", "assignee", "previous_owner", "to")
+    },
+}
+WITHHELD = "(withheld)"  # no name, location or permit number can start with '('
+
+
+def _shown(value: Any, rule: Callable[[object], object]) -> Any:
+    try:
+        rule(value)
+    except InvalidInput:
+        return WITHHELD
+    return value
+
+
 def feed_event(event: CaseEvent, position: int) -> models.FeedEvent:
     entry = entry_of(event)
+    data = {k: plain(v) for k, v in entry.data.items() if k in FEED_FIELDS}
     return models.FeedEvent(
         position=position,
         case_id=UUID(str(event.originator_id)),
@@ -145,8 +171,8 @@ def feed_event(event: CaseEvent, position: int) -> models.FeedEvent:
         type=entry.type,
         occurred_at=local(entry.occurred_at),
         recorded_at=local(entry.recorded_at),
-        actor=entry.actor,
-        data={k: plain(v) for k, v in entry.data.items() if k in FEED_FIELDS},
+        actor=_shown(entry.actor, LABELLED["actor"]),
+        data={k: _shown(v, LABELLED[k]) if k in LABELLED else v for k, v in data.items()},
     )
 
 

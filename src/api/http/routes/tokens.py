@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Response
 from api.http import models
 from api.http.auth import RuntimeDep, requires
 from api.http.problems import ApiProblem, problem_responses
-from api.tokens import NAME, Principal, Role, TokenError
+from api.tokens import Principal, Role, TokenError
 
 router = APIRouter(prefix="/tokens", tags=["tokens"])
 
@@ -45,7 +45,7 @@ def issue_token(body: models.TokenIn, rt: RuntimeDep, who: Admin) -> models.Issu
 
 @router.delete("/{name}", status_code=204, responses=problem_responses(401, 403, 404))
 def revoke_token(
-    name: Annotated[str, Path(pattern=NAME.pattern)], rt: RuntimeDep, who: Admin
+    name: Annotated[str, Path(description="the token's name")], rt: RuntimeDep, who: Admin
 ) -> Response:
     if not rt.tokens.revoke(name):
         raise ApiProblem(404, "not-found", "Not found", f"no token named {name!r} to revoke")
