@@ -13,9 +13,9 @@ from api.cli_backup import register as register_backup
 from api.cli_errors import DbOption, reports_errors
 from api.cli_http import register as register_http
 from api.cli_readside import print_demo_reports, register
+from api.consoles import output_console, text
 from api.demo import print_summary, run_demo
 from api.render import case_summary, history_rows, to_json
-from api.report_output import output_console
 from api.settings import Settings
 from api.simulator import Scenario
 from api.wiring import open_service
@@ -73,7 +73,7 @@ def show(
         return
     table = Table(show_header=False, title=f"case {case.id}")
     for key, value in summary.items():
-        table.add_row(key, "" if value is None else str(value))
+        table.add_row(key, text(value))
     console.print(table)
 
 
@@ -89,13 +89,13 @@ def history(
     if fmt is OutputFormat.json:
         typer.echo(to_json(rows))
         return
-    table = Table(title=f"history of {case_id}")
+    table = Table(title=text(f"history of {case_id}"))
     for column in ("version", "type", "actor", "occurred_at", "recorded_at", "data"):
         table.add_column(column)
     for row in rows:
         table.add_row(
             *(
-                _cell(row[c])
+                text(_cell(row[c]))
                 for c in ("version", "type", "actor", "occurred_at", "recorded_at", "data")
             )
         )

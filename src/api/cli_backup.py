@@ -15,11 +15,12 @@ from typing import Annotated, ParamSpec, TypeVar
 
 import psycopg
 import typer
-from rich.console import Console
+from rich.text import Text
 
 from api.backup import BackupError, Manifest, restore, take_backup
-from api.cli_errors import DbOption, errors, reports_errors
+from api.cli_errors import DbOption, reports_errors
 from api.cli_readside import PolicyOption, catch_up, progress_bar, progress_console
+from api.consoles import output_console, say_error
 from api.settings import Settings
 from api.wiring import open_follower
 from projections.follower import PolicyMismatch
@@ -27,7 +28,7 @@ from projections.follower import PolicyMismatch
 P = ParamSpec("P")
 R = TypeVar("R")
 
-console = Console()
+console = output_console()
 
 
 def backup_errors(command: Callable[P, R]) -> Callable[P, R]:
@@ -44,7 +45,7 @@ def backup_errors(command: Callable[P, R]) -> Callable[P, R]:
         except (OSError, sqlite3.Error, psycopg.Error) as error:
             code = 2
             message = f"{type(error).__name__}: {error}"
-        errors.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+        say_error(message)
         raise typer.Exit(code)
 
     return run
@@ -59,7 +60,7 @@ def backup(
     """Copy the database consistently, also while the server writes to it."""
     settings = Settings.load(db=db)
     with progress_console.status("backing up") as status:
-        manifest = take_backup(settings, to, lambda step: status.update(step))
+        manifest = take_backup(settings, to, lambda step: status.update(Text(step)))
     console.print(f"backed up {_describe(manifest)} to {to}", soft_wrap=True)
 
 
@@ -83,7 +84,7 @@ def restore_command(
     (stop its server first)."""
     settings = Settings.load(db=db, policy=policy)
     with progress_console.status("restoring") as status:
-        manifest = restore(settings, source, force=force, step=lambda s: status.update(s))
+        manifest = restore(settings, source, force=force, step=lambda s: status.update(Text(s)))
     console.print(
         f"restored {_describe(manifest)} from the backup of {manifest.created_at}", soft_wrap=True
     )

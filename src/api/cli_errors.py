@@ -7,8 +7,8 @@ from functools import wraps
 from typing import Annotated, ParamSpec, TypeVar
 
 import typer
-from rich.console import Console
 
+from api.consoles import say_error
 from api.settings import SettingsError
 from projections.follower import PolicyMismatch
 from projections.policy import PolicyError
@@ -16,8 +16,6 @@ from workflow.errors import DomainError
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-errors = Console(stderr=True)
 
 EXPECTED = (DomainError, SettingsError, PolicyError, PolicyMismatch)
 
@@ -33,7 +31,7 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
         try:
             return command(*args, **kwargs)
         except EXPECTED as error:
-            errors.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
+            say_error(str(error))
             raise typer.Exit(2) from None
 
     return run

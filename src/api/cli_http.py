@@ -6,16 +6,16 @@ import os
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from api.cli_errors import DbOption, errors, reports_errors
+from api.cli_errors import DbOption, reports_errors
+from api.consoles import output_console, say_error
 from api.follower_process import FollowerFailed, start_follower, stop_follower
 from api.http.config import FOLLOW_ENV, SERVER_PID_ENV, ServerConfig
 from api.http.workers import APP, PortInUse, check_port, run_workers
 from api.settings import Settings
 from api.tokens import Role, TokenError, open_tokens
 
-console = Console()
+console = output_console()
 token_app = typer.Typer(help="Bearer tokens for the HTTP API.", no_args_is_help=True)
 
 
@@ -57,7 +57,7 @@ def serve(
         check_port(host, port)  # before the follower catches up, which may take a while
         follower = start_follower() if following else None
     except (PortInUse, FollowerFailed) as error:
-        errors.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
+        say_error(str(error))
         raise typer.Exit(2) from None
     try:
         if count == 1:
@@ -83,7 +83,7 @@ def token_new(
     try:
         token = tokens.issue(name, role)
     except TokenError as error:
-        errors.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
+        say_error(str(error))
         raise typer.Exit(2) from None
     finally:
         tokens.close()
@@ -101,7 +101,7 @@ def token_revoke(name: Annotated[str, typer.Argument()], db: DbOption = None) ->
     finally:
         tokens.close()
     if not revoked:
-        errors.print(f"[red]error:[/red] no token named {name!r} to revoke", highlight=False)
+        say_error(f"no token named {name!r} to revoke")
         raise typer.Exit(2)
     console.print(f"revoked {name!r}")
 

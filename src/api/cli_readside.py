@@ -9,11 +9,18 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
 
 from api.cli_errors import DbOption, reports_errors
+from api.consoles import output_console, stderr_console
 from api.demo import DemoResult
-from api.report_output import ReportFormat, output_console, print_comparison, print_report
+from api.report_output import ReportFormat, print_comparison, print_report
 from api.settings import Settings
 from api.wiring import open_follower
 from projections.asof import Period
@@ -26,7 +33,7 @@ from workflow import inputs
 
 console = output_console()
 # Progress goes to stderr, so that JSON and CSV on stdout stay clean for machines.
-progress_console = Console(stderr=True)
+progress_console = stderr_console()
 
 PolicyOption = Annotated[
     str | None,
@@ -52,7 +59,7 @@ report_app = typer.Typer(help="SLA and first-contact responsibility reports.", n
 
 def progress_bar() -> Progress:
     return Progress(
-        "[progress.description]{task.description}",
+        TextColumn("{task.description}", style="progress.description", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         "events",

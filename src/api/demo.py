@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from api.report_output import output_console
+from api.consoles import output_console, text
 from api.settings import Settings, SettingsError, read_models_path
 from api.simulation_time import local
 from api.simulator import Scenario, simulate
@@ -208,5 +208,5 @@ def _run_table(result: DemoResult) -> Table:
         ("events per second", f"{result.events_per_second:,.0f}"),
     ]
     for name, value in rows:
-        table.add_row(name, value)
+        table.add_row(name, text(value))
     return table

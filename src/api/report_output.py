@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import sys
 from enum import StrEnum
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from api.consoles import text
+from api.report_files import rows_csv
 from projections.replay import Comparison
 from projections.reports import Report
-
-
-def output_console() -> Console:
-    """Standard output: a terminal's own width; piped or redirected, wide enough that a
-    table keeps its natural width instead of Rich's 80 columns."""
-    return Console(width=None if sys.stdout.isatty() else 200)
 
 
 class ReportFormat(StrEnum):
@@ -33,9 +27,11 @@ def report_table(report: Report) -> Table:
         " (calendar ESTIMATED: dates outside the known holiday data)" if report.estimated else ""
     )
     table = Table(
-        title=f"{report.title} report: cases received {report.period.start} to "
-        f"{report.period.end} (exclusive), as of {report.as_of:%Y-%m-%d %H:%M %Z}",
-        caption=f"policy {report.policy!r}, effective {report.effective}{estimated}",
+        title=text(
+            f"{report.title} report: cases received {report.period.start} to "
+            f"{report.period.end} (exclusive), as of {report.as_of:%Y-%m-%d %H:%M %Z}"
+        ),
+        caption=text(f"policy {report.policy!r}, effective {report.effective}{estimated}"),
     )
     for name in report.fields:
         left = name in ("kind", "priority", "milestone", "staff")
@@ -43,7 +39,7 @@ def report_table(report: Report) -> Table:
         # rather than being cut, so a narrow terminal still shows everything whole.
         table.add_column(name, justify="left" if left else "right", overflow="fold", no_wrap=left)
     for row in report.rows:
-        table.add_row(*(_format(name, row[name]) for name in report.fields))
+        table.add_row(*(text(_format(name, row[name])) for name in report.fields))
     return table
 
 
@@ -58,12 +54,7 @@ def _format(name: str, value: Any) -> str:
 
 
 def report_csv(report: Report) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(report.fields), lineterminator="\n")
-    writer.writeheader()
-    for row in report.rows:
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
-    return buffer.getvalue()
+    return rows_csv(report.fields, report.rows)
 
 
 def print_report(report: Report, fmt: ReportFormat, console: Console) -> None:
@@ -83,20 +74,10 @@ def print_comparison(comparison: Comparison, fmt: ReportFormat, console: Console
         return
     if fmt is ReportFormat.csv:
         fields = list(comparison.rows[0]) if comparison.rows else ["kind"]
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        for row in comparison.rows:
-            writer.writerow(
-                {
-                    k: ";".join(v) if isinstance(v, list) else ("" if v is None else v)
-                    for k, v in row.items()
-                }
-            )
-        console.out(buffer.getvalue(), end="", highlight=False)
+        console.out(rows_csv(fields, comparison.rows), end="", highlight=False)
         return
     table = Table(
-        title=f"live {comparison.live.policy!r} vs candidate {comparison.candidate.policy!r}"
+        title=text(f"live {comparison.live.policy!r} vs candidate {comparison.candidate.policy!r}")
     )
     for name in ("kind", "priority", "milestone"):
         table.add_column(name, overflow="fold")
@@ -106,8 +87,8 @@ def print_comparison(comparison: Comparison, fmt: ReportFormat, console: Console
         cells = []
         for name in ("met", "breached", "pending", "attainment"):
             old, new = _format(name, row[f"live_{name}"]), _format(name, row[f"candidate_{name}"])
-            cells.append(old if old == new else f"[bold yellow]{old} → {new}[/]")
-        table.add_row(row["kind"], row["priority"], row["milestone"], *cells)
+            cells.append(text(old) if old == new else Text(f"{old} → {new}", style="bold yellow"))
+        table.add_row(text(row["kind"]), text(row["priority"]), text(row["milestone"]), *cells)
     console.print(table)
     count = len(comparison.differences)
     console.print("no differences" if count == 0 else f"{count} rows differ")
