@@ -14,6 +14,7 @@ from psycopg.conninfo import make_conninfo
 from psycopg.sql import SQL, Identifier
 
 from api.backup_format import BackupError, Contents, Refused, Step, survey
+from api.redaction import redact
 from api.settings import Settings
 
 # Where Debian installs each PostgreSQL version's tools when its wrapper is not on the PATH.
@@ -46,7 +47,7 @@ def restore_dump(settings: Settings, dump: Path, *, force: bool, step: Step) -> 
             db.execute(found.format(Identifier(s), Identifier(t))).fetchone() for s, t in tables
         )
     if holds and not force:
-        raise Refused(f"the database {redacted(settings)} holds data; pass --force to replace it")
+        raise Refused(f"the database {settings.shown_db} holds data; pass --force to replace it")
     step("restoring the database (pg_restore)")
     # --clean --if-exists also clears the empty tables propdesk creates on first use; one
     # transaction, so a restore that fails leaves the database as it was. Objects belong
@@ -129,15 +130,5 @@ def _run_tool(settings: Settings, command: list[str]) -> None:
         variables["PGPASSWORD"] = env["POSTGRES_PASSWORD"]
     done = subprocess.run(command, env=variables, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        detail = "\n".join(done.stderr.strip().splitlines()[-6:])
-        if secret := variables.get("PGPASSWORD"):
-            detail = detail.replace(secret, "***")
+        detail = redact("\n".join(done.stderr.strip().splitlines()[-6:]), env["POSTGRES_PASSWORD"])
         raise BackupError(f"{Path(command[0]).name} failed (exit {done.returncode}):\n{detail}")
-
-
-def redacted(settings: Settings) -> str:
-    env = settings.eventsourcing_env()
-    user = f"{env['POSTGRES_USER']}@" if env["POSTGRES_USER"] else ""
-    return (
-        f"postgresql://{user}{env['POSTGRES_HOST']}:{env['POSTGRES_PORT']}/{env['POSTGRES_DBNAME']}"
-    )

@@ -18,9 +18,10 @@ import typer
 from rich.text import Text
 
 from api.backup import BackupError, Manifest, restore, take_backup
-from api.cli_errors import DbOption, reports_errors
+from api.cli_errors import DbOption, reports_errors, unusable
 from api.cli_readside import PolicyOption, catch_up, progress_bar, progress_console
 from api.consoles import output_console, say_error
+from api.redaction import redact
 from api.settings import Settings
 from api.wiring import open_follower
 from projections.follower import PolicyMismatch
@@ -42,10 +43,13 @@ def backup_errors(command: Callable[P, R]) -> Callable[P, R]:
         except BackupError as error:
             code = error.exit_code
             message = str(error)
-        except (OSError, sqlite3.Error, psycopg.Error) as error:
+        except (sqlite3.Error, psycopg.Error) as error:
+            code = 2
+            message = unusable(error, kwargs.get("db"))
+        except OSError as error:
             code = 2
             message = f"{type(error).__name__}: {error}"
-        say_error(message)
+        say_error(redact(message))
         raise typer.Exit(code)
 
     return run

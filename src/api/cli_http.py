@@ -47,6 +47,9 @@ def serve(
     """Serve the HTTP API under uvicorn (docs at /docs, the OpenAPI document at /openapi.json)."""
     # Every setting is checked here, not in every worker (the follower is decided below).
     settings = ServerConfig.load(db=db, follow=False).settings
+    # A database that cannot be reached is reported here, in one line, rather than by each
+    # worker's failed start-up with a traceback.
+    open_tokens(settings).close()
     following = follow if follow is not None else not settings.is_postgres
     count = workers or default_workers()
     # The follower and the workers build their settings from this environment.
