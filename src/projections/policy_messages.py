@@ -93,8 +93,8 @@ def _what(
     if kind == "missing":
         return f"{name} is required"
     if kind == "extra_forbidden":
-        noun = "calendar year" if table == "year" else table
-        return f"{name} is not a {noun} field; allowed: {', '.join(allowed_fields)}"
+        where = "calendar year" if table == "year" else table
+        return f"{name} is not a {where} field; allowed: {', '.join(allowed_fields)}"
     if kind == "literal_error":
         choices = ", ".join(_QUOTED.findall(str(context.get("expected", ""))))
         noun = _LITERAL_NOUN.get(field)
