@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -12,10 +11,10 @@ from rich.table import Table
 from api.cli_backup import register as register_backup
 from api.cli_errors import DbOption, reports_errors
 from api.cli_http import register as register_http
-from api.cli_readside import print_demo_reports, register
+from api.cli_readside import known_moment, print_demo_reports, register
 from api.consoles import output_console, text
 from api.demo import print_summary, run_demo
-from api.render import case_summary, history_rows, to_json
+from api.render import case_summary, cell, history_rows, plain, to_json
 from api.settings import Settings
 from api.simulator import Scenario
 from api.wiring import open_service
@@ -65,15 +64,18 @@ def show(
     db: DbOption = None,
 ) -> None:
     """Show one case, now or as it stood at a moment."""
-    service = open_service(Settings.load(db=db))
-    case = service.as_of(case_id, as_of) if as_of else service.get(case_id)
+    settings = Settings.load(db=db)
+    zone = settings.timezone
+    moment = known_moment(as_of, zone) if as_of else None
+    service = open_service(settings)
+    case = service.as_of(case_id, moment) if moment else service.get(case_id)
     summary = case_summary(case)
     if fmt is OutputFormat.json:
-        typer.echo(to_json(summary))
+        typer.echo(to_json(plain(summary, zone)))
         return
     table = Table(show_header=False, title=f"case {case.id}")
     for key, value in summary.items():
-        table.add_row(key, text(value))
+        table.add_row(key, text(cell(value, zone)))
     console.print(table)
 
 
@@ -85,9 +87,11 @@ def history(
     db: DbOption = None,
 ) -> None:
     """Every event of a case: version, type, actor, when it happened and was recorded."""
-    rows = history_rows(open_service(Settings.load(db=db)).history(case_id))
+    settings = Settings.load(db=db)
+    zone = settings.timezone
+    rows = history_rows(open_service(settings).history(case_id))
     if fmt is OutputFormat.json:
-        typer.echo(to_json(rows))
+        typer.echo(to_json(plain(rows, zone)))
         return
     table = Table(title=text(f"history of {case_id}"))
     for column in ("version", "type", "actor", "occurred_at", "recorded_at", "data"):
@@ -95,7 +99,7 @@ def history(
     for row in rows:
         table.add_row(
             *(
-                text(_cell(row[c]))
+                text(cell(row[c], zone))
                 for c in ("version", "type", "actor", "occurred_at", "recorded_at", "data")
             )
         )
@@ -130,12 +134,8 @@ def demo(
         fresh=fresh,
         console=console,
     )
-    print_summary(console, result)
+    print_summary(console, result, settings.timezone)
     print_demo_reports(settings, result, console)
-
-
-def _cell(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else str(value)
 
 
 register(app)

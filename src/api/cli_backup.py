@@ -21,6 +21,7 @@ from api.backup import BackupError, Manifest, restore, take_backup
 from api.cli_errors import DbOption, reports_errors, unusable
 from api.cli_readside import PolicyOption, catch_up, progress_bar, progress_console
 from api.consoles import output_console, say_error
+from api.local_times import local_text
 from api.redaction import redact
 from api.settings import Settings
 from api.wiring import open_follower
@@ -90,7 +91,9 @@ def restore_command(
     with progress_console.status("restoring") as status:
         manifest = restore(settings, source, force=force, step=lambda s: status.update(Text(s)))
     console.print(
-        f"restored {_describe(manifest)} from the backup of {manifest.created_at}", soft_wrap=True
+        f"restored {_describe(manifest)} from the backup of "
+        f"{local_text(manifest.created_at, settings.timezone)}",
+        soft_wrap=True,
     )
     if not rebuild and manifest.read_models_position is not None:
         try:

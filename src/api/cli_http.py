@@ -12,6 +12,7 @@ from api.consoles import output_console, say_error
 from api.follower_process import FollowerFailed, start_follower, stop_follower
 from api.http.config import FOLLOW_ENV, SERVER_PID_ENV, ServerConfig
 from api.http.workers import APP, PortInUse, check_port, run_workers
+from api.local_times import local_text
 from api.settings import Settings
 from api.tokens import Role, TokenError, open_tokens
 
@@ -113,11 +114,15 @@ def token_revoke(name: Annotated[str, typer.Argument()], db: DbOption = None) ->
 @reports_errors
 def token_list(db: DbOption = None) -> None:
     """Every token's name, role and dates (never the token)."""
-    tokens = open_tokens(Settings.load(db=db))
+    settings = Settings.load(db=db)
+    zone = settings.timezone
+    tokens = open_tokens(settings)
     try:
         for record in tokens.records():
-            state = f"revoked {record.revoked_at}" if record.revoked_at else "active"
-            typer.echo(f"{record.name}\t{record.role.value}\t{record.created_at}\t{state}")
+            revoked = record.revoked_at
+            state = f"revoked {local_text(revoked, zone)}" if revoked else "active"
+            created = local_text(record.created_at, zone)
+            typer.echo(f"{record.name}\t{record.role.value}\t{created}\t{state}")
     finally:
         tokens.close()
 

@@ -14,14 +14,16 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from api.consoles import output_console, text
+from api.local_times import local_text
 from api.settings import Settings, SettingsError, read_models_path
-from api.simulation_time import local
+from api.simulation_time import SHANGHAI
 from api.simulator import Scenario, simulate
 from workflow.lifecycles import LIFECYCLES
 
@@ -163,10 +165,10 @@ def _mark(path: Path, scenario: Scenario) -> None:
 # -- the summary -------------------------------------------------------------------
 
 
-def print_summary(console: Console, result: DemoResult) -> None:
+def print_summary(console: Console, result: DemoResult, zone: ZoneInfo = SHANGHAI) -> None:
     console.print(_cases_table(result))
     console.print(_activity_table(result))
-    console.print(_run_table(result))
+    console.print(_run_table(result, zone))
 
 
 def _cases_table(result: DemoResult) -> Table:
@@ -192,15 +194,15 @@ def _activity_table(result: DemoResult) -> Table:
     return table
 
 
-def _run_table(result: DemoResult) -> Table:
-    first, last = local(result.start), local(result.end)
+def _run_table(result: DemoResult, zone: ZoneInfo) -> Table:
+    first, last = local_text(result.start, zone), local_text(result.end, zone)
     table = Table(title="the run", show_header=False)
     table.add_column(justify="left")
     table.add_column(justify="right")
     rows = [
         ("database", str(result.db)),
         ("households", f"{result.scenario.households:,}"),
-        ("simulated period", f"{first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M} (+08:00)"),
+        ("simulated period", f"{first} to {last}"),
         ("seed", str(result.scenario.seed)),
         ("cases", f"{result.case_count:,}"),
         ("events written", f"{result.events:,}"),

@@ -29,7 +29,7 @@ def report_table(report: Report) -> Table:
     table = Table(
         title=text(
             f"{report.title} report: cases received {report.period.start} to "
-            f"{report.period.end} (exclusive), as of {report.as_of:%Y-%m-%d %H:%M %Z}"
+            f"{report.period.end} (exclusive), as of {report.as_of.isoformat(' ', 'seconds')}"
         ),
         caption=text(f"policy {report.policy!r}, effective {report.effective}{estimated}"),
     )

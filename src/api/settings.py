@@ -7,11 +7,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from api.redaction import redact_url
 from projections.policy import Policy, PolicyError, load_policy
 
 DEFAULT_DB = "./propdesk.db"
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+_DEFAULT_ZONE = ZoneInfo(DEFAULT_TIMEZONE)
 
 
 class SettingsError(ValueError):
@@ -22,9 +25,15 @@ class SettingsError(ValueError):
 class Settings:
     db: str  # a file path (SQLite) or a postgresql:// URL
     policy: Policy  # the SLA policy the live read models are built with
+    # The deployment's time zone: the command line shows times in it and reads an
+    # --as-of without an offset in it.
+    timezone: ZoneInfo = _DEFAULT_ZONE
 
     def __repr__(self) -> str:
-        return f"Settings(db={self.shown_db!r}, policy={self.policy.name!r})"
+        return (
+            f"Settings(db={self.shown_db!r}, policy={self.policy.name!r}, "
+            f"timezone={self.timezone.key!r})"
+        )
 
     @property
     def shown_db(self) -> str:
@@ -47,7 +56,8 @@ class Settings:
             live_policy = load_policy(policy_file)
         except PolicyError as error:
             raise SettingsError(str(error)) from None
-        settings = cls(db=chosen.strip(), policy=live_policy)
+        zone = time_zone(source.get("PROPDESK_TIMEZONE") or DEFAULT_TIMEZONE)
+        settings = cls(db=chosen.strip(), policy=live_policy, timezone=zone)
         settings.eventsourcing_env()  # validate now, not at first use
         return settings
 
@@ -82,6 +92,16 @@ class Settings:
             "SQLITE_DBNAME": str(Path(self.db).expanduser()),
             "SQLITE_LOCK_TIMEOUT": "10",
         }
+
+
+def time_zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(
+            f"PROPDESK_TIMEZONE={name!r} is not an IANA time zone name; "
+            "use one such as Asia/Shanghai, Asia/Hong_Kong or UTC"
+        ) from None
 
 
 def _postgres_env(url: str) -> dict[str, str]:
