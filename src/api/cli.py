@@ -6,15 +6,15 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
+from api.case_view import case_document, case_tables, history_rows, history_table
 from api.cli_backup import register as register_backup
 from api.cli_errors import DbOption, reports_errors
 from api.cli_http import register as register_http
 from api.cli_readside import known_moment, print_demo_reports, register
-from api.consoles import output_console, text
+from api.consoles import output_console
 from api.demo import print_summary, run_demo
-from api.render import case_summary, cell, history_rows, plain, to_json
+from api.render import plain, to_json
 from api.settings import Settings
 from api.simulator import Scenario
 from api.wiring import open_service
@@ -69,14 +69,12 @@ def show(
     moment = known_moment(as_of, zone) if as_of else None
     service = open_service(settings)
     case = service.as_of(case_id, moment) if moment else service.get(case_id)
-    summary = case_summary(case)
+    document = case_document(service, case, settings.policy, moment)
     if fmt is OutputFormat.json:
-        typer.echo(to_json(plain(summary, zone)))
+        typer.echo(to_json(plain(document, zone)))
         return
-    table = Table(show_header=False, title=f"case {case.id}")
-    for key, value in summary.items():
-        table.add_row(key, text(cell(value, zone)))
-    console.print(table)
+    for table in case_tables(document, zone):
+        console.print(table)
 
 
 @app.command()
@@ -93,17 +91,7 @@ def history(
     if fmt is OutputFormat.json:
         typer.echo(to_json(plain(rows, zone)))
         return
-    table = Table(title=text(f"history of {case_id}"))
-    for column in ("version", "type", "actor", "occurred_at", "recorded_at", "data"):
-        table.add_column(column)
-    for row in rows:
-        table.add_row(
-            *(
-                text(cell(row[c], zone))
-                for c in ("version", "type", "actor", "occurred_at", "recorded_at", "data")
-            )
-        )
-    console.print(table)
+    console.print(history_table(case_id, rows, zone))
 
 
 @app.command()

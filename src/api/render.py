@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 from api.local_times import local_iso, local_text
 from workflow.case import Case
-from workflow.history import HistoryEntry
 
 
 def plain(value: Any, zone: ZoneInfo) -> Any:
@@ -56,22 +55,9 @@ def case_summary(case: Case) -> dict[str, Any]:
         "received_at": case.received_at,
         "last_occurred_at": case.last_occurred_at,
         "allowed_commands": list(case.allowed_commands()),
+        "description": case.description,
+        "details": dict(case.details),
     }
-
-
-def history_rows(entries: list[HistoryEntry]) -> list[dict[str, Any]]:
-    return [
-        {
-            "version": e.version,
-            "type": e.type,
-            "actor": e.actor,
-            "occurred_at": e.occurred_at,
-            "recorded_at": e.recorded_at,
-            "note": e.note,
-            "data": e.data,
-        }
-        for e in entries
-    ]
 
 
 def to_json(value: Any) -> str:

@@ -67,14 +67,14 @@ def test_show_prints_markup_in_stored_values_as_text(marked: tuple[str, str]) ->
     db, case_id = marked
     result = run("show", case_id, "--db", db)
     assert result.exit_code == 0, result.output
-    printed_as_they_are(result, CLOSER, LINK, f"{OPENER}eng")
+    printed_as_they_are(result, CLOSER, f"{OPENER} alarm {EMOJI}", LINK, f"{OPENER}eng")
 
 
 def test_history_prints_markup_in_stored_values_as_text(marked: tuple[str, str]) -> None:
     db, case_id = marked
     result = run("history", case_id, "--db", db)
     assert result.exit_code == 0, result.output
-    printed_as_they_are(result, CLOSER, f"{OPENER}eng", EMOJI)
+    printed_as_they_are(result, CLOSER, f"{OPENER}eng", EMOJI, f"{CLOSER} note")
 
 
 def test_the_first_contact_report_prints_a_staff_name_of_markup_as_text(
