@@ -15,6 +15,7 @@ import psycopg
 import typer
 from eventsourcing.persistence import PersistenceError
 
+from api.cli_files import OutputError
 from api.consoles import say_error
 from api.redaction import redact, redact_url
 from api.settings import DEFAULT_DB, SettingsError
@@ -25,7 +26,7 @@ from workflow.errors import DomainError
 P = ParamSpec("P")
 R = TypeVar("R")
 
-EXPECTED = (DomainError, SettingsError, PolicyError, PolicyMismatch)
+EXPECTED = (DomainError, SettingsError, PolicyError, PolicyMismatch, OutputError)
 # What the storage raises when it cannot be reached or used: eventsourcing's wrappers,
 # psycopg's and its pool's, sqlite3's.
 STORAGE = (PersistenceError, psycopg.Error, sqlite3.Error)

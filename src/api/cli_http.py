@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import os
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from api.cli_errors import DbOption, reports_errors
+from api.cli_files import ForceOption, OutputOption, check_output, deliver
 from api.consoles import output_console, say_error
 from api.follower_process import FollowerFailed, start_follower, stop_follower
 from api.http.config import FOLLOW_ENV, SERVER_PID_ENV, ServerConfig
 from api.http.workers import APP, PortInUse, check_port, run_workers
 from api.local_times import local_text
+from api.report_files import list_file
 from api.settings import Settings
 from api.tokens import Role, TokenError, open_tokens
 
 console = output_console()
+TOKEN_FIELDS = ("name", "role", "created_at", "revoked_at")
 token_app = typer.Typer(help="Bearer tokens for the HTTP API.", no_args_is_help=True)
 
 
@@ -110,21 +114,48 @@ def token_revoke(name: Annotated[str, typer.Argument()], db: DbOption = None) ->
     console.print(f"revoked {name!r}")
 
 
+class ListFormat(StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
 @token_app.command("list")
 @reports_errors
-def token_list(db: DbOption = None) -> None:
+def token_list(
+    db: DbOption = None,
+    fmt: Annotated[
+        ListFormat, typer.Option("--format", help="text: one token a line, tab-separated")
+    ] = ListFormat.text,
+    output: OutputOption = None,
+    force: ForceOption = False,
+) -> None:
     """Every token's name, role and dates (never the token)."""
+    check_output(fmt.value, output)
     settings = Settings.load(db=db)
     zone = settings.timezone
     tokens = open_tokens(settings)
     try:
-        for record in tokens.records():
-            revoked = record.revoked_at
-            state = f"revoked {local_text(revoked, zone)}" if revoked else "active"
-            created = local_text(record.created_at, zone)
-            typer.echo(f"{record.name}\t{record.role.value}\t{created}\t{state}")
+        records = tokens.records()
     finally:
         tokens.close()
+    rows = [
+        {
+            "name": r.name,
+            "role": r.role.value,
+            "created_at": local_text(r.created_at, zone),
+            "revoked_at": local_text(r.revoked_at, zone) or None,
+        }
+        for r in records
+    ]
+    if fmt is not ListFormat.text:
+        content = list_file("令牌", TOKEN_FIELDS, rows, fmt.value)
+        deliver(content, output, force=force, console=console)
+        return
+    for row in rows:
+        state = f"revoked {row['revoked_at']}" if row["revoked_at"] else "active"
+        typer.echo(f"{row['name']}\t{row['role']}\t{row['created_at']}\t{state}")
 
 
 def register(app: typer.Typer) -> None:

@@ -19,6 +19,7 @@ from rich.progress import (
 )
 
 from api.cli_errors import DbOption, reports_errors
+from api.cli_files import ForceOption, OutputOption, check_output
 from api.consoles import output_console, stderr_console
 from api.demo import DemoResult
 from api.local_times import local_text
@@ -171,9 +172,13 @@ def report_sla(
     end: ToOption = None,
     as_of: AsOfOption = None,
     fmt: FormatOption = ReportFormat.table,
+    output: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Milestones met, breached and pending per kind, priority and milestone."""
-    print_report(_report("sla", db, policy, start, end, as_of), fmt, console)
+    check_output(fmt.value, output)
+    report = _report("sla", db, policy, start, end, as_of)
+    print_report(report, fmt, console, output, force=force)
 
 
 @report_app.command("first-contact")
@@ -185,9 +190,13 @@ def report_first_contact(
     end: ToOption = None,
     as_of: AsOfOption = None,
     fmt: FormatOption = ReportFormat.table,
+    output: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     """首问负责制: what each staff member first received, owns, closed and handed over."""
-    print_report(_report("first-contact", db, policy, start, end, as_of), fmt, console)
+    check_output(fmt.value, output)
+    report = _report("first-contact", db, policy, start, end, as_of)
+    print_report(report, fmt, console, output, force=force)
 
 
 @reports_errors
@@ -198,9 +207,12 @@ def replay(
     end: ToOption = None,
     as_of: AsOfOption = None,
     fmt: FormatOption = ReportFormat.table,
+    output: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Evaluate a candidate policy over the history beside the live one; the live read
     models are left untouched."""
+    check_output(fmt.value, output)
     settings = Settings.load(db=db)
     period, moment = _period(start, end), _as_of(as_of, settings.timezone)
     candidate = load_policy(policy)
@@ -209,7 +221,7 @@ def replay(
     with progress_console.status("evaluating the live and the candidate policy"):
         live = sla_report(follower.store, settings.policy, period, moment)
         tried = sla_report(follower.store, candidate, period, moment)
-    print_comparison(compare(live, tried), fmt, console)
+    print_comparison(compare(live, tried), fmt, console, output, force=force)
 
 
 def print_demo_reports(settings: Settings, result: DemoResult, out: Console) -> None:

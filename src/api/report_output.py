@@ -1,17 +1,19 @@
-"""Reports in three forms: an aligned table for people, JSON and CSV for machines."""
+"""Reports in four forms: an aligned table for people, JSON, CSV and xlsx for machines and
+spreadsheets (api/report_files.py, shared with the HTTP API)."""
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from api.cli_files import deliver
 from api.consoles import text
-from api.report_files import rows_csv
+from api.report_files import comparison_file, report_file
 from projections.replay import Comparison
 from projections.reports import Report
 
@@ -20,6 +22,7 @@ class ReportFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
+    xlsx = "xlsx"
 
 
 def report_table(report: Report) -> Table:
@@ -53,28 +56,30 @@ def _format(name: str, value: Any) -> str:
     return str(value)
 
 
-def report_csv(report: Report) -> str:
-    return rows_csv(report.fields, report.rows)
-
-
-def print_report(report: Report, fmt: ReportFormat, console: Console) -> None:
-    if fmt is ReportFormat.json:
-        console.out(json.dumps(report.document(), ensure_ascii=False, indent=2), highlight=False)
-    elif fmt is ReportFormat.csv:
-        console.out(report_csv(report), end="", highlight=False)
-    else:
+def print_report(
+    report: Report,
+    fmt: ReportFormat,
+    console: Console,
+    output: Path | None = None,
+    *,
+    force: bool = False,
+) -> None:
+    if fmt is ReportFormat.table:
         console.print(report_table(report))
+    else:
+        deliver(report_file(report, fmt.value), output, force=force, console=console)
 
 
-def print_comparison(comparison: Comparison, fmt: ReportFormat, console: Console) -> None:
-    if fmt is ReportFormat.json:
-        console.out(
-            json.dumps(comparison.document(), ensure_ascii=False, indent=2), highlight=False
-        )
-        return
-    if fmt is ReportFormat.csv:
-        fields = list(comparison.rows[0]) if comparison.rows else ["kind"]
-        console.out(rows_csv(fields, comparison.rows), end="", highlight=False)
+def print_comparison(
+    comparison: Comparison,
+    fmt: ReportFormat,
+    console: Console,
+    output: Path | None = None,
+    *,
+    force: bool = False,
+) -> None:
+    if fmt is not ReportFormat.table:
+        deliver(comparison_file(comparison, fmt.value), output, force=force, console=console)
         return
     table = Table(
         title=text(f"live {comparison.live.policy!r} vs candidate {comparison.candidate.policy!r}")
