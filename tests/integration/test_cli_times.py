@@ -109,3 +109,14 @@ def test_token_list_prints_when_each_token_was_made_in_the_deployment_time_zone(
     made = datetime.fromisoformat(created)
     assert made.utcoffset() in (timedelta(hours=1), timedelta(hours=2))
     assert abs(made - datetime.now(UTC)) < timedelta(minutes=5)
+
+
+def test_restore_names_the_backup_s_time_in_the_deployment_time_zone(
+    db: str, case: str, tmp_path: Path
+) -> None:
+    ok(BERLIN, "backup", "--db", db, "--to", str(tmp_path / "backup"))
+    output = ok(BERLIN, "restore", "--db", db, "--from", str(tmp_path / "backup"), "--force")
+    taken = output.split("from the backup of ", 1)[1].split("\n", 1)[0].strip()
+    moment = datetime.fromisoformat(taken)
+    assert moment.utcoffset() == timedelta(hours=1)
+    assert abs(moment - datetime.now(UTC)) < timedelta(minutes=5)
