@@ -19,7 +19,7 @@ from projections.policy import default_policy_text
 from support.driver import receive
 
 RECEIVED = "2026-11-20T09:00:00+08:00"
-LATER = (datetime.now(UTC) + timedelta(minutes=10)).isoformat()
+LATER = "2099-01-01T00:00:00+08:00"
 PERIOD = ["--from", "2026-11-01", "--to", "2026-12-01"]
 SHANGHAI: dict[str, str | None] = {"PROPDESK_TIMEZONE": None, "COLUMNS": "250"}
 BERLIN: dict[str, str | None] = {"PROPDESK_TIMEZONE": "Europe/Berlin", "COLUMNS": "250"}
