@@ -47,7 +47,7 @@ def take_backup(settings: Settings, target: Path, step: Step) -> Manifest:
     try:
         if settings.is_postgres:
             contents, position = postgres.dump(settings, scratch / DUMP, step)
-            source = postgres.redacted(settings)
+            source = settings.shown_db
         else:
             contents, position = copy_sqlite(settings.sqlite_path, scratch, step)
             source = str(settings.sqlite_path.resolve())

@@ -24,6 +24,7 @@ from api.backup_format import (
     survey,
 )
 from api.pg_script import replay
+from api.redaction import redact
 from api.settings import Settings
 
 # Where Debian installs each PostgreSQL version's tools when its wrapper is not on the PATH.
@@ -56,7 +57,7 @@ def restore_dump(
     with _connect(settings) as db:  # commits when the block ends, rolls back on an error
         if _holds_data(db) and not force:
             raise Refused(
-                f"the database {redacted(settings)} holds data; pass --force to replace it"
+                f"the database {settings.shown_db} holds data; pass --force to replace it"
             )
         step("restoring the database (pg_restore, one transaction)")
         # --clean --if-exists also clears the empty tables propdesk creates on first use.
@@ -140,15 +141,5 @@ def _run_tool(settings: Settings, command: list[str]) -> None:
         variables["PGPASSWORD"] = env["POSTGRES_PASSWORD"]
     done = subprocess.run(command, env=variables, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        detail = "\n".join(done.stderr.strip().splitlines()[-6:])
-        if secret := variables.get("PGPASSWORD"):
-            detail = detail.replace(secret, "***")
+        detail = redact("\n".join(done.stderr.strip().splitlines()[-6:]), env["POSTGRES_PASSWORD"])
         raise BackupError(f"{Path(command[0]).name} failed (exit {done.returncode}):\n{detail}")
-
-
-def redacted(settings: Settings) -> str:
-    env = settings.eventsourcing_env()
-    user = f"{env['POSTGRES_USER']}@" if env["POSTGRES_USER"] else ""
-    return (
-        f"postgresql://{user}{env['POSTGRES_HOST']}:{env['POSTGRES_PORT']}/{env['POSTGRES_DBNAME']}"
-    )

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.table import Table
 
+from api.case_view import case_document, case_tables, history_rows, history_table
 from api.cli_backup import register as register_backup
 from api.cli_errors import DbOption, reports_errors
 from api.cli_http import register as register_http
-from api.cli_readside import print_demo_reports, register
+from api.cli_readside import known_moment, print_demo_reports, register
+from api.consoles import output_console
 from api.demo import print_summary, run_demo
-from api.render import case_summary, history_rows, to_json
-from api.report_output import output_console
+from api.render import plain, to_json
 from api.settings import Settings
 from api.simulator import Scenario
 from api.wiring import open_service
@@ -65,16 +64,17 @@ def show(
     db: DbOption = None,
 ) -> None:
     """Show one case, now or as it stood at a moment."""
-    service = open_service(Settings.load(db=db))
-    case = service.as_of(case_id, as_of) if as_of else service.get(case_id)
-    summary = case_summary(case)
+    settings = Settings.load(db=db)
+    zone = settings.timezone
+    moment = known_moment(as_of, zone) if as_of else None
+    service = open_service(settings)
+    case = service.as_of(case_id, moment) if moment else service.get(case_id)
+    document = case_document(service, case, settings.policy, moment)
     if fmt is OutputFormat.json:
-        typer.echo(to_json(summary))
+        typer.echo(to_json(plain(document, zone)))
         return
-    table = Table(show_header=False, title=f"case {case.id}")
-    for key, value in summary.items():
-        table.add_row(key, "" if value is None else str(value))
-    console.print(table)
+    for table in case_tables(document, zone):
+        console.print(table)
 
 
 @app.command()
@@ -85,21 +85,13 @@ def history(
     db: DbOption = None,
 ) -> None:
     """Every event of a case: version, type, actor, when it happened and was recorded."""
-    rows = history_rows(open_service(Settings.load(db=db)).history(case_id))
+    settings = Settings.load(db=db)
+    zone = settings.timezone
+    rows = history_rows(open_service(settings).history(case_id))
     if fmt is OutputFormat.json:
-        typer.echo(to_json(rows))
+        typer.echo(to_json(plain(rows, zone)))
         return
-    table = Table(title=f"history of {case_id}")
-    for column in ("version", "type", "actor", "occurred_at", "recorded_at", "data"):
-        table.add_column(column)
-    for row in rows:
-        table.add_row(
-            *(
-                _cell(row[c])
-                for c in ("version", "type", "actor", "occurred_at", "recorded_at", "data")
-            )
-        )
-    console.print(table)
+    console.print(history_table(case_id, rows, zone))
 
 
 @app.command()
@@ -130,12 +122,8 @@ def demo(
         replace=replace,
         console=console,
     )
-    print_summary(console, result)
+    print_summary(console, result, settings.timezone)
     print_demo_reports(settings, result, console)
-
-
-def _cell(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else str(value)
 
 
 register(app)

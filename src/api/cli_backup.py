@@ -15,11 +15,14 @@ from typing import Annotated, ParamSpec, TypeVar
 
 import psycopg
 import typer
-from rich.console import Console
+from rich.text import Text
 
 from api.backup import BackupError, Manifest, restore, take_backup
-from api.cli_errors import DbOption, errors, reports_errors
+from api.cli_errors import DbOption, reports_errors, unusable
 from api.cli_readside import PolicyOption, catch_up, progress_bar, progress_console
+from api.consoles import output_console, say_error
+from api.local_times import local_text
+from api.redaction import redact
 from api.settings import Settings
 from api.wiring import open_follower
 from projections.follower import PolicyMismatch
@@ -27,7 +30,7 @@ from projections.follower import PolicyMismatch
 P = ParamSpec("P")
 R = TypeVar("R")
 
-console = Console()
+console = output_console()
 
 
 def backup_errors(command: Callable[P, R]) -> Callable[P, R]:
@@ -41,10 +44,13 @@ def backup_errors(command: Callable[P, R]) -> Callable[P, R]:
         except BackupError as error:
             code = error.exit_code
             message = str(error)
-        except (OSError, sqlite3.Error, psycopg.Error) as error:
+        except (sqlite3.Error, psycopg.Error) as error:
+            code = 2
+            message = unusable(error, kwargs.get("db"))
+        except OSError as error:
             code = 2
             message = f"{type(error).__name__}: {error}"
-        errors.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+        say_error(redact(message))
         raise typer.Exit(code)
 
     return run
@@ -59,7 +65,7 @@ def backup(
     """Copy the database consistently, also while the server writes to it."""
     settings = Settings.load(db=db)
     with progress_console.status("backing up") as status:
-        manifest = take_backup(settings, to, lambda step: status.update(step))
+        manifest = take_backup(settings, to, lambda step: status.update(Text(step)))
     console.print(f"backed up {_describe(manifest)} to {to}", soft_wrap=True)
 
 
@@ -83,9 +89,11 @@ def restore_command(
     (stop its server first)."""
     settings = Settings.load(db=db, policy=policy)
     with progress_console.status("restoring") as status:
-        manifest = restore(settings, source, force=force, step=lambda s: status.update(s))
+        manifest = restore(settings, source, force=force, step=lambda s: status.update(Text(s)))
     console.print(
-        f"restored {_describe(manifest)} from the backup of {manifest.created_at}", soft_wrap=True
+        f"restored {_describe(manifest)} from the backup of "
+        f"{local_text(manifest.created_at, settings.timezone)}",
+        soft_wrap=True,
     )
     if not rebuild and manifest.read_models_position is not None:
         try:

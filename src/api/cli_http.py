@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import os
+from enum import StrEnum
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from api.cli_errors import DbOption, errors, reports_errors
+from api.cli_errors import DbOption, reports_errors
+from api.cli_files import ForceOption, OutputOption, check_output, deliver
+from api.consoles import output_console, say_error
 from api.follower_process import FollowerFailed, start_follower, stop_follower
 from api.http.config import FOLLOW_ENV, SERVER_PID_ENV, ServerConfig
 from api.http.workers import APP, PortInUse, check_port, run_workers
+from api.local_times import local_text
+from api.report_files import list_file
 from api.settings import Settings
 from api.tokens import Role, TokenError, open_tokens
 
-console = Console()
+console = output_console()
+TOKEN_FIELDS = ("name", "role", "created_at", "revoked_at")
 token_app = typer.Typer(help="Bearer tokens for the HTTP API.", no_args_is_help=True)
 
 
@@ -47,6 +52,9 @@ def serve(
     """Serve the HTTP API under uvicorn (docs at /docs, the OpenAPI document at /openapi.json)."""
     # Every setting is checked here, not in every worker (the follower is decided below).
     settings = ServerConfig.load(db=db, follow=False).settings
+    # A database that cannot be reached is reported here, in one line, rather than by each
+    # worker's failed start-up with a traceback.
+    open_tokens(settings).close()
     following = follow if follow is not None else not settings.is_postgres
     count = workers or default_workers()
     # The follower and the workers build their settings from this environment.
@@ -57,7 +65,7 @@ def serve(
         check_port(host, port)  # before the follower catches up, which may take a while
         follower = start_follower() if following else None
     except (PortInUse, FollowerFailed) as error:
-        errors.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
+        say_error(str(error))
         raise typer.Exit(2) from None
     try:
         if count == 1:
@@ -83,7 +91,7 @@ def token_new(
     try:
         token = tokens.issue(name, role)
     except TokenError as error:
-        errors.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
+        say_error(str(error))
         raise typer.Exit(2) from None
     finally:
         tokens.close()
@@ -101,22 +109,53 @@ def token_revoke(name: Annotated[str, typer.Argument()], db: DbOption = None) ->
     finally:
         tokens.close()
     if not revoked:
-        errors.print(f"[red]error:[/red] no token named {name!r} to revoke", highlight=False)
+        say_error(f"no token named {name!r} to revoke")
         raise typer.Exit(2)
     console.print(f"revoked {name!r}")
 
 
+class ListFormat(StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
 @token_app.command("list")
 @reports_errors
-def token_list(db: DbOption = None) -> None:
+def token_list(
+    db: DbOption = None,
+    fmt: Annotated[
+        ListFormat, typer.Option("--format", help="text: one token a line, tab-separated")
+    ] = ListFormat.text,
+    output: OutputOption = None,
+    force: ForceOption = False,
+) -> None:
     """Every token's name, role and dates (never the token)."""
-    tokens = open_tokens(Settings.load(db=db))
+    check_output(fmt.value, output)
+    settings = Settings.load(db=db)
+    zone = settings.timezone
+    tokens = open_tokens(settings)
     try:
-        for record in tokens.records():
-            state = f"revoked {record.revoked_at}" if record.revoked_at else "active"
-            typer.echo(f"{record.name}\t{record.role.value}\t{record.created_at}\t{state}")
+        records = tokens.records()
     finally:
         tokens.close()
+    rows = [
+        {
+            "name": r.name,
+            "role": r.role.value,
+            "created_at": local_text(r.created_at, zone),
+            "revoked_at": local_text(r.revoked_at, zone) or None,
+        }
+        for r in records
+    ]
+    if fmt is not ListFormat.text:
+        content = list_file("令牌", TOKEN_FIELDS, rows, fmt.value)
+        deliver(content, output, force=force, console=console)
+        return
+    for row in rows:
+        state = f"revoked {row['revoked_at']}" if row["revoked_at"] else "active"
+        typer.echo(f"{row['name']}\t{row['role']}\t{row['created_at']}\t{state}")
 
 
 def register(app: typer.Typer) -> None:

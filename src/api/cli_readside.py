@@ -6,14 +6,24 @@ import signal
 import threading
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
 
 from api.cli_errors import DbOption, reports_errors
+from api.cli_files import ForceOption, OutputOption, check_output
+from api.consoles import output_console, stderr_console
 from api.demo import DemoResult
-from api.report_output import ReportFormat, output_console, print_comparison, print_report
+from api.local_times import local_text
+from api.report_output import ReportFormat, print_comparison, print_report
 from api.settings import Settings
 from api.wiring import open_follower
 from projections.asof import Period
@@ -26,7 +36,7 @@ from workflow import inputs
 
 console = output_console()
 # Progress goes to stderr, so that JSON and CSV on stdout stay clean for machines.
-progress_console = Console(stderr=True)
+progress_console = stderr_console()
 
 PolicyOption = Annotated[
     str | None,
@@ -52,7 +62,7 @@ report_app = typer.Typer(help="SLA and first-contact responsibility reports.", n
 
 def progress_bar() -> Progress:
     return Progress(
-        "[progress.description]{task.description}",
+        TextColumn("{task.description}", style="progress.description", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         "events",
@@ -107,12 +117,14 @@ def run(
     catch_up(follower)
     console.print(f"following the log from position {follower.store.position()}; Ctrl-C stops")
     # The database going away and coming back is reported on stderr; it does not stop this.
-    follower.run(stop, poll_seconds=poll, report=_report_outage)
+    follower.run(
+        stop, poll_seconds=poll, report=lambda line: _report_outage(line, settings.timezone)
+    )
     console.print(f"stopped at position {follower.store.position()}")
 
 
-def _report_outage(line: str) -> None:
-    stamp = datetime.now(SHANGHAI).strftime("%H:%M:%S")
+def _report_outage(line: str, zone: ZoneInfo) -> None:
+    stamp = local_text(datetime.now(UTC), zone)
     progress_console.print(f"{stamp} {line}", highlight=False, soft_wrap=True)
 
 
@@ -125,8 +137,13 @@ def _period(start: str | None, end: str | None) -> Period:
         raise typer.BadParameter(f"{error}; dates are YYYY-MM-DD and --from < --to") from None
 
 
-def _as_of(value: str | None) -> datetime:
-    return inputs.instant("as_of", value) if value else datetime.now(UTC)
+def known_moment(value: str, zone: ZoneInfo) -> datetime:
+    """An --as-of time, by the API's rule; without an offset, a time in `zone`."""
+    return inputs.known_instant("--as-of", value, now=datetime.now(UTC), zone=zone).astimezone(zone)
+
+
+def _as_of(value: str | None, zone: ZoneInfo) -> datetime:
+    return known_moment(value, zone) if value else datetime.now(zone)
 
 
 def _report(
@@ -138,11 +155,12 @@ def _report(
     as_of: str | None,
 ) -> Report:
     settings = Settings.load(db=db)
+    period, moment = _period(start, end), _as_of(as_of, settings.timezone)
+    chosen: Policy = load_policy(policy) if policy else settings.policy
     follower = open_follower(settings, settings.policy)
     catch_up(follower)
-    chosen: Policy = load_policy(policy) if policy else settings.policy
     build = sla_report if kind == "sla" else first_contact_report
-    return build(follower.store, chosen, _period(start, end), _as_of(as_of))
+    return build(follower.store, chosen, period, moment)
 
 
 @report_app.command("sla")
@@ -154,9 +172,13 @@ def report_sla(
     end: ToOption = None,
     as_of: AsOfOption = None,
     fmt: FormatOption = ReportFormat.table,
+    output: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Milestones met, breached and pending per kind, priority and milestone."""
-    print_report(_report("sla", db, policy, start, end, as_of), fmt, console)
+    check_output(fmt.value, output)
+    report = _report("sla", db, policy, start, end, as_of)
+    print_report(report, fmt, console, output, force=force)
 
 
 @report_app.command("first-contact")
@@ -168,9 +190,13 @@ def report_first_contact(
     end: ToOption = None,
     as_of: AsOfOption = None,
     fmt: FormatOption = ReportFormat.table,
+    output: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     """首问负责制: what each staff member first received, owns, closed and handed over."""
-    print_report(_report("first-contact", db, policy, start, end, as_of), fmt, console)
+    check_output(fmt.value, output)
+    report = _report("first-contact", db, policy, start, end, as_of)
+    print_report(report, fmt, console, output, force=force)
 
 
 @reports_errors
@@ -181,18 +207,21 @@ def replay(
     end: ToOption = None,
     as_of: AsOfOption = None,
     fmt: FormatOption = ReportFormat.table,
+    output: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Evaluate a candidate policy over the history beside the live one; the live read
     models are left untouched."""
+    check_output(fmt.value, output)
     settings = Settings.load(db=db)
+    period, moment = _period(start, end), _as_of(as_of, settings.timezone)
+    candidate = load_policy(policy)
     follower = open_follower(settings, settings.policy)
     catch_up(follower)
-    candidate = load_policy(policy)
-    period, moment = _period(start, end), _as_of(as_of)
     with progress_console.status("evaluating the live and the candidate policy"):
         live = sla_report(follower.store, settings.policy, period, moment)
         tried = sla_report(follower.store, candidate, period, moment)
-    print_comparison(compare(live, tried), fmt, console)
+    print_comparison(compare(live, tried), fmt, console, output, force=force)
 
 
 def print_demo_reports(settings: Settings, result: DemoResult, out: Console) -> None:
@@ -202,7 +231,7 @@ def print_demo_reports(settings: Settings, result: DemoResult, out: Console) -> 
     period = Period(
         result.start.astimezone(SHANGHAI).date(), result.end.astimezone(SHANGHAI).date()
     )
-    moment = datetime.now(UTC)
+    moment = datetime.now(settings.timezone)
     for build in (sla_report, first_contact_report):
         print_report(
             build(follower.store, settings.policy, period, moment), ReportFormat.table, out

@@ -16,16 +16,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
+from zoneinfo import ZoneInfo
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from api.consoles import output_console, text
 from api.demo_database import mark, prepare_database, seal
-from api.report_output import output_console
+from api.local_times import local_text
 from api.settings import Settings, SettingsError
 from api.simulation_story import Tally
-from api.simulation_time import local
+from api.simulation_time import SHANGHAI
 from api.simulator import Scenario, simulate
 from workflow.lifecycles import LIFECYCLES
 
@@ -137,10 +139,10 @@ def _ctrl_c_between_steps() -> Iterator[threading.Event]:
 # -- the summary -------------------------------------------------------------------
 
 
-def print_summary(console: Console, result: DemoResult) -> None:
+def print_summary(console: Console, result: DemoResult, zone: ZoneInfo = SHANGHAI) -> None:
     console.print(_cases_table(result))
     console.print(_activity_table(result))
-    console.print(_run_table(result))
+    console.print(_run_table(result, zone))
 
 
 def _cases_table(result: DemoResult) -> Table:
@@ -166,15 +168,15 @@ def _activity_table(result: DemoResult) -> Table:
     return table
 
 
-def _run_table(result: DemoResult) -> Table:
-    first, last = local(result.start), local(result.end)
+def _run_table(result: DemoResult, zone: ZoneInfo) -> Table:
+    first, last = local_text(result.start, zone), local_text(result.end, zone)
     table = Table(title="the run", show_header=False)
     table.add_column(justify="left")
     table.add_column(justify="right")
     rows = [
         ("database", str(result.db)),
         ("households", f"{result.scenario.households:,}"),
-        ("simulated period", f"{first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M} (+08:00)"),
+        ("simulated period", f"{first} to {last}"),
         ("seed", str(result.scenario.seed)),
         ("cases", f"{result.case_count:,}"),
         ("events written", f"{result.events:,}"),
@@ -182,5 +184,5 @@ def _run_table(result: DemoResult) -> Table:
         ("events per second", f"{result.events_per_second:,.0f}"),
     ]
     for name, value in rows:
-        table.add_row(name, value)
+        table.add_row(name, text(value))
     return table

@@ -16,8 +16,9 @@ import threading
 from multiprocessing.context import SpawnProcess
 from multiprocessing.synchronize import Event
 
-from api.cli_errors import EXPECTED, errors
+from api.cli_errors import EXPECTED
 from api.cli_readside import catch_up
+from api.consoles import say_error
 from api.orphans import end_with_parent
 from api.settings import Settings
 from api.wiring import open_follower
@@ -62,7 +63,7 @@ def _follow(ready: Event, server: int) -> None:
         settings = Settings.load()
         follower = open_follower(settings, settings.policy)
     except EXPECTED as error:  # e.g. read models built under another SLA policy
-        errors.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
+        say_error(str(error))
         raise SystemExit(2) from None
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -1,31 +1,28 @@
-"""Reports in three forms: an aligned table for people, JSON and CSV for machines."""
+"""Reports in four forms: an aligned table for people, JSON, CSV and xlsx for machines and
+spreadsheets (api/report_files.py, shared with the HTTP API)."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import sys
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from api.cli_files import deliver
+from api.consoles import text
+from api.report_files import comparison_file, report_file
 from projections.replay import Comparison
 from projections.reports import Report
-
-
-def output_console() -> Console:
-    """Standard output: a terminal's own width; piped or redirected, wide enough that a
-    table keeps its natural width instead of Rich's 80 columns."""
-    return Console(width=None if sys.stdout.isatty() else 200)
 
 
 class ReportFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
+    xlsx = "xlsx"
 
 
 def report_table(report: Report) -> Table:
@@ -33,9 +30,11 @@ def report_table(report: Report) -> Table:
         " (calendar ESTIMATED: dates outside the known holiday data)" if report.estimated else ""
     )
     table = Table(
-        title=f"{report.title} report: cases received {report.period.start} to "
-        f"{report.period.end} (exclusive), as of {report.as_of:%Y-%m-%d %H:%M %Z}",
-        caption=f"policy {report.policy!r}, effective {report.effective}{estimated}",
+        title=text(
+            f"{report.title} report: cases received {report.period.start} to "
+            f"{report.period.end} (exclusive), as of {report.as_of.isoformat(' ', 'seconds')}"
+        ),
+        caption=text(f"policy {report.policy!r}, effective {report.effective}{estimated}"),
     )
     for name in report.fields:
         left = name in ("kind", "priority", "milestone", "staff")
@@ -43,7 +42,7 @@ def report_table(report: Report) -> Table:
         # rather than being cut, so a narrow terminal still shows everything whole.
         table.add_column(name, justify="left" if left else "right", overflow="fold", no_wrap=left)
     for row in report.rows:
-        table.add_row(*(_format(name, row[name]) for name in report.fields))
+        table.add_row(*(text(_format(name, row[name])) for name in report.fields))
     return table
 
 
@@ -57,46 +56,33 @@ def _format(name: str, value: Any) -> str:
     return str(value)
 
 
-def report_csv(report: Report) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(report.fields), lineterminator="\n")
-    writer.writeheader()
-    for row in report.rows:
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
-    return buffer.getvalue()
-
-
-def print_report(report: Report, fmt: ReportFormat, console: Console) -> None:
-    if fmt is ReportFormat.json:
-        console.out(json.dumps(report.document(), ensure_ascii=False, indent=2), highlight=False)
-    elif fmt is ReportFormat.csv:
-        console.out(report_csv(report), end="", highlight=False)
-    else:
+def print_report(
+    report: Report,
+    fmt: ReportFormat,
+    console: Console,
+    output: Path | None = None,
+    *,
+    force: bool = False,
+) -> None:
+    if fmt is ReportFormat.table:
         console.print(report_table(report))
+    else:
+        deliver(report_file(report, fmt.value), output, force=force, console=console)
 
 
-def print_comparison(comparison: Comparison, fmt: ReportFormat, console: Console) -> None:
-    if fmt is ReportFormat.json:
-        console.out(
-            json.dumps(comparison.document(), ensure_ascii=False, indent=2), highlight=False
-        )
-        return
-    if fmt is ReportFormat.csv:
-        fields = list(comparison.rows[0]) if comparison.rows else ["kind"]
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        for row in comparison.rows:
-            writer.writerow(
-                {
-                    k: ";".join(v) if isinstance(v, list) else ("" if v is None else v)
-                    for k, v in row.items()
-                }
-            )
-        console.out(buffer.getvalue(), end="", highlight=False)
+def print_comparison(
+    comparison: Comparison,
+    fmt: ReportFormat,
+    console: Console,
+    output: Path | None = None,
+    *,
+    force: bool = False,
+) -> None:
+    if fmt is not ReportFormat.table:
+        deliver(comparison_file(comparison, fmt.value), output, force=force, console=console)
         return
     table = Table(
-        title=f"live {comparison.live.policy!r} vs candidate {comparison.candidate.policy!r}"
+        title=text(f"live {comparison.live.policy!r} vs candidate {comparison.candidate.policy!r}")
     )
     for name in ("kind", "priority", "milestone"):
         table.add_column(name, overflow="fold")
@@ -106,8 +92,8 @@ def print_comparison(comparison: Comparison, fmt: ReportFormat, console: Console
         cells = []
         for name in ("met", "breached", "pending", "attainment"):
             old, new = _format(name, row[f"live_{name}"]), _format(name, row[f"candidate_{name}"])
-            cells.append(old if old == new else f"[bold yellow]{old} → {new}[/]")
-        table.add_row(row["kind"], row["priority"], row["milestone"], *cells)
+            cells.append(text(old) if old == new else Text(f"{old} → {new}", style="bold yellow"))
+        table.add_row(text(row["kind"]), text(row["priority"]), text(row["milestone"]), *cells)
     console.print(table)
     count = len(comparison.differences)
     console.print("no differences" if count == 0 else f"{count} rows differ")

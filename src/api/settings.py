@@ -7,10 +7,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from api.redaction import redact_url
 from projections.policy import Policy, PolicyError, load_policy
 
 DEFAULT_DB = "./propdesk.db"
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+_DEFAULT_ZONE = ZoneInfo(DEFAULT_TIMEZONE)
 
 
 class SettingsError(ValueError):
@@ -21,6 +25,20 @@ class SettingsError(ValueError):
 class Settings:
     db: str  # a file path (SQLite) or a postgresql:// URL
     policy: Policy  # the SLA policy the live read models are built with
+    # The deployment's time zone: the command line shows times in it and reads an
+    # --as-of without an offset in it.
+    timezone: ZoneInfo = _DEFAULT_ZONE
+
+    def __repr__(self) -> str:
+        return (
+            f"Settings(db={self.shown_db!r}, policy={self.policy.name!r}, "
+            f"timezone={self.timezone.key!r})"
+        )
+
+    @property
+    def shown_db(self) -> str:
+        """The database setting as messages may show it: without a password."""
+        return redact_url(self.db)
 
     @classmethod
     def load(
@@ -38,7 +56,8 @@ class Settings:
             live_policy = load_policy(policy_file)
         except PolicyError as error:
             raise SettingsError(str(error)) from None
-        settings = cls(db=chosen.strip(), policy=live_policy)
+        zone = time_zone(source.get("PROPDESK_TIMEZONE") or DEFAULT_TIMEZONE)
+        settings = cls(db=chosen.strip(), policy=live_policy, timezone=zone)
         settings.eventsourcing_env()  # validate now, not at first use
         return settings
 
@@ -62,7 +81,7 @@ class Settings:
             return _postgres_env(self.db)
         if "://" in self.db:
             raise SettingsError(
-                f"unsupported database {self.db!r}; use a file path (SQLite) "
+                f"unsupported database {self.shown_db!r}; use a file path (SQLite) "
                 "or a postgresql://user:password@host:port/dbname URL"
             )
         parent = Path(self.db).expanduser().resolve().parent
@@ -75,21 +94,35 @@ class Settings:
         }
 
 
-def _postgres_env(url: str) -> dict[str, str]:
-    parts = urlsplit(url)
-    dbname = parts.path.lstrip("/")
-    if not parts.hostname or not dbname:
+def time_zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
         raise SettingsError(
-            f"incomplete PostgreSQL URL {url!r}; expected postgresql://user:password@host:port/dbname"
-        )
+            f"PROPDESK_TIMEZONE={name!r} is not an IANA time zone name; "
+            "use one such as Asia/Shanghai, Asia/Hong_Kong or UTC"
+        ) from None
+
+
+def _postgres_env(url: str) -> dict[str, str]:
+    shown = redact_url(url)
+    expected = "expected postgresql://user:password@host:port/dbname"
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+    except ValueError as error:  # e.g. an unclosed [ around an IPv6 address
+        raise SettingsError(f"malformed PostgreSQL URL {shown!r} ({error}); {expected}") from None
+    dbname = parts.path.lstrip("/")
+    if not hostname or not dbname:
+        raise SettingsError(f"incomplete PostgreSQL URL {shown!r}; {expected}")
     try:
         port = parts.port or 5432
     except ValueError:
-        raise SettingsError(f"the port in {url!r} is not a number") from None
+        raise SettingsError(f"the port in {shown!r} is not a number from 1 to 65535") from None
     return {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
         "POSTGRES_DBNAME": unquote(dbname),
-        "POSTGRES_HOST": parts.hostname,
+        "POSTGRES_HOST": hostname,
         "POSTGRES_PORT": str(port),
         "POSTGRES_USER": unquote(parts.username or ""),
         "POSTGRES_PASSWORD": unquote(parts.password or ""),

@@ -16,9 +16,18 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from projections.calendar import BusinessCalendar, SuppliedYear
+from projections.policy_messages import describe, milestone_place
 from workflow.vocabulary import PRIORITIES, Kind
 
 Signal = Literal[
@@ -99,7 +108,7 @@ class _Milestone(_Strict):
     stop: tuple[Signal, ...] = Field(min_length=1)
     target: str
     clock: Literal["24x7", "business"]
-    hold_pauses: bool
+    hold_pauses: StrictBool
 
     @field_validator("target")
     @classmethod
@@ -107,6 +116,16 @@ class _Milestone(_Strict):
         if not _DURATION.match(value):
             raise ValueError(f"{value!r} is not a duration such as 10m, 24h or 3d")
         return value
+
+    @model_validator(mode="after")
+    def _known_priority(self) -> _Milestone:
+        allowed = PRIORITIES[Kind(self.kind)]
+        if self.priority is not None and self.priority not in allowed:
+            raise ValueError(
+                f"`priority` {self.priority!r} is not a {self.kind} priority; "
+                f"allowed: {', '.join(allowed)}"
+            )
+        return self
 
     def compiled(self) -> MilestoneSpec:
         match = _DURATION.match(self.target)
@@ -145,26 +164,25 @@ class _PolicyFile(_Strict):
 
     @field_validator("milestone")
     @classmethod
-    def _consistent(cls, specs: tuple[_Milestone, ...]) -> tuple[_Milestone, ...]:
-        seen: set[tuple[str, str, str]] = set()
-        for spec in specs:
-            allowed = PRIORITIES[Kind(spec.kind)]
-            if spec.priority is not None and spec.priority not in allowed:
-                raise ValueError(
-                    f"{spec.kind} priority {spec.priority!r} is not one of {', '.join(allowed)}"
-                )
-            for priority in [spec.priority] if spec.priority else allowed:
+    def _once_each(cls, specs: tuple[_Milestone, ...]) -> tuple[_Milestone, ...]:
+        first: dict[tuple[str, str, str], int] = {}
+        for index, spec in enumerate(specs):
+            for priority in [spec.priority] if spec.priority else PRIORITIES[Kind(spec.kind)]:
                 key = (spec.kind, priority, spec.name)
-                if key in seen:
+                if key in first:
                     raise ValueError(
-                        f"milestone {spec.name!r} is defined twice for {spec.kind}/{priority}"
+                        f"{milestone_place(index, spec.model_dump())}: {spec.kind}/{priority} "
+                        f"has a `{spec.name}` milestone already (milestone {first[key] + 1})"
                     )
-                seen.add(key)
+                first[key] = index
         return specs
 
     def compiled(self) -> Policy:
-        if self.calendar.closes <= self.calendar.opens:
-            raise ValueError("calendar.closes must be after calendar.opens")
+        opens, closes = self.calendar.opens, self.calendar.closes
+        if closes <= opens:
+            raise ValueError(
+                f"calendar: `closes` ({closes:%H:%M}) must be after `opens` ({opens:%H:%M})"
+            )
         years = tuple(
             SuppliedYear(y.year, frozenset(y.holidays), frozenset(y.workdays))
             for y in self.calendar.years
@@ -179,6 +197,14 @@ class _PolicyFile(_Strict):
         )
 
 
+_FIELDS = {
+    "policy": tuple(_PolicyFile.model_fields),
+    "milestone": tuple(_Milestone.model_fields),
+    "calendar": tuple(_Calendar.model_fields),
+    "year": tuple(_Year.model_fields),
+}
+
+
 def default_policy_text() -> str:
     return files("projections").joinpath("policies/default.toml").read_text(encoding="utf-8")
 
@@ -191,10 +217,11 @@ def parse_policy(text: str, source: str = "<policy>") -> Policy:
     try:
         return _PolicyFile.model_validate(raw).compiled()
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
-        )
-        raise PolicyError(f"{source}: {problems}") from None
+        problems = describe(error, raw, _FIELDS)
+        if len(problems) == 1:
+            raise PolicyError(f"{source}: {problems[0]}") from None
+        listed = "".join(f"\n  {problem}" for problem in problems)
+        raise PolicyError(f"{source}: {len(problems)} problems:{listed}") from None
     except ValueError as error:
         raise PolicyError(f"{source}: {error}") from None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
@@ -105,6 +105,38 @@ def occurrence(
             f"at {not_before.isoformat()}; events are recorded in the order they happened",
         )
     return at
+
+
+# A date and a time of day at least: never a bare date, never a number read as a Unix time.
+ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
+
+
+def known_instant(field: str, value: object, *, now: datetime, zone: tzinfo | None) -> datetime:
+    """An as-of time, by the one rule of the HTTP API and the command line: ISO 8601 text
+    with a date and a time, from 2000 to now (clock skew allowed). Without an offset it is
+    read in `zone`; with no zone an offset is required."""
+    text = value.strip() if isinstance(value, str) else ""
+    malformed = InvalidTime(
+        field, f"{value!r:.60} is not an ISO 8601 date and time, e.g. 2026-05-04T09:30:00+08:00"
+    )
+    if not ISO_TIME.match(text):
+        raise malformed
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise malformed from None
+    if moment.tzinfo is None:
+        if zone is None:
+            raise InvalidTime(field, f"{text} has no UTC offset; add one, e.g. +08:00")
+        moment = moment.replace(tzinfo=zone)
+    if moment < EARLIEST:
+        raise InvalidTime(field, f"{moment.isoformat()} is before 2000; check the year")
+    if moment > now + CLOCK_SKEW:
+        raise InvalidTime(
+            field,
+            f"{moment.isoformat()} is in the future; nothing is known then yet (omit it for now)",
+        )
+    return moment
 
 
 def area_of(location: str) -> str:

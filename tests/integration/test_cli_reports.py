@@ -106,7 +106,7 @@ def test_a_broken_policy_file_is_reported_without_a_traceback(demo_db: str) -> N
     result = CliRunner().invoke(app, ["report", "sla", "--db", demo_db, "--policy", str(broken)])
     assert result.exit_code == 2
     assert "broken.toml" in result.output
-    assert "milestone.0.kind" in result.output
+    assert "milestone 1 (dispatch): `kind` is required" in result.output
     assert "Traceback" not in result.output
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -43,3 +44,17 @@ def test_a_postgresql_url_becomes_eventsourcing_postgres_settings() -> None:
 def test_an_unusable_database_setting_is_refused_at_start_up(db: str, match: str) -> None:
     with pytest.raises(SettingsError, match=match):
         Settings.load({"PROPDESK_DB": db})
+
+
+def test_the_deployment_time_zone_is_asia_shanghai_unless_propdesk_timezone_names_another() -> None:
+    assert Settings.load({}).timezone == ZoneInfo("Asia/Shanghai")
+    assert Settings.load({"PROPDESK_TIMEZONE": ""}).timezone == ZoneInfo("Asia/Shanghai")
+    chosen = Settings.load({"PROPDESK_TIMEZONE": "Europe/Berlin"})
+    assert chosen.timezone == ZoneInfo("Europe/Berlin")
+    assert "Europe/Berlin" in repr(chosen)
+
+
+@pytest.mark.parametrize("name", ["Mars/Olympus", "asia/shanghai", "../etc/passwd", "+08:00"])
+def test_a_time_zone_that_is_not_an_iana_name_is_refused_at_start_up(name: str) -> None:
+    with pytest.raises(SettingsError, match=r"PROPDESK_TIMEZONE=.* is not an IANA time zone"):
+        Settings.load({"PROPDESK_TIMEZONE": name})

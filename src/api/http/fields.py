@@ -14,8 +14,10 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
 
+from workflow import inputs
 from workflow.characters import forbidden
-from workflow.inputs import CLOCK_SKEW, LONG_TEXT, SHORT_TEXT
+from workflow.errors import InvalidTime
+from workflow.inputs import LONG_TEXT, SHORT_TEXT
 
 ShortText = Annotated[str, Field(min_length=1, max_length=SHORT_TEXT)]
 LongText = Annotated[str, Field(min_length=1, max_length=LONG_TEXT)]
@@ -38,17 +40,15 @@ def _not_ancient(moment: datetime) -> datetime:
     return moment
 
 
-def _known(moment: datetime) -> datetime:
-    """An as-of instant: from 2000 to now (two minutes of clock skew allowed)."""
-    _not_ancient(moment)
-    if moment > datetime.now(UTC) + CLOCK_SKEW:
-        raise ValueError(
-            f"{moment.isoformat()} is in the future; nothing is known then yet (omit it for now)"
-        )
-    return moment
+def _known(value: Any) -> datetime:
+    """An as-of instant, by the rule the command line's --as-of follows too."""
+    try:
+        return inputs.known_instant("as_of", value, now=datetime.now(UTC), zone=None)
+    except InvalidTime as error:
+        raise ValueError(error.problem) from None
 
 
-_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
+_ISO_TIME = inputs.ISO_TIME
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -67,7 +67,7 @@ def _iso_date(value: Any) -> Any:
 
 Day = Annotated[date, BeforeValidator(_iso_date)]
 Moment = Annotated[AwareDatetime, BeforeValidator(_iso_time), AfterValidator(_not_ancient)]
-KnownMoment = Annotated[AwareDatetime, BeforeValidator(_iso_time), AfterValidator(_known)]
+KnownMoment = Annotated[AwareDatetime, BeforeValidator(_known)]
 At = Annotated[
     Moment | None,
     Field(description="when it happened, ISO 8601 with an offset; default now"),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 
 from api.http.auth import RuntimeDep, requires
 from api.http.fields import Day
@@ -14,6 +14,7 @@ from api.http.models import ReportDocument
 from api.http.problems import ApiProblem, problem_responses
 from api.http.reading import AsOf, MinPosition, await_position
 from api.http.runtime import Runtime
+from api.report_files import MEDIA_TYPES, file_name, report_file
 from api.tokens import Principal, Role
 from projections.asof import Period
 from projections.calendar import SHANGHAI
@@ -36,7 +37,22 @@ To = Annotated[
         description="the day after the last, YYYY-MM-DD [default: tomorrow, Asia/Shanghai]",
     ),
 ]
-RESPONSES: dict[int | str, dict[str, Any]] = {**problem_responses(401, 403, 422, 503)}
+Format = Annotated[
+    Literal["json", "csv", "xlsx"],
+    Query(
+        alias="format",
+        description="json (the default), csv, or xlsx (Excel, Chinese headers): the same rows",
+    ),
+]
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {
+            MEDIA_TYPES["csv"]: {"schema": {"type": "string"}},
+            MEDIA_TYPES["xlsx"]: {"schema": {"type": "string", "format": "binary"}},
+        }
+    },
+    **problem_responses(401, 403, 422, 503),
+}
 
 
 def period(start: date | None, end: date | None) -> Period:
@@ -58,9 +74,10 @@ def sla(
     end: To = None,
     as_of: AsOf = None,
     min_position: MinPosition = None,
-) -> dict[str, Any]:
+    fmt: Format = "json",
+) -> dict[str, Any] | Response:
     """Milestones met, breached and pending per kind, priority and milestone (docs/sla.md)."""
-    return _document(sla_report, rt, start, end, as_of, min_position)
+    return _document(sla_report, rt, start, end, as_of, min_position, fmt)
 
 
 @router.get("/first-contact", response_model=ReportDocument, responses=RESPONSES)
@@ -71,9 +88,10 @@ def first_contact(
     end: To = None,
     as_of: AsOf = None,
     min_position: MinPosition = None,
-) -> dict[str, Any]:
+    fmt: Format = "json",
+) -> dict[str, Any] | Response:
     """首问负责制: per staff member, what they received, own, closed and handed over."""
-    return _document(first_contact_report, rt, start, end, as_of, min_position)
+    return _document(first_contact_report, rt, start, end, as_of, min_position, fmt)
 
 
 def _document(
@@ -83,6 +101,14 @@ def _document(
     end: date | None,
     as_of: datetime | None,
     min_position: int | None,
-) -> dict[str, Any]:
+    fmt: str,
+) -> dict[str, Any] | Response:
     await_position(rt, min_position)
-    return build(rt.store, rt.policy, period(start, end), as_of or datetime.now(UTC)).document()
+    report = build(rt.store, rt.policy, period(start, end), as_of or datetime.now(UTC))
+    if fmt == "json":
+        return report.document()
+    return Response(
+        report_file(report, fmt),
+        media_type=MEDIA_TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{file_name(report, fmt)}"'},
+    )
