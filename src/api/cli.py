@@ -77,6 +77,10 @@ def show(
     console.print(table)
 
 
+# late_reason: blank for an event entered on time; a late entry shows why it was late.
+HISTORY_COLUMNS = ("version", "type", "actor", "occurred_at", "recorded_at", "late_reason", "data")
+
+
 @app.command()
 @reports_errors
 def history(
@@ -90,15 +94,10 @@ def history(
         typer.echo(to_json(rows))
         return
     table = Table(title=f"history of {case_id}")
-    for column in ("version", "type", "actor", "occurred_at", "recorded_at", "data"):
+    for column in HISTORY_COLUMNS:
         table.add_column(column)
     for row in rows:
-        table.add_row(
-            *(
-                _cell(row[c])
-                for c in ("version", "type", "actor", "occurred_at", "recorded_at", "data")
-            )
-        )
+        table.add_row(*(_cell(row[c]) for c in HISTORY_COLUMNS))
     console.print(table)
 
 
@@ -135,6 +134,8 @@ def demo(
 
 
 def _cell(value: Any) -> str:
+    if value is None:
+        return ""
     return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else str(value)
 
 

@@ -56,6 +56,7 @@ def history_rows(entries: list[HistoryEntry]) -> list[dict[str, Any]]:
                 "occurred_at": e.occurred_at,
                 "recorded_at": e.recorded_at,
                 "note": e.note,
+                "late_reason": e.late_reason,
                 "data": e.data,
             }
         )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from api.late_entry_settings import LateEntries, LateEntrySettingError
 from projections.policy import Policy, PolicyError, load_policy
 
 DEFAULT_DB = "./propdesk.db"
@@ -21,6 +22,8 @@ class SettingsError(ValueError):
 class Settings:
     db: str  # a file path (SQLite) or a postgresql:// URL
     policy: Policy  # the SLA policy the live read models are built with
+    # How far back each kind of staff may date an action (PROPDESK_LATE_*, docs/sla.md).
+    late_entries: LateEntries = field(default_factory=LateEntries)
 
     @classmethod
     def load(
@@ -38,7 +41,11 @@ class Settings:
             live_policy = load_policy(policy_file)
         except PolicyError as error:
             raise SettingsError(str(error)) from None
-        settings = cls(db=chosen.strip(), policy=live_policy)
+        try:
+            late_entries = LateEntries.load(source)
+        except LateEntrySettingError as error:
+            raise SettingsError(str(error)) from None
+        settings = cls(db=chosen.strip(), policy=live_policy, late_entries=late_entries)
         settings.eventsourcing_env()  # validate now, not at first use
         return settings
 

@@ -121,6 +121,8 @@ def history_event(entry: HistoryEntry, position: int | None) -> models.HistoryEv
         recorded_at=local(entry.recorded_at),
         actor=entry.actor,
         note=entry.note,
+        late=entry.late,
+        late_reason=entry.late_reason,
         data={k: plain(v) for k, v in entry.data.items() if k not in HIDDEN},
     )
 
@@ -146,6 +148,7 @@ def feed_event(event: CaseEvent, position: int) -> models.FeedEvent:
         occurred_at=local(entry.occurred_at),
         recorded_at=local(entry.recorded_at),
         actor=entry.actor,
+        late=entry.late,
         data={k: plain(v) for k, v in entry.data.items() if k in FEED_FIELDS},
     )
 
