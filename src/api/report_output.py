@@ -100,11 +100,11 @@ def print_comparison(comparison: Comparison, fmt: ReportFormat, console: Console
     )
     for name in ("kind", "priority", "milestone"):
         table.add_column(name, overflow="fold")
-    for name in ("met", "breached", "pending", "attainment"):
+    for name in ("met", "breached", "pending", "attainment", "late_stops"):
         table.add_column(f"{name}\nlive → candidate", justify="right", overflow="fold")
     for row in comparison.rows:
         cells = []
-        for name in ("met", "breached", "pending", "attainment"):
+        for name in ("met", "breached", "pending", "attainment", "late_stops"):
             old, new = _format(name, row[f"live_{name}"]), _format(name, row[f"candidate_{name}"])
             cells.append(old if old == new else f"[bold yellow]{old} → {new}[/]")
         table.add_row(row["kind"], row["priority"], row["milestone"], *cells)
