@@ -115,6 +115,7 @@ def history_rows(entries: list[HistoryEntry]) -> list[dict[str, Any]]:
             "occurred_at": e.occurred_at,
             "recorded_at": e.recorded_at,
             "note": e.note,
+            "late_reason": e.late_reason,
             "data": {k: v for k, v in e.data.items() if k not in HIDDEN},
         }
         for e in entries
@@ -123,7 +124,8 @@ def history_rows(entries: list[HistoryEntry]) -> list[dict[str, Any]]:
 
 def history_table(case_id: str, rows: list[dict[str, Any]], zone: ZoneInfo) -> Table:
     table = Table(title=text(f"history of {case_id}"))
-    for column in ("version", "occurred", "recorded", "who", "what", "details"):
+    # A late entry (recorded long after it happened) says so, with the reason given.
+    for column in ("version", "occurred", "recorded", "who", "what", "details", "late entry"):
         table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(
@@ -133,6 +135,7 @@ def history_table(case_id: str, rows: list[dict[str, Any]], zone: ZoneInfo) -> T
             text(row["actor"]),
             row["type"],
             text(_details(row, zone)),
+            text(row["late_reason"] or ""),
         )
     return table
 

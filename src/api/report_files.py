@@ -33,6 +33,7 @@ HEADERS = {
     "attainment": "达标率",
     "p50_minutes": "用时中位数(分钟)",
     "p90_minutes": "用时90分位(分钟)",
+    "late_stops": "补录终止",
     "staff": "员工",
     "received": "受理",
     "owned": "负责",

@@ -86,11 +86,11 @@ def print_comparison(
     )
     for name in ("kind", "priority", "milestone"):
         table.add_column(name, overflow="fold")
-    for name in ("met", "breached", "pending", "attainment"):
+    for name in ("met", "breached", "pending", "attainment", "late_stops"):
         table.add_column(f"{name}\nlive → candidate", justify="right", overflow="fold")
     for row in comparison.rows:
         cells = []
-        for name in ("met", "breached", "pending", "attainment"):
+        for name in ("met", "breached", "pending", "attainment", "late_stops"):
             old, new = _format(name, row[f"live_{name}"]), _format(name, row[f"candidate_{name}"])
             cells.append(text(old) if old == new else Text(f"{old} → {new}", style="bold yellow"))
         table.add_row(text(row["kind"]), text(row["priority"]), text(row["milestone"]), *cells)

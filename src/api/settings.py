@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from api.late_entry_settings import LateEntries, LateEntrySettingError
 from api.redaction import redact_url
 from projections.policy import Policy, PolicyError, load_policy
 
@@ -25,6 +26,8 @@ class SettingsError(ValueError):
 class Settings:
     db: str  # a file path (SQLite) or a postgresql:// URL
     policy: Policy  # the SLA policy the live read models are built with
+    # How far back each kind of staff may date an action (PROPDESK_LATE_*, docs/sla.md).
+    late_entries: LateEntries = field(default_factory=LateEntries)
     # The deployment's time zone: the command line shows times in it and reads an
     # --as-of without an offset in it.
     timezone: ZoneInfo = _DEFAULT_ZONE
@@ -57,7 +60,13 @@ class Settings:
         except PolicyError as error:
             raise SettingsError(str(error)) from None
         zone = time_zone(source.get("PROPDESK_TIMEZONE") or DEFAULT_TIMEZONE)
-        settings = cls(db=chosen.strip(), policy=live_policy, timezone=zone)
+        try:
+            late_entries = LateEntries.load(source)
+        except LateEntrySettingError as error:
+            raise SettingsError(str(error)) from None
+        settings = cls(
+            db=chosen.strip(), policy=live_policy, timezone=zone, late_entries=late_entries
+        )
         settings.eventsourcing_env()  # validate now, not at first use
         return settings
 

@@ -48,7 +48,7 @@ class Role(StrEnum):
     WORKER = "worker"  # acts on the cases assigned to it
     SUPERVISOR = "supervisor"
     ANALYST = "analyst"  # reports and the event feed; no personal data, no writes
-    ADMIN = "admin"  # tokens
+    ADMIN = "admin"  # tokens; may also write, to bring history over from another system
 
 
 class TokenError(ValueError):

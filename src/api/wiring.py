@@ -27,7 +27,14 @@ def open_service(settings: Settings, *, clock: Clock = system_clock) -> CaseServ
         reporters = SqlReporters(open_side_database(settings), written_with_events=True)
         # PostgreSQL queues its writers itself; SQLite's would sleep and poll.
         turns = nullcontext if settings.is_postgres else WriteTurns(settings.sqlite_path)
-        service = CaseService(env, clock=clock, reporters=reporters, write_turn=turns)
+        service = CaseService(
+            env,
+            clock=clock,
+            reporters=reporters,
+            write_turn=turns,
+            # Direct callers (embedding code, the simulator) are trusted: an admin's rule.
+            backdating=settings.late_entries.admins,
+        )
         keep(service)
         return service
 

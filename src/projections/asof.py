@@ -49,6 +49,7 @@ def _fact(row: Mapping[str, Any]) -> Fact:
         (
             int(row["position"]), str(row["case_id"]), int(row["version"]), str(row["type"]),
             int(row["occurred_at"]), int(row["recorded_at"]), str(row["actor"]), row["value"],
+            int(row["late"]),
         ),
         extra,
     )  # fmt: skip
@@ -66,7 +67,7 @@ def histories(
     known = to_micros(as_of)
     rows = store.stream(
         "SELECT t.position, t.case_id, t.version, t.type, t.occurred_at, t.recorded_at,"
-        " t.actor, t.value, c.kind, c.priority, c.category, c.location, c.channel,"
+        " t.actor, t.value, t.late, c.kind, c.priority, c.category, c.location, c.channel,"
         " c.received_by FROM rm_timeline t JOIN rm_case_index c ON c.case_id = t.case_id"
         " WHERE c.received_at >= ? AND c.received_at < ? AND c.received_recorded_at <= ?"
         " AND t.recorded_at <= ? ORDER BY t.case_id, t.version",

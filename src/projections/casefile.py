@@ -143,7 +143,8 @@ def evolve(case: CaseFile, fact: Fact, policy: Policy, calendar: BusinessCalenda
     if signal is not None:
         on_hold = case.state == "on_hold"
         for spec in specs:
-            if case.milestones[spec.name].on_signal(spec, signal, at, on_hold, calendar):
+            clock = case.milestones[spec.name]
+            if clock.on_signal(spec, signal, at, on_hold, calendar, fact.late):
                 changed.add(spec.name)
     if kind in ("Cancelled", "Invalidated"):
         for name, clock in case.milestones.items():

@@ -26,9 +26,10 @@ _SIGNALS: dict[str, str] = {
 
 
 # An event as a row of the timeline read model: position, case_id, version, type,
-# occurred_at and recorded_at (integer microseconds), actor, and `value`, the one
-# datum a report needs: the assignee, the callback outcome, or the new owner.
-TimelineRow = tuple[int, str, int, str, int, int, str, str | None]
+# occurred_at and recorded_at (integer microseconds), actor, `value`, the one
+# datum a report needs: the assignee, the callback outcome, or the new owner, and
+# `late`, 1 for a late entry (one recorded with a late reason), else 0.
+TimelineRow = tuple[int, str, int, str, int, int, str, str | None, int]
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass is several times slower to build
@@ -45,6 +46,7 @@ class Fact:
     occurred_us: int = 0
     recorded_us: int = 0
     row: TimelineRow | None = None  # the compact form it came from, if any
+    late: bool = False  # a late entry: recorded with a reason for being late
 
     @property
     def signal(self) -> str | None:
@@ -83,6 +85,7 @@ def compact(event: CaseEvent, position: int) -> Compact:
         (event.timestamp - EPOCH) // MICROSECOND,
         event.actor,
         value,
+        1 if event.late_reason is not None else 0,
     )
     return row, extra
 
@@ -92,7 +95,7 @@ _VALUE_FIELD = {"Dispatched": "assignee", "CallbackRecorded": "outcome", "Handed
 
 def expand(row: TimelineRow, extra: dict[str, Any] | None) -> Fact:
     """The fact of a compact event (from `compact`, or from the timeline read model)."""
-    position, case_id, version, kind, occurred_us, recorded_us, actor, value = row
+    position, case_id, version, kind, occurred_us, recorded_us, actor, value, late = row
     if extra is not None:
         data = extra
     elif kind in _VALUE_FIELD:
@@ -101,7 +104,7 @@ def expand(row: TimelineRow, extra: dict[str, Any] | None) -> Fact:
         data = {}
     return Fact(
         position, case_id, version, kind, EPOCH + timedelta(microseconds=occurred_us),
-        actor, data, occurred_us, recorded_us, row,
+        actor, data, occurred_us, recorded_us, row, bool(late),
     )  # fmt: skip
 
 
@@ -116,5 +119,5 @@ def timeline_row(fact: Fact) -> TimelineRow:
     value = None if field_name is None else str(fact.data[field_name])
     return (
         fact.position, fact.case_id, fact.version, fact.type,
-        fact.occurred_us, fact.recorded_us, fact.actor, value,
+        fact.occurred_us, fact.recorded_us, fact.actor, value, int(fact.late),
     )  # fmt: skip

@@ -23,6 +23,7 @@ class MilestoneClock:
     excluded: bool = False  # its case was cancelled before it stopped
     # The due time depends only on the start and the time held: remembered until they change.
     due_at: datetime | None = None
+    late_stop: bool = False  # its stop was a late entry (docs/sla.md)
 
     @property
     def running(self) -> bool:
@@ -35,7 +36,9 @@ class MilestoneClock:
         at: datetime,
         on_hold: bool,
         calendar: BusinessCalendar,
+        late: bool = False,
     ) -> bool:
+        """`late`: the signal's event is a late entry."""
         if self.started_at is None:
             if signal == spec.start:
                 self.started_at = at
@@ -46,6 +49,7 @@ class MilestoneClock:
         elif self.running and signal in spec.stop:
             self.on_resume(spec, at, calendar)
             self.stopped_at = at
+            self.late_stop = late
             return True
         return False
 

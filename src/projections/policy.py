@@ -43,6 +43,12 @@ class PolicyError(ValueError):
     """The policy file cannot be used; the message names the file and the field."""
 
 
+def duration_seconds(text: str) -> float | None:
+    """The seconds in a duration such as 10m, 24h or 3d; None when it is not one."""
+    match = _DURATION.match(text)
+    return float(match.group(1)) * _UNIT_SECONDS[match.group(2)] if match else None
+
+
 @dataclass(frozen=True, slots=True)
 class MilestoneSpec:
     name: str
@@ -128,8 +134,7 @@ class _Milestone(_Strict):
         return self
 
     def compiled(self) -> MilestoneSpec:
-        match = _DURATION.match(self.target)
-        seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2)] if match else 0.0
+        seconds = duration_seconds(self.target) or 0.0
         return MilestoneSpec(
             self.name,
             self.kind,

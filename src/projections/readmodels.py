@@ -32,12 +32,13 @@ class SlaFacts:
 
     UPSERT = (
         "INSERT INTO rm_milestones (case_id, name, started_at, stopped_at, held_seconds,"
-        " held_since, excluded, due_at, elapsed_seconds, status)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (case_id, name) DO UPDATE SET"
+        " held_since, excluded, due_at, elapsed_seconds, status, late_stop)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (case_id, name) DO UPDATE SET"
         " started_at = excluded.started_at, stopped_at = excluded.stopped_at,"
         " held_seconds = excluded.held_seconds, held_since = excluded.held_since,"
         " excluded = excluded.excluded, due_at = excluded.due_at,"
-        " elapsed_seconds = excluded.elapsed_seconds, status = excluded.status"
+        " elapsed_seconds = excluded.elapsed_seconds, status = excluded.status,"
+        " late_stop = excluded.late_stop"
     )
 
     def __init__(self, policy: Policy, calendar: BusinessCalendar) -> None:
@@ -79,6 +80,7 @@ class SlaFacts:
                         to_micros(due(spec, clock, self.calendar)) if status == "running" else None,
                         seconds,
                         status,
+                        int(clock.late_stop),
                     )
                 )
             case.dirty.clear()  # on a failed write the follower drops its case files
@@ -111,7 +113,7 @@ class Timeline:
 
     INSERT = (
         "INSERT INTO rm_timeline (position, case_id, version, type, occurred_at, recorded_at,"
-        " actor, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        " actor, value, late) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
     )
 
     def changes(self, facts: list[Fact], touched: Iterable[CaseFile]) -> list[Statement]:

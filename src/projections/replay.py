@@ -7,7 +7,15 @@ from typing import Any
 
 from projections.reports import Report
 
-COMPARED = ("met", "breached", "pending", "attainment", "p50_minutes", "p90_minutes")
+COMPARED = (
+    "met",
+    "breached",
+    "pending",
+    "attainment",
+    "p50_minutes",
+    "p90_minutes",
+    "late_stops",
+)
 
 
 @dataclass(frozen=True)

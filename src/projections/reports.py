@@ -23,6 +23,7 @@ SLA_FIELDS = (
     "attainment",
     "p50_minutes",
     "p90_minutes",
+    "late_stops",
 )
 FIRST_CONTACT_FIELDS = (
     "staff",
@@ -59,6 +60,7 @@ class SlaRow:
     attainment: float | None = None
     p50_minutes: float | None = None
     p90_minutes: float | None = None
+    late_stops: int = 0  # stopped milestones whose stop was a late entry
     _stopped: list[float] = field(default_factory=list, repr=False)
 
     def finish(self) -> None:
@@ -115,7 +117,10 @@ def sla_report(store: ReadModelStore, policy: Policy, period: Period, as_of: dat
         for spec in case.specs(policy):
             key = (case.kind, case.priority, spec.name)
             row = rows.get(key) or rows.setdefault(key, SlaRow(*key))
-            judged = judge(spec, case.milestones[spec.name], as_of, calendar)
+            clock = case.milestones[spec.name]
+            judged = judge(spec, clock, as_of, calendar)
+            if judged.stopped and clock.late_stop:
+                row.late_stops += 1
             if judged.status == "met":
                 row.met += 1
             elif judged.status == "breached":

@@ -62,6 +62,7 @@ def case_from_row(row: Mapping[str, Any], milestones: list[Mapping[str, Any]]) -
             held_since=from_micros(m["held_since"]),
             excluded=bool(m["excluded"]),
             due_at=from_micros(m["due_at"]),
+            late_stop=bool(m["late_stop"]),
         )
         for m in milestones
     }

@@ -8,7 +8,7 @@ from __future__ import annotations
 from workflow.lifecycles import TERMINAL
 
 # Raise when a table changes: read models of another version must be rebuilt.
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 TABLES = [
     # The case index: one row per case, as it stands now.
@@ -25,16 +25,17 @@ TABLES = [
         case_id TEXT NOT NULL, name TEXT NOT NULL, started_at BIGINT, stopped_at BIGINT,
         held_seconds DOUBLE PRECISION NOT NULL, held_since BIGINT, excluded INTEGER NOT NULL,
         due_at BIGINT, elapsed_seconds DOUBLE PRECISION, status TEXT NOT NULL,
-        PRIMARY KEY (case_id, name))""",
+        late_stop INTEGER NOT NULL, PRIMARY KEY (case_id, name))""",
     # First-contact responsibility counters per staff member.
     """CREATE TABLE IF NOT EXISTS rm_staff (
         staff TEXT PRIMARY KEY, received INTEGER NOT NULL, handed_over INTEGER NOT NULL)""",
     # Every event in a compact form, for as-of reports and what-if replays. `value` holds
-    # the one datum a report needs: assignee, callback outcome, or new owner.
+    # the one datum a report needs: assignee, callback outcome, or new owner; `late` is 1
+    # for a late entry.
     """CREATE TABLE IF NOT EXISTS rm_timeline (
         position {position} PRIMARY KEY, case_id TEXT NOT NULL, version BIGINT NOT NULL,
         type TEXT NOT NULL, occurred_at BIGINT NOT NULL, recorded_at BIGINT NOT NULL,
-        actor TEXT NOT NULL, value TEXT)""",
+        actor TEXT NOT NULL, value TEXT, late INTEGER NOT NULL)""",
     "CREATE TABLE IF NOT EXISTS rm_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 ]
 

@@ -6,7 +6,6 @@ changes the state. Replaying the events rebuilds the case without validation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -20,16 +19,9 @@ from workflow import events as ev
 from workflow import inputs, labels
 from workflow.errors import InvalidInput
 from workflow.lifecycles import Lifecycle, lifecycle
+from workflow.stamp import Stamp
 
-
-@dataclass(frozen=True)
-class Stamp:
-    """Who acts, when it happened (`at`, default now), the recording clock, a note."""
-
-    actor: str
-    now: datetime
-    at: datetime | str | None = None
-    note: str | None = None
+__all__ = ["Case", "Stamp"]
 
 
 class Case(Aggregate):
@@ -91,7 +83,7 @@ class Case(Aggregate):
     @classmethod
     def receive(cls, case_id: UUID, stamp: Stamp, **fields: Any) -> Case:
         """Intake. `fields` are already validated by the application service."""
-        at = inputs.occurrence(stamp.at, now=stamp.now, not_before=None)
+        at, late_reason = stamp.occurrence(not_before=None)
         return cls._create(
             ev.Received,
             id=case_id,
@@ -99,6 +91,7 @@ class Case(Aggregate):
             actor=labels.name("actor", stamp.actor),
             occurred_at=at,
             note=inputs.text("note", stamp.note, limit=inputs.LONG_TEXT, required=False),
+            late_reason=late_reason,
             **fields,
         )
 
@@ -121,9 +114,15 @@ class Case(Aggregate):
         self.lifecycle.check(self.state, command)
         actor = labels.name("actor", stamp.actor)
         note = inputs.text("note", stamp.note, limit=inputs.LONG_TEXT, required=False)
-        at = inputs.occurrence(stamp.at, now=stamp.now, not_before=self.last_occurred_at)
+        at, late_reason = stamp.occurrence(not_before=self.last_occurred_at)
         self.trigger_event(
-            event_class, timestamp=stamp.now, actor=actor, occurred_at=at, note=note, **fields
+            event_class,
+            timestamp=stamp.now,
+            actor=actor,
+            occurred_at=at,
+            note=note,
+            late_reason=late_reason,
+            **fields,
         )
 
     # -- commands on every kind ------------------------------------------------

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 from uuid import UUID
 
+from workflow.backdating import Backdating
 from workflow.case import Case, Stamp
 
 if TYPE_CHECKING:
@@ -22,6 +23,8 @@ class CommandOptions(TypedDict, total=False):
     at: Instant | None  # when it happened; default now
     note: str | None
     expected_version: int | None  # optimistic concurrency: fail if the case moved on
+    late_reason: str | None  # why it is entered late (docs/sla.md)
+    backdating: Backdating | None  # how late the actor may enter it; default the service's
 
 
 def _opts(opts: CommandOptions) -> dict[str, Any]:
@@ -29,6 +32,8 @@ def _opts(opts: CommandOptions) -> dict[str, Any]:
         "at": opts.get("at"),
         "note": opts.get("note"),
         "expected_version": opts.get("expected_version"),
+        "late_reason": opts.get("late_reason"),
+        "backdating": opts.get("backdating"),
     }
 
 
@@ -43,6 +48,8 @@ class CaseCommands:
         note: str | None,
         expected_version: int | None,
         action: Callable[[Case, Stamp], None],
+        late_reason: str | None = None,
+        backdating: Backdating | None = None,
     ) -> Recorded:
         raise NotImplementedError
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 
 class DomainError(Exception):
@@ -20,6 +21,32 @@ class InvalidInput(DomainError):
 
 class InvalidTime(InvalidInput):
     """An occurrence time that is malformed, in the future or out of order."""
+
+
+class LateEntryRefused(InvalidTime):
+    """An action dated further before it is recorded than the caller's limit allows."""
+
+    def __init__(self, at: datetime, late_by: timedelta, limit: timedelta) -> None:
+        super().__init__(
+            "at",
+            f"{at.isoformat()} is {span_text(late_by)} before it is recorded; "
+            f"at most {span_text(limit)} back is allowed (with a late_reason)",
+        )
+        self.late_by = late_by
+        self.limit = limit
+
+
+def span_text(span: timedelta) -> str:
+    """A duration as the settings write it: 40s, 15m, 6h 5m, 24h, 47h, 2d 6h, 7d (days
+    only from two on, so that a day's limit reads 24h)."""
+    seconds = int(span.total_seconds())
+    if abs(seconds) < 60:
+        return f"{seconds}s"
+    sign, seconds = ("-" if seconds < 0 else ""), abs(seconds)
+    days, rest = divmod(seconds, 86_400) if seconds >= 2 * 86_400 else (0, seconds)
+    hours, rest = divmod(rest, 3_600)
+    parts = [f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (rest // 60, "m")) if n]
+    return sign + " ".join(parts)
 
 
 class InvalidTransition(DomainError):

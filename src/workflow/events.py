@@ -28,13 +28,28 @@ if TYPE_CHECKING:
 class CaseEvent(Aggregate.Event):
     """Every fact names who did it, when it happened, and an optional note.
 
-    When it was recorded is the inherited `timestamp`.
+    When it was recorded is the inherited `timestamp`. A fact entered late carries why
+    (`late_reason`, docs/sla.md); it is None for one entered on time.
     """
 
     TOPIC: ClassVar[str]
+    # Version 2 added `late_reason`, to every case event at once: each class inherits the
+    # version and the upcaster unless it declares its own (Received).
+    class_version: ClassVar[int] = 2
     actor: str
     occurred_at: datetime
     note: str
+    late_reason: str | None
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """Before version 2 nothing was entered late: every fact was on time."""
+        state["late_reason"] = None
+
+    @property
+    def late(self) -> bool:
+        """Whether this fact is a late entry: one recorded with a reason for being late."""
+        return self.late_reason is not None
 
     def apply(self, aggregate: Any) -> None:
         case: Case = aggregate
@@ -47,8 +62,9 @@ class CaseEvent(Aggregate.Event):
 
 class Received(CaseEvent, Aggregate.Created):
     TOPIC = "propdesk.case.received"
-    # Version 2 added `area`. Kept as the worked example of docs/upcasting.md.
-    class_version = 2
+    # Version 2 added `area` (the worked example of docs/upcasting.md); version 3
+    # `late_reason`, as every case event's version 2 did.
+    class_version = 3
     kind: str
     channel: str
     location: str
@@ -65,6 +81,11 @@ class Received(CaseEvent, Aggregate.Created):
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         """Version 1 had no `area`: derive it from the location, as intake does."""
         state["area"] = area_of(state["location"])
+
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, Any]) -> None:
+        """Version 2 had no `late_reason`: nothing was entered late."""
+        CaseEvent.upcast_v1_v2(state)
 
     def evolve(self, case: Case) -> None:
         case.kind = self.kind

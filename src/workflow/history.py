@@ -20,6 +20,7 @@ _NOT_DATA = frozenset(
         "actor",
         "occurred_at",
         "note",
+        "late_reason",
     }
 )
 
@@ -34,14 +35,20 @@ class HistoryEntry:
     recorded_at: datetime
     note: str
     data: dict[str, Any]
+    late_reason: str | None = None  # why it was entered late; None when on time
+
+    @property
+    def late(self) -> bool:
+        return self.late_reason is not None
 
 
 def entry_of(event: CanMutateAggregate[Any]) -> HistoryEntry:
     fields = vars(event)
     if isinstance(event, CaseEvent):
         actor, occurred_at, note = event.actor, event.occurred_at, event.note
+        late_reason = event.late_reason
     else:  # a snapshot never reaches a history, but stay total
-        actor, occurred_at, note = "", event.timestamp, ""
+        actor, occurred_at, note, late_reason = "", event.timestamp, "", None
     return HistoryEntry(
         version=event.originator_version,
         type=type(event).__name__,
@@ -51,4 +58,5 @@ def entry_of(event: CanMutateAggregate[Any]) -> HistoryEntry:
         recorded_at=event.timestamp,
         note=note,
         data={k: v for k, v in fields.items() if k not in _NOT_DATA},
+        late_reason=late_reason,
     )

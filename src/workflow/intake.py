@@ -39,6 +39,7 @@ class NewRequest:
     idempotency_key: str | None = None
     note: str | None = None
     details: dict[str, str] = field(default_factory=dict)
+    late_reason: str | None = None  # why `received_at` lies this far back (docs/sla.md)
 
 
 def case_id_for(channel: str, key: str) -> UUID:
@@ -95,5 +96,9 @@ def fingerprint(fields: dict[str, Any], request: NewRequest) -> str:
         "note": request.note or "",
         "reporter": [request.reporter.name, request.reporter.phone] if request.reporter else None,
     }
+    if request.late_reason is not None:
+        # Only when given: a request without one keeps the digest it had before late
+        # reasons existed, so that its retries are still recognised.
+        said["late_reason"] = request.late_reason
     encoded = json.dumps(said, sort_keys=True, ensure_ascii=False).encode()
     return hashlib.sha256(encoded).hexdigest()

@@ -15,6 +15,7 @@ from eventsourcing.application import AggregateNotFoundError, Repository
 from eventsourcing.persistence import EventStore, IntegrityError, Recording
 
 from workflow import intake
+from workflow.backdating import Backdating
 from workflow.case import Case, Stamp
 from workflow.errors import DomainError, IdempotencyConflict
 from workflow.intake import NewRequest
@@ -43,6 +44,7 @@ class Prepared:
     request: NewRequest
     actor: str | None
     new: _NewCase | None
+    backdating: Backdating | None = None  # the caller's rule; None: the service's
 
 
 class RecentIds:
@@ -72,10 +74,19 @@ class CaseIntake:
     reporters: ReporterRegistry
     clock: Callable[[], datetime]
     write_turn: WriteTurn
+    backdating: Backdating
     _recent: RecentIds
 
-    def receive(self, request: NewRequest, *, actor: str | None = None) -> Recorded:
-        """Record a new request; a repeat of (channel, idempotency key) returns the same case."""
+    def receive(
+        self,
+        request: NewRequest,
+        *,
+        actor: str | None = None,
+        backdating: Backdating | None = None,
+    ) -> Recorded:
+        """Record a new request; a repeat of (channel, idempotency key) returns the same case.
+
+        `backdating`: how far back the caller may date it (default: the service's rule)."""
         fields = intake.validate(request)
         key = request.idempotency_key
         if key is not None:
@@ -85,7 +96,7 @@ class CaseIntake:
             existing = self._existing(case_id, fields["channel"], key, digest)
             if existing is not None:
                 return existing
-        new = self._new_case(request, actor, fields)
+        new = self._new_case(request, actor, backdating, fields)
         try:
             recordings = self._save_new([new])
         except IntegrityError:
@@ -112,7 +123,12 @@ class CaseIntake:
         answers.update(zip(prepared, self.receive_prepared(list(prepared.values())), strict=True))
         return [answers[i] for i in range(len(requests))]
 
-    def prepare(self, request: NewRequest, actor: str | None = None) -> Prepared:
+    def prepare(
+        self,
+        request: NewRequest,
+        actor: str | None = None,
+        backdating: Backdating | None = None,
+    ) -> Prepared:
         """Validates the request and builds its case, unsaved: the part of intake that
         needs no storage, so that a caller can do it on its own thread.
 
@@ -120,11 +136,11 @@ class CaseIntake:
         request with one may be a repeat, which is answered before its errors: it is
         prepared to go through `receive`."""
         try:
-            return Prepared(request, actor, self._new_case(request, actor))
+            return Prepared(request, actor, self._new_case(request, actor, backdating), backdating)
         except DomainError:
             if request.idempotency_key is None:
                 raise
-            return Prepared(request, actor, None)
+            return Prepared(request, actor, None, backdating)
 
     def receive_prepared(self, prepared: Sequence[Prepared]) -> list[Recorded | Exception]:
         """Saves prepared requests in one transaction; answers as `receive_all` does.
@@ -156,8 +172,11 @@ class CaseIntake:
                 for i, new in batch.items():
                     answers[i] = recorded(new.case, by_case[new.case.id])
         for i in sorted(alone):
+            item = prepared[i]
             try:
-                answers[i] = self.receive(prepared[i].request, actor=prepared[i].actor)
+                answers[i] = self.receive(
+                    item.request, actor=item.actor, backdating=item.backdating
+                )
             except Exception as error:  # the others' answers stand: they may be saved
                 answers[i] = error
         return [answers[i] for i in range(len(prepared))]
@@ -187,7 +206,11 @@ class CaseIntake:
         return recordings
 
     def _new_case(
-        self, request: NewRequest, actor: str | None, fields: dict[str, Any] | None = None
+        self,
+        request: NewRequest,
+        actor: str | None,
+        backdating: Backdating | None,
+        fields: dict[str, Any] | None = None,
     ) -> _NewCase:
         """Validates the request (unless `fields` are its validated fields already) and
         builds its case, unsaved."""
@@ -196,7 +219,12 @@ class CaseIntake:
         key = request.idempotency_key
         case_id = uuid4() if key is None else intake.case_id_for(fields["channel"], key)
         stamp = Stamp(
-            actor or fields["received_by"], self.clock(), request.received_at, request.note
+            actor or fields["received_by"],
+            self.clock(),
+            request.received_at,
+            request.note,
+            request.late_reason,
+            backdating or self.backdating,
         )
         ref = intake.reporter_ref_for(case_id) if request.reporter else None
         case = Case.receive(case_id, stamp, reporter_ref=ref, fingerprint=digest, **fields)

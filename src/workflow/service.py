@@ -12,6 +12,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError
 
 from workflow import inputs
+from workflow.backdating import TRUSTED, Backdating
 from workflow.case import Case, Stamp
 from workflow.commands import CaseCommands, Instant
 from workflow.errors import CaseNotFound, ConcurrencyConflict, InvalidInput
@@ -40,9 +41,12 @@ class CaseService(CaseIntake, CaseCommands, Application[UUID]):
         clock: Clock = system_clock,
         reporters: ReporterRegistry | None = None,
         write_turn: WriteTurn = nullcontext,
+        backdating: Backdating = TRUSTED,
     ) -> None:
         super().__init__(env)
         self.clock = clock
+        # How far back a caller that names no rule of its own may date an action.
+        self.backdating = backdating
         # Held around every write: the storage may want writers to queue (one SQLite file).
         self.write_turn = write_turn
         self.reporters: ReporterRegistry = reporters or InMemoryReporters()
@@ -58,11 +62,14 @@ class CaseService(CaseIntake, CaseCommands, Application[UUID]):
         note: str | None,
         expected_version: int | None,
         action: Callable[[Case, Stamp], None],
+        late_reason: str | None = None,
+        backdating: Backdating | None = None,
     ) -> Recorded:
         case = self.get(case_id)
         if expected_version is not None and expected_version != case.version:
             raise ConcurrencyConflict(case.id, expected_version, case.version)
-        action(case, Stamp(actor, self.clock(), at, note))
+        rule = backdating or self.backdating
+        action(case, Stamp(actor, self.clock(), at, note, late_reason, rule))
         try:
             with self.write_turn():
                 recordings = self.save(case)

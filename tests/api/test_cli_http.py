@@ -215,6 +215,7 @@ def test_serve_stops_with_the_followers_error_when_it_cannot_follow(tmp_path: Pa
     [
         ("PROPDESK_HTTP_TELEMETRY", "maybe", "PROPDESK_HTTP_TELEMETRY='maybe'; use on or off"),
         ("PROPDESK_HTTP_READ_WAIT", "soon", "PROPDESK_HTTP_READ_WAIT='soon' is not a number"),
+        ("PROPDESK_LATE_LIMIT_FIELD", "soon", "PROPDESK_LATE_LIMIT_FIELD='soon' is not a duration"),
     ],
 )
 def test_serve_refuses_a_bad_server_setting_before_it_starts(

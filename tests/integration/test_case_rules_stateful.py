@@ -40,6 +40,7 @@ from hypothesis.stateful import (
 from api.settings import Settings
 from api.wiring import open_service
 from support.driver import ALL_COMMANDS
+from workflow.backdating import TRUSTED
 from workflow.case import Case
 from workflow.errors import (
     DomainError,
@@ -69,6 +70,8 @@ CHANNELS = ("phone", "wechat")
 KEYS = ("retry-1", "retry-2", "retry-3")  # few, so that keys are used again
 OUTCOMES = tuple(outcome.value for outcome in CallbackOutcome)
 RESIDENT = Reporter("Wang Fang", "13800000000")
+# The service's own late-entry rule applies: beyond its tolerance a time needs a reason.
+LATE_REASON = "copied from the paper log"
 ELAPSED = st.sampled_from((timedelta(0), timedelta(minutes=1))) | st.timedeltas(
     min_value=timedelta(0), max_value=timedelta(hours=6)
 )
@@ -216,6 +219,14 @@ INVALID_TIMES = ("before the last event", "in the future", "without an offset")
 MICROSECONDS = st.integers(1, 10**10)
 
 
+def late_reasons(expected_at: datetime | None, now: datetime) -> st.SearchStrategy[str | None]:
+    """A reason when the occurrence time expected lies beyond the tolerance; sometimes one
+    sooner (kept as given)."""
+    if expected_at is not None and now - expected_at > TRUSTED.tolerance:
+        return st.just(LATE_REASON)
+    return st.sampled_from((None, None, "typed in after the call"))
+
+
 def draw_time(
     data: st.DataObject, model: CaseModel, now: datetime, *, invalid: bool
 ) -> tuple[Instant | None, datetime | None]:
@@ -271,6 +282,7 @@ def new_requests(
         reporter=draw(st.sampled_from((None, RESIDENT))),
         received_at=received_at,
         idempotency_key=draw(st.none() | st.sampled_from(KEYS)),
+        late_reason=draw(late_reasons(expected_at, now)),
     )
     return request, expected_at
 
@@ -404,6 +416,7 @@ class CaseRules(RuleBasedStateMachine):
         assert (case.kind, case.state, case.version) == (request.kind, "received", 1)
         assert (case.received_by, case.owner) == (request.received_by, request.received_by)
         assert case.last_occurred_at == expected_at
+        assert result.events[0].late_reason == request.late_reason
         if key is not None:
             assert case.id == case_id_for(request.channel, key)
             self.keyed[(request.channel, key)] = (request, case.id)
@@ -456,7 +469,8 @@ class CaseRules(RuleBasedStateMachine):
         command = data.draw(commands, label="command")
         args = data.draw(arguments(command, model), label="arguments")
         at, expected_at = draw_time(data, model, self.clock.now, invalid=anything)
-        self.attempt(case_id, command, args, at, expected_at)
+        late_reason = data.draw(late_reasons(expected_at, self.clock.now), label="late reason")
+        self.attempt(case_id, command, args, at, expected_at, late_reason)
 
     def attempt(
         self,
@@ -465,6 +479,7 @@ class CaseRules(RuleBasedStateMachine):
         args: dict[str, Any],
         at: Instant | None,
         expected_at: datetime | None,
+        late_reason: str | None,
     ) -> None:
         """Send the command; it is applied or refused exactly as the model expects."""
         model = self.models[case_id]
@@ -482,7 +497,7 @@ class CaseRules(RuleBasedStateMachine):
         if expected is not None:
             event(f"command refused: {expected.__name__}")
             with pytest.raises(expected) as refused:
-                send(case_id, actor="agent-1", at=at, **args)
+                send(case_id, actor="agent-1", at=at, late_reason=late_reason, **args)
             error = refused.value
             if isinstance(error, InvalidTransition):
                 assert (error.state, error.command) == (model.state, command)
@@ -496,7 +511,8 @@ class CaseRules(RuleBasedStateMachine):
             return
 
         assert expected_at is not None
-        result = send(case_id, actor="agent-1", at=at, **args)
+        result = send(case_id, actor="agent-1", at=at, late_reason=late_reason, **args)
+        assert result.events[-1].late_reason == late_reason
         case: Case = result.case
         assert result.position is not None
         assert result.position == self.position()

@@ -14,6 +14,8 @@ from api.cli import app
 from api.settings import Settings
 from api.simulator import Scenario, simulate
 from projections.policy import default_policy_text
+from support.late_entries import two_late_repairs
+from support.readside import Scenario as ReadScenario
 
 PERIOD = ["--from", "2026-11-01", "--to", "2026-11-27"]
 
@@ -120,3 +122,31 @@ def test_a_bad_date_is_refused_with_the_format_expected(demo_db: str) -> None:
     result = CliRunner().invoke(app, ["report", "sla", "--db", demo_db, "--from", "2026-13-01"])
     assert result.exit_code == 2
     assert "YYYY-MM-DD" in result.output
+
+
+def test_late_stops_appear_in_every_form_of_the_sla_report_and_the_replay(
+    db: str, tmp_path: Path
+) -> None:
+    scenario = ReadScenario(db)
+    two_late_repairs(scenario)
+    scenario.app.close()
+    window = ["--db", db, "--from", "2026-11-21", "--to", "2026-11-23"]
+    window += ["--as-of", "2026-11-22T12:00:00+08:00"]
+    document = json.loads(invoke("report", "sla", *window, "--format", "json"))
+    late = {r["milestone"]: r["late_stops"] for r in document["rows"]}
+    assert late == {"dispatch": 0, "on_site": 1, "completion": 1, "callback": 0}
+    rows = list(csv.DictReader(io.StringIO(invoke("report", "sla", *window, "--format", "csv"))))
+    assert {r["milestone"]: int(r["late_stops"]) for r in rows} == late
+    assert "late_stops" in invoke("report", "sla", *window)
+    # What-if: three hours on site instead of thirty minutes; the late stop stays one.
+    policy = tmp_path / "on-site-3h.toml"
+    policy.write_text(
+        default_policy_text().replace(
+            'stop = ["arrived"]\ntarget = "30m"', 'stop = ["arrived"]\ntarget = "3h"'
+        )
+    )
+    replayed = json.loads(invoke("replay", "--policy", str(policy), *window, "--format", "json"))
+    on_site = next(d for d in replayed["differences"] if d["milestone"] == "on_site")
+    assert (on_site["live_breached"], on_site["candidate_breached"]) == (1, 0)
+    assert (on_site["live_late_stops"], on_site["candidate_late_stops"]) == (1, 1)
+    assert "late_stops" in invoke("replay", "--policy", str(policy), *window)

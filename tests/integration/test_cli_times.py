@@ -29,7 +29,9 @@ BERLIN: dict[str, str | None] = {"PROPDESK_TIMEZONE": "Europe/Berlin", "COLUMNS"
 def case(db: str) -> str:
     """A case received at 09:00 Shanghai time, 01:00 UTC, 02:00 in Berlin."""
     service = open_service(Settings.load({}, db=db))
-    case_id = receive(service, "repair", received_at=RECEIVED)
+    case_id = receive(
+        service, "repair", received_at=RECEIVED, late_reason="copied from the paper register"
+    )
     service.close()
     return str(case_id)
 

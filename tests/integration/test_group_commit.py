@@ -21,6 +21,7 @@ from api.settings import Settings
 from api.side_tables import open_side_database, schema_lock
 from api.wiring import open_service
 from support.driver import new_request
+from workflow.backdating import Backdating
 from workflow.case import Case
 from workflow.errors import CaseNotFound, DomainError, IdempotencyConflict, InvalidInput
 from workflow.intake import NewRequest, case_id_for, reporter_ref_for
@@ -455,10 +456,12 @@ def test_a_request_answered_alone_that_fails_leaves_the_saved_answers_of_its_bat
     first = app.receive(new_request("repair", idempotency_key="alone-1"))
     real_receive = app.receive
 
-    def receive(request: NewRequest, *, actor: str | None = None) -> Recorded:
+    def receive(
+        request: NewRequest, *, actor: str | None = None, backdating: Backdating | None = None
+    ) -> Recorded:
         if request.idempotency_key == "alone-1":
             raise OperationalError("database is locked")
-        return real_receive(request, actor=actor)
+        return real_receive(request, actor=actor, backdating=backdating)
 
     monkeypatch.setattr(app, "receive", receive)
     batch: Batch = [

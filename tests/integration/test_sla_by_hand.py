@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from support.late_entries import two_late_repairs
 from support.readside import Scenario, row
 
 
@@ -139,3 +140,37 @@ def test_attainment_and_nearest_rank_percentiles(scenario: Scenario) -> None:
     dispatch = row(scenario.sla("2026-11-25T12:00"), "repair", "normal", "dispatch")
     assert (dispatch["met"], dispatch["breached"], dispatch["attainment"]) == (3, 2, 0.6)
     assert (dispatch["p50_minutes"], dispatch["p90_minutes"]) == (20.0, 50.0)
+
+
+def test_late_stops_count_the_milestones_whose_stop_was_entered_late(
+    scenario: Scenario,
+) -> None:
+    two_late_repairs(scenario)
+    expected = {  # milestone: (met, breached, pending, late_stops)
+        "dispatch": (2, 0, 0, 0),
+        "on_site": (1, 1, 0, 1),
+        "completion": (2, 0, 0, 1),
+        "callback": (0, 0, 2, 0),
+    }
+    report = scenario.sla("2026-11-22T12:00")
+    for milestone, figures in expected.items():
+        found = row(report, "repair", "emergency", milestone)
+        assert (found["met"], found["breached"], found["pending"], found["late_stops"]) == (
+            figures
+        ), milestone
+    # As of 04:00 neither late entry was known: A's arrival was still due (and overdue),
+    # B's completion still running.
+    earlier = scenario.sla("2026-11-22T04:00")
+    on_site = row(earlier, "repair", "emergency", "on_site")
+    assert (on_site["met"], on_site["breached"], on_site["late_stops"]) == (0, 2, 0)
+    completion = row(earlier, "repair", "emergency", "completion")
+    assert (completion["pending"], completion["late_stops"]) == (2, 0)
+
+
+def test_the_milestone_read_model_marks_a_stop_entered_late(scenario: Scenario) -> None:
+    two_late_repairs(scenario)
+    scenario.follower.catch_up()
+    rows = scenario.follower.store.query(
+        "SELECT name, late_stop FROM rm_milestones WHERE late_stop = 1 ORDER BY name"
+    )
+    assert [(r["name"], r["late_stop"]) for r in rows] == [("completion", 1), ("on_site", 1)]

@@ -1,13 +1,52 @@
-"""A version-1 Received event, stored without `area`, loads as version 2."""
+"""Events stored in an older shape load as the current version: the upcasters fill in what
+the old versions lacked (`Received`'s `area`; every case event's `late_reason`)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import replace
-from uuid import uuid4
+from typing import Any
+from uuid import UUID, uuid4
 
+import pytest
+from eventsourcing.persistence import StoredEvent
+
+from api.settings import Settings
+from api.wiring import open_service
 from support.driver import receive
 from workflow.service import CaseService
+
+
+@pytest.fixture
+def stored_app(db: str) -> Iterator[CaseService]:
+    """The application on each real backend."""
+    app = open_service(Settings.load({}, db=db))
+    yield app
+    app.close()
+
+
+def old_shape(stored: StoredEvent, version: int, *missing: str) -> dict[str, Any]:
+    """The stored state as `version` of its class wrote it: without `missing`."""
+    state: dict[str, Any] = json.loads(stored.state)
+    state.pop("class_version")
+    if version > 1:
+        state["class_version"] = version
+    for name in missing:
+        del state[name]
+    return state
+
+
+def store_copy(app: CaseService, states: list[tuple[StoredEvent, dict[str, Any]]]) -> UUID:
+    """The events, with these states, stored directly in the recorder as a new case."""
+    case_id = uuid4()
+    app.recorder.insert_events(
+        [
+            replace(stored, originator_id=case_id, state=json.dumps(state).encode())
+            for stored, state in states
+        ]
+    )
+    return case_id
 
 
 def test_a_version_one_received_event_is_upcast_when_the_case_loads(
@@ -15,14 +54,41 @@ def test_a_version_one_received_event_is_upcast_when_the_case_loads(
 ) -> None:
     written = sqlite_app.get(receive(sqlite_app, "repair", location="7-1-302"))
     stored = sqlite_app.recorder.select_events(written.id)[0]
-    state = json.loads(stored.state)
-    assert state.pop("class_version") == 2
-    del state["area"]  # what version 1 wrote
+    assert json.loads(stored.state)["class_version"] == 3
+    # What version 1 wrote: no area, no late reason.
+    case_id = store_copy(sqlite_app, [(stored, old_shape(stored, 1, "area", "late_reason"))])
 
-    old = replace(stored, originator_id=uuid4(), state=json.dumps(state).encode())
-    sqlite_app.recorder.insert_events([old])
-
-    loaded = sqlite_app.get(old.originator_id)
+    loaded = sqlite_app.get(case_id)
     assert loaded.area == "in_home"
     assert loaded.location == "7-1-302"
-    assert sqlite_app.history(old.originator_id)[0].data["area"] == "in_home"
+    entry = sqlite_app.history(case_id)[0]
+    assert entry.data["area"] == "in_home"
+    assert (entry.late_reason, entry.late) == (None, False)
+
+
+def test_events_stored_before_late_reasons_existed_load_as_entered_on_time(
+    stored_app: CaseService,
+) -> None:
+    case_id = receive(stored_app, "repair")
+    stored_app.dispatch(case_id, actor="desk-1", assignee="eng-wang")
+    received, dispatched = stored_app.recorder.select_events(case_id)
+    # Received at version 2 (with area) and Dispatched at version 1: no late_reason.
+    old = store_copy(
+        stored_app,
+        [
+            (received, old_shape(received, 2, "late_reason")),
+            (dispatched, old_shape(dispatched, 1, "late_reason")),
+        ],
+    )
+
+    loaded = stored_app.get(old)
+    assert (loaded.state, loaded.assignee, loaded.version) == ("dispatched", "eng-wang", 2)
+    history = stored_app.history(old)
+    assert [(e.type, e.late_reason, e.late) for e in history] == [
+        ("Received", None, False),
+        ("Dispatched", None, False),
+    ]
+    # Acting on the old case records the current version.
+    stored_app.sign(old, actor="eng-wang")
+    signed = stored_app.recorder.select_events(old)[-1]
+    assert json.loads(signed.state)["class_version"] == 2

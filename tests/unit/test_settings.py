@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from api.settings import DEFAULT_DB, Settings, SettingsError
+from workflow.backdating import Backdating
 
 
 def test_the_default_database_is_propdesk_db_in_the_working_directory() -> None:
@@ -58,3 +60,60 @@ def test_the_deployment_time_zone_is_asia_shanghai_unless_propdesk_timezone_name
 def test_a_time_zone_that_is_not_an_iana_name_is_refused_at_start_up(name: str) -> None:
     with pytest.raises(SettingsError, match=r"PROPDESK_TIMEZONE=.* is not an IANA time zone"):
         Settings.load({"PROPDESK_TIMEZONE": name})
+
+
+def test_late_entries_default_to_minutes_in_the_field_and_a_day_at_the_desk() -> None:
+    late = Settings.load({}).late_entries
+    assert (late.field_staff.tolerance, late.field_staff.limit) == (
+        timedelta(minutes=15),
+        timedelta(hours=24),
+    )
+    assert (late.desk_staff.tolerance, late.desk_staff.limit) == (
+        timedelta(hours=24),
+        timedelta(days=7),
+    )
+    assert (late.admins.tolerance, late.admins.limit) == (timedelta(hours=24), None)
+
+
+def test_late_entry_durations_are_read_from_the_environment() -> None:
+    late = Settings.load(
+        {
+            "PROPDESK_LATE_TOLERANCE_FIELD": "30m",
+            "PROPDESK_LATE_LIMIT_FIELD": "2d",
+            "PROPDESK_LATE_TOLERANCE_DESK": "0m",
+            "PROPDESK_LATE_LIMIT_DESK": "36h",
+        }
+    ).late_entries
+    assert (late.field_staff.tolerance, late.field_staff.limit) == (
+        timedelta(minutes=30),
+        timedelta(days=2),
+    )
+    assert (late.desk_staff.tolerance, late.desk_staff.limit) == (timedelta(0), timedelta(hours=36))
+    assert late.admins == Backdating(tolerance=timedelta(0), limit=None)
+
+
+@pytest.mark.parametrize(
+    ("environ", "match"),
+    [
+        (
+            {"PROPDESK_LATE_TOLERANCE_FIELD": "soon"},
+            r"PROPDESK_LATE_TOLERANCE_FIELD='soon' is not a duration; .* 15m, 24h, 7d",
+        ),
+        ({"PROPDESK_LATE_LIMIT_DESK": "-1d"}, r"PROPDESK_LATE_LIMIT_DESK='-1d' is not a duration"),
+        ({"PROPDESK_LATE_LIMIT_FIELD": "90"}, r"PROPDESK_LATE_LIMIT_FIELD='90' is not a duration"),
+        (
+            {"PROPDESK_LATE_TOLERANCE_FIELD": "2h", "PROPDESK_LATE_LIMIT_FIELD": "1h"},
+            r"PROPDESK_LATE_TOLERANCE_FIELD \(2h\) is longer than PROPDESK_LATE_LIMIT_FIELD "
+            r"\(1h\)",
+        ),
+        (
+            {"PROPDESK_LATE_TOLERANCE_DESK": "8d"},
+            r"PROPDESK_LATE_TOLERANCE_DESK \(8d\) is longer than PROPDESK_LATE_LIMIT_DESK \(7d\)",
+        ),
+    ],
+)
+def test_an_unusable_late_entry_setting_is_refused_at_start_up(
+    environ: dict[str, str], match: str
+) -> None:
+    with pytest.raises(SettingsError, match=match):
+        Settings.load(environ)

@@ -7,7 +7,13 @@
 | worker     | sign, arrive, quote, complete, hold, resume and read the cases assigned to it |
 | supervisor | everything an agent may, case histories, reports, the event feed           |
 | analyst    | reports and the event feed: no personal data, no writes                    |
-| admin      | tokens                                                                     |
+| admin      | tokens; create requests and every case command, dated as far back as need  |
+|            | be, to bring history over from another system (no personal data shown)     |
+
+How far back each role may date an action (`at`, intake's `received_at`) is the
+late-entry rule of its standing (`api/http/backdating.py`, docs/sla.md): channels and
+workers are in the field, agents and supervisors at the desk, admins have the desk's
+tolerance and no limit.
 """
 
 from __future__ import annotations
@@ -26,7 +32,8 @@ from api.tokens import Principal, Role
 
 BEARER_DESCRIPTION = "A token from `propdesk token new NAME --role ROLE`; its name is the actor."
 STAFF = (Role.AGENT, Role.SUPERVISOR)
-INTAKE = (Role.CHANNEL, Role.AGENT, Role.SUPERVISOR)
+INTAKE = (Role.CHANNEL, Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
+CASE_COMMANDS = (*STAFF, Role.ADMIN)  # every case command; workers have WORKER_COMMANDS
 CASE_READERS = (Role.CHANNEL, Role.AGENT, Role.WORKER, Role.SUPERVISOR)
 WORKER_COMMANDS = frozenset({"sign", "arrive", "quote", "complete", "hold", "resume"})
 SEES_PERSONAL_DATA = frozenset(STAFF)

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
-from api.http.fields import At, LongText, Money, Note, ShortText, texts
+from api.http.fields import At, LateReason, LongText, Money, Note, ShortText, texts
 from workflow.inputs import LONG_TEXT, SHORT_TEXT
 from workflow.vocabulary import CATEGORIES, PRIORITIES, CallbackOutcome, Channel, Kind
 
@@ -141,6 +141,7 @@ class NewRequestIn(Body):
         ),
     ] = None
     received_at: At = None
+    late_reason: LateReason = None
     note: Note = None
     details: Annotated[
         dict[Annotated[str, Field(max_length=100)], Annotated[str, Field(max_length=LONG_TEXT)]],
@@ -159,10 +160,14 @@ class CommandIn(Body):
 
     at: At = None
     note: Note = None
+    late_reason: LateReason = None
 
     def arguments(self) -> dict[str, Any]:
         """The command's own fields, as the application service takes them."""
-        return {k: getattr(self, k) for k in type(self).model_fields if k not in ("at", "note")}
+        return {k: getattr(self, k) for k in type(self).model_fields if k not in COMMON}
+
+
+COMMON = frozenset(CommandIn.model_fields)  # what every command may carry
 
 
 class DispatchIn(CommandIn):

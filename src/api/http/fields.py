@@ -73,6 +73,16 @@ At = Annotated[
     Field(description="when it happened, ISO 8601 with an offset; default now"),
 ]
 Note = Annotated[str | None, Field(max_length=LONG_TEXT, description="a free-text note")]
+LateReason = Annotated[
+    str | None,
+    Field(
+        min_length=1,
+        max_length=SHORT_TEXT,
+        description="why it is entered late: required when the time it happened lies further "
+        "back than the caller's tolerance (docs/sla.md); the event is then a late entry",
+        examples=["recorded from the paper log after the night shift"],
+    ),
+]
 
 
 def check_text(value: str) -> str:

@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from api.http.backdating import BEYOND_LIMIT
 from api.http.problems import DATABASE_UNAVAILABLE, ApiProblem, problem_response
 from workflow.errors import (
     CaseNotFound,
@@ -21,6 +22,7 @@ from workflow.errors import (
     IdempotencyConflict,
     InvalidInput,
     InvalidTransition,
+    LateEntryRefused,
 )
 
 log = logging.getLogger("propdesk.http")
@@ -124,12 +126,15 @@ async def _http(_: Request, error: Exception) -> JSONResponse:
 
 async def _invalid_input(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, InvalidInput)
+    problem = error.problem
+    if isinstance(error, LateEntryRefused):  # the domain knows no roles; say who may
+        problem = f"{problem}; {BEYOND_LIMIT}"
     return problem_response(
         422,
         "invalid-input",
         "Invalid input",
-        str(error),
-        errors=[{"field": f"body.{error.field}", "message": error.problem}],
+        f"{error.field}: {problem}",
+        errors=[{"field": f"body.{error.field}", "message": problem}],
     )
 
 

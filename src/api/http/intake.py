@@ -92,7 +92,8 @@ def _invalid(error: ValidationError, *where: str) -> RequestValidationError:
 
 def new_request(body: NewRequestIn, who: Principal, idempotency_key: str | None) -> NewRequest:
     """A channel token must send a key and say who received the request (首问人);
-    a staff token receives it itself."""
+    a staff token receives it itself; an admin, bringing history over, may name the
+    original receiver."""
     if who.role is Role.CHANNEL:
         if idempotency_key is None:
             raise ApiProblem(
@@ -110,6 +111,8 @@ def new_request(body: NewRequestIn, who: Principal, idempotency_key: str | None)
                 "body.received_by: a channel token must say who first received the request",
             )
         received_by = body.received_by
+    elif who.role is Role.ADMIN:
+        received_by = body.received_by or who.name
     else:
         sent = body.received_by
         # The token's name is recorded NFC-normalised; the same name may arrive decomposed.
@@ -136,4 +139,5 @@ def new_request(body: NewRequestIn, who: Principal, idempotency_key: str | None)
         idempotency_key=f"{who.name}:{idempotency_key}" if idempotency_key else None,
         note=body.note,
         details=body.details,
+        late_reason=body.late_reason,
     )

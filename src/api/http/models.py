@@ -92,6 +92,8 @@ class HistoryEvent(BaseModel):
     recorded_at: datetime
     actor: str
     note: str
+    late: bool = Field(description="a late entry: recorded with a reason for being late")
+    late_reason: str | None = Field(description="why it was entered late; null when on time")
     data: dict[str, Any] = Field(examples=[{"assignee": "eng-wang", "team": "engineering"}])
 
 
@@ -108,6 +110,9 @@ class FeedEvent(BaseModel):
     occurred_at: datetime
     recorded_at: datetime
     actor: str
+    late: bool = Field(
+        description="a late entry; its reason is free text, shown in the case's history only"
+    )
     data: dict[str, Any] = Field(
         description="structured fields only: no personal data, no free text"
     )

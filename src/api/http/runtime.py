@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from api.http.backdating import rules_by_role
 from api.http.config import ServerConfig
 from api.http.group_commit import IntakeWriter
-from api.tokens import TokenStore, open_tokens
+from api.tokens import Role, TokenStore, open_tokens
 from api.wiring import open_follower, open_read_models, open_service
 from projections.calendar import BusinessCalendar
 from projections.follower import Follower
 from projections.policy import Policy
 from projections.store import ReadModelStore
+from workflow.backdating import Backdating
 from workflow.service import CaseService
 
 log = logging.getLogger("propdesk.http")
@@ -54,6 +56,8 @@ class Runtime:
     calendar: BusinessCalendar
     intake: IntakeWriter
     follower: FollowerThread | None = None
+    # How far back each role may date an action, from the settings.
+    backdating: dict[Role, Backdating] = field(default_factory=dict)
 
     @property
     def policy(self) -> Policy:
@@ -77,7 +81,10 @@ class Runtime:
             service.close()
             raise
         calendar = settings.policy.new_calendar()
-        runtime = cls(config, service, store, tokens, calendar, IntakeWriter(service), thread)
+        rules = rules_by_role(settings.late_entries)
+        runtime = cls(
+            config, service, store, tokens, calendar, IntakeWriter(service), thread, rules
+        )
         if thread is not None:
             thread.start()
         return runtime

@@ -124,6 +124,8 @@ def history_event(entry: HistoryEntry, position: int | None) -> models.HistoryEv
         recorded_at=local(entry.recorded_at),
         actor=entry.actor,
         note=entry.note,
+        late=entry.late,
+        late_reason=entry.late_reason,
         data={k: plain(v) for k, v in entry.data.items() if k not in HIDDEN},
     )
 
@@ -172,6 +174,7 @@ def feed_event(event: CaseEvent, position: int) -> models.FeedEvent:
         occurred_at=local(entry.occurred_at),
         recorded_at=local(entry.recorded_at),
         actor=_shown(entry.actor, LABELLED["actor"]),
+        late=entry.late,
         data={k: _shown(v, LABELLED[k]) if k in LABELLED else v for k, v in data.items()},
     )
 

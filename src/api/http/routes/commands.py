@@ -12,7 +12,7 @@ from fastapi import APIRouter, Body, Depends, Header, Response
 
 from api.http import bodies, models
 from api.http.answers import case_headers, case_view
-from api.http.auth import STAFF, WORKER_COMMANDS, Bearer, RuntimeDep, forbidden, requires
+from api.http.auth import CASE_COMMANDS, WORKER_COMMANDS, Bearer, RuntimeDep, forbidden, requires
 from api.http.problems import ApiProblem, problem_responses
 from api.http.reading import CaseId
 from api.tokens import Principal, Role
@@ -110,6 +110,8 @@ def run(
             at=given.at,
             note=given.note,
             expected_version=expected,
+            late_reason=given.late_reason,
+            backdating=rt.backdating[who.role],
             **given.arguments(),
         )
     except ConcurrencyConflict as conflict:
@@ -128,7 +130,7 @@ def run(
 
 
 def _permission(command: Command) -> Bearer:
-    allowed = (*STAFF, Role.WORKER) if command.name in WORKER_COMMANDS else STAFF
+    allowed = (*CASE_COMMANDS, Role.WORKER) if command.name in WORKER_COMMANDS else CASE_COMMANDS
     return requires(*allowed, action=command.path.replace("-", " "))
 
 
@@ -136,7 +138,7 @@ def _examples(command: Command) -> dict[str, Any]:
     value = {
         name: field.examples[0]
         for name, field in command.body.model_fields.items()
-        if field.examples and name not in ("at", "note")
+        if field.examples and name not in bodies.COMMON
     }
     return {command.path: {"summary": command.summary, "value": value}}
 

@@ -59,7 +59,7 @@ async def create_request(raw: Request) -> Response:
     who = await _RECEIVERS(raw)
     request = new_request(await new_request_body(raw), who, idempotency_key(raw))
     # Saved by the intake writer, together with the requests arriving beside it.
-    recorded = await rt.intake.record(request, who.name)
+    recorded = await rt.intake.record(request, who.name, rt.backdating[who.role])
     if recorded.created:
         # A new case's history is the events just recorded, its reporter the one just sent:
         # the answer needs no reading back.
