@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from workflow.service import Recorded
 
 Instant = datetime | str
+# Refuses a command by raising, given the case exactly as loaded for it and then saved.
+Guard = Callable[[Case], None]
 
 
 class CommandOptions(TypedDict, total=False):
@@ -22,6 +24,7 @@ class CommandOptions(TypedDict, total=False):
     at: Instant | None  # when it happened; default now
     note: str | None
     expected_version: int | None  # optimistic concurrency: fail if the case moved on
+    guard: Guard | None  # a caller's own condition, held by the same optimistic concurrency
 
 
 def _opts(opts: CommandOptions) -> dict[str, Any]:
@@ -29,6 +32,7 @@ def _opts(opts: CommandOptions) -> dict[str, Any]:
         "at": opts.get("at"),
         "note": opts.get("note"),
         "expected_version": opts.get("expected_version"),
+        "guard": opts.get("guard"),
     }
 
 
@@ -43,6 +47,7 @@ class CaseCommands:
         note: str | None,
         expected_version: int | None,
         action: Callable[[Case, Stamp], None],
+        guard: Guard | None = None,
     ) -> Recorded:
         raise NotImplementedError
 

@@ -144,7 +144,7 @@ def test_health_needs_no_token(shared: Api) -> None:
 def test_a_channel_reads_only_the_cases_it_created(shared: Api) -> None:
     case_id = new_case(shared)
     other = shared.auth("web-form", "channel")
-    assert shared.client.get(f"/requests/{case_id}", headers=other).status_code == 403
+    assert shared.client.get(f"/requests/{case_id}", headers=other).status_code == 404
     fresh = {"min_position": shared.head()}
     own = shared.client.get("/requests", params=fresh, headers=shared.auth("hotline", "channel"))
     assert own.json()["items"][0]["id"] == case_id  # newest first
@@ -154,8 +154,8 @@ def test_a_channel_reads_only_the_cases_it_created(shared: Api) -> None:
 def test_a_worker_acts_on_and_reads_only_the_cases_assigned_to_it(shared: Api) -> None:
     case_id = new_case(shared)
     stranger = shared.auth("eng-zhao", "worker")  # never assigned anything
-    assert shared.client.get(f"/requests/{case_id}", headers=stranger).status_code == 403
-    assert shared.client.post(f"/requests/{case_id}/sign", headers=stranger).status_code == 403
+    assert shared.client.get(f"/requests/{case_id}", headers=stranger).status_code == 404
+    assert shared.client.post(f"/requests/{case_id}/sign", headers=stranger).status_code == 404
     fresh = {"min_position": shared.head()}
     mine = shared.client.get("/requests", params=fresh, headers=shared.auth("eng-wang", "worker"))
     mine = mine.json()

@@ -168,7 +168,7 @@ def get_request(
     as_of: AsOf = None,
 ) -> models.Case:
     loaded = load(rt, case_id, as_of)
-    check_can_read(who, loaded)
+    check_can_read(rt, who, loaded, as_of)
     case = views.case_body(
         loaded.case,
         loaded.events,
