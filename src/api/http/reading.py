@@ -107,6 +107,10 @@ def check_can_read(rt: Runtime, who: Principal, loaded: Loaded, as_of: datetime 
 
 
 def sees_reporter(who: Principal, case: Case) -> bool:
+    """Staff see the reporter of every case; a worker that of a case assigned to it, to call
+    before the visit."""
+    if who.role is Role.WORKER:
+        return case.assignee == who.name
     return who.role in SEES_PERSONAL_DATA
 
 
