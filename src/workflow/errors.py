@@ -57,10 +57,10 @@ class ConcurrencyConflict(DomainError):
 class IdempotencyConflict(DomainError):
     """The idempotency key was used before with a different request."""
 
-    def __init__(self, channel: str, key: str) -> None:
+    def __init__(self, scope: str, key: str) -> None:
         super().__init__(
-            f"idempotency key {key!r} on channel {channel!r} was already used "
+            f"idempotency key {key!r} on {scope!r} was already used "
             "for a different request; send a new key for a new request"
         )
-        self.channel = channel
+        self.scope = scope  # a channel's name, or the scope the caller gave the key
         self.key = key

@@ -161,7 +161,7 @@ async def _idempotency(_: Request, error: Exception) -> JSONResponse:
         422,
         "idempotency-key-reused",
         "Idempotency key reused",
-        f"the Idempotency-Key {error.key.split(':', 1)[-1]!r} was already used for a different "
+        f"the Idempotency-Key {error.key!r} was already used for a different "
         "request; send a new key for a new request",
     )
 

@@ -129,8 +129,10 @@ def new_request(body: NewRequestIn, who: Principal, idempotency_key: str | None)
         priority=body.priority,
         reporter=Reporter(body.reporter.name, body.reporter.phone) if body.reporter else None,
         received_at=body.received_at,
-        # Scoped by the token, so that two integrations' keys never meet.
-        idempotency_key=f"{who.name}:{idempotency_key}" if idempotency_key else None,
+        idempotency_key=idempotency_key,
+        # The token's: two integrations' keys never meet, and one token's key names one
+        # request, whatever its channel. ("token:" keeps it apart from every channel's name.)
+        idempotency_scope=f"token:{who.name}",
         note=body.note,
         details=body.details,
     )
