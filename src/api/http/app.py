@@ -24,6 +24,7 @@ from api.http.limits import BodyLimit
 from api.http.problems import PROBLEM_MEDIA_TYPE, Problem, problem_responses
 from api.http.routes import commands, events, health, reports, requests, tokens
 from api.http.runtime import Runtime
+from api.http.strict_query import StrictRoute
 from api.orphans import end_with_parent
 from projections.collector import settle_after_start
 
@@ -89,6 +90,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         ],
     )
     handlers.install(app)
+    app.router.route_class = StrictRoute  # the routers' own are; this for routes added here
     for module in (requests, commands, reports, events, tokens, health):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=BODY_LIMIT)

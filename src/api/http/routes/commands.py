@@ -15,11 +15,12 @@ from api.http.answers import case_headers, case_view
 from api.http.auth import STAFF, WORKER_COMMANDS, Bearer, RuntimeDep, requires
 from api.http.problems import ApiProblem, problem_responses
 from api.http.reading import CaseId, assigned_to
+from api.http.strict_query import StrictRoute
 from api.tokens import Principal, Role
 from workflow.errors import ConcurrencyConflict
 from workflow.service import Recorded
 
-router = APIRouter(prefix="/requests", tags=["commands"])
+router = APIRouter(prefix="/requests", tags=["commands"], route_class=StrictRoute)
 
 
 @dataclass(frozen=True)
