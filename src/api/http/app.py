@@ -21,6 +21,7 @@ from api.http import handlers
 from api.http.bodies import NewRequestIn
 from api.http.config import BODY_LIMIT, ServerConfig, telemetry_setting
 from api.http.limits import BodyLimit
+from api.http.no_store import NoStore
 from api.http.problems import PROBLEM_MEDIA_TYPE, Problem, problem_responses
 from api.http.routes import commands, events, health, reports, requests, tokens
 from api.http.runtime import Runtime
@@ -39,6 +40,10 @@ except `GET /health`. Errors are RFC 9457 problem documents
 `X-Event-Position`; send `If-Match` to act only on the version you saw, and
 `min_position` to read your own writes from the read models.
 """
+
+
+# The documentation's paths: the same for everyone, so a cache may keep it.
+DOCUMENTATION = ("/docs", "/redoc", "/openapi.json")
 
 
 def _problems_for_validation(document: dict[str, Any]) -> None:
@@ -94,6 +99,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     for module in (requests, commands, reports, events, tokens, health):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=BODY_LIMIT)
+    app.add_middleware(NoStore, public=DOCUMENTATION)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from api.http.problems import DATABASE_UNAVAILABLE, ApiProblem, problem_response
 from workflow.errors import (
@@ -99,19 +100,37 @@ def _message(problem: dict[str, Any]) -> str:
     return message
 
 
-async def _http(_: Request, error: Exception) -> JSONResponse:
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _methods_answered(request: Request) -> list[str]:
+    """Every method some route answers on the request's path: Starlette's 405 lists only
+    those of the first route whose path matched."""
+    routes = request.app.router.routes
+    where = {"path": request.scope["path"], "root_path": request.scope.get("root_path", "")}
+    found = []
+    for method in _METHODS:
+        # A new scope each time: matching writes to the scope it is given.
+        probe = {"type": "http", "headers": [], "query_string": b"", **where, "method": method}
+        if any(route.matches(dict(probe))[0] is Match.FULL for route in routes):
+            found.append(method)
+    return found
+
+
+async def _http(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
     if error.status_code == 404:
         return problem_response(
             404, "not-found", "Not found", "no such route; see /docs for the API's routes"
         )
     if error.status_code == 405:
+        allowed = ", ".join(_methods_answered(request))
         return problem_response(
             405,
             "method-not-allowed",
             "Method not allowed",
-            "this route does not answer that method; see /docs",
-            headers=dict(error.headers or {}),
+            f"this route does not answer {request.method}; it answers {allowed} (see /docs)",
+            headers={**(error.headers or {}), "Allow": allowed},
         )
     return problem_response(
         error.status_code,
