@@ -81,3 +81,10 @@ def test_a_method_the_path_does_not_answer_gets_405_listing_every_method_it_does
     assert response.json()["detail"] == (
         f"this route does not answer {refused}; it answers {response.headers['Allow']} (see /docs)"
     )
+
+
+def test_a_documentation_asset_answers_405_listing_get_and_head(served: Api) -> None:
+    response = served.client.post("/docs-assets/swagger-ui.css")
+    assert response.status_code == 405
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["Allow"] == "GET, HEAD"

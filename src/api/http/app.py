@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from starlette.concurrency import run_in_threadpool
 
-from api.http import handlers
+from api.http import docs_pages, handlers
 from api.http.bodies import NewRequestIn
 from api.http.config import BODY_LIMIT, ServerConfig, telemetry_setting
 from api.http.limits import BodyLimit
@@ -43,7 +43,7 @@ except `GET /health`. Errors are RFC 9457 problem documents
 
 
 # The documentation's paths: the same for everyone, so a cache may keep it.
-DOCUMENTATION = ("/docs", "/redoc", "/openapi.json")
+DOCUMENTATION = (*docs_pages.PAGES, docs_pages.ASSETS, "/openapi.json")
 
 
 def _problems_for_validation(document: dict[str, Any]) -> None:
@@ -84,6 +84,8 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         version="1",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served from propdesk itself, below
+        redoc_url=None,
         telemetry=None if telemetry else {"tracing": False, "metrics": False, "logs": False},
         openapi_tags=[
             {"name": "requests", "description": "intake and cases"},
@@ -95,6 +97,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         ],
     )
     handlers.install(app)
+    docs_pages.install(app)
     app.router.route_class = StrictRoute  # the routers' own are; this for routes added here
     for module in (requests, commands, reports, events, tokens, health):
         app.include_router(module.router)

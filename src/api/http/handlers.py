@@ -13,7 +13,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
-from starlette.routing import Match
+from starlette.routing import Match, Mount
+from starlette.staticfiles import StaticFiles
 
 from api.http.problems import DATABASE_UNAVAILABLE, ApiProblem, problem_response
 from workflow.errors import (
@@ -106,15 +107,22 @@ _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 def _methods_answered(request: Request) -> list[str]:
     """Every method some route answers on the request's path: Starlette's 405 lists only
     those of the first route whose path matched."""
-    routes = request.app.router.routes
-    where = {"path": request.scope["path"], "root_path": request.scope.get("root_path", "")}
-    found = []
+    scope = request.scope
+    # The app's root path: inside a mount, root_path is the mount's.
+    root = scope.get("app_root_path", scope.get("root_path", ""))
+    where = {"path": scope["path"], "root_path": root}
+    found: set[str] = set()
     for method in _METHODS:
         # A new scope each time: matching writes to the scope it is given.
         probe = {"type": "http", "headers": [], "query_string": b"", **where, "method": method}
-        if any(route.matches(dict(probe))[0] is Match.FULL for route in routes):
-            found.append(method)
-    return found
+        for route in request.app.router.routes:
+            matched = route.matches(dict(probe))[0]
+            if isinstance(route, Mount):  # matches any method: its app decides
+                if matched is not Match.NONE and isinstance(route.app, StaticFiles):
+                    found.update(("GET", "HEAD"))
+            elif matched is Match.FULL:
+                found.add(method)
+    return [m for m in _METHODS if m in found]
 
 
 async def _http(request: Request, error: Exception) -> JSONResponse:
