@@ -63,6 +63,7 @@ def test_an_unknown_query_parameter_answers_422_naming_it_and_the_allowed_ones(
     assert problem["errors"] == [{"field": "query.phone", "message": message}]
     assert problem["detail"] == f"query.phone: {message}"
     assert served.head() == head
+    assert "422" in operation["responses"], "the document does not say it may answer 422"
 
 
 def test_each_unknown_parameter_is_named_once_and_known_ones_are_not(served: Api) -> None:

@@ -16,14 +16,20 @@ from fastapi import Request, Response
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
-from api.http.problems import ApiProblem
+from api.http.problems import ApiProblem, problem_responses
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 _SHOWN = 64  # characters of an unknown name repeated in the answer
 
 
 class StrictRoute(APIRoute):
-    """An APIRoute that answers 422 to a query parameter it does not declare."""
+    """An APIRoute that answers 422 to a query parameter it does not declare, and says so
+    in the OpenAPI document."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, endpoint, **kwargs)
+        if self.include_in_schema:
+            self.responses.setdefault(422, problem_responses(422)[422])
 
     def get_route_handler(self) -> Handler:
         return refusing_unknown_parameters(super().get_route_handler(), declared(self))
