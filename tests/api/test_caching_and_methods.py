@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from api.http.app import create_app
-from conftest import REPAIR, Api, running
+from conftest import REPAIR, Api, documented_token, documented_url, running
 
 DOCUMENT = create_app().openapi()  # builds no runtime: opens no database
 OPERATIONS = [(method.upper(), path) for path, item in DOCUMENT["paths"].items() for method in item]
@@ -30,23 +30,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
         yield api
 
 
-def url_of(api: Api, path: str) -> str:
-    if "{case_id}" in path:
-        path = path.replace("{case_id}", api.create("repair")["id"])
-    return path.replace("{name}", "late-desk")
-
-
-def token_for(api: Api, path: str) -> dict[str, str]:
-    if path.startswith("/tokens"):
-        return api.auth("root", "admin")
-    return api.supervisor
-
-
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
 def test_every_answer_of_the_api_may_not_be_stored(served: Api, method: str, path: str) -> None:
-    url = url_of(served, path)
+    url = documented_url(served, path)
     body = BODIES.get(path) if method == "POST" else None
-    answered = served.client.request(method, url, json=body, headers=token_for(served, path))
+    answered = served.client.request(method, url, json=body, headers=documented_token(served, path))
     assert answered.status_code < 500, answered.text
     refused = served.client.request(method, url, json=body)  # no token: 401, or health's 200
     for response in (answered, refused):
@@ -74,7 +62,9 @@ def test_a_method_the_path_does_not_answer_gets_405_listing_every_method_it_does
     served: Api, path: str
 ) -> None:
     refused = next(m for m in ("PATCH", "PUT", "DELETE") if m not in PATHS[path])
-    response = served.client.request(refused, url_of(served, path), headers=served.supervisor)
+    response = served.client.request(
+        refused, documented_url(served, path), headers=served.supervisor
+    )
     assert response.status_code == 405, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert set(response.headers["Allow"].split(", ")) == PATHS[path]

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from api.http.app import create_app
-from conftest import Api, running
+from conftest import Api, documented_token, documented_url, running
 
 DOCUMENT = create_app().openapi()  # builds no runtime: opens no database
 OPERATIONS = [
@@ -32,28 +32,16 @@ def declared(operation: dict[str, Any]) -> list[str]:
     return [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"]
 
 
-def url_of(api: Api, path: str) -> str:
-    if "{case_id}" in path:
-        path = path.replace("{case_id}", api.create("repair")["id"])
-    return path.replace("{name}", "nobody")
-
-
-def token_for(api: Api, path: str) -> dict[str, str]:
-    if path.startswith("/tokens"):
-        return api.auth("root", "admin")
-    return {} if path == "/health" else api.supervisor
-
-
 @pytest.mark.parametrize(
     ("method", "path", "operation"), OPERATIONS, ids=[f"{m} {p}" for m, p, _ in OPERATIONS]
 )
 def test_an_unknown_query_parameter_answers_422_naming_it_and_the_allowed_ones(
     served: Api, method: str, path: str, operation: dict[str, Any]
 ) -> None:
-    url = url_of(served, path)
+    url = documented_url(served, path)
     head = served.head()
     response = served.client.request(
-        method, url, params={"phone": "13800000000"}, headers=token_for(served, path)
+        method, url, params={"phone": "13800000000"}, headers=documented_token(served, path)
     )
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"

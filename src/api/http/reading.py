@@ -117,12 +117,13 @@ def sees_reporter(who: Principal, case: Case) -> bool:
 def reporter_for(rt: Runtime, who: Principal, case: Case) -> Reporter | None:
     if case.reporter_ref is None or not sees_reporter(who, case):
         return None
-    found = rt.service.reporters.get(case.reporter_ref)
-    return None if found is None else Reporter(name=found.name, phone=found.phone)
+    return _shown(rt.service.reporters.get(case.reporter_ref))
 
 
 def visible_reporter(who: Principal, found: personal_data.Reporter | None) -> Reporter | None:
     """The reporter of a new request as its creator may see it: staff only."""
-    if who.role not in SEES_PERSONAL_DATA or found is None:
-        return None
-    return Reporter(name=found.name, phone=found.phone)
+    return _shown(found) if who.role in SEES_PERSONAL_DATA else None
+
+
+def _shown(found: personal_data.Reporter | None) -> Reporter | None:
+    return None if found is None else Reporter(name=found.name, phone=found.phone)
