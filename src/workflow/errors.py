@@ -58,9 +58,10 @@ class IdempotencyConflict(DomainError):
     """The idempotency key was used before with a different request."""
 
     def __init__(self, scope: str, key: str) -> None:
+        kind, _, name = scope.rpartition(":")  # a channel's name, or a caller's KIND:NAME
         super().__init__(
-            f"idempotency key {key!r} on {scope!r} was already used "
+            f"idempotency key {key!r} on {kind or 'channel'} {name!r} was already used "
             "for a different request; send a new key for a new request"
         )
-        self.scope = scope  # a channel's name, or the scope the caller gave the key
+        self.scope = scope
         self.key = key

@@ -40,7 +40,8 @@ class NewRequest:
     note: str | None = None
     details: dict[str, str] = field(default_factory=dict)
     # Where the key must be unique: None for the request's channel; a caller that gives keys
-    # out otherwise names its scope (the HTTP API: its token's), never a channel's name.
+    # out otherwise names its scope as KIND:NAME (the HTTP API: token:NAME), which no
+    # channel's name can be.
     idempotency_scope: str | None = None
 
 

@@ -53,7 +53,7 @@ def test_a_repeated_intake_returns_the_same_case_and_writes_nothing(app: CaseSer
 
 def test_the_same_key_with_a_different_request_is_refused(app: CaseService) -> None:
     app.receive(new_request("repair", idempotency_key="web-1"))
-    with pytest.raises(IdempotencyConflict, match="'web-1' on 'phone' was already used"):
+    with pytest.raises(IdempotencyConflict, match="'web-1' on channel 'phone' was already used"):
         app.receive(new_request("repair", idempotency_key="web-1", description="another"))
 
 
@@ -68,7 +68,7 @@ def test_a_key_in_a_callers_scope_names_one_request_whatever_its_channel(
 ) -> None:
     first = app.receive(new_request("repair", idempotency_key="7", idempotency_scope="token:a"))
     position = app.recorder.max_notification_id()
-    with pytest.raises(IdempotencyConflict, match="'7' on 'token:a' was already used"):
+    with pytest.raises(IdempotencyConflict, match="'7' on token 'a' was already used"):
         app.receive(
             new_request("repair", idempotency_key="7", idempotency_scope="token:a", channel="web")
         )

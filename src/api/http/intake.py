@@ -38,6 +38,13 @@ KEY_PARAMETER: dict[str, Any] = {
 }
 
 
+def key_scope(token_name: str) -> str:
+    """Where a token's Idempotency-Keys are unique: two integrations' keys never meet, and
+    one token's key names one request, whatever its channel. ("token:" keeps it apart from
+    every channel's name, the domain's default scope.)"""
+    return f"token:{token_name}"
+
+
 def idempotency_key(request: Request) -> str | None:
     """The request's `Idempotency-Key`, checked against `KEY_PATTERN`, or None.
 
@@ -130,9 +137,7 @@ def new_request(body: NewRequestIn, who: Principal, idempotency_key: str | None)
         reporter=Reporter(body.reporter.name, body.reporter.phone) if body.reporter else None,
         received_at=body.received_at,
         idempotency_key=idempotency_key,
-        # The token's: two integrations' keys never meet, and one token's key names one
-        # request, whatever its channel. ("token:" keeps it apart from every channel's name.)
-        idempotency_scope=f"token:{who.name}",
+        idempotency_scope=key_scope(who.name),
         note=body.note,
         details=body.details,
     )
