@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from workflow.service import Recorded
 
 Instant = datetime | str
+# Refuses a command by raising, given the case exactly as loaded for it and then saved.
+Guard = Callable[[Case], None]
 
 
 class CommandOptions(TypedDict, total=False):
@@ -25,6 +27,7 @@ class CommandOptions(TypedDict, total=False):
     expected_version: int | None  # optimistic concurrency: fail if the case moved on
     late_reason: str | None  # why it is entered late (docs/sla.md)
     backdating: Backdating | None  # how late the actor may enter it; default the service's
+    guard: Guard | None  # a caller's own condition, held by the same optimistic concurrency
 
 
 def _opts(opts: CommandOptions) -> dict[str, Any]:
@@ -34,6 +37,7 @@ def _opts(opts: CommandOptions) -> dict[str, Any]:
         "expected_version": opts.get("expected_version"),
         "late_reason": opts.get("late_reason"),
         "backdating": opts.get("backdating"),
+        "guard": opts.get("guard"),
     }
 
 
@@ -50,6 +54,7 @@ class CaseCommands:
         action: Callable[[Case, Stamp], None],
         late_reason: str | None = None,
         backdating: Backdating | None = None,
+        guard: Guard | None = None,
     ) -> Recorded:
         raise NotImplementedError
 

@@ -84,10 +84,11 @@ class ConcurrencyConflict(DomainError):
 class IdempotencyConflict(DomainError):
     """The idempotency key was used before with a different request."""
 
-    def __init__(self, channel: str, key: str) -> None:
+    def __init__(self, scope: str, key: str) -> None:
+        kind, _, name = scope.rpartition(":")  # a channel's name, or a caller's KIND:NAME
         super().__init__(
-            f"idempotency key {key!r} on channel {channel!r} was already used "
+            f"idempotency key {key!r} on {kind or 'channel'} {name!r} was already used "
             "for a different request; send a new key for a new request"
         )
-        self.channel = channel
+        self.scope = scope
         self.key = key

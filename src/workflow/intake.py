@@ -40,10 +40,21 @@ class NewRequest:
     note: str | None = None
     details: dict[str, str] = field(default_factory=dict)
     late_reason: str | None = None  # why `received_at` lies this far back (docs/sla.md)
+    # Where the key must be unique: None for the request's channel; a caller that gives keys
+    # out otherwise names its scope as KIND:NAME (the HTTP API: token:NAME), which no
+    # channel's name can be.
+    idempotency_scope: str | None = None
 
 
-def case_id_for(channel: str, key: str) -> UUID:
-    return uuid5(IDEMPOTENCY_NAMESPACE, f"{channel}\n{key}")
+def case_id_for(scope: str, key: str) -> UUID:
+    """The id of the case a key makes in its scope: a channel's name, or a caller's scope."""
+    return uuid5(IDEMPOTENCY_NAMESPACE, f"{scope}\n{key}")
+
+
+def key_scope(request: NewRequest, channel: str) -> str:
+    """Where the request's key must be unique: the same key with any other request in the
+    same scope is refused, whatever its channel."""
+    return request.idempotency_scope or channel
 
 
 def reporter_ref_for(case_id: UUID) -> str:

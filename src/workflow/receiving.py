@@ -30,7 +30,7 @@ class _NewCase:
     """A validated request's case before it is saved."""
 
     case: Case
-    channel: str
+    scope: str  # where the key is unique (intake.key_scope)
     key: str | None
     digest: str
     reporter: tuple[str, Reporter] | None
@@ -84,7 +84,7 @@ class CaseIntake:
         actor: str | None = None,
         backdating: Backdating | None = None,
     ) -> Recorded:
-        """Record a new request; a repeat of (channel, idempotency key) returns the same case.
+        """Record a new request; a repeat of (scope, idempotency key) returns the same case.
 
         `backdating`: how far back the caller may date it (default: the service's rule)."""
         fields = intake.validate(request)
@@ -92,8 +92,8 @@ class CaseIntake:
         if key is not None:
             # A repeat is answered as such before the rest of the request is judged.
             digest = intake.fingerprint(fields, request)
-            case_id = intake.case_id_for(fields["channel"], key)
-            existing = self._existing(case_id, fields["channel"], key, digest)
+            scope = intake.key_scope(request, fields["channel"])
+            existing = self._existing(intake.case_id_for(scope, key), scope, key, digest)
             if existing is not None:
                 return existing
         new = self._new_case(request, actor, backdating, fields)
@@ -101,7 +101,7 @@ class CaseIntake:
             recordings = self._save_new([new])
         except IntegrityError:
             # A concurrent duplicate saved first: answer as a retry would be answered.
-            found = self._existing(new.case.id, new.channel, key, new.digest) if key else None
+            found = self._existing(new.case.id, new.scope, key, new.digest) if key else None
             if found is None:
                 raise
             return found
@@ -217,7 +217,8 @@ class CaseIntake:
         fields = fields if fields is not None else intake.validate(request)
         digest = intake.fingerprint(fields, request)
         key = request.idempotency_key
-        case_id = uuid4() if key is None else intake.case_id_for(fields["channel"], key)
+        scope = intake.key_scope(request, fields["channel"])
+        case_id = uuid4() if key is None else intake.case_id_for(scope, key)
         stamp = Stamp(
             actor or fields["received_by"],
             self.clock(),
@@ -229,13 +230,13 @@ class CaseIntake:
         ref = intake.reporter_ref_for(case_id) if request.reporter else None
         case = Case.receive(case_id, stamp, reporter_ref=ref, fingerprint=digest, **fields)
         reporter = (ref, request.reporter) if ref and request.reporter else None
-        return _NewCase(case, fields["channel"], key, digest, reporter)
+        return _NewCase(case, scope, key, digest, reporter)
 
-    def _existing(self, case_id: UUID, channel: str, key: str, digest: str) -> Recorded | None:
+    def _existing(self, case_id: UUID, scope: str, key: str, digest: str) -> Recorded | None:
         try:
             case: Case = self.repository.get(case_id)
         except AggregateNotFoundError:
             return None
         if case.fingerprint != digest:
-            raise IdempotencyConflict(channel, key)
+            raise IdempotencyConflict(scope, key)
         return Recorded(case, None, created=False)

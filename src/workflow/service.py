@@ -14,7 +14,7 @@ from eventsourcing.persistence import IntegrityError
 from workflow import inputs
 from workflow.backdating import TRUSTED, Backdating
 from workflow.case import Case, Stamp
-from workflow.commands import CaseCommands, Instant
+from workflow.commands import CaseCommands, Guard, Instant
 from workflow.errors import CaseNotFound, ConcurrencyConflict, InvalidInput
 from workflow.events import CaseEvent
 from workflow.history import HistoryEntry, entry_of
@@ -64,8 +64,14 @@ class CaseService(CaseIntake, CaseCommands, Application[UUID]):
         action: Callable[[Case, Stamp], None],
         late_reason: str | None = None,
         backdating: Backdating | None = None,
+        guard: Guard | None = None,
     ) -> Recorded:
         case = self.get(case_id)
+        if guard is not None:
+            # On the object saved below: if another command saves first, this save fails,
+            # so the guard cannot pass on one version while the command lands on a newer.
+            # Before the version comparison, so that a refusal does not depend on If-Match.
+            guard(case)
         if expected_version is not None and expected_version != case.version:
             raise ConcurrencyConflict(case.id, expected_version, case.version)
         rule = backdating or self.backdating

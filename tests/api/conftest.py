@@ -108,6 +108,18 @@ def running(db: str, poll_seconds: float | None = None, **options: Any) -> Itera
         tokens.close()
 
 
+def documented_url(api: Api, path: str) -> str:
+    """A path of the OpenAPI document, made callable: a new repair's id, a token's name."""
+    if "{case_id}" in path:
+        path = path.replace("{case_id}", api.create("repair")["id"])
+    return path.replace("{name}", "late-desk")
+
+
+def documented_token(api: Api, path: str) -> dict[str, str]:
+    """A token the path's routes answer: admin for /tokens, supervisor for the rest."""
+    return api.auth("root", "admin") if path.startswith("/tokens") else api.supervisor
+
+
 @pytest.fixture
 def api(tmp_path: Path) -> Iterator[Api]:
     """The app on a fresh SQLite file, following the log in-process."""

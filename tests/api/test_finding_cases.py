@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import pytest
 
 from conftest import Api
 
@@ -90,3 +94,44 @@ def test_the_feed_and_a_history_agree_on_positions(api_on: Api) -> None:
     assert [(e["position"], e["version"], e["type"]) for e in feed] == [
         (e["position"], e["version"], e["type"]) for e in history
     ]
+
+
+def tampered(value: object) -> str:
+    """A cursor in the API's encoding holding `value`, as a client could forge one."""
+    raw = json.dumps(value).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        tampered([2**70, "6f1c2b7e-0000-4000-8000-000000000000"]),
+        tampered([-(2**64), "6f1c2b7e-0000-4000-8000-000000000000"]),
+        tampered([True, "x"]),
+        tampered([1.5, "6f1c2b7e-0000-4000-8000-000000000000"]),
+        tampered([1, "a\u0000b"]),
+        tampered([1, "not a case id"]),
+        tampered([1, "6f1c2b7e-0000-4000-8000-000000000000", 3]),
+        tampered({"received_at": 1}),
+        tampered("[1, 2]"),
+        base64.urlsafe_b64encode(b"\xff\xfe[1]").decode(),
+    ],
+    ids=[
+        "beyond 64 bits",
+        "below 64 bits",
+        "a boolean",
+        "a fraction",
+        "a NUL",
+        "not a case id",
+        "three items",
+        "an object",
+        "a string",
+        "not UTF-8",
+    ],
+)
+def test_a_tampered_cursor_answers_422_naming_the_cursor(api_on: Api, cursor: str) -> None:
+    api_on.create("repair")
+    response = api_on.client.get("/requests", params={"cursor": cursor}, headers=api_on.agent)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"].startswith("query.cursor: not a cursor this API gave out")

@@ -42,6 +42,24 @@ def test_the_same_key_with_another_body_answers_422_and_writes_nothing(api_on: A
     assert api_on.head() == head
 
 
+@pytest.mark.parametrize("token", ["hotline", "desk-zhang"])
+def test_the_same_key_with_another_channel_in_the_body_answers_422_and_writes_nothing(
+    api_on: Api, token: str
+) -> None:
+    role = "channel" if token == "hotline" else "agent"
+    body = BODY if role == "channel" else {k: v for k, v in BODY.items() if k != "received_by"}
+    headers = {**api_on.auth(token, role), "Idempotency-Key": "wechat-9003"}
+    first = api_on.client.post("/requests", json=body, headers=headers)
+    assert first.status_code == 201, first.text
+    head = api_on.head()
+    other = api_on.client.post("/requests", json={**body, "channel": "web"}, headers=headers)
+    assert other.status_code == 422, other.text
+    assert "'wechat-9003' was already used for a different request" in other.json()["detail"]
+    assert api_on.head() == head
+    again = api_on.client.post("/requests", json=body, headers=headers)
+    assert (again.status_code, again.json()["id"]) == (200, first.json()["id"])
+
+
 def test_two_channels_using_the_same_key_make_two_cases(api_on: Api) -> None:
     ours = post(api_on, "42", token="hotline")
     theirs = post(api_on, "42", token="web-form")

@@ -1,4 +1,5 @@
-"""Personal data (PIPL): only agents and supervisors see a reporter; analysts never do."""
+"""Personal data (PIPL): agents and supervisors see a reporter, a worker on the cases assigned to
+it; analysts never do."""
 
 from __future__ import annotations
 
@@ -32,19 +33,44 @@ def test_agents_and_supervisors_see_the_reporter_on_a_case(api: Api) -> None:
         assert case["reporter"] == {"name": NAME, "phone": PHONE}
 
 
-def test_workers_and_channels_see_no_reporter(api: Api) -> None:
+def test_a_worker_sees_the_reporter_on_the_cases_assigned_to_it(api: Api) -> None:
     case_id, _ = reported(api)
-    worker = api.client.get(f"/requests/{case_id}", headers=api.auth("eng-wang", "worker"))
-    assert worker.status_code == 200
-    assert worker.json()["reporter"] is None
+    worker = api.auth("eng-wang", "worker")
+    read = api.client.get(f"/requests/{case_id}", headers=worker)
+    assert read.status_code == 200, read.text
+    assert read.json()["reporter"] == {"name": NAME, "phone": PHONE}
+    signed = api.client.post(f"/requests/{case_id}/sign", headers=worker)
+    assert signed.json()["reporter"] == {"name": NAME, "phone": PHONE}
+
+
+def test_a_worker_sees_no_reporter_on_a_case_not_assigned_to_it(api: Api) -> None:
+    case_id, _ = reported(api)
+    other = api.client.get(f"/requests/{case_id}", headers=api.auth("eng-zhao", "worker"))
+    assert other.status_code == 404
+    earlier = api.client.get(f"/requests/{case_id}", headers=api.agent).json()["last_occurred_at"]
+    api.act(case_id, "dispatch", {"assignee": "eng-zhao"})
+    for params in ({}, {"as_of": earlier}):
+        taken = api.client.get(
+            f"/requests/{case_id}", params=params, headers=api.auth("eng-wang", "worker")
+        )
+        assert taken.status_code == 404
+        assert NAME not in taken.text
+        assert PHONE not in taken.text
+
+
+def test_channels_see_no_reporter(api: Api) -> None:
     channel = api.auth("hotline", "channel")
     created = api.client.post(
         "/requests",
         json={**REPAIR, "received_by": "desk-li", "reporter": {"name": NAME, "phone": PHONE}},
         headers={**channel, "Idempotency-Key": "k-1"},
     )
+    assert created.status_code == 201, created.text
     assert created.json()["reporter"] is None
     assert NAME not in created.text
+    read = api.client.get(f"/requests/{created.json()['id']}", headers=channel)
+    assert read.status_code == 200, read.text
+    assert read.json()["reporter"] is None
 
 
 def test_no_answer_to_an_analyst_holds_personal_data_or_the_reporter_reference(api: Api) -> None:

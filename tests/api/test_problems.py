@@ -330,7 +330,7 @@ BAD = [
         "/requests",
         {},
         405,
-        "does not answer that method",
+        "does not answer DELETE; it answers GET, POST",
     ),
 ]
 

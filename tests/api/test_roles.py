@@ -22,7 +22,7 @@ NAMES = {
 STAFF = {"agent", "supervisor"}
 # Admins may also write, to bring history over from another system.
 WRITERS = {*STAFF, "admin"}
-WORKER_COMMANDS = {"sign", "arrive", "quote", "complete", "hold", "resume"}
+WORKER_COMMANDS = {"sign", "arrive", "quote", "accept-quote", "complete", "hold", "resume"}
 BODY = {
     "dispatch": {"assignee": "eng-li"},
     "quote": {"amount": "80"},
@@ -146,7 +146,7 @@ def test_health_needs_no_token(shared: Api) -> None:
 def test_a_channel_reads_only_the_cases_it_created(shared: Api) -> None:
     case_id = new_case(shared)
     other = shared.auth("web-form", "channel")
-    assert shared.client.get(f"/requests/{case_id}", headers=other).status_code == 403
+    assert shared.client.get(f"/requests/{case_id}", headers=other).status_code == 404
     fresh = {"min_position": shared.head()}
     own = shared.client.get("/requests", params=fresh, headers=shared.auth("hotline", "channel"))
     assert own.json()["items"][0]["id"] == case_id  # newest first
@@ -156,14 +156,30 @@ def test_a_channel_reads_only_the_cases_it_created(shared: Api) -> None:
 def test_a_worker_acts_on_and_reads_only_the_cases_assigned_to_it(shared: Api) -> None:
     case_id = new_case(shared)
     stranger = shared.auth("eng-zhao", "worker")  # never assigned anything
-    assert shared.client.get(f"/requests/{case_id}", headers=stranger).status_code == 403
-    assert shared.client.post(f"/requests/{case_id}/sign", headers=stranger).status_code == 403
+    assert shared.client.get(f"/requests/{case_id}", headers=stranger).status_code == 404
+    assert shared.client.post(f"/requests/{case_id}/sign", headers=stranger).status_code == 404
     fresh = {"min_position": shared.head()}
     mine = shared.client.get("/requests", params=fresh, headers=shared.auth("eng-wang", "worker"))
     mine = mine.json()
     assert mine["items"][0]["id"] == case_id  # newest first
     assert all(c["assignee"] == "eng-wang" for c in mine["items"])
     assert shared.client.get("/requests", headers=stranger).json()["items"] == []
+
+
+def test_a_worker_records_the_residents_acceptance_of_a_quote_on_its_own_case(
+    shared: Api,
+) -> None:
+    case_id = new_case(shared)
+    worker = shared.auth("eng-wang", "worker")
+    for command, body in (("sign", None), ("arrive", None), ("quote", {"amount": "80"})):
+        answer = shared.client.post(f"/requests/{case_id}/{command}", json=body, headers=worker)
+        assert answer.status_code == 200, answer.text
+    stranger = shared.auth("eng-zhao", "worker")
+    refused = shared.client.post(f"/requests/{case_id}/accept-quote", headers=stranger)
+    assert refused.status_code == 404
+    accepted = shared.client.post(f"/requests/{case_id}/accept-quote", headers=worker)
+    assert accepted.status_code == 200, accepted.text
+    assert (accepted.json()["state"], accepted.json()["quote_accepted"]) == ("on_site", True)
 
 
 def test_the_actor_of_a_command_is_the_token_name(shared: Api) -> None:

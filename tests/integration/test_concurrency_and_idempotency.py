@@ -63,6 +63,20 @@ def test_the_same_key_on_another_channel_is_another_request(app: CaseService) ->
     assert a.case.id != b.case.id
 
 
+def test_a_key_in_a_callers_scope_names_one_request_whatever_its_channel(
+    app: CaseService,
+) -> None:
+    first = app.receive(new_request("repair", idempotency_key="7", idempotency_scope="token:a"))
+    position = app.recorder.max_notification_id()
+    with pytest.raises(IdempotencyConflict, match="'7' on token 'a' was already used"):
+        app.receive(
+            new_request("repair", idempotency_key="7", idempotency_scope="token:a", channel="web")
+        )
+    assert app.recorder.max_notification_id() == position
+    other = app.receive(new_request("repair", idempotency_key="7", idempotency_scope="token:b"))
+    assert other.case.id != first.case.id
+
+
 def test_concurrent_duplicates_become_exactly_one_case(tmp_path: Path) -> None:
     db = str(tmp_path / "dup.db")
     services = [open_service(Settings.load({}, db=db)) for _ in range(6)]

@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from api.http.intake import key_scope
 from support.load_requests import INTAKE_BODIES, WEIGHTS, Op, command_body
 from workflow.intake import case_id_for
 from workflow.lifecycles import TERMINAL, lifecycle
@@ -125,7 +126,7 @@ class Client:
     def intake(self) -> None:
         kind = self.rng.choice(list(INTAKE_BODIES))
         key = f"load-{self.unique()}"
-        case_id = str(case_id_for("wechat", f"{self.load.channel_name}:{key}"))
+        case_id = str(case_id_for(key_scope(self.load.channel_name), key))
         op = Op(self.number, "intake", f"intake {key}", case_id)
         response = self.post_intake(op, key, kind, f"request {key}")
         if response.status_code in (200, 201):
@@ -158,7 +159,7 @@ class Client:
     def conflicting_intake(self) -> None:
         """A used key with another body: 422, and nothing written."""
         key, kind = self.rng.choice(self.keys)
-        case_id = str(case_id_for("wechat", f"{self.load.channel_name}:{key}"))
+        case_id = str(case_id_for(key_scope(self.load.channel_name), key))
         op = Op(self.number, "intake-conflict", f"conflict {self.unique()}", case_id)
         response = self.post_intake(op, key, kind, f"another request under {key}")
         op.outcome = "acknowledged" if response.is_success else "rejected"

@@ -44,7 +44,9 @@ def test_an_action_beyond_the_tolerance_with_a_reason_is_a_late_entry() -> None:
 def test_a_late_reason_is_validated_like_any_short_text() -> None:
     with pytest.raises(InvalidInput, match=r"late_reason: is 201 characters long; at most 200"):
         FIELD.late_reason(NOW - timedelta(hours=1), NOW, "x" * 201)
-    with pytest.raises(InvalidInput, match=r"late_reason: contains U\+0000 \(a control character\)"):
+    with pytest.raises(
+        InvalidInput, match=r"late_reason: contains U\+0000 \(a control character\)"
+    ):
         FIELD.late_reason(NOW - timedelta(hours=1), NOW, "late\x00")
 
 

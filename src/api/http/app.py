@@ -17,13 +17,15 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from starlette.concurrency import run_in_threadpool
 
-from api.http import handlers
+from api.http import docs_pages, handlers
 from api.http.bodies import NewRequestIn
 from api.http.config import BODY_LIMIT, ServerConfig, telemetry_setting
 from api.http.limits import BodyLimit
+from api.http.no_store import NoStore
 from api.http.problems import PROBLEM_MEDIA_TYPE, Problem, problem_responses
 from api.http.routes import commands, events, health, reports, requests, tokens
 from api.http.runtime import Runtime
+from api.http.strict_query import StrictRoute
 from api.orphans import end_with_parent
 from projections.collector import settle_after_start
 
@@ -38,6 +40,10 @@ except `GET /health`. Errors are RFC 9457 problem documents
 `X-Event-Position`; send `If-Match` to act only on the version you saw, and
 `min_position` to read your own writes from the read models.
 """
+
+
+# The documentation's paths: the same for everyone, so a cache may keep it.
+DOCUMENTATION = (*docs_pages.PAGES, docs_pages.ASSETS, "/openapi.json")
 
 
 def _problems_for_validation(document: dict[str, Any]) -> None:
@@ -78,6 +84,8 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         version="1",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served from propdesk itself, below
+        redoc_url=None,
         telemetry=None if telemetry else {"tracing": False, "metrics": False, "logs": False},
         openapi_tags=[
             {"name": "requests", "description": "intake and cases"},
@@ -89,9 +97,12 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         ],
     )
     handlers.install(app)
+    docs_pages.install(app)
+    app.router.route_class = StrictRoute  # the routers' own are; this for routes added here
     for module in (requests, commands, reports, events, tokens, health):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=BODY_LIMIT)
+    app.add_middleware(NoStore, public=DOCUMENTATION)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -4,7 +4,9 @@
 | ---------- | -------------------------------------------------------------------------- |
 | channel    | create requests (with an Idempotency-Key); read the cases it created        |
 | agent      | create requests, every case command, read cases (with the reporter)        |
-| worker     | sign, arrive, quote, complete, hold, resume and read the cases assigned to it |
+| worker     | on the cases assigned to it: sign, arrive, quote, accept quote (the        |
+|            | resident agrees on site), complete, hold, resume; read them, with the      |
+|            | reporter (to call before the visit)                                        |
 | supervisor | everything an agent may, case histories, reports, the event feed           |
 | analyst    | reports and the event feed: no personal data, no writes                    |
 | admin      | tokens; create requests and every case command, dated as far back as need  |
@@ -35,7 +37,9 @@ STAFF = (Role.AGENT, Role.SUPERVISOR)
 INTAKE = (Role.CHANNEL, Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
 CASE_COMMANDS = (*STAFF, Role.ADMIN)  # every case command; workers have WORKER_COMMANDS
 CASE_READERS = (Role.CHANNEL, Role.AGENT, Role.WORKER, Role.SUPERVISOR)
-WORKER_COMMANDS = frozenset({"sign", "arrive", "quote", "complete", "hold", "resume"})
+WORKER_COMMANDS = frozenset(
+    {"sign", "arrive", "quote", "accept_quote", "complete", "hold", "resume"}
+)
 SEES_PERSONAL_DATA = frozenset(STAFF)
 
 

@@ -7,10 +7,11 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import Request, Response
-from fastapi.routing import APIRoute
+
+from api.http.strict_query import StrictRoute, declared, refusing_unknown_parameters
 
 
-class DirectRoute(APIRoute):
+class DirectRoute(StrictRoute):
     """For an endpoint `async def endpoint(request: Request) -> Response` that reads its
     token, body and headers itself, and describes them in `openapi_extra`.
 
@@ -19,7 +20,8 @@ class DirectRoute(APIRoute):
     directly. Its usual handler solves the endpoint's parameters on every request, even
     when the only one is the request (it parses the query string, among other things),
     which cost intake 6 % of its instructions (counted with valgrind).
-    Exceptions still reach the application's exception handlers.
+    Exceptions still reach the application's exception handlers. Query parameters it does
+    not document answer 422, as on every route (`strict_query.py`).
     """
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
@@ -27,4 +29,4 @@ class DirectRoute(APIRoute):
         parameters = list(inspect.signature(endpoint).parameters.values())
         if not inspect.iscoroutinefunction(endpoint) or len(parameters) != 1:
             raise TypeError(f"{endpoint.__name__}: a DirectRoute takes `async def f(request)`")
-        return endpoint
+        return refusing_unknown_parameters(endpoint, declared(self))

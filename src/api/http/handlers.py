@@ -13,6 +13,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.routing import Match, Mount
+from starlette.staticfiles import StaticFiles
 
 from api.http.backdating import BEYOND_LIMIT
 from api.http.problems import DATABASE_UNAVAILABLE, ApiProblem, problem_response
@@ -101,19 +103,44 @@ def _message(problem: dict[str, Any]) -> str:
     return message
 
 
-async def _http(_: Request, error: Exception) -> JSONResponse:
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _methods_answered(request: Request) -> list[str]:
+    """Every method some route answers on the request's path: Starlette's 405 lists only
+    those of the first route whose path matched."""
+    scope = request.scope
+    # The app's root path: inside a mount, root_path is the mount's.
+    root = scope.get("app_root_path", scope.get("root_path", ""))
+    where = {"path": scope["path"], "root_path": root}
+    found: set[str] = set()
+    for method in _METHODS:
+        # A new scope each time: matching writes to the scope it is given.
+        probe = {"type": "http", "headers": [], "query_string": b"", **where, "method": method}
+        for route in request.app.router.routes:
+            matched = route.matches(dict(probe))[0]
+            if isinstance(route, Mount):  # matches any method: its app decides
+                if matched is not Match.NONE and isinstance(route.app, StaticFiles):
+                    found.update(("GET", "HEAD"))
+            elif matched is Match.FULL:
+                found.add(method)
+    return [m for m in _METHODS if m in found]
+
+
+async def _http(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
     if error.status_code == 404:
         return problem_response(
             404, "not-found", "Not found", "no such route; see /docs for the API's routes"
         )
     if error.status_code == 405:
+        allowed = ", ".join(_methods_answered(request))
         return problem_response(
             405,
             "method-not-allowed",
             "Method not allowed",
-            "this route does not answer that method; see /docs",
-            headers=dict(error.headers or {}),
+            f"this route does not answer {request.method}; it answers {allowed} (see /docs)",
+            headers={**(error.headers or {}), "Allow": allowed},
         )
     return problem_response(
         error.status_code,
@@ -166,7 +193,7 @@ async def _idempotency(_: Request, error: Exception) -> JSONResponse:
         422,
         "idempotency-key-reused",
         "Idempotency key reused",
-        f"the Idempotency-Key {error.key.split(':', 1)[-1]!r} was already used for a different "
+        f"the Idempotency-Key {error.key!r} was already used for a different "
         "request; send a new key for a new request",
     )
 

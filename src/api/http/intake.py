@@ -39,6 +39,13 @@ KEY_PARAMETER: dict[str, Any] = {
 }
 
 
+def key_scope(token_name: str) -> str:
+    """Where a token's Idempotency-Keys are unique: two integrations' keys never meet, and
+    one token's key names one request, whatever its channel. ("token:" keeps it apart from
+    every channel's name, the domain's default scope.)"""
+    return f"token:{token_name}"
+
+
 def idempotency_key(request: Request) -> str | None:
     """The request's `Idempotency-Key`, checked against `KEY_PATTERN`, or None.
 
@@ -135,8 +142,8 @@ def new_request(body: NewRequestIn, who: Principal, idempotency_key: str | None)
         priority=body.priority,
         reporter=Reporter(body.reporter.name, body.reporter.phone) if body.reporter else None,
         received_at=body.received_at,
-        # Scoped by the token, so that two integrations' keys never meet.
-        idempotency_key=f"{who.name}:{idempotency_key}" if idempotency_key else None,
+        idempotency_key=idempotency_key,
+        idempotency_scope=key_scope(who.name),
         note=body.note,
         details=body.details,
         late_reason=body.late_reason,

@@ -8,8 +8,10 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
+
+from pydantic import Field, Strict, TypeAdapter
 
 from api.http import models
 from api.http.problems import ApiProblem
@@ -40,6 +42,13 @@ class Filters:
     created_by: str | None = None  # a channel token sees the cases it created
 
 
+# What a cursor holds, checked strictly: it is handed to the database, which must not
+# meet a number beyond its 64-bit integers, a boolean or a NUL.
+_CURSOR: TypeAdapter[tuple[int, UUID]] = TypeAdapter(
+    tuple[Annotated[int, Strict(), Field(ge=-(2**63), lt=2**63)], UUID]
+)
+
+
 def encode_cursor(received_at: int, case_id: str) -> str:
     raw = json.dumps([received_at, case_id]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -47,18 +56,16 @@ def encode_cursor(received_at: int, case_id: str) -> str:
 
 def decode_cursor(cursor: str) -> tuple[int, str]:
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        received_at, case_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if isinstance(received_at, int) and isinstance(case_id, str):
-            return received_at, case_id
-    except (ValueError, TypeError, binascii.Error):
-        pass
-    raise ApiProblem(
-        422,
-        "invalid-input",
-        "Invalid input",
-        "query.cursor: not a cursor this API gave out; pass `next_cursor` from the last page",
-    )
+        raw = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode())
+        received_at, case_id = _CURSOR.validate_json(raw)
+    except (ValueError, binascii.Error):  # pydantic's ValidationError is a ValueError
+        raise ApiProblem(
+            422,
+            "invalid-input",
+            "Invalid input",
+            "query.cursor: not a cursor this API gave out; pass `next_cursor` from the last page",
+        ) from None
+    return received_at, str(case_id)
 
 
 def find(

@@ -28,7 +28,7 @@ class Milestone(BaseModel):
 
 
 class Reporter(BaseModel):
-    """Personal data: only agents and supervisors see it."""
+    """Personal data: agents and supervisors see it, workers on the cases assigned to them."""
 
     name: str
     phone: str | None
@@ -73,7 +73,8 @@ class Case(CaseSummary):
     end_reason: str | None
     ended_at: datetime | None
     reporter: Reporter | None = Field(
-        description="for agent and supervisor tokens; null for others or when erased"
+        description="for agent and supervisor tokens, and worker tokens on the cases assigned "
+        "to them; null for others or when erased"
     )
 
 

@@ -103,13 +103,13 @@ _DOCUMENTED: dict[int, _Documented] = {
     403: _Documented(
         "forbidden",
         "Forbidden",
-        "The token's role may not do this, or not on this case",
+        "The token's role may not do this",
         "a worker token may not approve; allowed roles: agent, supervisor",
     ),
     404: _Documented(
         "not-found",
         "Not found",
-        "No case with this id",
+        "No case with this id, or none the token may see",
         "no case with id 1d8f7a52-4e0a-4c1e-9a43-7d5e6f1b2c3d",
     ),
     409: _Documented(

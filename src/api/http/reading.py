@@ -9,7 +9,7 @@ from uuid import UUID
 
 from fastapi import Path, Query
 
-from api.http.auth import SEES_PERSONAL_DATA, forbidden
+from api.http.auth import SEES_PERSONAL_DATA
 from api.http.fields import KnownMoment
 from api.http.models import Reporter
 from api.http.problems import ApiProblem
@@ -18,6 +18,8 @@ from api.tokens import Principal, Role
 from projections.store import UPSTREAM
 from workflow import personal_data
 from workflow.case import Case
+from workflow.commands import Guard
+from workflow.errors import CaseNotFound
 from workflow.events import CaseEvent
 
 CaseId = Annotated[
@@ -82,21 +84,46 @@ def load(rt: Runtime, case_id: UUID, as_of: datetime | None = None) -> Loaded:
     return Loaded(case, [cast(CaseEvent, e) for e in found])
 
 
-def check_can_read(who: Principal, loaded: Loaded) -> None:
+def assigned_to(worker: str) -> Guard:
+    """A worker token's condition on a case: assigned to it. Any other case answers as one
+    that does not exist, so that no answer tells whether someone else's case exists."""
+
+    def guard(case: Case) -> None:
+        if case.assignee != worker:
+            raise CaseNotFound(case.id)
+
+    return guard
+
+
+def check_can_read(rt: Runtime, who: Principal, loaded: Loaded, as_of: datetime | None) -> None:
+    """CaseNotFound, as for a missing case, unless the caller may read this one."""
     if who.role is Role.CHANNEL and loaded.creator != who.name:
-        raise forbidden(who, "read a case another channel created")
-    if who.role is Role.WORKER and loaded.case.assignee != who.name:
-        raise forbidden(who, "read a case not assigned to it")
+        raise CaseNotFound(loaded.case.id)
+    if who.role is Role.WORKER:
+        # The assignment now, also for an earlier version: a worker the case was taken from
+        # no longer reads it, not even as it stood while it was theirs.
+        now = loaded.case if as_of is None else rt.service.get(loaded.case.id)
+        assigned_to(who.name)(now)
+
+
+def sees_reporter(who: Principal, case: Case) -> bool:
+    """Staff see the reporter of every case; a worker that of a case assigned to it, to call
+    before the visit."""
+    if who.role is Role.WORKER:
+        return case.assignee == who.name
+    return who.role in SEES_PERSONAL_DATA
 
 
 def reporter_for(rt: Runtime, who: Principal, case: Case) -> Reporter | None:
-    if who.role not in SEES_PERSONAL_DATA or case.reporter_ref is None:
+    if case.reporter_ref is None or not sees_reporter(who, case):
         return None
-    return visible_reporter(who, rt.service.reporters.get(case.reporter_ref))
+    return _shown(rt.service.reporters.get(case.reporter_ref))
 
 
 def visible_reporter(who: Principal, found: personal_data.Reporter | None) -> Reporter | None:
-    """The reporter's record as the caller may see it: staff only."""
-    if who.role not in SEES_PERSONAL_DATA or found is None:
-        return None
-    return Reporter(name=found.name, phone=found.phone)
+    """The reporter of a new request as its creator may see it: staff only."""
+    return _shown(found) if who.role in SEES_PERSONAL_DATA else None
+
+
+def _shown(found: personal_data.Reporter | None) -> Reporter | None:
+    return None if found is None else Reporter(name=found.name, phone=found.phone)

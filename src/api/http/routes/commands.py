@@ -12,14 +12,15 @@ from fastapi import APIRouter, Body, Depends, Header, Response
 
 from api.http import bodies, models
 from api.http.answers import case_headers, case_view
-from api.http.auth import CASE_COMMANDS, WORKER_COMMANDS, Bearer, RuntimeDep, forbidden, requires
+from api.http.auth import CASE_COMMANDS, WORKER_COMMANDS, Bearer, RuntimeDep, requires
 from api.http.problems import ApiProblem, problem_responses
-from api.http.reading import CaseId
+from api.http.reading import CaseId, assigned_to
+from api.http.strict_query import StrictRoute
 from api.tokens import Principal, Role
 from workflow.errors import ConcurrencyConflict
 from workflow.service import Recorded
 
-router = APIRouter(prefix="/requests", tags=["commands"])
+router = APIRouter(prefix="/requests", tags=["commands"], route_class=StrictRoute)
 
 
 @dataclass(frozen=True)
@@ -96,12 +97,6 @@ def run(
 ) -> models.Case:
     given = body if body is not None else command.body.model_validate({})
     wanted = expected_version(if_match)
-    expected = wanted
-    if who.role is Role.WORKER:
-        current = rt.service.get(case_id)
-        if current.assignee != who.name:
-            raise forbidden(who, f"{command.path} a case not assigned to it")
-        expected = current.version if wanted is None else wanted  # the check holds at the save
     action: Callable[..., Recorded] = getattr(rt.service, command.name)
     try:
         recorded = action(
@@ -109,9 +104,11 @@ def run(
             actor=who.name,
             at=given.at,
             note=given.note,
-            expected_version=expected,
+            expected_version=wanted,
             late_reason=given.late_reason,
             backdating=rt.backdating[who.role],
+            # Checked on the version the command saves, not on one loaded before it.
+            guard=assigned_to(who.name) if who.role is Role.WORKER else None,
             **given.arguments(),
         )
     except ConcurrencyConflict as conflict:

@@ -7,8 +7,9 @@ from fastapi import APIRouter
 from api.http import models
 from api.http.auth import RuntimeDep
 from api.http.problems import problem_responses
+from api.http.strict_query import StrictRoute
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], route_class=StrictRoute)
 
 
 @router.get("/health", responses=problem_responses())

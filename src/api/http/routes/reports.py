@@ -14,6 +14,7 @@ from api.http.models import ReportDocument
 from api.http.problems import ApiProblem, problem_responses
 from api.http.reading import AsOf, MinPosition, await_position
 from api.http.runtime import Runtime
+from api.http.strict_query import StrictRoute
 from api.report_files import MEDIA_TYPES, file_name, report_file
 from api.tokens import Principal, Role
 from projections.asof import Period
@@ -22,7 +23,7 @@ from projections.policy import Policy
 from projections.reports import Report, first_contact_report, sla_report
 from projections.store import ReadModelStore
 
-router = APIRouter(prefix="/reports", tags=["reports"])
+router = APIRouter(prefix="/reports", tags=["reports"], route_class=StrictRoute)
 
 READERS = (Role.SUPERVISOR, Role.ANALYST)
 Reader = Annotated[Principal, Depends(requires(*READERS, action="read reports"))]

@@ -33,12 +33,13 @@ from api.http.reading import (
     visible_reporter,
 )
 from api.http.runtime import Runtime
+from api.http.strict_query import StrictRoute
 from api.tokens import Principal, Role
 from workflow.lifecycles import LIFECYCLES
 from workflow.service import Recorded
 from workflow.vocabulary import Kind
 
-router = APIRouter(prefix="/requests", tags=["requests"])
+router = APIRouter(prefix="/requests", tags=["requests"], route_class=StrictRoute)
 
 State = StrEnum(  # type: ignore[misc]  # every state of every kind, for the `state` filter
     "State", {s: s for s in dict.fromkeys(s for lc in LIFECYCLES.values() for s in lc.states)}
@@ -168,7 +169,7 @@ def get_request(
     as_of: AsOf = None,
 ) -> models.Case:
     loaded = load(rt, case_id, as_of)
-    check_can_read(who, loaded)
+    check_can_read(rt, who, loaded, as_of)
     case = views.case_body(
         loaded.case,
         loaded.events,

@@ -9,9 +9,10 @@ from fastapi import APIRouter, Depends, Path, Response
 from api.http import models
 from api.http.auth import RuntimeDep, requires
 from api.http.problems import ApiProblem, problem_responses
+from api.http.strict_query import StrictRoute
 from api.tokens import Principal, Role, TokenError
 
-router = APIRouter(prefix="/tokens", tags=["tokens"])
+router = APIRouter(prefix="/tokens", tags=["tokens"], route_class=StrictRoute)
 
 Admin = Annotated[Principal, Depends(requires(Role.ADMIN, action="manage tokens"))]
 
