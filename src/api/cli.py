@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from importlib.metadata import version
 from typing import Annotated
 
 import typer
@@ -28,6 +29,27 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = output_console()
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        typer.echo(f"propdesk {version('propdesk')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            help="Print propdesk's version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Service requests for property-management customer service (物业客服)."""
 
 
 class DiagramFormat(StrEnum):

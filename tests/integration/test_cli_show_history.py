@@ -4,6 +4,7 @@ table by default and JSON on request, neither with internal fields."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import pytest
 from click.testing import Result
@@ -17,13 +18,15 @@ from workflow.personal_data import Reporter
 
 # Monday 16 November 2026, a working day; times in Asia/Shanghai.
 RECEIVED = "2026-11-16T09:00:00+08:00"
+RECORDED = datetime.fromisoformat("2026-11-16T10:30:00+08:00")
 ENV: dict[str, str | None] = {"PROPDESK_TIMEZONE": None, "COLUMNS": "250"}
 
 
 @pytest.fixture
 def case(db: str) -> str:
     """A normal repair dispatched after 10 minutes, held for an hour and resumed."""
-    service = open_service(Settings.load({}, db=db))
+    # Recorded the same morning, on a clock of its own: all within the service's tolerance.
+    service = open_service(Settings.load({}, db=db), clock=lambda: RECORDED)
     case_id = receive(
         service,
         "repair",
@@ -38,6 +41,7 @@ def case(db: str) -> str:
         reason="waiting for a cartridge",
         note="ordered from the supplier",
         at="2026-11-16T09:20:00+08:00",
+        late_reason="written up after the call",
     )
     service.resume(case_id, actor="eng-wang", at="2026-11-16T10:20:00+08:00")
     service.close()
@@ -87,10 +91,16 @@ def test_show_prints_the_description_and_a_milestone_table(db: str, case: str) -
 def test_history_prints_a_table_by_default_without_internal_fields(db: str, case: str) -> None:
     output = ok("history", case, "--db", db).stdout
     header = next(line for line in output.splitlines() if "version" in line)
-    for column in ("version", "occurred", "recorded", "who", "what", "details"):
+    for column in ("version", "occurred", "recorded", "who", "what", "details", "late entry"):
         assert column in header
     held = next(line for line in output.splitlines() if "Held" in line)
-    for expected in ("2026-11-16 09:20:00+08:00", "eng-wang", "waiting for a cartridge"):
+    for expected in (
+        "2026-11-16 09:20:00+08:00",
+        "2026-11-16 10:30:00+08:00",
+        "eng-wang",
+        "waiting for a cartridge",
+        "written up after the call",
+    ):
         assert expected in held
     assert "ordered from the supplier" in output
     for internal in ("fingerprint", "reporter_ref", "{", "王芳", "13800000000"):
@@ -102,9 +112,11 @@ def test_history_in_json_carries_every_event_without_internal_fields(db: str, ca
     assert [e["type"] for e in entries] == ["Received", "Dispatched", "Held", "Resumed"]
     assert entries[2]["note"] == "ordered from the supplier"
     assert entries[2]["data"] == {"reason": "waiting for a cartridge"}
+    assert [e["late_reason"] for e in entries] == [None, None, "written up after the call", None]
     assert entries[0]["data"]["description"] == "kitchen tap drips all night"
     for entry in entries:
         assert set(entry) == {
-            "version", "type", "actor", "occurred_at", "recorded_at", "note", "data"
+            "version", "type", "actor", "occurred_at", "recorded_at", "note", "late_reason",
+            "data",
         }  # fmt: skip
         assert not {"fingerprint", "reporter_ref"} & set(entry["data"])
