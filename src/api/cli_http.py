@@ -11,7 +11,7 @@ from rich.console import Console
 from api.cli_errors import DbOption, errors, reports_errors
 from api.follower_process import FollowerFailed, start_follower, stop_follower
 from api.http.config import FOLLOW_ENV, SERVER_PID_ENV, ServerConfig
-from api.http.workers import APP, PortInUse, check_port, run_workers
+from api.http.workers import PortInUse, check_port, run_workers, server_config
 from api.settings import Settings
 from api.tokens import Role, TokenError, open_tokens
 
@@ -63,7 +63,7 @@ def serve(
         if count == 1:
             import uvicorn  # the command line starts faster without it
 
-            uvicorn.run(APP, factory=True, host=host, port=port, log_level=log_level)
+            uvicorn.Server(server_config(host, port, log_level)).run()
         else:
             run_workers(host, port, count, log_level)
     finally:

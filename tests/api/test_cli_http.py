@@ -130,9 +130,12 @@ def _children(pid: int) -> set[int]:
     return found
 
 
-def _serve(db: str, port: int, *extra: str) -> subprocess.Popen[bytes]:
+def _serve(
+    db: str, port: int, *extra: str, environ: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     propdesk = Path(sys.executable).with_name("propdesk")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PROPDESK_")}
+    env.update(environ or {})
     return subprocess.Popen(
         [str(propdesk), "serve", "--db", db, "--port", str(port), "--log-level", "warning", *extra],
         env=env,
@@ -215,6 +218,8 @@ def test_serve_stops_with_the_followers_error_when_it_cannot_follow(tmp_path: Pa
     [
         ("PROPDESK_HTTP_TELEMETRY", "maybe", "PROPDESK_HTTP_TELEMETRY='maybe'; use on or off"),
         ("PROPDESK_HTTP_READ_WAIT", "soon", "PROPDESK_HTTP_READ_WAIT='soon' is not a number"),
+        ("PROPDESK_HTTP_HEAD_LIMIT", "1m", "PROPDESK_HTTP_HEAD_LIMIT='1m' is not a whole number"),
+        ("PROPDESK_HTTP_BODY_TIMEOUT", "-1", "PROPDESK_HTTP_BODY_TIMEOUT='-1'; use 0.1 to 600"),
     ],
 )
 def test_serve_refuses_a_bad_server_setting_before_it_starts(
@@ -285,3 +290,19 @@ def _listens_on(pid: int, port: int) -> bool:
             if fields[3] == "0A" and local_port == port and fields[9] in inodes:  # 0A: LISTEN
                 return True
     return False
+
+
+def test_serve_answers_431_to_a_head_over_its_setting_and_goes_on_serving(tmp_path: Path) -> None:
+    db, port = str(tmp_path / "propdesk.db"), free_port()
+    server = _serve(db, port, environ={"PROPDESK_HTTP_HEAD_LIMIT": "16384"})
+    try:
+        _wait_healthy(port, server)
+        big = {"X-Filler": "a" * 16384}
+        refused = httpx.get(f"http://127.0.0.1:{port}/health", headers=big, timeout=5)
+        assert refused.status_code == 431
+        assert refused.json()["detail"].endswith("at most 16384 are accepted")
+        assert httpx.get(f"http://127.0.0.1:{port}/health", timeout=5).status_code == 200
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=30)
+    assert server.returncode == 0, stderr.decode()

@@ -18,6 +18,28 @@ FOLLOW_ENV = "PROPDESK_HTTP_FOLLOW"  # auto | on | off
 READ_WAIT_ENV = "PROPDESK_HTTP_READ_WAIT"  # seconds a read waits for `min_position`
 SERVER_PID_ENV = "PROPDESK_HTTP_SERVER_PID"  # set by `propdesk serve` for its workers
 TELEMETRY_ENV = "PROPDESK_HTTP_TELEMETRY"  # off | on: FastAPI's OpenTelemetry instrumentation
+HEAD_LIMIT_ENV = "PROPDESK_HTTP_HEAD_LIMIT"  # bytes of a request's line and headers
+HEAD_TIMEOUT_ENV = "PROPDESK_HTTP_HEAD_TIMEOUT"  # seconds for a request's line and headers
+BODY_TIMEOUT_ENV = "PROPDESK_HTTP_BODY_TIMEOUT"  # seconds for a request's body
+
+
+@dataclass(frozen=True)
+class ConnectionLimits:
+    """What the built-in server allows a connection (api/http/guarded_protocol.py)."""
+
+    head_bytes: int = 32 * 1024
+    head_seconds: float = 10.0  # from the connection's opening, or a later request's first byte
+    body_seconds: float = 30.0  # from the end of the headers
+
+    @classmethod
+    def load(cls, environ: Mapping[str, str]) -> ConnectionLimits:
+        return cls(
+            head_bytes=int(
+                _bounded(environ, HEAD_LIMIT_ENV, cls.head_bytes, 16_384, 65_536, "bytes")
+            ),
+            head_seconds=_bounded(environ, HEAD_TIMEOUT_ENV, cls.head_seconds, 0.1, 600, "seconds"),
+            body_seconds=_bounded(environ, BODY_TIMEOUT_ENV, cls.body_seconds, 0.1, 600, "seconds"),
+        )
 
 
 @dataclass(frozen=True)
@@ -28,6 +50,7 @@ class ServerConfig:
     poll_seconds: float = 0.05
     server_pid: int | None = None  # the `propdesk serve` process, when it started this one
     telemetry: bool = False
+    limits: ConnectionLimits = ConnectionLimits()
 
     @classmethod
     def load(
@@ -52,6 +75,7 @@ class ServerConfig:
             read_wait=wait,
             server_pid=int(server) if server and server.isdigit() else None,
             telemetry=telemetry_setting(source),
+            limits=ConnectionLimits.load(source),
         )
 
 
@@ -89,3 +113,20 @@ def _seconds(value: str) -> float:
     if not 0 <= seconds <= 60:
         raise SettingsError(f"{READ_WAIT_ENV}={value!r}; use 0 to 60 seconds")
     return seconds
+
+
+def _bounded(
+    environ: Mapping[str, str], name: str, default: float, low: float, high: float, unit: str
+) -> float:
+    """A number from `environ` within [low, high]; whole when the unit is bytes."""
+    value = environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value) if unit == "bytes" else float(value)
+    except ValueError:
+        kind = "a whole number of bytes" if unit == "bytes" else "a number of seconds"
+        raise SettingsError(f"{name}={value!r} is not {kind}") from None
+    if not low <= number <= high:
+        raise SettingsError(f"{name}={value!r}; use {low:g} to {high:g} {unit}")
+    return number

@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 
 from api.http.problems import DATABASE_UNAVAILABLE, ApiProblem, problem_response
 from workflow.errors import (
@@ -24,6 +25,7 @@ from workflow.errors import (
 )
 
 log = logging.getLogger("propdesk.http")
+server_log = logging.getLogger("uvicorn.error")  # shown by `propdesk serve` at --log-level info
 
 
 def install(app: FastAPI) -> None:
@@ -35,6 +37,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(CaseNotFound, _not_found)
     app.add_exception_handler(ConcurrencyConflict, _conflict)
     app.add_exception_handler(IdempotencyConflict, _idempotency)
+    app.add_exception_handler(ClientDisconnect, _client_gone)
     # What the storage raises: eventsourcing's wrappers (the event store, the read models),
     # psycopg and psycopg_pool's own (tokens, reporters), sqlite3's.
     for storage_error in (PersistenceError, psycopg.Error, sqlite3.Error):
@@ -120,6 +123,16 @@ async def _http(_: Request, error: Exception) -> JSONResponse:
         str(error.detail),
         headers=dict(error.headers or {}),
     )
+
+
+async def _client_gone(request: Request, _: Exception) -> JSONResponse:
+    """A client may go away at any moment: one line, and an answer nobody reads."""
+    server_log.info(
+        "%s %s: the client went away before its request was read",
+        request.method,
+        request.url.path,
+    )
+    return problem_response(400, "client-gone", "Client gone", "the request was not received")
 
 
 async def _invalid_input(_: Request, error: Exception) -> JSONResponse:

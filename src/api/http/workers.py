@@ -12,12 +12,17 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import signal
 import socket
 import threading
 import time
 from multiprocessing.connection import wait
 from multiprocessing.context import SpawnProcess
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import uvicorn
 
 APP = "api.http.app:create_app"
 QUICK_DEATH = 5.0  # seconds: a worker that dies sooner failed to start
@@ -82,15 +87,28 @@ def run_workers(host: str, port: int, count: int, log_level: str) -> None:
                 worker.join()
 
 
-def _serve(host: str, port: int, log_level: str) -> None:
+def server_config(host: str, port: int, log_level: str) -> uvicorn.Config:
+    """uvicorn's configuration for a server process, with the connection limits from its
+    environment (checked by `propdesk serve` before it starts any)."""
     import uvicorn  # in the worker: the supervisor never loads the app
+
+    from api.http.config import ConnectionLimits
+    from api.http.guarded_protocol import GuardedProtocol
+
+    protocol = GuardedProtocol.with_limits(ConnectionLimits.load(os.environ))
+    return uvicorn.Config(
+        APP, factory=True, host=host, port=port, log_level=log_level, http=protocol
+    )
+
+
+def _serve(host: str, port: int, log_level: str) -> None:
+    import uvicorn
 
     listener = socket.socket(_family(host), socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     listener.bind((host, port))
-    config = uvicorn.Config(APP, factory=True, host=host, port=port, log_level=log_level)
-    uvicorn.Server(config).run(sockets=[listener])
+    uvicorn.Server(server_config(host, port, log_level)).run(sockets=[listener])
 
 
 def _family(host: str) -> socket.AddressFamily:
