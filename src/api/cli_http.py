@@ -11,7 +11,8 @@ from rich.console import Console
 from api.cli_errors import DbOption, errors, reports_errors
 from api.follower_process import FollowerFailed, start_follower, stop_follower
 from api.http.config import FOLLOW_ENV, SERVER_PID_ENV, ServerConfig
-from api.http.workers import PortInUse, check_port, run_workers, server_config
+from api.http.startup import StartFailed, open_runtime
+from api.http.workers import PortInUse, check_port, run_server, run_workers
 from api.settings import Settings
 from api.tokens import Role, TokenError, open_tokens
 
@@ -46,7 +47,8 @@ def serve(
 ) -> None:
     """Serve the HTTP API under uvicorn (docs at /docs, the OpenAPI document at /openapi.json)."""
     # Every setting is checked here, not in every worker (the follower is decided below).
-    settings = ServerConfig.load(db=db, follow=False).settings
+    config = ServerConfig.load(db=db, follow=False)
+    settings = config.settings
     following = follow if follow is not None else not settings.is_postgres
     count = workers or default_workers()
     # The follower and the workers build their settings from this environment.
@@ -55,20 +57,22 @@ def serve(
     os.environ[SERVER_PID_ENV] = str(os.getpid())  # they end with this process
     try:
         check_port(host, port)  # before the follower catches up, which may take a while
+        open_runtime(config).close()  # the database opens: or one line, before anything starts
         follower = start_follower() if following else None
-    except (PortInUse, FollowerFailed) as error:
+    except (PortInUse, StartFailed, FollowerFailed) as error:
         errors.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     try:
         if count == 1:
-            import uvicorn  # the command line starts faster without it
-
-            uvicorn.Server(server_config(host, port, log_level)).run()
+            status = 2 if run_server(host, port, log_level) else 0
         else:
-            run_workers(host, port, count, log_level)
+            status = run_workers(host, port, count, log_level)
     finally:
         if follower is not None:
             stop_follower(follower)
+    if status:
+        errors.print("[red]error:[/red] the server could not start; its error is above")
+        raise typer.Exit(status)
 
 
 @token_app.command("new")

@@ -18,6 +18,7 @@ from multiprocessing.synchronize import Event
 
 from api.cli_errors import EXPECTED, errors
 from api.cli_readside import catch_up
+from api.http.startup import STORAGE_ERRORS, cannot_open
 from api.orphans import end_with_parent
 from api.settings import Settings
 from api.wiring import open_follower
@@ -58,11 +59,14 @@ def stop_follower(process: SpawnProcess) -> None:
 
 
 def _follow(ready: Event, server: int) -> None:
+    settings = Settings.load()  # checked by `propdesk serve` before it started this
     try:
-        settings = Settings.load()
         follower = open_follower(settings, settings.policy)
     except EXPECTED as error:  # e.g. read models built under another SLA policy
         errors.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
+        raise SystemExit(2) from None
+    except STORAGE_ERRORS as error:
+        errors.print(f"[red]error:[/red] {cannot_open(settings, error)}", highlight=False)
         raise SystemExit(2) from None
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -306,3 +306,60 @@ def test_serve_answers_431_to_a_head_over_its_setting_and_goes_on_serving(tmp_pa
         server.terminate()
         _, stderr = server.communicate(timeout=30)
     assert server.returncode == 0, stderr.decode()
+
+
+def _said_in_one_line(stderr: str, expected: str) -> None:
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert "Traceback" not in stderr, stderr
+    assert [line for line in lines if line.startswith("error:")] == lines, stderr
+    assert any(expected in line for line in lines), stderr
+
+
+@pytest.mark.parametrize(
+    ("damage", "extra", "expected"),
+    [
+        ("directory", (), "unable to open database file"),
+        ("not-a-database", ("--workers", "1", "--no-follow"), "file is not a database"),
+        ("not-a-database", ("--workers", "2", "--no-follow"), "file is not a database"),
+    ],
+)
+def test_serve_stops_with_one_line_when_it_cannot_open_the_database(
+    tmp_path: Path, damage: str, extra: tuple[str, ...], expected: str
+) -> None:
+    db = tmp_path / "propdesk.db"
+    if damage == "directory":
+        db.mkdir()
+    else:
+        db.write_bytes(b"this is not an SQLite file" * 200)
+    server = _serve(str(db), free_port(), *extra)
+    stderr = _ended(server)
+    assert server.returncode == 2
+    _said_in_one_line(stderr, f"error: cannot open the database {db}: {expected}")
+
+
+def test_serve_stops_with_one_line_when_postgresql_cannot_be_reached(tmp_path: Path) -> None:
+    with socket.socket() as closed:  # a port where nothing listens
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    url = f"postgresql://desk:s3cret@127.0.0.1:{port}/propdesk"
+    server = _serve(url, free_port())
+    stderr = _ended(server)
+    assert server.returncode == 2
+    _said_in_one_line(stderr, f"cannot open the database postgresql://desk@127.0.0.1:{port}")
+    assert "s3cret" not in stderr
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_stops_with_one_line_when_its_workers_cannot_load_the_app(
+    tmp_path: Path, workers: str
+) -> None:
+    broken = tmp_path / "site" / "fastapi"  # shadows the installed FastAPI in the workers
+    broken.mkdir(parents=True)
+    (broken / "__init__.py").write_text("raise ImportError('this FastAPI is broken')\n")
+    db = str(tmp_path / "propdesk.db")
+    server = _serve(
+        db, free_port(), "--workers", workers, environ={"PYTHONPATH": str(broken.parent)}
+    )
+    stderr = _ended(server)
+    assert server.returncode == 2
+    _said_in_one_line(stderr, "error: cannot load the server: this FastAPI is broken")

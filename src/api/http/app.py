@@ -55,14 +55,18 @@ def _from_environment() -> ServerConfig:
     return ServerConfig.load()
 
 
-def create_app(config: ServerConfig | None = None) -> FastAPI:
-    """`config` defaults to one loaded from the environment at start-up."""
+def create_app(config: ServerConfig | None = None, runtime: Runtime | None = None) -> FastAPI:
+    """`config` defaults to one loaded from the environment at start-up. `runtime`, opened
+    from `config` beforehand (by `propdesk serve`), is served and closed at shutdown."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         chosen = config if config is not None else await run_in_threadpool(_from_environment)
-        runtime = await run_in_threadpool(Runtime.open, chosen)
-        app.state.runtime = runtime
+        if runtime is None:
+            opened = await run_in_threadpool(Runtime.open, chosen)
+        else:
+            opened = runtime
+        app.state.runtime = opened
         if chosen.server_pid is not None:  # started by `propdesk serve`, not embedded
             settle_after_start()
         if chosen.server_pid not in (None, os.getpid()):  # a worker of `propdesk serve`
@@ -70,7 +74,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         try:
             yield
         finally:
-            await run_in_threadpool(runtime.close)
+            await run_in_threadpool(opened.close)
 
     telemetry = config.telemetry if config is not None else telemetry_setting(os.environ)
     app = FastAPI(
