@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import ExitStack
 from typing import Annotated
 
 import typer
@@ -11,6 +12,7 @@ from rich.console import Console
 from api.cli_errors import DbOption, errors, reports_errors
 from api.follower_process import FollowerFailed, start_follower, stop_follower
 from api.http.config import FOLLOW_ENV, SERVER_PID_ENV, ServerConfig
+from api.http.metrics_server import metrics_for_serve
 from api.http.startup import StartFailed, open_runtime
 from api.http.workers import PortInUse, check_port, run_server, run_workers
 from api.settings import Settings
@@ -55,21 +57,29 @@ def serve(
     os.environ["PROPDESK_DB"] = settings.db
     os.environ[FOLLOW_ENV] = "off"  # one follower for all: never in a worker
     os.environ[SERVER_PID_ENV] = str(os.getpid())  # they end with this process
-    try:
-        check_port(host, port)  # before the follower catches up, which may take a while
-        open_runtime(config).close()  # the database opens: or one line, before anything starts
-        follower = start_follower() if following else None
-    except (PortInUse, StartFailed, FollowerFailed) as error:
-        errors.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from None
-    try:
-        if count == 1:
-            status = 2 if run_server(host, port, log_level) else 0
-        else:
-            status = run_workers(host, port, count, log_level)
-    finally:
-        if follower is not None:
-            stop_follower(follower)
+    with ExitStack() as serving:
+        try:
+            check_port(host, port)  # before the follower catches up, which may take a while
+            # The database opens (or one line says why, before anything starts); a metrics
+            # address reads the log's positions through this runtime while serving.
+            runtime = open_runtime(config)
+            if config.metrics_address is None:
+                runtime.close()
+            else:
+                serving.callback(runtime.close)
+            serving.enter_context(metrics_for_serve(config, runtime))
+            follower = start_follower() if following else None
+        except (PortInUse, StartFailed, FollowerFailed) as error:
+            errors.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+        try:
+            if count == 1:
+                status = 2 if run_server(host, port, log_level) else 0
+            else:
+                status = run_workers(host, port, count, log_level)
+        finally:
+            if follower is not None:
+                stop_follower(follower)
     if status:
         errors.print("[red]error:[/red] the server could not start; its error is above")
         raise typer.Exit(status)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from typer.testing import CliRunner
 
 from api.cli import app
@@ -363,3 +364,41 @@ def test_serve_stops_with_one_line_when_its_workers_cannot_load_the_app(
     stderr = _ended(server)
     assert server.returncode == 2
     _said_in_one_line(stderr, "error: cannot load the server: this FastAPI is broken")
+
+
+def test_serve_adds_up_its_workers_counts_on_the_metrics_address(tmp_path: Path) -> None:
+    db, port, metrics_port = str(tmp_path / "propdesk.db"), free_port(), free_port()
+    scratch = tmp_path / "tmp"  # serve's TMPDIR: where its metrics directory goes
+    scratch.mkdir()
+    environ = {
+        "PROPDESK_METRICS": "on",
+        "PROPDESK_METRICS_ADDRESS": f"127.0.0.1:{metrics_port}",
+        "TMPDIR": str(scratch),
+    }
+    server = _serve(db, port, "--workers", "2", environ=environ)
+    try:
+        _wait_healthy(port, server)
+        (directory,) = scratch.glob("propdesk-metrics-*")
+        assert directory.stat().st_mode & 0o777 == 0o700
+        answered = 1  # the wait's own /health
+        while len({p.name.split("_")[-1] for p in directory.glob("counter_*.db")}) < 2:
+            for _ in range(10):  # new connections: the kernel spreads them over the workers
+                assert httpx.get(f"http://127.0.0.1:{port}/health", timeout=5).status_code == 200
+                answered += 1
+            assert answered < 500, "one worker took every connection"
+        # Not on the API's address when it has one of its own, and there without a token.
+        assert httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).status_code == 404
+        scrape = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5)
+        assert scrape.status_code == 200
+        counted = {
+            (s.name, s.labels.get("route"), s.labels.get("status")): s.value
+            for family in text_string_to_metric_families(scrape.text)
+            for s in family.samples
+        }
+        assert counted[("propdesk_http_requests_total", "/health", "200")] == answered
+        assert counted[("propdesk_event_log_head", None, None)] == 0
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=30)
+    assert server.returncode == 0, stderr.decode()
+    assert not list(scratch.glob("propdesk-metrics-*"))  # removed at the end

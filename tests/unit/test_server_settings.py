@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
-from api.http.config import ConnectionLimits
+from api.http.config import ConnectionLimits, ServerConfig
 from api.settings import SettingsError
 
 
@@ -40,3 +43,39 @@ def test_a_connection_limit_out_of_its_range_is_refused_with_what_is_allowed(
 ) -> None:
     with pytest.raises(SettingsError, match=f"^{variable}{message}"):
         ConnectionLimits.load({variable: value})
+
+
+def test_metrics_are_off_unless_set_on_and_their_address_is_a_host_and_port(
+    tmp_path: Path,
+) -> None:
+    db = str(tmp_path / "propdesk.db")
+    assert ServerConfig.load({}, db=db).metrics is False
+    on = ServerConfig.load(
+        {"PROPDESK_METRICS": "on", "PROPDESK_METRICS_ADDRESS": "[::1]:9464"}, db=db
+    )
+    assert (on.metrics, on.metrics_address) == (True, ("::1", 9464))
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"PROPDESK_METRICS": "sometimes"}, "PROPDESK_METRICS='sometimes'; use on or off"),
+        (
+            {"PROPDESK_METRICS_ADDRESS": "127.0.0.1:9464"},
+            "PROPDESK_METRICS_ADDRESS is set but PROPDESK_METRICS is not on",
+        ),
+        (
+            {"PROPDESK_METRICS": "on", "PROPDESK_METRICS_ADDRESS": "9464"},
+            "PROPDESK_METRICS_ADDRESS='9464'; use host:port, e.g. 127.0.0.1:9464",
+        ),
+        (
+            {"PROPDESK_METRICS": "on", "PROPDESK_METRICS_ADDRESS": "localhost:99999"},
+            "PROPDESK_METRICS_ADDRESS='localhost:99999'; use host:port",
+        ),
+    ],
+)
+def test_a_metrics_setting_that_cannot_work_is_refused(
+    tmp_path: Path, environ: dict[str, str], message: str
+) -> None:
+    with pytest.raises(SettingsError, match=re.escape(message)):
+        ServerConfig.load(environ, db=str(tmp_path / "propdesk.db"))

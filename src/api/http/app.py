@@ -19,7 +19,13 @@ from starlette.concurrency import run_in_threadpool
 
 from api.http import handlers
 from api.http.bodies import NewRequestIn
-from api.http.config import BODY_LIMIT, ServerConfig, telemetry_setting
+from api.http.config import (
+    BODY_LIMIT,
+    ServerConfig,
+    metrics_address,
+    metrics_setting,
+    telemetry_setting,
+)
 from api.http.limits import BodyLimit
 from api.http.problems import PROBLEM_MEDIA_TYPE, Problem, problem_responses
 from api.http.routes import commands, events, health, reports, requests, tokens
@@ -67,6 +73,8 @@ def create_app(config: ServerConfig | None = None, runtime: Runtime | None = Non
         else:
             opened = runtime
         app.state.runtime = opened
+        if app.state.metrics is not None:
+            app.state.metrics.watch(opened)
         if chosen.server_pid is not None:  # started by `propdesk serve`, not embedded
             settle_after_start()
         if chosen.server_pid not in (None, os.getpid()):  # a worker of `propdesk serve`
@@ -96,6 +104,12 @@ def create_app(config: ServerConfig | None = None, runtime: Runtime | None = Non
     for module in (requests, commands, reports, events, tokens, health):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=BODY_LIMIT)
+    app.state.metrics = None
+    if config.metrics if config is not None else metrics_setting(os.environ):
+        from api.http import metrics  # only then: off, requests pay nothing for it
+
+        address = config.metrics_address if config is not None else metrics_address(os.environ)
+        metrics.install(app, metrics.Metrics(), with_route=address is None)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -21,6 +21,9 @@ TELEMETRY_ENV = "PROPDESK_HTTP_TELEMETRY"  # off | on: FastAPI's OpenTelemetry i
 HEAD_LIMIT_ENV = "PROPDESK_HTTP_HEAD_LIMIT"  # bytes of a request's line and headers
 HEAD_TIMEOUT_ENV = "PROPDESK_HTTP_HEAD_TIMEOUT"  # seconds for a request's line and headers
 BODY_TIMEOUT_ENV = "PROPDESK_HTTP_BODY_TIMEOUT"  # seconds for a request's body
+METRICS_ENV = "PROPDESK_METRICS"  # off | on: GET /metrics (api/http/metrics.py)
+METRICS_ADDRESS_ENV = "PROPDESK_METRICS_ADDRESS"  # host:port: /metrics there, without a token
+METRICS_DIRECTORY_ENV = "PROMETHEUS_MULTIPROC_DIR"  # set by serve: prometheus-client's name
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,8 @@ class ServerConfig:
     server_pid: int | None = None  # the `propdesk serve` process, when it started this one
     telemetry: bool = False
     limits: ConnectionLimits = ConnectionLimits()
+    metrics: bool = False
+    metrics_address: tuple[str, int] | None = None  # then not on the API's own address
 
     @classmethod
     def load(
@@ -76,6 +81,8 @@ class ServerConfig:
             server_pid=int(server) if server and server.isdigit() else None,
             telemetry=telemetry_setting(source),
             limits=ConnectionLimits.load(source),
+            metrics=metrics_setting(source),
+            metrics_address=metrics_address(source),
         )
 
 
@@ -83,11 +90,34 @@ def telemetry_setting(environ: Mapping[str, str]) -> bool:
     """Whether FastAPI's own OpenTelemetry spans, metrics and logs are on: off unless
     asked for. On, FastAPI asks OpenTelemetry on every request whether a provider is
     configured, which cost intake 2.5 % of its instructions with none configured."""
-    value = environ.get(TELEMETRY_ENV, "off")
+    return _on_off(environ, TELEMETRY_ENV)
+
+
+def metrics_setting(environ: Mapping[str, str]) -> bool:
+    return _on_off(environ, METRICS_ENV)
+
+
+def _on_off(environ: Mapping[str, str], name: str) -> bool:
+    """A switch that is off unless set on."""
+    value = environ.get(name, "off")
     chosen = _switch(value) if value.strip() else False
     if chosen is None:
-        raise SettingsError(f"{TELEMETRY_ENV}={value!r}; use on or off")
+        raise SettingsError(f"{name}={value!r}; use on or off")
     return chosen
+
+
+def metrics_address(environ: Mapping[str, str]) -> tuple[str, int] | None:
+    """`host:port` (`[::1]:9464` for IPv6), only with the metrics on."""
+    value = environ.get(METRICS_ADDRESS_ENV, "").strip()
+    if not value:
+        return None
+    if not metrics_setting(environ):
+        raise SettingsError(f"{METRICS_ADDRESS_ENV} is set but {METRICS_ENV} is not on")
+    host, _, port = value.rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")
+    if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise SettingsError(f"{METRICS_ADDRESS_ENV}={value!r}; use host:port, e.g. 127.0.0.1:9464")
+    return host, int(port)
 
 
 def _follow(value: str, settings: Settings) -> bool:

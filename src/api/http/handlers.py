@@ -214,7 +214,11 @@ def database_unavailable(error: BaseException) -> bool:
 
 
 async def _storage(request: Request, error: Exception) -> JSONResponse:
-    if not database_unavailable(error):
+    unavailable = database_unavailable(error)
+    metrics = request.app.state.metrics
+    if metrics is not None:
+        metrics.database_errors.labels("unavailable" if unavailable else "other").inc()
+    if not unavailable:
         return await _unexpected(request, error)
     cause = error.__cause__ or error
     first_line = next(iter(str(cause).strip().splitlines()), "")
