@@ -8,6 +8,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -293,20 +295,29 @@ def _listens_on(pid: int, port: int) -> bool:
     return False
 
 
-def test_serve_answers_431_to_a_head_over_its_setting_and_goes_on_serving(tmp_path: Path) -> None:
-    db, port = str(tmp_path / "propdesk.db"), free_port()
-    server = _serve(db, port, environ={"PROPDESK_HTTP_HEAD_LIMIT": "16384"})
+@contextmanager
+def _serving(
+    db: str, port: int, *extra: str, environ: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A serve that must then stop cleanly on SIGTERM."""
+    server = _serve(db, port, *extra, environ=environ)
     try:
         _wait_healthy(port, server)
+        yield server
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=30)
+    assert server.returncode == 0, stderr.decode()
+
+
+def test_serve_answers_431_to_a_head_over_its_setting_and_goes_on_serving(tmp_path: Path) -> None:
+    db, port = str(tmp_path / "propdesk.db"), free_port()
+    with _serving(db, port, environ={"PROPDESK_HTTP_HEAD_LIMIT": "16384"}):
         big = {"X-Filler": "a" * 16384}
         refused = httpx.get(f"http://127.0.0.1:{port}/health", headers=big, timeout=5)
         assert refused.status_code == 431
         assert refused.json()["detail"].endswith("at most 16384 are accepted")
         assert httpx.get(f"http://127.0.0.1:{port}/health", timeout=5).status_code == 200
-    finally:
-        server.terminate()
-        _, stderr = server.communicate(timeout=30)
-    assert server.returncode == 0, stderr.decode()
 
 
 def _said_in_one_line(stderr: str, expected: str) -> None:
@@ -375,9 +386,7 @@ def test_serve_adds_up_its_workers_counts_on_the_metrics_address(tmp_path: Path)
         "PROPDESK_METRICS_ADDRESS": f"127.0.0.1:{metrics_port}",
         "TMPDIR": str(scratch),
     }
-    server = _serve(db, port, "--workers", "2", environ=environ)
-    try:
-        _wait_healthy(port, server)
+    with _serving(db, port, "--workers", "2", environ=environ):
         (directory,) = scratch.glob("propdesk-metrics-*")
         assert directory.stat().st_mode & 0o777 == 0o700
         answered = 1  # the wait's own /health
@@ -397,8 +406,4 @@ def test_serve_adds_up_its_workers_counts_on_the_metrics_address(tmp_path: Path)
         }
         assert counted[("propdesk_http_requests_total", "/health", "200")] == answered
         assert counted[("propdesk_event_log_head", None, None)] == 0
-    finally:
-        server.terminate()
-        _, stderr = server.communicate(timeout=30)
-    assert server.returncode == 0, stderr.decode()
     assert not list(scratch.glob("propdesk-metrics-*"))  # removed at the end

@@ -5,31 +5,12 @@ sizes, database errors; admins only; absent when off."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import replace
 from typing import Any
 
 import psycopg
-import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from api.http.app import create_app
-from api.http.config import ServerConfig
-from api.tokens import open_tokens
-from conftest import Api, TestClient
-
-
-@contextmanager
-def serving(db: str, *, metrics: bool, monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
-    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)  # one process: its own counts
-    config = replace(ServerConfig.load({}, db=db, follow=True), metrics=metrics)
-    tokens = open_tokens(config.settings)
-    try:
-        with TestClient(create_app(config)) as client:
-            yield Api(client, config, tokens)
-    finally:
-        tokens.close()
+from conftest import running
 
 
 def samples(text: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
@@ -45,16 +26,16 @@ def value(scraped: dict[Any, float], name: str, **labels: str) -> float:
     return scraped[(name, frozenset(labels.items()))]
 
 
-def test_metrics_are_not_served_when_off(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    with serving(db, metrics=False, monkeypatch=monkeypatch) as api:
+def test_metrics_are_not_served_when_off(db: str) -> None:
+    with running(db, follow=True, metrics=False) as api:
         admin = api.auth("it-zhou", "admin")
         assert api.client.get("/metrics", headers=admin).status_code == 404
         names = {m.cls.__name__ for m in api.client.app.user_middleware}
         assert "RequestMetrics" not in names  # requests pay nothing for them
 
 
-def test_metrics_answer_admins_only(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    with serving(db, metrics=True, monkeypatch=monkeypatch) as api:
+def test_metrics_answer_admins_only(db: str) -> None:
+    with running(db, follow=True, metrics=True) as api:
         assert api.client.get("/metrics").status_code == 401
         refused = api.client.get("/metrics", headers=api.supervisor)
         assert refused.status_code == 403
@@ -64,10 +45,8 @@ def test_metrics_answer_admins_only(db: str, monkeypatch: pytest.MonkeyPatch) ->
         assert answer.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8"
 
 
-def test_metrics_count_requests_by_route_template_with_the_log_and_the_batches(
-    db: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    with serving(db, metrics=True, monkeypatch=monkeypatch) as api:
+def test_metrics_count_requests_by_route_template_with_the_log_and_the_batches(db: str) -> None:
+    with running(db, follow=True, metrics=True) as api:
         admin = api.auth("it-zhou", "admin")
         case = api.create("repair", reporter={"name": "王先生", "phone": "13800001111"})
         for _ in range(2):
@@ -91,22 +70,22 @@ def test_metrics_count_requests_by_route_template_with_the_log_and_the_batches(
         assert personal not in text
 
 
-def test_metrics_count_database_errors(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    with serving(db, metrics=True, monkeypatch=monkeypatch) as api:
+def execute(db: str, statement: str) -> None:
+    """One statement on the database, from a connection of its own."""
+    if db.startswith("postgresql"):
+        with psycopg.connect(db, autocommit=True) as connection:
+            connection.execute(statement)
+    else:
+        with sqlite3.connect(db) as connection:
+            connection.execute(statement)
+
+
+def test_metrics_count_database_errors(db: str) -> None:
+    with running(db, follow=True, metrics=True) as api:
         admin, agent = api.auth("it-zhou", "admin"), api.agent
-        if db.startswith("postgresql"):
-            with psycopg.connect(db, autocommit=True) as connection:
-                connection.execute("ALTER TABLE propdesk_tokens RENAME TO tokens_away")
-        else:
-            with sqlite3.connect(db) as connection:
-                connection.execute("ALTER TABLE propdesk_tokens RENAME TO tokens_away")
+        execute(db, "ALTER TABLE propdesk_tokens RENAME TO tokens_away")  # under the server
         assert api.client.get("/requests", headers=agent).status_code == 500
-        if db.startswith("postgresql"):
-            with psycopg.connect(db, autocommit=True) as connection:
-                connection.execute("ALTER TABLE tokens_away RENAME TO propdesk_tokens")
-        else:
-            with sqlite3.connect(db) as connection:
-                connection.execute("ALTER TABLE tokens_away RENAME TO propdesk_tokens")
+        execute(db, "ALTER TABLE tokens_away RENAME TO propdesk_tokens")
         scraped = samples(api.client.get("/metrics", headers=admin).text)
     assert value(scraped, "propdesk_database_errors_total", kind="other") == 1
     assert value(scraped, "propdesk_http_requests_total", route="/requests", method="GET",
