@@ -211,3 +211,9 @@ def test_a_keep_alive_client_that_pauses_and_sends_in_pieces_is_served(
             sock.sendall(piece)
         status, body = read_response(sock)
     assert status == 201, body
+
+
+def test_pipelined_requests_in_one_write_are_all_served(live: Live) -> None:
+    with live.connect() as sock:
+        sock.sendall(head_of(LIMITS.head_bytes // 2) * 3)  # 1.5 times the cap in one write
+        assert [read_response(sock)[0] for _ in range(3)] == [200, 200, 200]

@@ -92,7 +92,7 @@ class GuardedProtocol(HttpToolsProtocol):
             return
         self._room = self.limits.head_bytes
         # Also after an early answer (401, 413): the rest of the body still holds the connection.
-        if self.cycle.more_body:
+        if self.cycle is not None and self.cycle.more_body:
             self._wait_for(BODY)
         elif self._phase is not None:
             self._wait_for(None)
