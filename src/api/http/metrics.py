@@ -88,6 +88,9 @@ class RequestMetrics:
     def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
         self.app = app
         self.metrics = metrics
+        # Each (route, method, status)'s counter and histogram, looked up once: `labels`
+        # checks and locks on every call. Bounded: the parser takes only known methods.
+        self.children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -104,10 +107,17 @@ class RequestMetrics:
         try:
             await self.app(scope, receive, answering)
         finally:
-            route = getattr(scope.get("route"), "path", UNMATCHED)
-            method = scope["method"]
-            self.metrics.requests.labels(route, method, str(status)).inc()
-            self.metrics.latency.labels(route, method).observe(time.perf_counter() - started)
+            elapsed = time.perf_counter() - started
+            key = (getattr(scope.get("route"), "path", UNMATCHED), scope["method"], status)
+            children = self.children.get(key)
+            if children is None:
+                route, method, _ = key
+                children = self.children[key] = (
+                    self.metrics.requests.labels(route, method, str(status)),
+                    self.metrics.latency.labels(route, method),
+                )
+            children[0].inc()
+            children[1].observe(elapsed)
 
 
 Admin = Annotated[Principal, Depends(requires(Role.ADMIN, action="read the metrics"))]
