@@ -8,13 +8,10 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
 from typer.testing import CliRunner
 
 from api.cli import app
@@ -23,6 +20,9 @@ from api.tokens import open_tokens
 from api.wiring import open_follower, open_read_models
 from conftest import REPAIR
 from support.driver import receive
+from support.serve_cli import ended as _ended
+from support.serve_cli import serve as _serve
+from support.serve_cli import wait_healthy as _wait_healthy
 
 runner = CliRunner()
 
@@ -131,45 +131,6 @@ def _children(pid: int) -> set[int]:
                 found.add(child)
                 todo.append(child)
     return found
-
-
-def _serve(
-    db: str, port: int, *extra: str, environ: dict[str, str] | None = None
-) -> subprocess.Popen[bytes]:
-    propdesk = Path(sys.executable).with_name("propdesk")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PROPDESK_")}
-    env.update(environ or {})
-    return subprocess.Popen(
-        [str(propdesk), "serve", "--db", db, "--port", str(port), "--log-level", "warning", *extra],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-
-
-def _ended(server: subprocess.Popen[bytes], timeout: float = 60) -> str:
-    """The stderr of a server that must exit by itself; one still running is stopped (so
-    that no test leaves a server behind) and fails the test."""
-    try:
-        _, stderr = server.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.communicate(timeout=30)
-        pytest.fail(f"the server was still running after {timeout:.0f} s")
-    return stderr.decode()
-
-
-def _wait_healthy(port: int, server: subprocess.Popen[bytes]) -> dict[str, object]:
-    deadline = time.monotonic() + 60
-    while True:
-        assert server.poll() is None, "the server exited"
-        try:
-            answer = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
-            body: dict[str, object] = answer.json()
-            return body
-        except httpx.TransportError:
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.2)
 
 
 def test_a_killed_server_leaves_no_worker_or_follower_behind(tmp_path: Path) -> None:
@@ -293,117 +254,3 @@ def _listens_on(pid: int, port: int) -> bool:
             if fields[3] == "0A" and local_port == port and fields[9] in inodes:  # 0A: LISTEN
                 return True
     return False
-
-
-@contextmanager
-def _serving(
-    db: str, port: int, *extra: str, environ: dict[str, str] | None = None
-) -> Iterator[subprocess.Popen[bytes]]:
-    """A serve that must then stop cleanly on SIGTERM."""
-    server = _serve(db, port, *extra, environ=environ)
-    try:
-        _wait_healthy(port, server)
-        yield server
-    finally:
-        server.terminate()
-        _, stderr = server.communicate(timeout=30)
-    assert server.returncode == 0, stderr.decode()
-
-
-def test_serve_answers_431_to_a_head_over_its_setting_and_goes_on_serving(tmp_path: Path) -> None:
-    db, port = str(tmp_path / "propdesk.db"), free_port()
-    with _serving(db, port, environ={"PROPDESK_HTTP_HEAD_LIMIT": "16384"}):
-        big = {"X-Filler": "a" * 16384}
-        refused = httpx.get(f"http://127.0.0.1:{port}/health", headers=big, timeout=5)
-        assert refused.status_code == 431
-        assert refused.json()["detail"].endswith("at most 16384 are accepted")
-        assert httpx.get(f"http://127.0.0.1:{port}/health", timeout=5).status_code == 200
-
-
-def _said_in_one_line(stderr: str, expected: str) -> None:
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    assert "Traceback" not in stderr, stderr
-    assert [line for line in lines if line.startswith("error:")] == lines, stderr
-    assert any(expected in line for line in lines), stderr
-
-
-@pytest.mark.parametrize(
-    ("damage", "extra", "expected"),
-    [
-        ("directory", (), "unable to open database file"),
-        ("not-a-database", ("--workers", "1", "--no-follow"), "file is not a database"),
-        ("not-a-database", ("--workers", "2", "--no-follow"), "file is not a database"),
-    ],
-)
-def test_serve_stops_with_one_line_when_it_cannot_open_the_database(
-    tmp_path: Path, damage: str, extra: tuple[str, ...], expected: str
-) -> None:
-    db = tmp_path / "propdesk.db"
-    if damage == "directory":
-        db.mkdir()
-    else:
-        db.write_bytes(b"this is not an SQLite file" * 200)
-    server = _serve(str(db), free_port(), *extra)
-    stderr = _ended(server)
-    assert server.returncode == 2
-    _said_in_one_line(stderr, f"error: cannot open the database {db}: {expected}")
-
-
-def test_serve_stops_with_one_line_when_postgresql_cannot_be_reached(tmp_path: Path) -> None:
-    with socket.socket() as closed:  # a port where nothing listens
-        closed.bind(("127.0.0.1", 0))
-        port = closed.getsockname()[1]
-    url = f"postgresql://desk:s3cret@127.0.0.1:{port}/propdesk"
-    server = _serve(url, free_port())
-    stderr = _ended(server)
-    assert server.returncode == 2
-    _said_in_one_line(stderr, f"cannot open the database postgresql://desk@127.0.0.1:{port}")
-    assert "s3cret" not in stderr
-
-
-@pytest.mark.parametrize("workers", ["1", "2"])
-def test_serve_stops_with_one_line_when_its_workers_cannot_load_the_app(
-    tmp_path: Path, workers: str
-) -> None:
-    broken = tmp_path / "site" / "fastapi"  # shadows the installed FastAPI in the workers
-    broken.mkdir(parents=True)
-    (broken / "__init__.py").write_text("raise ImportError('this FastAPI is broken')\n")
-    db = str(tmp_path / "propdesk.db")
-    server = _serve(
-        db, free_port(), "--workers", workers, environ={"PYTHONPATH": str(broken.parent)}
-    )
-    stderr = _ended(server)
-    assert server.returncode == 2
-    _said_in_one_line(stderr, "error: cannot load the server: this FastAPI is broken")
-
-
-def test_serve_adds_up_its_workers_counts_on_the_metrics_address(tmp_path: Path) -> None:
-    db, port, metrics_port = str(tmp_path / "propdesk.db"), free_port(), free_port()
-    scratch = tmp_path / "tmp"  # serve's TMPDIR: where its metrics directory goes
-    scratch.mkdir()
-    environ = {
-        "PROPDESK_METRICS": "on",
-        "PROPDESK_METRICS_ADDRESS": f"127.0.0.1:{metrics_port}",
-        "TMPDIR": str(scratch),
-    }
-    with _serving(db, port, "--workers", "2", environ=environ):
-        (directory,) = scratch.glob("propdesk-metrics-*")
-        assert directory.stat().st_mode & 0o777 == 0o700
-        answered = 1  # the wait's own /health
-        while len({p.name.split("_")[-1] for p in directory.glob("counter_*.db")}) < 2:
-            for _ in range(10):  # new connections: the kernel spreads them over the workers
-                assert httpx.get(f"http://127.0.0.1:{port}/health", timeout=5).status_code == 200
-                answered += 1
-            assert answered < 500, "one worker took every connection"
-        # Not on the API's address when it has one of its own, and there without a token.
-        assert httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).status_code == 404
-        scrape = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5)
-        assert scrape.status_code == 200
-        counted = {
-            (s.name, s.labels.get("route"), s.labels.get("status")): s.value
-            for family in text_string_to_metric_families(scrape.text)
-            for s in family.samples
-        }
-        assert counted[("propdesk_http_requests_total", "/health", "200")] == answered
-        assert counted[("propdesk_event_log_head", None, None)] == 0
-    assert not list(scratch.glob("propdesk-metrics-*"))  # removed at the end
