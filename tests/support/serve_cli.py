@@ -36,8 +36,8 @@ def ended(server: subprocess.Popen[bytes], timeout: float = 60) -> str:
         _, stderr = server.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         server.kill()
-        server.communicate(timeout=30)
-        pytest.fail(f"the server was still running after {timeout:.0f} s")
+        _, said = server.communicate(timeout=30)
+        pytest.fail(f"still running after {timeout:.0f} s; it said:\n{said.decode()[-3000:]}")
     return stderr.decode()
 
 
@@ -58,12 +58,13 @@ def wait_healthy(port: int, server: subprocess.Popen[bytes]) -> dict[str, object
 def serving(
     db: str, port: int, *extra: str, environ: dict[str, str] | None = None
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """A serve, healthy, that must then stop cleanly on SIGTERM."""
+    """A serve, healthy, that must then stop cleanly on SIGTERM (within the time its
+    workers and follower are each given to stop)."""
     server = serve(db, port, *extra, environ=environ)
     try:
         wait_healthy(port, server)
         yield server
     finally:
         server.terminate()
-        _, stderr = server.communicate(timeout=30)
-    assert server.returncode == 0, stderr.decode()
+        stderr = ended(server, timeout=90)
+    assert server.returncode == 0, stderr
