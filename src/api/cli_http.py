@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import ExitStack
 from enum import StrEnum
 from typing import Annotated
 
@@ -13,7 +14,9 @@ from api.cli_files import ForceOption, OutputOption, check_output, deliver
 from api.consoles import output_console, say_error
 from api.follower_process import FollowerFailed, start_follower, stop_follower
 from api.http.config import FOLLOW_ENV, SERVER_PID_ENV, ServerConfig
-from api.http.workers import APP, PortInUse, check_port, run_workers
+from api.http.metrics_server import metrics_for_serve
+from api.http.startup import StartFailed, open_runtime
+from api.http.workers import PortInUse, check_port, run_server, run_workers
 from api.local_times import local_text
 from api.report_files import list_file
 from api.settings import Settings
@@ -51,32 +54,40 @@ def serve(
 ) -> None:
     """Serve the HTTP API under uvicorn (docs at /docs, the OpenAPI document at /openapi.json)."""
     # Every setting is checked here, not in every worker (the follower is decided below).
-    settings = ServerConfig.load(db=db, follow=False).settings
-    # A database that cannot be reached is reported here, in one line, rather than by each
-    # worker's failed start-up with a traceback.
-    open_tokens(settings).close()
+    config = ServerConfig.load(db=db, follow=False)
+    settings = config.settings
     following = follow if follow is not None else not settings.is_postgres
     count = workers or default_workers()
     # The follower and the workers build their settings from this environment.
     os.environ["PROPDESK_DB"] = settings.db
     os.environ[FOLLOW_ENV] = "off"  # one follower for all: never in a worker
     os.environ[SERVER_PID_ENV] = str(os.getpid())  # they end with this process
-    try:
-        check_port(host, port)  # before the follower catches up, which may take a while
-        follower = start_follower() if following else None
-    except (PortInUse, FollowerFailed) as error:
-        say_error(str(error))
-        raise typer.Exit(2) from None
-    try:
-        if count == 1:
-            import uvicorn  # the command line starts faster without it
-
-            uvicorn.run(APP, factory=True, host=host, port=port, log_level=log_level)
-        else:
-            run_workers(host, port, count, log_level)
-    finally:
-        if follower is not None:
-            stop_follower(follower)
+    with ExitStack() as serving:
+        try:
+            check_port(host, port)  # before the follower catches up, which may take a while
+            # The database opens (or one line says why, before anything starts); a metrics
+            # address reads the log's positions through this runtime while serving.
+            runtime = open_runtime(config)
+            if config.metrics_address is None:
+                runtime.close()
+            else:
+                serving.callback(runtime.close)
+            serving.enter_context(metrics_for_serve(config, runtime))
+            follower = start_follower() if following else None
+        except (PortInUse, StartFailed, FollowerFailed) as error:
+            say_error(str(error))
+            raise typer.Exit(2) from None
+        try:
+            if count == 1:
+                status = 2 if run_server(host, port, log_level) else 0
+            else:
+                status = run_workers(host, port, count, log_level)
+        finally:
+            if follower is not None:
+                stop_follower(follower)
+    if status:
+        say_error("the server could not start; its error is above")
+        raise typer.Exit(status)
 
 
 @token_app.command("new")

@@ -19,6 +19,7 @@ from multiprocessing.synchronize import Event
 from api.cli_errors import EXPECTED
 from api.cli_readside import catch_up
 from api.consoles import say_error
+from api.http.startup import STORAGE_ERRORS, cannot_open
 from api.orphans import end_with_parent
 from api.settings import Settings
 from api.wiring import open_follower
@@ -59,11 +60,14 @@ def stop_follower(process: SpawnProcess) -> None:
 
 
 def _follow(ready: Event, server: int) -> None:
+    settings = Settings.load()  # checked by `propdesk serve` before it started this
     try:
-        settings = Settings.load()
         follower = open_follower(settings, settings.policy)
     except EXPECTED as error:  # e.g. read models built under another SLA policy
         say_error(str(error))
+        raise SystemExit(2) from None
+    except STORAGE_ERRORS as error:
+        say_error(cannot_open(settings, error))
         raise SystemExit(2) from None
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -95,9 +95,11 @@ class Api:
 
 
 @contextmanager
-def running(db: str, poll_seconds: float | None = None, **options: Any) -> Iterator[Api]:
+def running(
+    db: str, poll_seconds: float | None = None, *, metrics: bool = False, **options: Any
+) -> Iterator[Api]:
     """The app on `db`, started and stopped like a server process."""
-    config = ServerConfig.load({}, db=db, **options)
+    config = replace(ServerConfig.load({}, db=db, **options), metrics=metrics)
     if poll_seconds is not None:
         config = replace(config, poll_seconds=poll_seconds)
     tokens = open_tokens(config.settings)

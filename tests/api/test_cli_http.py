@@ -20,6 +20,9 @@ from api.tokens import open_tokens
 from api.wiring import open_follower, open_read_models
 from conftest import REPAIR
 from support.driver import receive
+from support.serve_cli import ended as _ended
+from support.serve_cli import serve as _serve
+from support.serve_cli import wait_healthy as _wait_healthy
 
 runner = CliRunner()
 
@@ -130,42 +133,6 @@ def _children(pid: int) -> set[int]:
     return found
 
 
-def _serve(db: str, port: int, *extra: str) -> subprocess.Popen[bytes]:
-    propdesk = Path(sys.executable).with_name("propdesk")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PROPDESK_")}
-    return subprocess.Popen(
-        [str(propdesk), "serve", "--db", db, "--port", str(port), "--log-level", "warning", *extra],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-
-
-def _ended(server: subprocess.Popen[bytes], timeout: float = 60) -> str:
-    """The stderr of a server that must exit by itself; one still running is stopped (so
-    that no test leaves a server behind) and fails the test."""
-    try:
-        _, stderr = server.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.communicate(timeout=30)
-        pytest.fail(f"the server was still running after {timeout:.0f} s")
-    return stderr.decode()
-
-
-def _wait_healthy(port: int, server: subprocess.Popen[bytes]) -> dict[str, object]:
-    deadline = time.monotonic() + 60
-    while True:
-        assert server.poll() is None, "the server exited"
-        try:
-            answer = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
-            body: dict[str, object] = answer.json()
-            return body
-        except httpx.TransportError:
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.2)
-
-
 def test_a_killed_server_leaves_no_worker_or_follower_behind(tmp_path: Path) -> None:
     db, port = str(tmp_path / "propdesk.db"), free_port()
     server = _serve(db, port)
@@ -216,6 +183,8 @@ def test_serve_stops_with_the_followers_error_when_it_cannot_follow(tmp_path: Pa
         ("PROPDESK_HTTP_TELEMETRY", "maybe", "PROPDESK_HTTP_TELEMETRY='maybe'; use on or off"),
         ("PROPDESK_HTTP_READ_WAIT", "soon", "PROPDESK_HTTP_READ_WAIT='soon' is not a number"),
         ("PROPDESK_LATE_LIMIT_FIELD", "soon", "PROPDESK_LATE_LIMIT_FIELD='soon' is not a duration"),
+        ("PROPDESK_HTTP_HEAD_LIMIT", "1m", "PROPDESK_HTTP_HEAD_LIMIT='1m' is not a whole number"),
+        ("PROPDESK_HTTP_BODY_TIMEOUT", "-1", "PROPDESK_HTTP_BODY_TIMEOUT='-1'; use 0.1 to 600"),
     ],
 )
 def test_serve_refuses_a_bad_server_setting_before_it_starts(

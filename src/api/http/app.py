@@ -19,7 +19,13 @@ from starlette.concurrency import run_in_threadpool
 
 from api.http import docs_pages, handlers
 from api.http.bodies import NewRequestIn
-from api.http.config import BODY_LIMIT, ServerConfig, telemetry_setting
+from api.http.config import (
+    BODY_LIMIT,
+    ServerConfig,
+    metrics_address,
+    metrics_setting,
+    telemetry_setting,
+)
 from api.http.limits import BodyLimit
 from api.http.no_store import NoStore
 from api.http.problems import PROBLEM_MEDIA_TYPE, Problem, problem_responses
@@ -61,14 +67,20 @@ def _from_environment() -> ServerConfig:
     return ServerConfig.load()
 
 
-def create_app(config: ServerConfig | None = None) -> FastAPI:
-    """`config` defaults to one loaded from the environment at start-up."""
+def create_app(config: ServerConfig | None = None, runtime: Runtime | None = None) -> FastAPI:
+    """`config` defaults to one loaded from the environment at start-up. `runtime`, opened
+    from `config` beforehand (by `propdesk serve`), is served and closed at shutdown."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         chosen = config if config is not None else await run_in_threadpool(_from_environment)
-        runtime = await run_in_threadpool(Runtime.open, chosen)
-        app.state.runtime = runtime
+        if runtime is None:
+            opened = await run_in_threadpool(Runtime.open, chosen)
+        else:
+            opened = runtime
+        app.state.runtime = opened
+        if app.state.metrics is not None:
+            app.state.metrics.watch(opened)
         if chosen.server_pid is not None:  # started by `propdesk serve`, not embedded
             settle_after_start()
         if chosen.server_pid not in (None, os.getpid()):  # a worker of `propdesk serve`
@@ -76,7 +88,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         try:
             yield
         finally:
-            await run_in_threadpool(runtime.close)
+            await run_in_threadpool(opened.close)
 
     telemetry = config.telemetry if config is not None else telemetry_setting(os.environ)
     app = FastAPI(
@@ -103,6 +115,12 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=BODY_LIMIT)
     app.add_middleware(NoStore, public=DOCUMENTATION)
+    app.state.metrics = None
+    if config.metrics if config is not None else metrics_setting(os.environ):
+        from api.http import metrics  # only then: off, requests pay nothing for it
+
+        address = config.metrics_address if config is not None else metrics_address(os.environ)
+        metrics.install(app, metrics.Metrics(), with_route=address is None)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -18,6 +18,31 @@ FOLLOW_ENV = "PROPDESK_HTTP_FOLLOW"  # auto | on | off
 READ_WAIT_ENV = "PROPDESK_HTTP_READ_WAIT"  # seconds a read waits for `min_position`
 SERVER_PID_ENV = "PROPDESK_HTTP_SERVER_PID"  # set by `propdesk serve` for its workers
 TELEMETRY_ENV = "PROPDESK_HTTP_TELEMETRY"  # off | on: FastAPI's OpenTelemetry instrumentation
+HEAD_LIMIT_ENV = "PROPDESK_HTTP_HEAD_LIMIT"  # bytes of a request's line and headers
+HEAD_TIMEOUT_ENV = "PROPDESK_HTTP_HEAD_TIMEOUT"  # seconds for a request's line and headers
+BODY_TIMEOUT_ENV = "PROPDESK_HTTP_BODY_TIMEOUT"  # seconds for a request's body
+METRICS_ENV = "PROPDESK_METRICS"  # off | on: GET /metrics (api/http/metrics.py)
+METRICS_ADDRESS_ENV = "PROPDESK_METRICS_ADDRESS"  # host:port: /metrics there, without a token
+METRICS_DIRECTORY_ENV = "PROMETHEUS_MULTIPROC_DIR"  # set by serve: prometheus-client's name
+
+
+@dataclass(frozen=True)
+class ConnectionLimits:
+    """What the built-in server allows a connection (api/http/guarded_protocol.py)."""
+
+    head_bytes: int = 32 * 1024
+    head_seconds: float = 10.0  # from the connection's opening, or a later request's first byte
+    body_seconds: float = 30.0  # from the end of the headers
+
+    @classmethod
+    def load(cls, environ: Mapping[str, str]) -> ConnectionLimits:
+        return cls(
+            head_bytes=int(
+                _bounded(environ, HEAD_LIMIT_ENV, cls.head_bytes, 16_384, 65_536, "bytes")
+            ),
+            head_seconds=_bounded(environ, HEAD_TIMEOUT_ENV, cls.head_seconds, 0.1, 600, "seconds"),
+            body_seconds=_bounded(environ, BODY_TIMEOUT_ENV, cls.body_seconds, 0.1, 600, "seconds"),
+        )
 
 
 @dataclass(frozen=True)
@@ -28,6 +53,9 @@ class ServerConfig:
     poll_seconds: float = 0.05
     server_pid: int | None = None  # the `propdesk serve` process, when it started this one
     telemetry: bool = False
+    limits: ConnectionLimits = ConnectionLimits()
+    metrics: bool = False
+    metrics_address: tuple[str, int] | None = None  # then not on the API's own address
 
     @classmethod
     def load(
@@ -52,6 +80,9 @@ class ServerConfig:
             read_wait=wait,
             server_pid=int(server) if server and server.isdigit() else None,
             telemetry=telemetry_setting(source),
+            limits=ConnectionLimits.load(source),
+            metrics=metrics_setting(source),
+            metrics_address=metrics_address(source),
         )
 
 
@@ -59,11 +90,34 @@ def telemetry_setting(environ: Mapping[str, str]) -> bool:
     """Whether FastAPI's own OpenTelemetry spans, metrics and logs are on: off unless
     asked for. On, FastAPI asks OpenTelemetry on every request whether a provider is
     configured, which cost intake 2.5 % of its instructions with none configured."""
-    value = environ.get(TELEMETRY_ENV, "off")
+    return _on_off(environ, TELEMETRY_ENV)
+
+
+def metrics_setting(environ: Mapping[str, str]) -> bool:
+    return _on_off(environ, METRICS_ENV)
+
+
+def _on_off(environ: Mapping[str, str], name: str) -> bool:
+    """A switch that is off unless set on."""
+    value = environ.get(name, "off")
     chosen = _switch(value) if value.strip() else False
     if chosen is None:
-        raise SettingsError(f"{TELEMETRY_ENV}={value!r}; use on or off")
+        raise SettingsError(f"{name}={value!r}; use on or off")
     return chosen
+
+
+def metrics_address(environ: Mapping[str, str]) -> tuple[str, int] | None:
+    """`host:port` (`[::1]:9464` for IPv6), only with the metrics on."""
+    value = environ.get(METRICS_ADDRESS_ENV, "").strip()
+    if not value:
+        return None
+    if not metrics_setting(environ):
+        raise SettingsError(f"{METRICS_ADDRESS_ENV} is set but {METRICS_ENV} is not on")
+    host, _, port = value.rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")
+    if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise SettingsError(f"{METRICS_ADDRESS_ENV}={value!r}; use host:port, e.g. 127.0.0.1:9464")
+    return host, int(port)
 
 
 def _follow(value: str, settings: Settings) -> bool:
@@ -89,3 +143,20 @@ def _seconds(value: str) -> float:
     if not 0 <= seconds <= 60:
         raise SettingsError(f"{READ_WAIT_ENV}={value!r}; use 0 to 60 seconds")
     return seconds
+
+
+def _bounded(
+    environ: Mapping[str, str], name: str, default: float, low: float, high: float, unit: str
+) -> float:
+    """A number from `environ` within [low, high]; whole when the unit is bytes."""
+    value = environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value) if unit == "bytes" else float(value)
+    except ValueError:
+        kind = "a whole number of bytes" if unit == "bytes" else "a number of seconds"
+        raise SettingsError(f"{name}={value!r} is not {kind}") from None
+    if not low <= number <= high:
+        raise SettingsError(f"{name}={value!r}; use {low:g} to {high:g} {unit}")
+    return number

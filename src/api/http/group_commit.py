@@ -16,7 +16,7 @@ import contextlib
 import logging
 import queue
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
@@ -47,6 +47,7 @@ class IntakeWriter:
         self._queue: queue.SimpleQueue[_Waiting | None] = queue.SimpleQueue()
         self._closed = False
         self._closing = threading.Lock()
+        self.on_batch: Callable[[int], None] | None = None  # told each batch's size (metrics)
         self._thread = threading.Thread(target=self._run, name="propdesk-intake", daemon=True)
         self._thread.start()
 
@@ -134,6 +135,8 @@ class IntakeWriter:
     def _write(self, batch: list[_Waiting]) -> None:
         # A request whose client went away before its batch began is not recorded.
         live = [w for w in batch if w.answer.set_running_or_notify_cancel()]
+        if self.on_batch is not None:
+            self.on_batch(len(live))
         try:
             answers = self._service.receive_prepared([w.prepared for w in live])
             for waiting, answer in zip(live, answers, strict=True):

@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 from starlette.routing import Match, Mount
 from starlette.staticfiles import StaticFiles
 
@@ -28,6 +29,7 @@ from workflow.errors import (
 )
 
 log = logging.getLogger("propdesk.http")
+server_log = logging.getLogger("uvicorn.error")  # shown by `propdesk serve` at --log-level info
 
 
 def install(app: FastAPI) -> None:
@@ -39,6 +41,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(CaseNotFound, _not_found)
     app.add_exception_handler(ConcurrencyConflict, _conflict)
     app.add_exception_handler(IdempotencyConflict, _idempotency)
+    app.add_exception_handler(ClientDisconnect, _client_gone)
     # What the storage raises: eventsourcing's wrappers (the event store, the read models),
     # psycopg and psycopg_pool's own (tokens, reporters), sqlite3's.
     for storage_error in (PersistenceError, psycopg.Error, sqlite3.Error):
@@ -151,6 +154,16 @@ async def _http(request: Request, error: Exception) -> JSONResponse:
     )
 
 
+async def _client_gone(request: Request, _: Exception) -> JSONResponse:
+    """A client may go away at any moment: one line, and an answer nobody reads."""
+    server_log.info(
+        "%s %s: the client went away before its request was read",
+        request.method,
+        request.url.path,
+    )
+    return problem_response(400, "client-gone", "Client gone", "the request was not received")
+
+
 async def _invalid_input(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, InvalidInput)
     problem = error.problem
@@ -233,7 +246,11 @@ def database_unavailable(error: BaseException) -> bool:
 
 
 async def _storage(request: Request, error: Exception) -> JSONResponse:
-    if not database_unavailable(error):
+    unavailable = database_unavailable(error)
+    metrics = request.app.state.metrics
+    if metrics is not None:
+        metrics.database_errors.labels("unavailable" if unavailable else "other").inc()
+    if not unavailable:
         return await _unexpected(request, error)
     cause = error.__cause__ or error
     first_line = next(iter(str(cause).strip().splitlines()), "")

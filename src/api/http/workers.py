@@ -14,12 +14,15 @@ import logging
 import multiprocessing
 import signal
 import socket
+import sys
 import threading
 import time
 from multiprocessing.connection import wait
 from multiprocessing.context import SpawnProcess
 
-APP = "api.http.app:create_app"
+from api.http.config import ServerConfig
+from api.http.startup import START_FAILED, StartFailed, open_runtime
+
 QUICK_DEATH = 5.0  # seconds: a worker that dies sooner failed to start
 QUICK_DEATHS_ALLOWED = 3
 
@@ -41,8 +44,10 @@ def check_port(host: str, port: int) -> None:
             raise PortInUse(f"cannot listen on {host}:{port}: {error.strerror}") from None
 
 
-def run_workers(host: str, port: int, count: int, log_level: str) -> None:
-    """Runs `count` workers until SIGINT or SIGTERM, then stops them."""
+def run_workers(host: str, port: int, count: int, log_level: str) -> int:
+    """Runs `count` workers until SIGINT or SIGTERM, then stops them; returns 0. A worker
+    that could not start (it said why) stops them all at once, and so do workers that keep
+    dying soon after their start: then the status is 2."""
     context = multiprocessing.get_context("spawn")
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -54,17 +59,22 @@ def run_workers(host: str, port: int, count: int, log_level: str) -> None:
         return worker, time.monotonic()
 
     workers = [start() for _ in range(count)]
-    quick_deaths = 0
+    quick_deaths, status = 0, 0
     try:
         while not stop.is_set():
             wait([w.sentinel for w, _ in workers], timeout=0.5)
             for i, (worker, started) in enumerate(workers):
                 if worker.is_alive() or stop.is_set():
                     continue
+                if worker.exitcode == START_FAILED:  # it said why on stderr
+                    status = 2
+                    stop.set()
+                    break
                 if time.monotonic() - started < QUICK_DEATH:
                     quick_deaths += 1
                     if quick_deaths >= QUICK_DEATHS_ALLOWED:
                         log.error("workers keep failing at start; stopping the server")
+                        status = 2
                         stop.set()
                         break
                 log.warning(
@@ -80,17 +90,42 @@ def run_workers(host: str, port: int, count: int, log_level: str) -> None:
             if worker.is_alive():
                 worker.kill()
                 worker.join()
+    return status
+
+
+def run_server(host: str, port: int, log_level: str, listener: socket.socket | None = None) -> int:
+    """One server process: opens its runtime, then serves until stopped. Returns 0, or
+    START_FAILED when it could not start (having said why in one line on stderr)."""
+    try:
+        # Here, not in the supervisor, which never loads the app.
+        import uvicorn
+
+        from api.http.app import create_app
+        from api.http.guarded_protocol import GuardedProtocol
+    except ImportError as error:  # a broken installation
+        print(f"error: cannot load the server: {error}", file=sys.stderr, flush=True)
+        return START_FAILED
+    config = ServerConfig.load()  # checked by `propdesk serve` before it started this
+    try:
+        runtime = open_runtime(config)
+    except StartFailed as error:
+        print(f"error: {error}", file=sys.stderr, flush=True)
+        return START_FAILED
+    protocol = GuardedProtocol.with_limits(config.limits)
+    app = create_app(config, runtime)
+    server = uvicorn.Server(
+        uvicorn.Config(app, host=host, port=port, log_level=log_level, http=protocol)
+    )
+    server.run(sockets=None if listener is None else [listener])
+    return 0 if server.started else START_FAILED
 
 
 def _serve(host: str, port: int, log_level: str) -> None:
-    import uvicorn  # in the worker: the supervisor never loads the app
-
     listener = socket.socket(_family(host), socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     listener.bind((host, port))
-    config = uvicorn.Config(APP, factory=True, host=host, port=port, log_level=log_level)
-    uvicorn.Server(config).run(sockets=[listener])
+    raise SystemExit(run_server(host, port, log_level, listener))
 
 
 def _family(host: str) -> socket.AddressFamily:
