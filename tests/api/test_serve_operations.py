@@ -34,7 +34,7 @@ def _said_in_one_line(stderr: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("damage", "extra", "expected"),
     [
-        ("directory", (), "unable to open database file"),
+        ("directory", (), "Is a directory"),
         ("not-a-database", ("--workers", "1", "--no-follow"), "file is not a database"),
         ("not-a-database", ("--workers", "2", "--no-follow"), "file is not a database"),
     ],
@@ -47,6 +47,7 @@ def test_serve_stops_with_one_line_when_it_cannot_open_the_database(
         db.mkdir()
     else:
         db.write_bytes(b"this is not an SQLite file" * 200)
+        db.chmod(0o600)  # a file readable by others would also be tightened, with a warning
     server = serve(str(db), free_port(), *extra)
     stderr = ended(server)
     assert server.returncode == 2
@@ -61,7 +62,7 @@ def test_serve_stops_with_one_line_when_postgresql_cannot_be_reached(tmp_path: P
     server = serve(url, free_port())
     stderr = ended(server)
     assert server.returncode == 2
-    _said_in_one_line(stderr, f"cannot open the database postgresql://desk@127.0.0.1:{port}")
+    _said_in_one_line(stderr, f"cannot open the database postgresql://desk:***@127.0.0.1:{port}")
     assert "s3cret" not in stderr
 
 

@@ -42,6 +42,9 @@ def cannot_open(settings: Settings, error: BaseException) -> str:
     cause: BaseException = error
     while isinstance(cause, PersistenceError) and cause.__cause__ is not None:
         cause = cause.__cause__  # eventsourcing's wrapper says less than what it wraps
-    first_line = next(iter(str(cause).strip().splitlines()), "") or type(cause).__name__
+    if isinstance(cause, OSError) and cause.strerror:
+        first_line = cause.strerror  # the file is named already: not "[Errno 21] ...: 'X'"
+    else:
+        first_line = next(iter(str(cause).strip().splitlines()), "") or type(cause).__name__
     password = settings.eventsourcing_env().get("POSTGRES_PASSWORD", "")
     return f"cannot open the database {where}: {redact(first_line, password)}"
