@@ -11,11 +11,10 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -31,6 +30,11 @@ class Sheet:
 
 
 def workbook(sheet: Sheet) -> bytes:
+    # Imported on first use: every server process imports this module, few write a workbook,
+    # and openpyxl costs each process that imports it memory (docs/benchmarks.md).
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     data = book.create_sheet(sheet.title, 0)
     book.remove(book.worksheets[1])  # the sheet a new workbook comes with
@@ -64,6 +68,8 @@ def _cell(value: Any) -> Any:
 
 
 def _table(sheet: Worksheet, header: list[str], rows: list[list[Any]]) -> None:
+    from openpyxl.utils import get_column_letter
+
     sheet.append(header)
     for values in rows:
         sheet.append(values)
