@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 
 from api.http.app import create_app
-from conftest import REPAIR, Api, documented_token, documented_url, running
+from support.api_client import Api, running
+from support.documented_paths import documented_token, documented_url
+from support.request_bodies import REPAIR
 
 DOCUMENT = create_app().openapi()  # builds no runtime: opens no database
 OPERATIONS = [(method.upper(), path) for path, item in DOCUMENT["paths"].items() for method in item]

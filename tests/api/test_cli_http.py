@@ -18,8 +18,8 @@ from api.cli import app
 from api.settings import Settings
 from api.tokens import open_tokens
 from api.wiring import open_follower, open_read_models
-from conftest import REPAIR
 from support.driver import receive
+from support.request_bodies import REPAIR
 from support.serve_cli import ended as _ended
 from support.serve_cli import serve as _serve
 from support.serve_cli import wait_healthy as _wait_healthy

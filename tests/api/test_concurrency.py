@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from conftest import Api
+from support.api_client import Api
 
 
 def test_a_command_the_state_does_not_allow_answers_409_with_the_domain_message(

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from api.http.routes.commands import COMMANDS
-from conftest import Api
 from projections.asof import Period
 from projections.reports import first_contact_report, sla_report
+from support.api_client import Api
 from support.driver import ALL_COMMANDS
 
 CASE_FIELDS = {

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import Api
+from support.api_client import Api
 
 LINKING = ("src", "href", "spec-url")
 

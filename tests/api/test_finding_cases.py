@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from conftest import Api
+from support.api_client import Api
 
 
 def find(api: Api, **params: Any) -> dict[str, Any]:

@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import RENOVATION, Api
+from support.api_client import Api
 from support.driver import ALL_COMMANDS
+from support.request_bodies import RENOVATION
 from support.text_fields import (
     INTAKE_TEXTS,
     TextField,

@@ -18,8 +18,8 @@ import pytest
 
 from api.http.config import ConnectionLimits, ServerConfig
 from api.tokens import open_tokens
-from conftest import REPAIR
 from support.live_server import Live, live_server, read_response, read_until_closed
+from support.request_bodies import REPAIR
 
 LIMITS = ConnectionLimits(head_bytes=16 * 1024, head_seconds=0.5, body_seconds=0.5)
 BODY = json.dumps(REPAIR).encode()

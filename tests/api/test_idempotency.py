@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from conftest import COMPLAINT, Api, running
+from support.api_client import Api, running
+from support.request_bodies import COMPLAINT
 
 KEY = "^[!-~]{1,128}$"
 BODY = {**COMPLAINT, "received_by": "desk-li", "reporter": {"name": "张女士", "phone": "139"}}

@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from conftest import REPAIR, Api, running
+from support.api_client import Api, running
+from support.request_bodies import REPAIR
 
 ROLES = {
     "channel": ("hotline", timedelta(minutes=15), timedelta(hours=24)),

@@ -10,7 +10,7 @@ from typing import Any
 import psycopg
 from prometheus_client.parser import text_string_to_metric_families
 
-from conftest import running
+from support.api_client import running
 
 
 def samples(text: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:

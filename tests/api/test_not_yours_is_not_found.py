@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from conftest import REPAIR, Api
+from support.api_client import Api
+from support.request_bodies import REPAIR
 
 MISSING = "6f1c2b7e-0000-4000-8000-000000000000"
 

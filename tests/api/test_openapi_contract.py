@@ -21,7 +21,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from api.http.app import create_app
-from conftest import Api, TestClient, running
+from support.api_client import Api, TestClient, running
 
 CHECKS = [
     not_a_server_error,

@@ -8,7 +8,8 @@ from dataclasses import replace
 from uuid import UUID, uuid4
 
 from api.http.views import FEED_FIELDS, LABELLED, WITHHELD
-from conftest import REPAIR, Api
+from support.api_client import Api
+from support.request_bodies import REPAIR
 
 NAME, PHONE = "王先生", "13800000000"
 

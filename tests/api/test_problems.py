@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from conftest import REPAIR, Api
+from support.api_client import Api
+from support.request_bodies import REPAIR
 
 LATER = (datetime.now(UTC) + timedelta(days=2)).isoformat()
 ID = "{id}"  # replaced by a dispatched repair's id

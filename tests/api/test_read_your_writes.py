@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Api, running
+from support.api_client import Api, running
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import io
 from openpyxl import load_workbook
 
 from api.wiring import open_service
-from conftest import Api
+from support.api_client import Api
 from support.driver import receive
 from support.old_events import recorded_before_the_rules
 

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from api.http.routes.commands import COMMANDS
-from conftest import REPAIR, Api, running
+from support.api_client import Api, running
+from support.request_bodies import REPAIR
 
 NAMES = {
     "channel": "hotline",

@@ -8,7 +8,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from api.cli import app
-from conftest import REPAIR, Api, running
+from support.api_client import Api, running
+from support.request_bodies import REPAIR
 
 runner = CliRunner()
 JOSE_DECOMPOSED, JOSE = "Jose\u0301", "Jos\u00e9"

@@ -11,7 +11,7 @@ from opentelemetry import trace
 from api.http.app import create_app
 from api.http.config import ServerConfig
 from api.settings import SettingsError
-from conftest import TestClient
+from support.api_client import TestClient
 
 
 def opentelemetry_asked(app_config: ServerConfig | None, monkeypatch: pytest.MonkeyPatch) -> bool:

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from api.http.app import create_app
-from conftest import Api, documented_token, documented_url, running
+from support.api_client import Api, running
+from support.documented_paths import documented_token, documented_url
 
 DOCUMENT = create_app().openapi()  # builds no runtime: opens no database
 OPERATIONS = [

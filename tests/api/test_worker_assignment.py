@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from conftest import Api
+from support.api_client import Api
 
 A, B = "eng-wang", "eng-zhao"
 

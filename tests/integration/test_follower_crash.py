@@ -1,78 +1,72 @@
-"""A follower killed while it works resumes exactly: the read models equal a clean rebuild."""
+"""A follower killed while it works resumes exactly: the read models equal a clean rebuild.
+
+Each kill is aimed: the test waits until the follower process has written past a point
+of its own choosing, stops it there (SIGSTOP, wherever it is: reading, applying or
+committing a page), reads the position it had written, and only then kills it. So every
+kill lands mid-run at a position the test checked: the last aim leaves well over a third of
+the log to do, far more than the follower does between two looks at its position.
+"""
 
 from __future__ import annotations
 
-import os
 import random
-import signal
-import sqlite3
-import subprocess
-import sys
 import time
-from contextlib import closing
 from pathlib import Path
 
 from api.settings import Settings
-from api.simulator import Scenario, simulate
+from api.simulator import Scenario
 from api.wiring import open_follower
+from projections.store import ReadModelStore
 from support.dumps import dump
+from support.histories import copy_database, simulated
+from support.processes import Process, stopped_at_exit
 
-ROOT = Path(__file__).resolve().parents[2]
+KILLS = 3
+PAGE_SIZE = 10  # small pages: many commits, so a stop can land within or between them
 
 
-def follower_process(db: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from api.cli import main; main()",
-            "projections",
-            "run",
-            "--db",
-            str(db),
-            "--page-size",
-            "10",
-            "--poll",
-            "0.05",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
-    )
+def frozen_past(process: Process, store: ReadModelStore, target: int, floor: int) -> int:
+    """Waits until the running follower has written past `target`, freezes it, and returns
+    the position it had written. On the way the position never falls below `floor`."""
+    deadline = time.monotonic() + 60
+    while (position := store.position()) < target:
+        assert position >= floor, f"the restarted follower went back from {floor} to {position}"
+        assert process.running, f"the follower ended at {position}: {process.tail()}"
+        assert time.monotonic() < deadline, f"no progress past {position}: {process.tail()}"
+        time.sleep(0.002)
+    process.freeze()
+    return store.position()
 
 
 def test_a_follower_killed_mid_run_resumes_and_equals_a_clean_rebuild(tmp_path: Path) -> None:
     db = tmp_path / "events.db"
+    simulated(db, Scenario(households=2000, days=10, seed=3))
     settings = Settings.load({}, db=str(db))
-    simulate(settings, Scenario(households=2000, days=10, seed=3))
     follower = open_follower(settings, settings.policy)
     head = follower.head()
     assert head > 1000
 
+    args = ["projections", "run", "--db", str(db), "--page-size", str(PAGE_SIZE), "--poll", "0.05"]
+    process = Process("follower", args, tmp_path)
     rng = random.Random(11)
-    positions: list[int] = []
-    for _ in range(8):
-        before = follower.store.position()
-        process = follower_process(db)
-        deadline = time.monotonic() + 20
-        while follower.store.position() == before and time.monotonic() < deadline:
-            time.sleep(0.01)  # wait until it is working, then kill it at a random moment
-        time.sleep(rng.uniform(0.02, 0.3))
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=10)
-        positions.append(follower.store.position())
-        if sum(0 < p < head for p in positions) >= 3:
-            break
-    mid_run = [p for p in positions if 0 < p < head]
-    assert len(mid_run) >= 2, f"no kill landed mid-run: positions {positions} of {head}"
-    assert positions == sorted(positions), "a restart lost ground"
-
-    follower.catch_up()  # finish where the killed processes stopped
+    killed_at = [0]
+    with stopped_at_exit(process):
+        for kill in range(1, KILLS + 1):
+            # The k-th kill aims at the k-th sixth of the log, a random few pages further.
+            aim = head * kill // 6 + rng.randrange(0, head // 12)
+            target = max(aim, killed_at[-1] + 1)  # each restart must write before its kill
+            process.start()
+            frozen = frozen_past(process, follower.store, target, floor=killed_at[-1])
+            assert killed_at[-1] < frozen < head, f"kill {kill} at {frozen} of {head}"
+            process.kill()
+            assert follower.store.position() == frozen, "a frozen follower wrote on"
+            killed_at.append(frozen)
+    # Resumed once more, it does exactly what the last kill left: no event twice.
+    assert follower.catch_up() == head - killed_at[-1]
     live = dump(follower.store)
 
     clean_db = tmp_path / "clean.db"
-    with closing(sqlite3.connect(db)) as source, closing(sqlite3.connect(clean_db)) as copy:
-        source.backup(copy)
+    copy_database(db, clean_db)
     clean_settings = Settings.load({}, db=str(clean_db))
     clean = open_follower(clean_settings, clean_settings.policy)
     clean.rebuild()

@@ -94,6 +94,14 @@ class Process:
             os.killpg(self.popen.pid, signal.SIGKILL)
         self.popen.wait(timeout=30)
 
+    def freeze(self) -> None:
+        """SIGSTOP to the process and any it started, and wait until it has stopped: it
+        stays exactly where it was, mid-work, until killed; nothing more is written."""
+        assert self.popen is not None, f"{self.name} was never started"
+        os.killpg(self.popen.pid, signal.SIGSTOP)
+        _, status = os.waitpid(self.popen.pid, os.WUNTRACED)
+        assert os.WIFSTOPPED(status), f"{self.name} ended instead of stopping: {self.tail()}"
+
     def stop(self) -> None:
         """SIGTERM and wait; SIGKILL if it does not stop in time."""
         if self.popen is None or self.popen.poll() is not None:
