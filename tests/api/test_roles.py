@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from api.http.routes.commands import COMMANDS
 from conftest import REPAIR, Api, running
+from workflow.declared import COMMANDS
 
 NAMES = {
     "channel": "hotline",
@@ -50,8 +50,8 @@ ROUTES: list[tuple[str, str, set[str]]] = [
     *[
         (
             "POST",
-            f"/requests/{{id}}/{c.path}",
-            WRITERS | ({"worker"} if c.path in WORKER_COMMANDS else set()),
+            f"/requests/{{id}}/{c.wire_name}",
+            WRITERS | ({"worker"} if c.wire_name in WORKER_COMMANDS else set()),
         )
         for c in COMMANDS
     ],
