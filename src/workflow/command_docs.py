@@ -14,6 +14,11 @@ fails when this file is stale. Each command is sent over HTTP as
 `POST /requests/{id}/{command}` (docs/http.md) with a JSON body of its fields, and every
 command may also carry `at` (when it happened), `note` and `late_reason` (docs/sla.md).
 A worker may send a command only on a case assigned to it.
+
+A new command takes its transitions in the lifecycle table (`src/workflow/lifecycles.py`),
+its method on `Case` and its event (`case.py`, `events.py`), its declaration, the read
+models that show it, tests and docs; its route, request body, permission, row here and
+the tests' drivers follow from the declaration.
 """
 
 

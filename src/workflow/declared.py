@@ -1,7 +1,8 @@
 """Every command on a case, declared once (the shape of a declaration: `workflow.declaration`).
 
-Adding a command: its transitions in `lifecycles.py`, its method on `Case` and its event in
-`events.py`, its declaration here, and the read models that show it.
+A new command takes its transitions in `lifecycles.py`, its method on `Case` and its event
+in `events.py`, its declaration here, and the read models that show it; docs/commands.md
+is regenerated (`make docs`).
 """
 
 from __future__ import annotations
@@ -22,9 +23,15 @@ _REASON = Inputs(
 )
 _REASONS = Inputs(
     "Reasons",
-    (Input("reasons", Value.TEXT, "what is wrong, for the owner to put right",
-           example="drawings missing"),),
-)  # fmt: skip
+    (
+        Input(
+            "reasons",
+            Value.TEXT,
+            "what is wrong, for the owner to put right",
+            example="drawings missing",
+        ),
+    ),
+)
 
 COMMANDS: tuple[Command, ...] = (
     Command(

@@ -49,7 +49,8 @@ def test_every_declared_command_has_a_docs_row_a_driver_and_a_service_method_and
     assert documented_commands(DOCS.read_text()) == [c.wire_name for c in COMMANDS]
     assert list(ALL_COMMANDS) == DECLARED
     assert set(CASE_DEPENDENT) <= set(DECLARED)
-    assert set(typed_methods()) == set(DECLARED)
+    # Typing a new command's method is optional (`send` takes any declared command).
+    assert set(typed_methods()) <= set(DECLARED)
     public = {name for name in vars(CaseCommands) if not name.startswith("_")}
     assert public == {*DECLARED, "send"}
     for name in DECLARED:
@@ -78,12 +79,13 @@ def aggregate_parameters(name: str) -> list[tuple[str, bool]]:
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=DECLARED)
-def test_a_commands_inputs_are_its_aggregate_methods_and_typed_service_methods_parameters(
+def test_a_commands_inputs_are_its_aggregate_methods_and_its_typed_service_methods_parameters(
     command: Command,
 ) -> None:
     declared = [(f.name, not f.required) for f in command.inputs.fields]
     assert aggregate_parameters(command.name) == declared
-    assert own_parameters(typed_methods()[command.name]) == declared
+    typed = typed_methods().get(command.name)
+    assert typed is None or own_parameters(typed) == declared
 
 
 @pytest.fixture(scope="module")
