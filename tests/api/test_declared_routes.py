@@ -3,15 +3,20 @@ the declared inputs as its body and the declared roles as its permission, and no
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from fastapi.routing import APIRoute
 
 from api.http.app import create_app
 from api.http.auth import Bearer
+from api.http.bodies import body_of
 from api.http.routes import commands
+from workflow import events as ev
+from workflow.declaration import Command, Input, Inputs, Value
 from workflow.declared import COMMANDS
 from workflow.roles import Role
+from workflow.vocabulary import CallbackOutcome
 
 PREFIX = "/requests/{case_id}/"
 COMMON = ["at", "note", "late_reason"]  # what every command may carry
@@ -63,3 +68,14 @@ def test_each_command_route_admits_exactly_the_roles_its_declaration_names() -> 
             assert len(bearers) == 1, route.path
             found[route.path.removeprefix(PREFIX)] = bearers[0].roles
     assert found == {c.wire_name: c.roles for c in COMMANDS}
+
+
+def test_an_optional_money_or_choice_input_without_a_default_may_be_omitted_or_null() -> None:
+    tip = Input("tip", Value.MONEY, "what the resident adds", required=False)
+    mood = Input("mood", Value.CHOICE, "how it went", required=False, choices=CallbackOutcome)
+    probe = Command("probe", "a command made up here", ev.Quoted, (), Inputs("Probe", (tip, mood)))
+    body = body_of(probe)
+    for sent in ({}, {"tip": None, "mood": None}):
+        assert body.model_validate(sent).arguments() == {"tip": None, "mood": None}
+    given = body.model_validate({"tip": "1.50", "mood": "satisfied"}).arguments()
+    assert given == {"tip": Decimal("1.50"), "mood": CallbackOutcome.SATISFIED}

@@ -186,6 +186,8 @@ def _annotation(field: Input) -> Any:
         shape = ShortText if field.value is Value.LINE else LongText
     else:
         shape = Annotated[str | None, Field(max_length=field.limit)]
+    if not field.required and field.default is None and field.value in (Value.MONEY, Value.CHOICE):
+        shape = shape | None  # omitted or null: nothing
     return Annotated[shape, Field(**about)]
 
 
