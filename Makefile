@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit install clean diagrams bench lock
+.PHONY: demo test lint typecheck unit install clean diagrams docs bench lock
 
 # Every dependency, the build backend included, comes from requirements.lock: exact
 # versions with their hashes, so a clone installs next month what it installs today.
@@ -41,6 +41,10 @@ bench: $(STAMP)
 
 diagrams: $(STAMP)
 	$(BIN)/propdesk lifecycle --docs > docs/lifecycles.md
+
+# The generated documents: the lifecycle diagrams and the table of commands.
+docs: diagrams
+	$(BIN)/python -m workflow.command_docs > docs/commands.md
 
 clean:
 	rm -rf $(VENV) .lock-env .mypy_cache .ruff_cache .pytest_cache .hypothesis

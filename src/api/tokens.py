@@ -13,7 +13,6 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any
 
 from api.in_use import opening
@@ -21,6 +20,7 @@ from api.settings import Settings
 from api.side_tables import SideDatabase, open_side_database, schema_lock
 from workflow import labels
 from workflow.errors import InvalidInput
+from workflow.roles import Role as Role  # the domain's; importers of api.tokens keep it
 
 PREFIX = "pd_"
 
@@ -40,15 +40,6 @@ _REVOKE = (
 )
 _VERIFY = "SELECT name, role FROM propdesk_tokens WHERE digest = ? AND revoked_at IS NULL"
 _LIST = "SELECT name, role, created_at, revoked_at FROM propdesk_tokens ORDER BY name"
-
-
-class Role(StrEnum):
-    CHANNEL = "channel"  # an intake integration: creates requests, reads its own
-    AGENT = "agent"  # customer service
-    WORKER = "worker"  # acts on the cases assigned to it
-    SUPERVISOR = "supervisor"
-    ANALYST = "analyst"  # reports and the event feed; no personal data, no writes
-    ADMIN = "admin"  # tokens; may also write, to bring history over from another system
 
 
 class TokenError(ValueError):

@@ -1,8 +1,14 @@
-"""One method per command: each loads the case, acts, and saves once (see `CaseService._act`)."""
+"""The application service's command methods, one per declared command (`workflow.declared`).
+
+Each loads the case, calls the aggregate's method of the command's name, and saves once
+(see `CaseService._act`). The methods are made from the declarations. Their types are
+written out below for the type checker, and a test holds each to its declaration; a new
+command works without one (`send("urge", ...)`), and gains typed calls when one is added.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
@@ -10,6 +16,8 @@ from uuid import UUID
 
 from workflow.backdating import Backdating
 from workflow.case import Case, Stamp
+from workflow.declaration import Command
+from workflow.declared import COMMANDS, declared
 
 if TYPE_CHECKING:
     from workflow.service import Recorded
@@ -17,6 +25,8 @@ if TYPE_CHECKING:
 Instant = datetime | str
 # Refuses a command by raising, given the case exactly as loaded for it and then saved.
 Guard = Callable[[Case], None]
+Money = Decimal | str | int
+CaseRef = UUID | str
 
 
 class CommandOptions(TypedDict, total=False):
@@ -30,15 +40,7 @@ class CommandOptions(TypedDict, total=False):
     guard: Guard | None  # a caller's own condition, held by the same optimistic concurrency
 
 
-def _opts(opts: CommandOptions) -> dict[str, Any]:
-    return {
-        "at": opts.get("at"),
-        "note": opts.get("note"),
-        "expected_version": opts.get("expected_version"),
-        "late_reason": opts.get("late_reason"),
-        "backdating": opts.get("backdating"),
-        "guard": opts.get("guard"),
-    }
+OPTIONS = frozenset(CommandOptions.__annotations__)
 
 
 class CaseCommands:
@@ -58,170 +60,154 @@ class CaseCommands:
     ) -> Recorded:
         raise NotImplementedError
 
-    def dispatch(
+    def send(
         self,
+        command: Command | str,
         case_id: UUID | str,
         *,
         actor: str,
-        assignee: str,
-        team: str | None = None,
+        fields: Mapping[str, Any] | None = None,
         **opts: Unpack[CommandOptions],
     ) -> Recorded:
-        return self._act(
-            case_id, actor, action=lambda c, s: c.dispatch(s, assignee, team), **_opts(opts)
-        )
-
-    def sign(self, case_id: UUID | str, *, actor: str, **opts: Unpack[CommandOptions]) -> Recorded:
-        return self._act(case_id, actor, action=lambda c, s: c.sign(s), **_opts(opts))
-
-    def arrive(
-        self, case_id: UUID | str, *, actor: str, **opts: Unpack[CommandOptions]
-    ) -> Recorded:
-        return self._act(case_id, actor, action=lambda c, s: c.arrive(s), **_opts(opts))
-
-    def quote(
-        self,
-        case_id: UUID | str,
-        *,
-        actor: str,
-        amount: Decimal | str | int,
-        **opts: Unpack[CommandOptions],
-    ) -> Recorded:
-        return self._act(case_id, actor, action=lambda c, s: c.quote(s, amount), **_opts(opts))
-
-    def accept_quote(
-        self, case_id: UUID | str, *, actor: str, **opts: Unpack[CommandOptions]
-    ) -> Recorded:
-        return self._act(case_id, actor, action=lambda c, s: c.accept_quote(s), **_opts(opts))
-
-    def hold(
-        self, case_id: UUID | str, *, actor: str, reason: str, **opts: Unpack[CommandOptions]
-    ) -> Recorded:
-        return self._act(case_id, actor, action=lambda c, s: c.hold(s, reason), **_opts(opts))
-
-    def resume(
-        self, case_id: UUID | str, *, actor: str, **opts: Unpack[CommandOptions]
-    ) -> Recorded:
-        return self._act(case_id, actor, action=lambda c, s: c.resume(s), **_opts(opts))
-
-    def reply(
-        self, case_id: UUID | str, *, actor: str, message: str, **opts: Unpack[CommandOptions]
-    ) -> Recorded:
-        return self._act(case_id, actor, action=lambda c, s: c.reply(s, message), **_opts(opts))
-
-    def complete(
-        self, case_id: UUID | str, *, actor: str, resolution: str, **opts: Unpack[CommandOptions]
-    ) -> Recorded:
-        return self._act(
-            case_id, actor, action=lambda c, s: c.complete(s, resolution), **_opts(opts)
-        )
-
-    def callback(
-        self,
-        case_id: UUID | str,
-        *,
-        actor: str,
-        outcome: str,
-        comment: str | None = None,
-        **opts: Unpack[CommandOptions],
-    ) -> Recorded:
-        return self._act(
-            case_id, actor, action=lambda c, s: c.callback(s, outcome, comment), **_opts(opts)
-        )
-
-    def handover(
-        self,
-        case_id: UUID | str,
-        *,
-        actor: str,
-        to: str,
-        reason: str,
-        **opts: Unpack[CommandOptions],
-    ) -> Recorded:
-        return self._act(
-            case_id, actor, action=lambda c, s: c.handover(s, to, reason), **_opts(opts)
-        )
-
-    def cancel(
-        self, case_id: UUID | str, *, actor: str, reason: str, **opts: Unpack[CommandOptions]
-    ) -> Recorded:
-        return self._act(case_id, actor, action=lambda c, s: c.cancel(s, reason), **_opts(opts))
-
-    def invalidate(
-        self,
-        case_id: UUID | str,
-        *,
-        actor: str,
-        reason: str,
-        explanation: str,
-        **opts: Unpack[CommandOptions],
-    ) -> Recorded:
-        return self._act(
-            case_id, actor, action=lambda c, s: c.invalidate(s, reason, explanation), **_opts(opts)
-        )
-
-    def approve(
-        self,
-        case_id: UUID | str,
-        *,
-        actor: str,
-        permit_no: str,
-        deposit: Decimal | str | int,
-        fee: Decimal | str | int,
-        **opts: Unpack[CommandOptions],
-    ) -> Recorded:
-        return self._act(
-            case_id, actor, action=lambda c, s: c.approve(s, permit_no, deposit, fee), **_opts(opts)
-        )
-
-    def reject(
-        self, case_id: UUID | str, *, actor: str, reasons: str, **opts: Unpack[CommandOptions]
-    ) -> Recorded:
-        return self._act(case_id, actor, action=lambda c, s: c.reject(s, reasons), **_opts(opts))
-
-    def inspect(
-        self,
-        case_id: UUID | str,
-        *,
-        actor: str,
-        findings: str,
-        violation: str | None = None,
-        **opts: Unpack[CommandOptions],
-    ) -> Recorded:
-        return self._act(
-            case_id, actor, action=lambda c, s: c.inspect(s, findings, violation), **_opts(opts)
-        )
-
-    def request_acceptance(
-        self, case_id: UUID | str, *, actor: str, **opts: Unpack[CommandOptions]
-    ) -> Recorded:
-        return self._act(case_id, actor, action=lambda c, s: c.request_acceptance(s), **_opts(opts))
-
-    def pass_acceptance(
-        self, case_id: UUID | str, *, actor: str, **opts: Unpack[CommandOptions]
-    ) -> Recorded:
-        return self._act(case_id, actor, action=lambda c, s: c.pass_acceptance(s), **_opts(opts))
-
-    def fail_acceptance(
-        self, case_id: UUID | str, *, actor: str, reasons: str, **opts: Unpack[CommandOptions]
-    ) -> Recorded:
-        return self._act(
-            case_id, actor, action=lambda c, s: c.fail_acceptance(s, reasons), **_opts(opts)
-        )
-
-    def refund_deposit(
-        self,
-        case_id: UUID | str,
-        *,
-        actor: str,
-        refunded: Decimal | str | int,
-        withheld: Decimal | str | int = 0,
-        reason: str | None = None,
-        **opts: Unpack[CommandOptions],
-    ) -> Recorded:
+        """The declared command (or the command of that name) with its own `fields`."""
+        found = declared(command) if isinstance(command, str) else command
+        given = found.arguments(dict(fields or {}))
+        method = getattr(Case, found.name)
+        unknown = sorted(set(opts) - OPTIONS)
+        if unknown:
+            raise TypeError(f"{found.name}() got unexpected options: {', '.join(unknown)}")
         return self._act(
             case_id,
             actor,
-            action=lambda c, s: c.refund_deposit(s, refunded, withheld, reason),
-            **_opts(opts),
+            opts.get("at"),
+            opts.get("note"),
+            opts.get("expected_version"),
+            lambda case, stamp: method(case, stamp, **given),
+            late_reason=opts.get("late_reason"),
+            backdating=opts.get("backdating"),
+            guard=opts.get("guard"),
         )
+
+    if TYPE_CHECKING:
+
+        def dispatch(
+            self,
+            case_id: CaseRef,
+            *,
+            actor: str,
+            assignee: str,
+            team: str | None = None,
+            **opts: Unpack[CommandOptions],
+        ) -> Recorded: ...
+        def sign(
+            self, case_id: CaseRef, *, actor: str, **opts: Unpack[CommandOptions]
+        ) -> Recorded: ...
+        def arrive(
+            self, case_id: CaseRef, *, actor: str, **opts: Unpack[CommandOptions]
+        ) -> Recorded: ...
+        def quote(
+            self, case_id: CaseRef, *, actor: str, amount: Money, **opts: Unpack[CommandOptions]
+        ) -> Recorded: ...
+        def accept_quote(
+            self, case_id: CaseRef, *, actor: str, **opts: Unpack[CommandOptions]
+        ) -> Recorded: ...
+        def hold(
+            self, case_id: CaseRef, *, actor: str, reason: str, **opts: Unpack[CommandOptions]
+        ) -> Recorded: ...
+        def resume(
+            self, case_id: CaseRef, *, actor: str, **opts: Unpack[CommandOptions]
+        ) -> Recorded: ...
+        def reply(
+            self, case_id: CaseRef, *, actor: str, message: str, **opts: Unpack[CommandOptions]
+        ) -> Recorded: ...
+        def complete(
+            self, case_id: CaseRef, *, actor: str, resolution: str, **opts: Unpack[CommandOptions]
+        ) -> Recorded: ...
+        def callback(
+            self,
+            case_id: CaseRef,
+            *,
+            actor: str,
+            outcome: str,
+            comment: str | None = None,
+            **opts: Unpack[CommandOptions],
+        ) -> Recorded: ...
+        def handover(
+            self,
+            case_id: CaseRef,
+            *,
+            actor: str,
+            to: str,
+            reason: str,
+            **opts: Unpack[CommandOptions],
+        ) -> Recorded: ...
+        def cancel(
+            self, case_id: CaseRef, *, actor: str, reason: str, **opts: Unpack[CommandOptions]
+        ) -> Recorded: ...
+        def invalidate(
+            self,
+            case_id: CaseRef,
+            *,
+            actor: str,
+            reason: str,
+            explanation: str,
+            **opts: Unpack[CommandOptions],
+        ) -> Recorded: ...
+        def approve(
+            self,
+            case_id: CaseRef,
+            *,
+            actor: str,
+            permit_no: str,
+            deposit: Money,
+            fee: Money,
+            **opts: Unpack[CommandOptions],
+        ) -> Recorded: ...
+        def reject(
+            self, case_id: CaseRef, *, actor: str, reasons: str, **opts: Unpack[CommandOptions]
+        ) -> Recorded: ...
+        def inspect(
+            self,
+            case_id: CaseRef,
+            *,
+            actor: str,
+            findings: str,
+            violation: str | None = None,
+            **opts: Unpack[CommandOptions],
+        ) -> Recorded: ...
+        def request_acceptance(
+            self, case_id: CaseRef, *, actor: str, **opts: Unpack[CommandOptions]
+        ) -> Recorded: ...
+        def pass_acceptance(
+            self, case_id: CaseRef, *, actor: str, **opts: Unpack[CommandOptions]
+        ) -> Recorded: ...
+        def fail_acceptance(
+            self, case_id: CaseRef, *, actor: str, reasons: str, **opts: Unpack[CommandOptions]
+        ) -> Recorded: ...
+        def refund_deposit(
+            self,
+            case_id: CaseRef,
+            *,
+            actor: str,
+            refunded: Money,
+            withheld: Money = 0,
+            reason: str | None = None,
+            **opts: Unpack[CommandOptions],
+        ) -> Recorded: ...
+
+
+def _method(command: Command) -> Callable[..., Recorded]:
+    own = frozenset(command.inputs.names())
+
+    def method(self: CaseCommands, case_id: CaseRef, *, actor: str, **given: Any) -> Recorded:
+        fields = {name: given.pop(name) for name in own & given.keys()}
+        return self.send(command, case_id, actor=actor, fields=fields, **given)
+
+    method.__name__ = command.name
+    method.__qualname__ = f"CaseCommands.{command.name}"
+    method.__doc__ = command.summary
+    return method
+
+
+for _command in COMMANDS:
+    setattr(CaseCommands, _command.name, _method(_command))

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from api.http.routes.commands import COMMANDS
 from support.api_client import Api, running
 from support.request_bodies import REPAIR
+from workflow.declared import COMMANDS
 
 NAMES = {
     "channel": "hotline",
@@ -51,8 +51,8 @@ ROUTES: list[tuple[str, str, set[str]]] = [
     *[
         (
             "POST",
-            f"/requests/{{id}}/{c.path}",
-            WRITERS | ({"worker"} if c.path in WORKER_COMMANDS else set()),
+            f"/requests/{{id}}/{c.wire_name}",
+            WRITERS | ({"worker"} if c.wire_name in WORKER_COMMANDS else set()),
         )
         for c in COMMANDS
     ],

@@ -24,6 +24,7 @@ from api.simulation_world import INSPECTORS, leaving_at, on_duty
 from api.simulator import Scenario
 from api.wiring import open_service
 from workflow.case import Case
+from workflow.declared import COMMANDS
 from workflow.events import CaseEvent
 from workflow.history import entry_of
 from workflow.lifecycles import lifecycle
@@ -32,28 +33,7 @@ from workflow.service import CaseService
 # A fixed end, so that runs compared with each other never straddle midnight.
 END = datetime(2026, 5, 4, 16, 0, tzinfo=UTC)  # 2026-05-05 00:00 in Shanghai
 
-COMMAND_OF = {
-    "Dispatched": "dispatch",
-    "Signed": "sign",
-    "Arrived": "arrive",
-    "Quoted": "quote",
-    "QuoteAccepted": "accept_quote",
-    "Held": "hold",
-    "Resumed": "resume",
-    "Replied": "reply",
-    "Completed": "complete",
-    "CallbackRecorded": "callback",
-    "HandedOver": "handover",
-    "Cancelled": "cancel",
-    "Invalidated": "invalidate",
-    "Approved": "approve",
-    "Rejected": "reject",
-    "Inspected": "inspect",
-    "AcceptanceRequested": "request_acceptance",
-    "AcceptancePassed": "pass_acceptance",
-    "AcceptanceFailed": "fail_acceptance",
-    "DepositRefunded": "refund_deposit",
-}
+COMMAND_OF = {command.event: command.name for command in COMMANDS}
 
 
 def demo(db: Path, *, seed: int = 7, households: int = 150, days: int = 5) -> DemoResult:
@@ -129,7 +109,7 @@ def transitions(events: list[CaseEvent]) -> Iterator[tuple[str, str, str, str]]:
     for event in events[1:]:
         before = case.state
         case = cast(Case, event.mutate(case))
-        yield case.kind, before, COMMAND_OF[type(event).__name__], case.state
+        yield case.kind, before, COMMAND_OF[type(event)], case.state
 
 
 def test_the_summary_counts_what_the_store_holds(month: tuple[DemoResult, CaseService]) -> None:

@@ -1,19 +1,20 @@
-"""Drives cases through the real application with valid arguments for every command."""
+"""Drives cases through the real application with valid arguments for every declared command."""
 
 from __future__ import annotations
 
 import itertools
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
+from workflow.case import Case
+from workflow.declaration import Value
+from workflow.declared import COMMANDS, declared
 from workflow.intake import NewRequest
-from workflow.lifecycles import LIFECYCLES
 from workflow.service import CaseService, Recorded
 
-ALL_COMMANDS: tuple[str, ...] = tuple(
-    dict.fromkeys(c for lc in LIFECYCLES.values() for c in lc.commands)
-)
+ALL_COMMANDS: tuple[str, ...] = tuple(command.name for command in COMMANDS)
 
 _counter = itertools.count()
 
@@ -40,47 +41,31 @@ def receive(app: CaseService, kind: str, **overrides: Any) -> UUID:
     return case_id
 
 
+# A valid argument that depends on the case: a name other than the one a reassignment or
+# a handover would repeat, and a refund that adds up to the deposit.
+CASE_DEPENDENT: dict[str, Callable[[Case, int], dict[str, Any]]] = {
+    "dispatch": lambda case, unique: {"assignee": f"worker-{unique}"},
+    "handover": lambda case, unique: {"to": f"desk-next-{unique}"},
+    "refund_deposit": lambda case, unique: {"refunded": str(case.deposit), "withheld": "0"},
+}
+
+
 def variants(app: CaseService, case_id: UUID, command: str) -> list[dict[str, Any]]:
-    """Valid argument sets for a command on this case (several where the outcome differs)."""
-    case = app.get(case_id)
-    unique = next(_counter)
-    if command == "dispatch":
-        return [{"assignee": f"worker-{unique}", "team": "engineering"}]
-    if command == "quote":
-        return [{"amount": "120.50"}]
-    if command in ("hold",):
-        return [{"reason": "waiting for parts"}]
-    if command == "reply":
-        return [{"message": "we are on it"}]
-    if command == "complete":
-        return [{"resolution": "fixed"}]
-    if command == "callback":
-        return [
-            {"outcome": o, "comment": "ok"} for o in ("satisfied", "unsatisfied", "unreachable")
-        ]
-    if command == "handover":
-        return [{"to": f"desk-{unique}", "reason": "shift change"}]
-    if command in ("cancel",):
-        return [{"reason": "resident withdrew"}]
-    if command == "invalidate":
-        return [{"reason": "outside remit", "explanation": "the city handles street lights"}]
-    if command == "approve":
-        return [{"permit_no": f"P-{unique}", "deposit": "2000", "fee": "300"}]
-    if command in ("reject", "fail_acceptance"):
-        return [{"reasons": "drawings missing"}]
-    if command == "inspect":
-        return [{"findings": "all in order", "violation": None}]
-    if command == "refund_deposit":
-        return [{"refunded": str(case.deposit), "withheld": "0"}]
-    return [{}]
+    """Valid argument sets for a command on this case, from the examples its declaration
+    gives: one for each value of a choice, where the outcome differs."""
+    inputs = declared(command).inputs.fields
+    example = {f.name: f.example for f in inputs if f.example is not None}
+    depends = CASE_DEPENDENT.get(command)
+    valid = {**example, **(depends(app.get(case_id), next(_counter)) if depends else {})}
+    choices = [f for f in inputs if f.value is Value.CHOICE and f.choices is not None]
+    picks = itertools.product(*[[(f.name, c.value) for c in f.choices or ()] for f in choices])
+    return [{**valid, **dict(pick)} for pick in picks]
 
 
 def run(
     app: CaseService, case_id: UUID, command: str, args: dict[str, Any], **opts: Any
 ) -> Recorded:
-    method = getattr(app, command)
-    result: Recorded = method(case_id, actor="agent-1", **args, **opts)
-    return result
+    return app.send(command, case_id, actor="agent-1", fields=args, **opts)
 
 
 def paths_to_states(app: CaseService, kind: str) -> dict[str, list[tuple[str, dict[str, Any]]]]:
@@ -104,7 +89,8 @@ def replay(app: CaseService, kind: str, path: list[tuple[str, dict[str, Any]]]) 
     case_id = receive(app, kind)
     for command, args in path:
         fresh = variants(app, case_id, command)
-        # keep outcome-deciding arguments, refresh the ones that must be unique
-        chosen = {**fresh[0], **{k: v for k, v in args.items() if k in ("outcome",)}}
+        # keep the choices that decide the outcome, refresh what depends on the case
+        choices = {f.name for f in declared(command).inputs.fields if f.value is Value.CHOICE}
+        chosen = {**fresh[0], **{k: v for k, v in args.items() if k in choices}}
         run(app, case_id, command, chosen)
     return case_id

@@ -14,31 +14,11 @@ from api.wiring import open_follower, open_service
 from support.dumps import dump
 from support.load_requests import Op
 from workflow import events as ev
+from workflow.declared import COMMANDS
 from workflow.lifecycles import lifecycle
 from workflow.service import CaseService
 
-EVENT_COMMANDS: dict[type[ev.CaseEvent], str] = {
-    ev.Dispatched: "dispatch",
-    ev.Signed: "sign",
-    ev.Arrived: "arrive",
-    ev.Quoted: "quote",
-    ev.QuoteAccepted: "accept_quote",
-    ev.Held: "hold",
-    ev.Resumed: "resume",
-    ev.Replied: "reply",
-    ev.Completed: "complete",
-    ev.CallbackRecorded: "callback",
-    ev.HandedOver: "handover",
-    ev.Cancelled: "cancel",
-    ev.Invalidated: "invalidate",
-    ev.Approved: "approve",
-    ev.Rejected: "reject",
-    ev.Inspected: "inspect",
-    ev.AcceptanceRequested: "request_acceptance",
-    ev.AcceptancePassed: "pass_acceptance",
-    ev.AcceptanceFailed: "fail_acceptance",
-    ev.DepositRefunded: "refund_deposit",
-}
+EVENT_COMMANDS = {command.event: command.name for command in COMMANDS}
 assert set(EVENT_COMMANDS) | {ev.Received} == set(ev.CASE_EVENTS)
 
 

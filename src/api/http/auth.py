@@ -3,14 +3,16 @@
 | role       | may                                                                        |
 | ---------- | -------------------------------------------------------------------------- |
 | channel    | create requests (with an Idempotency-Key); read the cases it created        |
-| agent      | create requests, every case command, read cases (with the reporter)        |
-| worker     | on the cases assigned to it: sign, arrive, quote, accept quote (the        |
-|            | resident agrees on site), complete, hold, resume; read them, with the      |
-|            | reporter (to call before the visit)                                        |
+| agent      | create requests, case commands, read cases (with the reporter)             |
+| worker     | on the cases assigned to it: the commands declared for workers; read them, |
+|            | with the reporter (to call before the visit)                               |
 | supervisor | everything an agent may, case histories, reports, the event feed           |
 | analyst    | reports and the event feed: no personal data, no writes                    |
-| admin      | tokens; create requests and every case command, dated as far back as need  |
-|            | be, to bring history over from another system (no personal data shown)     |
+| admin      | tokens; create requests and case commands, dated as far back as need be,   |
+|            | to bring history over from another system (no personal data shown)         |
+
+Who may send each command is its declaration's (`workflow.declared`, listed in
+docs/commands.md); the command routes require exactly those roles.
 
 How far back each role may date an action (`at`, intake's `received_at`) is the
 late-entry rule of its standing (`api/http/backdating.py`, docs/sla.md): channels and
@@ -35,11 +37,7 @@ from api.tokens import Principal, Role
 BEARER_DESCRIPTION = "A token from `propdesk token new NAME --role ROLE`; its name is the actor."
 STAFF = (Role.AGENT, Role.SUPERVISOR)
 INTAKE = (Role.CHANNEL, Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
-CASE_COMMANDS = (*STAFF, Role.ADMIN)  # every case command; workers have WORKER_COMMANDS
 CASE_READERS = (Role.CHANNEL, Role.AGENT, Role.WORKER, Role.SUPERVISOR)
-WORKER_COMMANDS = frozenset(
-    {"sign", "arrive", "quote", "accept_quote", "complete", "hold", "resume"}
-)
 SEES_PERSONAL_DATA = frozenset(STAFF)
 
 

@@ -7,13 +7,15 @@ meaning (a category of the kind, a time not in the future) and says what is allo
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, model_validator
 
 from api.http.fields import At, LateReason, LongText, Money, Note, ShortText, texts
+from workflow.declaration import Command, Input, Inputs, Value
 from workflow.inputs import LONG_TEXT, SHORT_TEXT
-from workflow.vocabulary import CATEGORIES, PRIORITIES, CallbackOutcome, Channel, Kind
+from workflow.vocabulary import CATEGORIES, PRIORITIES, Channel, Kind
 
 _ALL_CATEGORIES = sorted({c for values in CATEGORIES.values() for c in values})
 _ALL_PRIORITIES = sorted({p for values in PRIORITIES.values() for p in values})
@@ -170,58 +172,44 @@ class CommandIn(Body):
 COMMON = frozenset(CommandIn.model_fields)  # what every command may carry
 
 
-class DispatchIn(CommandIn):
-    assignee: Annotated[ShortText, Field(examples=["eng-wang"])]
-    team: Annotated[str | None, Field(max_length=SHORT_TEXT, examples=["engineering"])] = None
+def _annotation(field: Input) -> Any:
+    """The declared input as a pydantic type, with its limits, description and example."""
+    about: dict[str, Any] = {"examples": [field.example]} if field.example is not None else {}
+    # The money type describes itself (yuan, two decimal places), as it always has.
+    if field.value is not Value.MONEY:
+        about["description"] = field.description
+    if field.value is Value.MONEY:
+        shape: Any = Money
+    elif field.value is Value.CHOICE:
+        shape = field.choices
+    elif field.required:
+        shape = ShortText if field.value is Value.LINE else LongText
+    else:
+        shape = Annotated[str | None, Field(max_length=field.limit)]
+    if not field.required and field.default is None and field.value in (Value.MONEY, Value.CHOICE):
+        shape = shape | None  # omitted or null: nothing
+    return Annotated[shape, Field(**about)]
 
 
-class QuoteIn(CommandIn):
-    amount: Annotated[Money, Field(examples=["120.50"])]
+def _default(field: Input) -> Any:
+    if field.required:
+        return ...
+    if field.default is not None and field.value is Value.MONEY:
+        return Decimal(field.default)
+    return field.default
 
 
-class ReasonIn(CommandIn):
-    reason: Annotated[ShortText, Field(examples=["waiting for parts"])]
+@cache
+def _model(inputs: Inputs) -> type[CommandIn]:
+    if not inputs.fields:
+        return CommandIn
+    fields: dict[str, Any] = {f.name: (_annotation(f), _default(f)) for f in inputs.fields}
+    model: type[CommandIn] = create_model(
+        f"{inputs.name}In", __base__=CommandIn, __module__=__name__, **fields
+    )
+    return model
 
 
-class ReplyIn(CommandIn):
-    message: Annotated[LongText, Field(examples=["an engineer will come by 15:00"])]
-
-
-class CompleteIn(CommandIn):
-    resolution: Annotated[LongText, Field(examples=["replaced the valve"])]
-
-
-class CallbackIn(CommandIn):
-    outcome: Annotated[CallbackOutcome, Field(examples=["satisfied"])]
-    comment: Annotated[str | None, Field(max_length=LONG_TEXT, examples=["fixed quickly"])] = None
-
-
-class HandoverIn(CommandIn):
-    to: Annotated[ShortText, Field(examples=["desk-li"])]
-    reason: Annotated[ShortText, Field(examples=["shift change"])]
-
-
-class InvalidateIn(CommandIn):
-    reason: Annotated[ShortText, Field(examples=["outside the company's remit"])]
-    explanation: Annotated[LongText, Field(examples=["street lights are the city's"])]
-
-
-class ApproveIn(CommandIn):
-    permit_no: Annotated[ShortText, Field(examples=["ZX-2026-0042"])]
-    deposit: Annotated[Money, Field(examples=["2000.00"])]
-    fee: Annotated[Money, Field(examples=["300.00"])]
-
-
-class ReasonsIn(CommandIn):
-    reasons: Annotated[LongText, Field(examples=["drawings missing"])]
-
-
-class InspectIn(CommandIn):
-    findings: Annotated[LongText, Field(examples=["all in order"])]
-    violation: Annotated[str | None, Field(max_length=LONG_TEXT)] = None
-
-
-class RefundIn(CommandIn):
-    refunded: Annotated[Money, Field(examples=["2000.00"])]
-    withheld: Annotated[Money, Field(examples=["0.00"])] = Decimal("0")
-    reason: Annotated[str | None, Field(max_length=LONG_TEXT)] = None
+def body_of(command: Command) -> type[CommandIn]:
+    """The request body of a declared command; commands taking the same inputs share one."""
+    return _model(command.inputs)

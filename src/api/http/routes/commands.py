@@ -1,61 +1,27 @@
-"""Commands on a case: `POST /requests/{id}/{command}`, one route per command of the domain."""
+"""Commands on a case: `POST /requests/{id}/{command}`, one route per declared command."""
 
 from __future__ import annotations
 
 import inspect
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Response
 
 from api.http import bodies, models
 from api.http.answers import case_headers, case_view
-from api.http.auth import CASE_COMMANDS, WORKER_COMMANDS, Bearer, RuntimeDep, requires
+from api.http.auth import Bearer, RuntimeDep, requires
 from api.http.problems import ApiProblem, problem_responses
 from api.http.reading import CaseId, assigned_to
 from api.http.strict_query import StrictRoute
 from api.tokens import Principal, Role
+from workflow.declaration import Command
+from workflow.declared import COMMANDS
 from workflow.errors import ConcurrencyConflict
-from workflow.service import Recorded
 
 router = APIRouter(prefix="/requests", tags=["commands"], route_class=StrictRoute)
 
-
-@dataclass(frozen=True)
-class Command:
-    name: str  # the application service's method
-    body: type[bodies.CommandIn]
-    summary: str
-
-    @property
-    def path(self) -> str:
-        return self.name.replace("_", "-")
-
-
-COMMANDS = (
-    Command("dispatch", bodies.DispatchIn, "Dispatch to a worker or department (派工)"),
-    Command("sign", bodies.CommandIn, "The worker signs for the work order (签收)"),
-    Command("arrive", bodies.CommandIn, "The worker arrives on site (到场)"),
-    Command("quote", bodies.QuoteIn, "Quote paid in-home work (报价)"),
-    Command("accept_quote", bodies.CommandIn, "The resident accepts the quote"),
-    Command("hold", bodies.ReasonIn, "Put on hold: the clocks that measure the work pause"),
-    Command("resume", bodies.CommandIn, "Resume after a hold"),
-    Command("reply", bodies.ReplyIn, "Reply to the complainant (回复)"),
-    Command("complete", bodies.CompleteIn, "Record the work done (完工)"),
-    Command("callback", bodies.CallbackIn, "Record the callback (回访)"),
-    Command("handover", bodies.HandoverIn, "Hand first-contact ownership over (交接)"),
-    Command("cancel", bodies.ReasonIn, "Cancel the case"),
-    Command("invalidate", bodies.InvalidateIn, "Judge a complaint invalid (无效投诉)"),
-    Command("approve", bodies.ApproveIn, "Approve a renovation (permit, deposit, fee)"),
-    Command("reject", bodies.ReasonsIn, "Reject a renovation application"),
-    Command("inspect", bodies.InspectIn, "Record an inspection of renovation works (巡查)"),
-    Command("request_acceptance", bodies.CommandIn, "The owner asks for final acceptance"),
-    Command("pass_acceptance", bodies.CommandIn, "Final acceptance passed (验收)"),
-    Command("fail_acceptance", bodies.ReasonsIn, "Final acceptance failed: back to works"),
-    Command("refund_deposit", bodies.RefundIn, "Refund the deposit, less anything withheld"),
-)
 
 _IF_MATCH = re.compile(r'^\s*(?:"(\d{1,18})"|(\d{1,18})|(\*))\s*$')
 
@@ -95,13 +61,14 @@ def run(
     who: Principal,
     if_match: str | None,
 ) -> models.Case:
-    given = body if body is not None else command.body.model_validate({})
+    given = body if body is not None else bodies.body_of(command).model_validate({})
     wanted = expected_version(if_match)
-    action: Callable[..., Recorded] = getattr(rt.service, command.name)
     try:
-        recorded = action(
+        recorded = rt.service.send(
+            command,
             case_id,
             actor=who.name,
+            fields=given.arguments(),
             at=given.at,
             note=given.note,
             expected_version=wanted,
@@ -109,7 +76,6 @@ def run(
             backdating=rt.backdating[who.role],
             # Checked on the version the command saves, not on one loaded before it.
             guard=assigned_to(who.name) if who.role is Role.WORKER else None,
-            **given.arguments(),
         )
     except ConcurrencyConflict as conflict:
         if wanted is not None and conflict.actual is not None:
@@ -127,17 +93,12 @@ def run(
 
 
 def _permission(command: Command) -> Bearer:
-    allowed = (*CASE_COMMANDS, Role.WORKER) if command.name in WORKER_COMMANDS else CASE_COMMANDS
-    return requires(*allowed, action=command.path.replace("-", " "))
+    return requires(*command.roles, action=command.name.replace("_", " "))
 
 
 def _examples(command: Command) -> dict[str, Any]:
-    value = {
-        name: field.examples[0]
-        for name, field in command.body.model_fields.items()
-        if field.examples and name not in bodies.COMMON
-    }
-    return {command.path: {"summary": command.summary, "value": value}}
+    value = {f.name: f.example for f in command.inputs.fields if f.example is not None}
+    return {command.wire_name: {"summary": command.summary, "value": value}}
 
 
 def _endpoint(command: Command) -> Callable[..., models.Case]:
@@ -153,8 +114,9 @@ def _endpoint(command: Command) -> Callable[..., models.Case]:
 
     # Each route declares its own body model, so the OpenAPI document shows it.
     signature = inspect.signature(endpoint)
-    required = any(f.is_required() for f in command.body.model_fields.values())
-    annotation = command.body if required else command.body | None
+    model = bodies.body_of(command)
+    required = any(f.is_required() for f in model.model_fields.values())
+    annotation = model if required else model | None
     body_param = signature.parameters["body"].replace(
         annotation=Annotated[
             annotation,
@@ -175,7 +137,7 @@ def _endpoint(command: Command) -> Callable[..., models.Case]:
 
 for _command in COMMANDS:
     router.add_api_route(
-        f"/{{case_id}}/{_command.path}",
+        f"/{{case_id}}/{_command.wire_name}",
         _endpoint(_command),
         methods=["POST"],
         summary=_command.summary,

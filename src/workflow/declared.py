@@ -1,0 +1,268 @@
+"""Every command on a case, declared once (the shape of a declaration: `workflow.declaration`).
+
+A new command takes its transitions in `lifecycles.py`, its method on `Case` and its event
+in `events.py`, its declaration here, and the read models that show it; docs/commands.md
+is regenerated (`make docs`).
+"""
+
+from __future__ import annotations
+
+from workflow import events as ev
+from workflow.declaration import Command, Input, Inputs, Value
+from workflow.roles import Role
+from workflow.vocabulary import CallbackOutcome
+
+# Customer service at the desk, their supervisors, and admins bringing history over.
+DESK = (Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
+# The desk, and the worker a case is assigned to.
+DESK_AND_WORKER = (*DESK, Role.WORKER)
+
+_REASON = Inputs(
+    "Reason",
+    (Input("reason", Value.LINE, "why, in a line", example="waiting for parts"),),
+)
+_REASONS = Inputs(
+    "Reasons",
+    (
+        Input(
+            "reasons",
+            Value.TEXT,
+            "what is wrong, for the owner to put right",
+            example="drawings missing",
+        ),
+    ),
+)
+
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        "dispatch",
+        "Dispatch to a worker or department (派工)",
+        ev.Dispatched,
+        DESK,
+        Inputs(
+            "Dispatch",
+            (
+                Input(
+                    "assignee",
+                    Value.LINE,
+                    "the staff name of the worker or department "
+                    "that does the work; another name reassigns",
+                    example="eng-wang",
+                ),
+                Input(
+                    "team",
+                    Value.LINE,
+                    "the team the assignee works in",
+                    example="engineering",
+                    required=False,
+                ),
+            ),
+        ),
+    ),
+    Command("sign", "The worker signs for the work order (签收)", ev.Signed, DESK_AND_WORKER),
+    Command("arrive", "The worker arrives on site (到场)", ev.Arrived, DESK_AND_WORKER),
+    Command(
+        "quote",
+        "Quote paid in-home work (报价)",
+        ev.Quoted,
+        DESK_AND_WORKER,
+        Inputs(
+            "Quote", (Input("amount", Value.MONEY, "the price quoted, above 0", example="120.50"),)
+        ),
+    ),
+    Command("accept_quote", "The resident accepts the quote", ev.QuoteAccepted, DESK_AND_WORKER),
+    Command(
+        "hold",
+        "Put on hold: the clocks that measure the work pause",
+        ev.Held,
+        DESK_AND_WORKER,
+        _REASON,
+    ),
+    Command("resume", "Resume after a hold", ev.Resumed, DESK_AND_WORKER),
+    Command(
+        "reply",
+        "Reply to the complainant (回复)",
+        ev.Replied,
+        DESK,
+        Inputs(
+            "Reply",
+            (
+                Input(
+                    "message",
+                    Value.TEXT,
+                    "what the complainant is told",
+                    example="an engineer will come by 15:00",
+                ),
+            ),
+        ),
+    ),
+    Command(
+        "complete",
+        "Record the work done (完工)",
+        ev.Completed,
+        DESK_AND_WORKER,
+        Inputs(
+            "Complete",
+            (Input("resolution", Value.TEXT, "what was done", example="replaced the valve"),),
+        ),
+    ),
+    Command(
+        "callback",
+        "Record the callback (回访)",
+        ev.CallbackRecorded,
+        DESK,
+        Inputs(
+            "Callback",
+            (
+                Input(
+                    "outcome",
+                    Value.CHOICE,
+                    "what the resident said, or that they could "
+                    "not be reached; satisfied or basically satisfied closes the case, "
+                    "unsatisfied reopens it",
+                    example="satisfied",
+                    choices=CallbackOutcome,
+                ),
+                Input(
+                    "comment",
+                    Value.TEXT,
+                    "the resident's words",
+                    example="fixed quickly",
+                    required=False,
+                ),
+            ),
+        ),
+    ),
+    Command(
+        "handover",
+        "Hand first-contact ownership over (交接)",
+        ev.HandedOver,
+        DESK,
+        Inputs(
+            "Handover",
+            (
+                Input(
+                    "to",
+                    Value.LINE,
+                    "the staff name of the new first-contact owner",
+                    example="desk-li",
+                ),
+                Input("reason", Value.LINE, "why ownership moves", example="shift change"),
+            ),
+        ),
+    ),
+    Command("cancel", "Cancel the case", ev.Cancelled, DESK, _REASON),
+    Command(
+        "invalidate",
+        "Judge a complaint invalid (无效投诉)",
+        ev.Invalidated,
+        DESK,
+        Inputs(
+            "Invalidate",
+            (
+                Input(
+                    "reason",
+                    Value.LINE,
+                    "why the complaint is invalid, in a line",
+                    example="outside the company's remit",
+                ),
+                Input(
+                    "explanation",
+                    Value.TEXT,
+                    "what the complainant is told",
+                    example="street lights are the city's",
+                ),
+            ),
+        ),
+    ),
+    Command(
+        "approve",
+        "Approve a renovation (permit, deposit, fee)",
+        ev.Approved,
+        DESK,
+        Inputs(
+            "Approve",
+            (
+                Input(
+                    "permit_no",
+                    Value.LINE,
+                    "the renovation permit's number",
+                    example="ZX-2026-0042",
+                ),
+                Input(
+                    "deposit",
+                    Value.MONEY,
+                    "the deposit the owner pays, refunded after acceptance",
+                    example="2000.00",
+                ),
+                Input("fee", Value.MONEY, "the management fee for the works", example="300.00"),
+            ),
+        ),
+    ),
+    Command("reject", "Reject a renovation application", ev.Rejected, DESK, _REASONS),
+    Command(
+        "inspect",
+        "Record an inspection of renovation works (巡查)",
+        ev.Inspected,
+        DESK,
+        Inputs(
+            "Inspect",
+            (
+                Input("findings", Value.TEXT, "what the inspection found", example="all in order"),
+                Input(
+                    "violation",
+                    Value.TEXT,
+                    "a breach of the renovation rules, if any",
+                    required=False,
+                ),
+            ),
+        ),
+    ),
+    Command(
+        "request_acceptance",
+        "The owner asks for final acceptance",
+        ev.AcceptanceRequested,
+        DESK,
+    ),
+    Command("pass_acceptance", "Final acceptance passed (验收)", ev.AcceptancePassed, DESK),
+    Command(
+        "fail_acceptance",
+        "Final acceptance failed: back to works",
+        ev.AcceptanceFailed,
+        DESK,
+        _REASONS,
+    ),
+    Command(
+        "refund_deposit",
+        "Refund the deposit, less anything withheld",
+        ev.DepositRefunded,
+        DESK,
+        Inputs(
+            "Refund",
+            (
+                Input("refunded", Value.MONEY, "what goes back to the owner", example="2000.00"),
+                Input(
+                    "withheld",
+                    Value.MONEY,
+                    "what is kept; refunded and withheld add up to the deposit",
+                    example="0.00",
+                    required=False,
+                    default="0",
+                ),
+                Input(
+                    "reason",
+                    Value.TEXT,
+                    "why anything is withheld: required when it is",
+                    required=False,
+                ),
+            ),
+        ),
+    ),
+)
+
+BY_NAME: dict[str, Command] = {command.name: command for command in COMMANDS}
+
+
+def declared(name: str) -> Command:
+    """The command of that name (`accept_quote`), or KeyError."""
+    return BY_NAME[name]

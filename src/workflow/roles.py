@@ -1,0 +1,14 @@
+"""Who may act: the roles a command's declaration names (the HTTP API's tokens carry one)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    CHANNEL = "channel"  # an intake integration: creates requests, reads its own
+    AGENT = "agent"  # customer service
+    WORKER = "worker"  # acts on the cases assigned to it
+    SUPERVISOR = "supervisor"
+    ANALYST = "analyst"  # reports and the event feed; no personal data, no writes
+    ADMIN = "admin"  # tokens; may also write, to bring history over from another system

@@ -1,0 +1,81 @@
+"""The command routes are made from the declarations: one route per declared command, with
+the declared inputs as its body and the declared roles as its permission, and no other."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from fastapi.routing import APIRoute
+
+from api.http.app import create_app
+from api.http.auth import Bearer
+from api.http.bodies import body_of
+from api.http.routes import commands
+from workflow import events as ev
+from workflow.declaration import Command, Input, Inputs, Value
+from workflow.declared import COMMANDS
+from workflow.roles import Role
+from workflow.vocabulary import CallbackOutcome
+
+PREFIX = "/requests/{case_id}/"
+COMMON = ["at", "note", "late_reason"]  # what every command may carry
+
+
+def command_operations(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        path.removeprefix(PREFIX): operations["post"]
+        for path, operations in document["paths"].items()
+        if path.startswith(PREFIX) and "post" in operations
+    }
+
+
+def body_schema_name(operation: dict[str, Any]) -> str:
+    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    refs = [s["$ref"] for s in schema.get("anyOf", [schema]) if "$ref" in s]
+    assert len(refs) == 1, schema
+    return str(refs[0]).rsplit("/", 1)[-1]
+
+
+def test_every_declared_command_has_a_route_and_every_command_route_is_declared() -> None:
+    document = create_app().openapi()
+    assert list(command_operations(document)) == [c.wire_name for c in COMMANDS]
+
+
+def test_each_command_routes_body_holds_exactly_its_declared_inputs() -> None:
+    document = create_app().openapi()
+    operations = command_operations(document)
+    for command in COMMANDS:
+        name = body_schema_name(operations[command.wire_name])
+        assert name == f"{command.inputs.name}In"
+        schema = document["components"]["schemas"][name]
+        assert list(schema["properties"]) == [*COMMON, *command.inputs.names()]
+        required = [f.name for f in command.inputs.fields if f.required]
+        assert schema.get("required", []) == required
+        assert operations[command.wire_name]["summary"] == command.summary
+
+
+def test_each_command_route_admits_exactly_the_roles_its_declaration_names() -> None:
+    found: dict[str, tuple[Role, ...]] = {}
+    # The commands' router, as the app includes it (the OpenAPI document shows its routes).
+    for route in commands.router.routes:
+        if (
+            isinstance(route, APIRoute)
+            and route.path.startswith(PREFIX)
+            and "POST" in route.methods
+        ):
+            bearers = [d.call for d in route.dependant.dependencies if isinstance(d.call, Bearer)]
+            assert len(bearers) == 1, route.path
+            found[route.path.removeprefix(PREFIX)] = bearers[0].roles
+    assert found == {c.wire_name: c.roles for c in COMMANDS}
+
+
+def test_an_optional_money_or_choice_input_without_a_default_may_be_omitted_or_null() -> None:
+    tip = Input("tip", Value.MONEY, "what the resident adds", required=False)
+    mood = Input("mood", Value.CHOICE, "how it went", required=False, choices=CallbackOutcome)
+    probe = Command("probe", "a command made up here", ev.Quoted, (), Inputs("Probe", (tip, mood)))
+    body = body_of(probe)
+    for sent in ({}, {"tip": None, "mood": None}):
+        assert body.model_validate(sent).arguments() == {"tip": None, "mood": None}
+    given = body.model_validate({"tip": "1.50", "mood": "satisfied"}).arguments()
+    assert given == {"tip": Decimal("1.50"), "mood": CallbackOutcome.SATISFIED}
