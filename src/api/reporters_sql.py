@@ -24,13 +24,12 @@ INSERT = (
 class SqlReporters:
     """The workflow's ReporterRegistry on SQLite or PostgreSQL.
 
-    `written_with_events`: the application's recorder (`api.recorders`) writes new
-    cases' records in the transaction of their events; whoever chooses the recorder
-    says so here (`api.wiring`). Otherwise `add_all` writes them after the events."""
+    New cases' records are written by the application's recorder, in the transaction of
+    their events (`api.recorders`), when the wiring chose it; otherwise by `add_all`,
+    after the events."""
 
-    def __init__(self, db: SideDatabase, *, written_with_events: bool = False) -> None:
+    def __init__(self, db: SideDatabase) -> None:
         self._db = db
-        self.written_with_events = written_with_events
         db.run(_CREATE)
 
     def add_all(self, records: Sequence[tuple[str, Reporter]]) -> None:

@@ -1,25 +1,109 @@
-"""One validated settings object, built at start-up from the environment and flags."""
+"""One validated settings object, built at start-up from the environment and flags.
+
+`Environment` reads and checks the variables (pydantic-settings); `Settings` is what the
+application is built from.
+"""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from api.late_entry_settings import LateEntries, LateEntrySettingError
+from pydantic import Field, ValidationInfo, field_validator
+from pydantic_settings import NoDecode
+
+from api.environment import EnvironmentSettings, SettingsError, variable, variable_of
+from api.late_entry_settings import (
+    DESK_DEFAULT,
+    FIELD_DEFAULT,
+    LateEntries,
+    check_rule,
+    late_duration,
+)
 from api.redaction import redact_url
 from projections.policy import Policy, PolicyError, load_policy
+from workflow.backdating import Backdating
 
 DEFAULT_DB = "./propdesk.db"
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 _DEFAULT_ZONE = ZoneInfo(DEFAULT_TIMEZONE)
+_STANDINGS = {"field": FIELD_DEFAULT, "desk": DESK_DEFAULT}  # late entries: the defaults
+
+__all__ = ["DEFAULT_DB", "DEFAULT_TIMEZONE", "Environment", "Settings", "SettingsError"]
 
 
-class SettingsError(ValueError):
-    """A setting has a value that cannot work; the message says which and why."""
+class Environment(EnvironmentSettings):
+    """What every command reads from PROPDESK_* variables. The fields are in the order
+    they are checked; a variable that is unset or empty takes its default."""
+
+    # A TOML file; unset: the shipped default. Read as it is named, not as JSON.
+    policy: Annotated[Policy, NoDecode] = Field(default_factory=load_policy, repr=False)
+    timezone: ZoneInfo = _DEFAULT_ZONE
+    late_tolerance_field: timedelta = FIELD_DEFAULT.tolerance
+    late_limit_field: timedelta | None = FIELD_DEFAULT.limit
+    late_tolerance_desk: timedelta = DESK_DEFAULT.tolerance
+    late_limit_desk: timedelta | None = DESK_DEFAULT.limit
+    db: str = Field(DEFAULT_DB, repr=False)  # a file path or a postgresql:// URL
+
+    @field_validator("policy", mode="plain")
+    @classmethod
+    def _policy(cls, value: str | Policy) -> Policy:
+        if not isinstance(value, str):
+            return value
+        try:
+            return load_policy(value or None)
+        except PolicyError as error:
+            raise SettingsError(str(error)) from None
+
+    @field_validator("timezone", mode="plain")
+    @classmethod
+    def _timezone(cls, value: str | ZoneInfo) -> ZoneInfo:
+        if not isinstance(value, str):
+            return value
+        return time_zone(value or DEFAULT_TIMEZONE)
+
+    @field_validator("late_tolerance_field", "late_tolerance_desk", mode="plain")
+    @classmethod
+    def _tolerance(cls, value: str | timedelta, info: ValidationInfo) -> timedelta | None:
+        standing = _STANDINGS[(info.field_name or "").rsplit("_", 1)[-1]]
+        return late_duration(value, variable_of(info), standing.tolerance)
+
+    @field_validator("late_limit_field", "late_limit_desk", mode="plain")
+    @classmethod
+    def _limit(cls, value: str | timedelta | None, info: ValidationInfo) -> timedelta | None:
+        """The limit, which must not be shorter than the tolerance of the same standing."""
+        name = (info.field_name or "").rsplit("_", 1)[-1]
+        limit = late_duration(value, variable_of(info), _STANDINGS[name].limit)
+        tolerance = info.data.get(f"late_tolerance_{name}")
+        if tolerance is not None:  # None: refused already
+            check_rule(tolerance, limit, variable(f"late_tolerance_{name}"), variable_of(info))
+        return limit
+
+    @field_validator("db", mode="plain")
+    @classmethod
+    def _db(cls, value: str | None) -> str:
+        chosen = (value or DEFAULT_DB).strip()
+        eventsourcing_env(chosen)  # refused now, not at first use
+        return chosen
+
+    @property
+    def late_entries(self) -> LateEntries:
+        return LateEntries(
+            field_staff=Backdating(
+                tolerance=self.late_tolerance_field, limit=self.late_limit_field
+            ),
+            desk_staff=Backdating(tolerance=self.late_tolerance_desk, limit=self.late_limit_desk),
+        )
+
+    def settings(self) -> Settings:
+        return Settings(
+            db=self.db, policy=self.policy, timezone=self.timezone, late_entries=self.late_entries
+        )
 
 
 @dataclass(frozen=True)
@@ -52,23 +136,7 @@ class Settings:
         policy: str | None = None,
     ) -> Settings:
         """Flags win over PROPDESK_DB / PROPDESK_POLICY, which win over the defaults."""
-        source = os.environ if environ is None else environ
-        chosen = db or source.get("PROPDESK_DB") or DEFAULT_DB
-        policy_file = policy or source.get("PROPDESK_POLICY") or None
-        try:
-            live_policy = load_policy(policy_file)
-        except PolicyError as error:
-            raise SettingsError(str(error)) from None
-        zone = time_zone(source.get("PROPDESK_TIMEZONE") or DEFAULT_TIMEZONE)
-        try:
-            late_entries = LateEntries.load(source)
-        except LateEntrySettingError as error:
-            raise SettingsError(str(error)) from None
-        settings = cls(
-            db=chosen.strip(), policy=live_policy, timezone=zone, late_entries=late_entries
-        )
-        settings.eventsourcing_env()  # validate now, not at first use
-        return settings
+        return Environment.read(environ, db=db, policy=policy).settings()
 
     @property
     def is_postgres(self) -> bool:
@@ -82,25 +150,28 @@ class Settings:
 
     def eventsourcing_env(self) -> dict[str, str]:
         """The event store's configuration, in eventsourcing's own keys."""
-        if not self.db:
-            raise SettingsError(
-                "PROPDESK_DB / --db is empty; give a file path or a postgresql:// URL"
-            )
-        if self.is_postgres:
-            return _postgres_env(self.db)
-        if "://" in self.db:
-            raise SettingsError(
-                f"unsupported database {self.shown_db!r}; use a file path (SQLite) "
-                "or a postgresql://user:password@host:port/dbname URL"
-            )
-        parent = Path(self.db).expanduser().resolve().parent
-        if not parent.is_dir():
-            raise SettingsError(f"cannot create {self.db!r}: directory {parent} does not exist")
-        return {
-            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-            "SQLITE_DBNAME": str(Path(self.db).expanduser()),
-            "SQLITE_LOCK_TIMEOUT": "10",
-        }
+        return eventsourcing_env(self.db)
+
+
+def eventsourcing_env(db: str) -> dict[str, str]:
+    """The event store's configuration for a database setting; refuses one that cannot work."""
+    if not db:
+        raise SettingsError("PROPDESK_DB / --db is empty; give a file path or a postgresql:// URL")
+    if db.startswith(("postgresql://", "postgres://")):
+        return _postgres_env(db)
+    if "://" in db:
+        raise SettingsError(
+            f"unsupported database {redact_url(db)!r}; use a file path (SQLite) "
+            "or a postgresql://user:password@host:port/dbname URL"
+        )
+    parent = Path(db).expanduser().resolve().parent
+    if not parent.is_dir():
+        raise SettingsError(f"cannot create {db!r}: directory {parent} does not exist")
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": str(Path(db).expanduser()),
+        "SQLITE_LOCK_TIMEOUT": "10",
+    }
 
 
 def time_zone(name: str) -> ZoneInfo:

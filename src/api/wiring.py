@@ -6,7 +6,7 @@ from __future__ import annotations
 from contextlib import nullcontext
 
 from api.in_use import opening
-from api.recorders import recorder_topic
+from api.recorders import SavedWithTheirRecords, recorder_topic
 from api.reporters_sql import SqlReporters
 from api.settings import Settings, read_models_env
 from api.side_tables import open_side_database, schema_lock
@@ -19,12 +19,13 @@ from workflow.service import CaseService, Clock, system_clock
 
 def open_service(settings: Settings, *, clock: Clock = system_clock) -> CaseService:
     with schema_lock(settings), opening(settings) as keep:
-        # The recorder writes the reporters' records with the events: say so to both.
+        # The recorder writes new cases' reporters' records in the transaction of their
+        # events, when intake saves them through SavedWithTheirRecords.
         env = {
             **settings.eventsourcing_env(),
             "APPLICATION_RECORDER_TOPIC": recorder_topic(settings.is_postgres),
         }
-        reporters = SqlReporters(open_side_database(settings), written_with_events=True)
+        reporters = SqlReporters(open_side_database(settings))
         # PostgreSQL queues its writers itself; SQLite's would sleep and poll.
         turns = nullcontext if settings.is_postgres else WriteTurns(settings.sqlite_path)
         service = CaseService(
@@ -32,6 +33,7 @@ def open_service(settings: Settings, *, clock: Clock = system_clock) -> CaseServ
             clock=clock,
             reporters=reporters,
             write_turn=turns,
+            new_cases=SavedWithTheirRecords,
             # Direct callers (embedding code, the simulator) are trusted: an admin's rule.
             backdating=settings.late_entries.admins,
         )

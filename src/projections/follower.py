@@ -33,7 +33,7 @@ Progress = Callable[[int, int], None]  # (position reached, head of the log)
 BUSY_EVENTS = 50  # a round that found this many events was part of a steady stream
 BUSY_WAIT_SECONDS = 0.5
 # Case files kept in memory, least recently used dropped first. Live, they are a
-# server's memory: 25 thousand new cases took about 62 MB under the memory benchmark.
+# server's memory, which the memory benchmark judges (docs/benchmarks.md).
 LIVE_CACHE, REBUILD_CACHE = 10_000, 50_000
 
 
@@ -286,7 +286,7 @@ def next_wait(wait: float, found: int, poll_seconds: float, busy_seconds: float)
 
     Each page costs a transaction, and most of its cost is the read models' index pages
     it rewrites: the more events share a page, the fewer pages each event costs (under an
-    intake peak a 0.5 s wait cut the follower's CPU per event by a third against 0.05 s).
+    intake peak a longer wait cut the follower's CPU per event; docs/benchmarks.md).
     So while rounds keep finding many events the wait doubles, up to `busy_seconds`; the
     read models then lag by at most that much more. A quiet round goes back to
     `poll_seconds`, so a lone write is followed as promptly as before."""

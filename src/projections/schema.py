@@ -67,9 +67,8 @@ def tables(dialect: str) -> list[str]:
     # SQLite: the timeline's INTEGER PRIMARY KEY is the rowid itself. The case tables
     # are rowid tables with their key in an index, not clustered on it (WITHOUT ROWID):
     # case ids are random, and clustered tables put every new case's whole rows on
-    # random pages all over the file. Following 60-80 thousand new cases in pages of 500
-    # (bench/follower_io.py), the follower made 4.7 reads and 11.1 writes per event
-    # instead of 17.5 and 27.9, and used 211 us of CPU per event instead of 320.
+    # random pages all over the file: the follower read and wrote several times the
+    # pages per event, and used more CPU (bench/follower_io.py, docs/benchmarks.md).
     # Read models built in the older clustered layout work unchanged; a rebuild moves
     # them to this one.
     words = {"position": "INTEGER" if dialect == "sqlite" else "BIGINT"}

@@ -118,10 +118,9 @@ class ReadModelStore(TrackingRecorder, ABC):
 
 # The writing connection's page cache (SQLite's default is 2 MiB). Each new case adds a
 # row to tables keyed by its random id, so a page of events touches index pages all
-# over the read models, and with the default cache most had to be read back first.
-# Following 80 thousand new cases in pages of 500 (bench/follower_io.py), 16 MiB cut
-# the reads per event from 10.8 to 4.7 at the end. It costs the follower at most
-# 16 MiB more memory.
+# over the read models, and with the default cache most had to be read back first
+# (bench/follower_io.py, docs/benchmarks.md). It costs the follower at most this much
+# more memory.
 WRITER_CACHE_KIB = 16 * 1024
 
 

@@ -6,7 +6,6 @@ Storage adapters implement `ReporterRegistry` outside the domain.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -19,10 +18,6 @@ class Reporter:
 
 
 class ReporterRegistry(Protocol):
-    # True when the event store writes the records of new cases itself, in the transaction
-    # that records their events (given to `Application.save` as `reporter_records`).
-    written_with_events: bool
-
     def add_all(self, records: Sequence[tuple[str, Reporter]]) -> None:
         """Store each record unless one is already stored under its ref (first write
         wins), all in one transaction."""
@@ -35,22 +30,17 @@ class ReporterRegistry(Protocol):
 
 
 class InMemoryReporters:
-    """For the in-memory application and tests."""
-
-    written_with_events = False
+    """For the in-memory application and tests: each change is one step on a dict."""
 
     def __init__(self) -> None:
         self._records: dict[str, Reporter] = {}
-        self._lock = threading.Lock()
 
     def add_all(self, records: Sequence[tuple[str, Reporter]]) -> None:
-        with self._lock:
-            for ref, reporter in records:
-                self._records.setdefault(ref, reporter)
+        for ref, reporter in records:
+            self._records.setdefault(ref, reporter)
 
     def get(self, ref: str) -> Reporter | None:
         return self._records.get(ref)
 
     def erase(self, ref: str) -> bool:
-        with self._lock:
-            return self._records.pop(ref, None) is not None
+        return self._records.pop(ref, None) is not None

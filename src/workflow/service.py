@@ -18,12 +18,16 @@ from workflow.commands import CaseCommands, Guard, Instant
 from workflow.errors import CaseNotFound, ConcurrencyConflict, InvalidInput
 from workflow.events import CaseEvent
 from workflow.history import HistoryEntry, entry_of
+from workflow.new_cases import NewCases, SavedByTheApplication
 from workflow.personal_data import InMemoryReporters, ReporterRegistry
-from workflow.receiving import CaseIntake, RecentIds, WriteTurn
+from workflow.receiving import CaseIntake, WriteTurn
 from workflow.recorded import Recorded, recorded
 
 Clock = Callable[[], datetime]
-__all__ = ["CaseService", "Clock", "Recorded", "WriteTurn", "system_clock"]
+# Given the application once it is built (its event store then exists): the storage's way
+# of saving new cases, chosen by the wiring.
+NewCasesAdapter = Callable[[Application[UUID]], NewCases]
+__all__ = ["CaseService", "Clock", "NewCasesAdapter", "Recorded", "WriteTurn", "system_clock"]
 
 
 def system_clock() -> datetime:
@@ -42,6 +46,7 @@ class CaseService(CaseIntake, CaseCommands, Application[UUID]):
         reporters: ReporterRegistry | None = None,
         write_turn: WriteTurn = nullcontext,
         backdating: Backdating = TRUSTED,
+        new_cases: NewCasesAdapter | None = None,
     ) -> None:
         super().__init__(env)
         self.clock = clock
@@ -50,7 +55,9 @@ class CaseService(CaseIntake, CaseCommands, Application[UUID]):
         # Held around every write: the storage may want writers to queue (one SQLite file).
         self.write_turn = write_turn
         self.reporters: ReporterRegistry = reporters or InMemoryReporters()
-        self._recent = RecentIds()
+        self.new_cases: NewCases = (
+            SavedByTheApplication(self, self.reporters) if new_cases is None else new_cases(self)
+        )
 
     # -- commands -----------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi import APIRouter, Request, Response
 
-from api.http.direct_route import DirectRoute
+from api.http.intake.direct_route import DirectRoute
 
 
 def test_a_direct_route_refuses_an_endpoint_that_declares_more_than_the_request() -> None:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from api.settings import DEFAULT_DB, Settings, SettingsError
+from api.environment import variable
+from api.http.config import ServerEnvironment
+from api.settings import DEFAULT_DB, Environment, Settings, SettingsError
 from workflow.backdating import Backdating
 
 
@@ -117,3 +123,68 @@ def test_an_unusable_late_entry_setting_is_refused_at_start_up(
 ) -> None:
     with pytest.raises(SettingsError, match=match):
         Settings.load(environ)
+
+
+def test_a_given_mapping_is_read_alone_and_none_means_the_process_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PROPDESK_TIMEZONE", "Mars/Olympus")
+    assert Settings.load({}).timezone == ZoneInfo("Asia/Shanghai")
+    with pytest.raises(SettingsError, match="PROPDESK_TIMEZONE='Mars/Olympus'"):
+        Settings.load()
+
+
+def test_variables_are_read_by_their_exact_names() -> None:
+    assert Settings.load({"propdesk_timezone": "Europe/Berlin"}).timezone == ZoneInfo(
+        "Asia/Shanghai"
+    )
+    assert Settings.load({"PROPDESK_TIMEZONE": "Europe/Berlin"}).timezone == ZoneInfo(
+        "Europe/Berlin"
+    )
+
+
+def test_the_variables_read_never_show_the_database_password() -> None:
+    url = "postgresql://desk:s3cret-pw@db.local:6543/propdesk"
+    environment = Environment.read({"PROPDESK_DB": url})
+    assert environment.db == url
+    assert "s3cret-pw" not in repr(environment)
+    assert "s3cret-pw" not in str(environment)
+
+
+def test_the_first_unusable_variable_in_the_order_of_the_fields_is_the_one_reported() -> None:
+    both = {"PROPDESK_TIMEZONE": "Mars/Olympus", "PROPDESK_DB": "mysql://u@h/db"}
+    with pytest.raises(SettingsError, match="PROPDESK_TIMEZONE"):
+        Settings.load(both)
+    with pytest.raises(SettingsError, match="unsupported database"):
+        Settings.load({**both, "PROPDESK_TIMEZONE": "UTC"})
+
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+def test_every_propdesk_variable_the_code_names_is_a_field_of_the_settings_classes() -> None:
+    named = {
+        name
+        for path in SRC.rglob("*.py")
+        for name in re.findall(r"PROPDESK_[A-Z_]+", path.read_text())
+        if not name.endswith("_")  # a group: PROPDESK_LATE_*
+    }
+    read = {variable(name) for name in ServerEnvironment.model_fields}
+    assert named - read == set()
+
+
+def test_importing_the_entry_points_reads_no_setting(tmp_path: Path) -> None:
+    bad = {**os.environ, "PROPDESK_TIMEZONE": "Mars/Olympus", "PROPDESK_HTTP_READ_WAIT": "x"}
+    modules = "import api.cli, api.http.app, api.http.workers, api.follower_process"
+    done = subprocess.run(
+        [sys.executable, "-c", modules], env=bad, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    loading = subprocess.run(
+        [sys.executable, "-c", "from api.settings import Settings; Settings.load()"],
+        env=bad,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "PROPDESK_TIMEZONE='Mars/Olympus'" in loading.stderr

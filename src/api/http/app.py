@@ -19,13 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.http import docs_pages, handlers
 from api.http.bodies import NewRequestIn
-from api.http.config import (
-    BODY_LIMIT,
-    ServerConfig,
-    metrics_address,
-    metrics_setting,
-    telemetry_setting,
-)
+from api.http.config import BODY_LIMIT, ServerConfig, ServerEnvironment
 from api.http.limits import BodyLimit
 from api.http.no_store import NoStore
 from api.http.problems import PROBLEM_MEDIA_TYPE, Problem, problem_responses
@@ -90,7 +84,10 @@ def create_app(config: ServerConfig | None = None, runtime: Runtime | None = Non
         finally:
             await run_in_threadpool(opened.close)
 
-    telemetry = config.telemetry if config is not None else telemetry_setting(os.environ)
+    # Without a config, the switches below come from the environment now; the rest of the
+    # settings when the lifespan starts.
+    switches = config if config is not None else ServerEnvironment.read()
+    telemetry = switches.telemetry
     app = FastAPI(
         title="propdesk",
         version="1",
@@ -116,11 +113,10 @@ def create_app(config: ServerConfig | None = None, runtime: Runtime | None = Non
     app.add_middleware(BodyLimit, limit=BODY_LIMIT)
     app.add_middleware(NoStore, public=DOCUMENTATION)
     app.state.metrics = None
-    if config.metrics if config is not None else metrics_setting(os.environ):
+    if switches.metrics:
         from api.http import metrics  # only then: off, requests pay nothing for it
 
-        address = config.metrics_address if config is not None else metrics_address(os.environ)
-        metrics.install(app, metrics.Metrics(), with_route=address is None)
+        metrics.install(app, metrics.Metrics(), with_route=switches.metrics_address is None)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -98,9 +98,9 @@ class Bearer(SecurityBase):
 
     A security scheme itself, so the OpenAPI document shows the bearer scheme on every
     route that takes one, and a single dependency: each level of FastAPI's dependency
-    tree costs more per request than the check it would hold. A check depending on
-    FastAPI's HTTPBearer, with the runtime as a dependency of its own, cost intake 7.5 %
-    of its instructions (counted with valgrind).
+    tree costs more per request than the check it would hold, as a check depending on
+    FastAPI's HTTPBearer, with the runtime as a dependency of its own, did (its cost to
+    intake is in docs/benchmarks.md).
     """
 
     def __init__(self, roles: tuple[Role, ...], action: str) -> None:

@@ -71,8 +71,7 @@ class IntakeWriter:
         `backdating`: how far back the caller may date it (default: the service's rule)."""
         # Validating and building the case here, on the caller's thread, leaves the writer
         # thread little but the save: while it held the interpreter lock for that work,
-        # the event loop waited (4-15 % more intake in side-by-side runs of two servers,
-        # docs/benchmarks.md).
+        # the event loop waited (side-by-side runs of two servers, docs/benchmarks.md).
         prepared = self._service.prepare(request, actor, backdating)
         awaited: asyncio.Future[Recorded] = asyncio.get_running_loop().create_future()
         waiting = self._put(_Waiting(prepared, awaited=awaited))

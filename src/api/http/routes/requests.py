@@ -6,21 +6,13 @@ import contextlib
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
-from starlette.concurrency import run_in_threadpool
+from fastapi import APIRouter, Depends, Query, Response
 
 from api.http import listing, models, views
-from api.http.answers import CASE_HEADERS, WRITE_HEADERS, case_headers, case_view
-from api.http.auth import CASE_READERS, INTAKE, RuntimeDep, requires
-from api.http.direct_route import DirectRoute
+from api.http.answers import CASE_HEADERS, case_headers
+from api.http.auth import CASE_READERS, RuntimeDep, requires
 from api.http.fields import PlainText
-from api.http.intake import (
-    BODY_SCHEMA,
-    KEY_PARAMETER,
-    idempotency_key,
-    new_request,
-    new_request_body,
-)
+from api.http.intake.route import add_intake_route
 from api.http.problems import ApiProblem, problem_responses
 from api.http.reading import (
     AsOf,
@@ -30,13 +22,11 @@ from api.http.reading import (
     check_can_read,
     load,
     reporter_for,
-    visible_reporter,
 )
 from api.http.runtime import Runtime
 from api.http.strict_query import StrictRoute
 from api.tokens import Principal, Role
 from workflow.lifecycles import LIFECYCLES
-from workflow.service import Recorded
 from workflow.vocabulary import Kind
 
 router = APIRouter(prefix="/requests", tags=["requests"], route_class=StrictRoute)
@@ -46,75 +36,7 @@ State = StrEnum(  # type: ignore[misc]  # every state of every kind, for the `st
 )
 
 
-_RECEIVERS = requires(*INTAKE, action="create requests")
-
-
-async def create_request(raw: Request) -> Response:
-    """A channel token must send an Idempotency-Key and say who received the request;
-    a staff token receives it itself."""
-    # The token, the body, the key and the runtime are taken from the request, not declared
-    # as parameters: on the busiest route, FastAPI's handling of each cost more per request
-    # than the work itself (5.4 % of intake's instructions for the token and the body).
-    # The token is checked first, so a caller without one learns nothing about its body.
-    rt: Runtime = raw.app.state.runtime
-    who = await _RECEIVERS(raw)
-    request = new_request(await new_request_body(raw), who, idempotency_key(raw))
-    # Saved by the intake writer, together with the requests arriving beside it.
-    recorded = await rt.intake.record(request, who.name, rt.backdating[who.role])
-    if recorded.created:
-        # A new case's history is the events just recorded, its reporter the one just sent:
-        # the answer needs no reading back.
-        case = views.case_body(
-            recorded.case,
-            recorded.events,
-            rt.policy,
-            rt.calendar,
-            reporter=visible_reporter(who, request.reporter),
-        )
-        position = recorded.position
-    else:
-        case, position = await run_in_threadpool(_repeated, rt, who, recorded)
-    # Serialised here: the body is a models.Case just built, so FastAPI's check and
-    # conversion of a returned model would only repeat the work.
-    response = Response(
-        case.model_dump_json(),
-        status_code=201 if recorded.created else 200,
-        media_type="application/json",
-        headers={"Location": f"/requests/{case.id}"},
-    )
-    case_headers(response, case, position)
-    return response
-
-
-router.add_api_route(
-    "",
-    create_request,
-    methods=["POST"],
-    route_class_override=DirectRoute,
-    status_code=201,
-    summary="Record a new request",
-    response_model=models.Case,
-    response_description="the new case",
-    responses={
-        201: {"headers": {**WRITE_HEADERS, "Location": {"schema": {"type": "string"}}}},
-        200: {"model": models.Case, "description": "a repeat: the case the key already made"},
-        **problem_responses(400, 401, 403, 413, 415, 422),
-    },
-    # Documented by hand: the route reads its body, key and token itself (api/http/intake.py).
-    openapi_extra={
-        "parameters": [KEY_PARAMETER],
-        "requestBody": {
-            "content": {"application/json": {"schema": {"$ref": BODY_SCHEMA}}},
-            "required": True,
-        },
-        "security": [{"HTTPBearer": []}],
-    },
-)
-
-
-def _repeated(rt: Runtime, who: Principal, recorded: Recorded) -> tuple[models.Case, int]:
-    """The case a repeated key made, and the head of the log (the repeat wrote nothing)."""
-    return case_view(rt, who, recorded.case.id), rt.head()
+add_intake_route(router)
 
 
 @router.get(

@@ -18,8 +18,8 @@ class DirectRoute(StrictRoute):
     FastAPI still builds the route's OpenAPI entry from its declaration (the response
     model, the responses, `openapi_extra`), but calls the endpoint with the request
     directly. Its usual handler solves the endpoint's parameters on every request, even
-    when the only one is the request (it parses the query string, among other things),
-    which cost intake 6 % of its instructions (counted with valgrind).
+    when the only one is the request (it parses the query string, among other things):
+    on intake, work worth saving (docs/benchmarks.md).
     Exceptions still reach the application's exception handlers. Query parameters it does
     not document answer 422, as on every route (`strict_query.py`).
     """

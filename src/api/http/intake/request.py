@@ -50,7 +50,7 @@ def idempotency_key(request: Request) -> str | None:
     """The request's `Idempotency-Key`, checked against `KEY_PATTERN`, or None.
 
     Read here, not declared as a FastAPI `Header`: FastAPI inspects a declared header's
-    type again on every request, which cost intake 5 % of its instructions. A bad key gets
+    type again on every request (its cost in docs/benchmarks.md). A bad key gets
     the answer FastAPI would give, except that it comes after the body's own errors.
     """
     value = request.headers.get(KEY_HEADER)
