@@ -14,24 +14,44 @@ from projections.facts import Fact
 from projections.milestones import MilestoneClock
 from projections.policy import MilestoneSpec, Policy
 from projections.times import EPOCH
+from workflow.events import (
+    AcceptanceFailed,
+    AcceptancePassed,
+    AcceptanceRequested,
+    Approved,
+    Arrived,
+    CallbackRecorded,
+    Cancelled,
+    Completed,
+    DepositRefunded,
+    Dispatched,
+    HandedOver,
+    Held,
+    Invalidated,
+    QuoteAccepted,
+    Quoted,
+    Rejected,
+    Resumed,
+    Signed,
+)
 from workflow.lifecycles import TERMINAL
 from workflow.vocabulary import CLOSING_OUTCOMES
 
-# Event type -> the state it leads to, where that does not depend on the case.
+# Event topic -> the state it leads to, where that does not depend on the case.
 _STATE_AFTER = {
-    "Signed": "signed",
-    "Arrived": "on_site",
-    "Quoted": "quoted",
-    "QuoteAccepted": "on_site",
-    "Completed": "completed",
-    "Cancelled": "cancelled",
-    "Invalidated": "invalid",
-    "Approved": "approved",
-    "Rejected": "rejected",
-    "AcceptanceRequested": "acceptance_requested",
-    "AcceptancePassed": "accepted",
-    "AcceptanceFailed": "approved",
-    "DepositRefunded": "completed",
+    Signed.TOPIC: "signed",
+    Arrived.TOPIC: "on_site",
+    Quoted.TOPIC: "quoted",
+    QuoteAccepted.TOPIC: "on_site",
+    Completed.TOPIC: "completed",
+    Cancelled.TOPIC: "cancelled",
+    Invalidated.TOPIC: "invalid",
+    Approved.TOPIC: "approved",
+    Rejected.TOPIC: "rejected",
+    AcceptanceRequested.TOPIC: "acceptance_requested",
+    AcceptancePassed.TOPIC: "accepted",
+    AcceptanceFailed.TOPIC: "approved",
+    DepositRefunded.TOPIC: "completed",
 }
 
 
@@ -103,28 +123,28 @@ def open_case_file(fact: Fact, policy: Policy) -> CaseFile:
 
 def evolve(case: CaseFile, fact: Fact, policy: Policy, calendar: BusinessCalendar) -> None:
     """Apply one later fact (version > 1) of the case."""
-    kind, at = fact.type, fact.occurred_at
+    topic, at = fact.topic, fact.occurred_at
     specs = case.specs(policy)
     changed = case.dirty
-    if kind == "Held":
+    if topic == Held.TOPIC:
         case.held_from, case.state = case.state, "on_hold"
         for spec in specs:
             if case.milestones[spec.name].on_hold(spec, at):
                 changed.add(spec.name)
-    elif kind == "Resumed":
+    elif topic == Resumed.TOPIC:
         case.state, case.held_from = case.held_from or "received", None
         for spec in specs:
             if case.milestones[spec.name].on_resume(spec, at, calendar):
                 changed.add(spec.name)
-    elif kind == "Dispatched":
+    elif topic == Dispatched.TOPIC:
         rework = case.kind == "renovation" and case.state in ("reopened", "rework")
         case.state = "rework" if rework else "dispatched"
         case.assignee = fact.data["assignee"]
         if case.assignee != case.received_by:
             case.dispatched_elsewhere = True
-    elif kind == "HandedOver":
+    elif topic == HandedOver.TOPIC:
         case.owner = fact.data["to"]
-    elif kind == "CallbackRecorded":
+    elif topic == CallbackRecorded.TOPIC:
         outcome = fact.data["outcome"]
         if outcome != "unreachable":
             case.callbacks += 1
@@ -133,9 +153,9 @@ def evolve(case: CaseFile, fact: Fact, policy: Policy, calendar: BusinessCalenda
             case.state = "closed"
         elif outcome == "unsatisfied":
             case.state = "reopened"
-    elif kind in _STATE_AFTER:
-        case.state = _STATE_AFTER[kind]
-    if kind in ("Completed", "DepositRefunded") and case.completed_at is None:
+    elif topic in _STATE_AFTER:
+        case.state = _STATE_AFTER[topic]
+    if topic in (Completed.TOPIC, DepositRefunded.TOPIC) and case.completed_at is None:
         case.completed_at = at
     if case.state in TERMINAL and case.ended_at is None:
         case.ended_at = at
@@ -146,7 +166,7 @@ def evolve(case: CaseFile, fact: Fact, policy: Policy, calendar: BusinessCalenda
             clock = case.milestones[spec.name]
             if clock.on_signal(spec, signal, at, on_hold, calendar, fact.late):
                 changed.add(spec.name)
-    if kind in ("Cancelled", "Invalidated"):
+    if topic in (Cancelled.TOPIC, Invalidated.TOPIC):
         for name, clock in case.milestones.items():
             if clock.on_end():
                 changed.add(name)
