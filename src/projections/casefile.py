@@ -15,11 +15,6 @@ from projections.milestones import MilestoneClock
 from projections.policy import MilestoneSpec, Policy
 from projections.times import EPOCH
 from workflow.events import (
-    AcceptanceFailed,
-    AcceptancePassed,
-    AcceptanceRequested,
-    Approved,
-    Arrived,
     CallbackRecorded,
     Cancelled,
     Completed,
@@ -28,31 +23,14 @@ from workflow.events import (
     HandedOver,
     Held,
     Invalidated,
-    QuoteAccepted,
-    Quoted,
-    Rejected,
     Resumed,
-    Signed,
 )
-from workflow.lifecycles import TERMINAL
+from workflow.lifecycles import TERMINAL, TRIGGER_OF_EVENT, next_state
 from workflow.vocabulary import CLOSING_OUTCOMES
 
-# Event topic -> the state it leads to, where that does not depend on the case.
-_STATE_AFTER = {
-    Signed.TOPIC: "signed",
-    Arrived.TOPIC: "on_site",
-    Quoted.TOPIC: "quoted",
-    QuoteAccepted.TOPIC: "on_site",
-    Completed.TOPIC: "completed",
-    Cancelled.TOPIC: "cancelled",
-    Invalidated.TOPIC: "invalid",
-    Approved.TOPIC: "approved",
-    Rejected.TOPIC: "rejected",
-    AcceptanceRequested.TOPIC: "acceptance_requested",
-    AcceptancePassed.TOPIC: "accepted",
-    AcceptanceFailed.TOPIC: "approved",
-    DepositRefunded.TOPIC: "completed",
-}
+_TRIGGER = {event.TOPIC: trigger for event, trigger in TRIGGER_OF_EVENT.items()}
+_COMPLETING = frozenset({Completed.TOPIC, DepositRefunded.TOPIC})
+_ENDING_CLOCKS = frozenset({Cancelled.TOPIC, Invalidated.TOPIC})
 
 
 @dataclass(slots=True)
@@ -122,23 +100,23 @@ def open_case_file(fact: Fact, policy: Policy) -> CaseFile:
 
 
 def evolve(case: CaseFile, fact: Fact, policy: Policy, calendar: BusinessCalendar) -> None:
-    """Apply one later fact (version > 1) of the case."""
+    """Apply one later fact (version > 1) of the case. Its next state comes from the
+    lifecycle table (`next_state`), as the aggregate's does."""
     topic, at = fact.topic, fact.occurred_at
     specs = case.specs(policy)
     changed = case.dirty
+    after = next_state(case.kind, case.state, _TRIGGER[topic], fact.data, case.held_from)
     if topic == Held.TOPIC:
-        case.held_from, case.state = case.state, "on_hold"
+        case.held_from = case.state
         for spec in specs:
             if case.milestones[spec.name].on_hold(spec, at):
                 changed.add(spec.name)
     elif topic == Resumed.TOPIC:
-        case.state, case.held_from = case.held_from or "received", None
+        case.held_from = None
         for spec in specs:
             if case.milestones[spec.name].on_resume(spec, at, calendar):
                 changed.add(spec.name)
     elif topic == Dispatched.TOPIC:
-        rework = case.kind == "renovation" and case.state in ("reopened", "rework")
-        case.state = "rework" if rework else "dispatched"
         case.assignee = fact.data["assignee"]
         if case.assignee != case.received_by:
             case.dispatched_elsewhere = True
@@ -150,23 +128,19 @@ def evolve(case: CaseFile, fact: Fact, policy: Policy, calendar: BusinessCalenda
             case.callbacks += 1
         if outcome in CLOSING_OUTCOMES:
             case.satisfied += 1
-            case.state = "closed"
-        elif outcome == "unsatisfied":
-            case.state = "reopened"
-    elif topic in _STATE_AFTER:
-        case.state = _STATE_AFTER[topic]
-    if topic in (Completed.TOPIC, DepositRefunded.TOPIC) and case.completed_at is None:
+    case.state = after
+    if topic in _COMPLETING and case.completed_at is None:
         case.completed_at = at
-    if case.state in TERMINAL and case.ended_at is None:
+    if after in TERMINAL and case.ended_at is None:
         case.ended_at = at
     signal = fact.signal
     if signal is not None:
-        on_hold = case.state == "on_hold"
+        on_hold = after == "on_hold"
         for spec in specs:
             clock = case.milestones[spec.name]
             if clock.on_signal(spec, signal, at, on_hold, calendar, fact.late):
                 changed.add(spec.name)
-    if topic in (Cancelled.TOPIC, Invalidated.TOPIC):
+    if topic in _ENDING_CLOCKS:
         for name, clock in case.milestones.items():
             if clock.on_end():
                 changed.add(name)

@@ -1,7 +1,8 @@
 """The case aggregate: one service request, its state owned here.
 
-Each command validates, then records exactly one event; the event's `apply`
-changes the state. Replaying the events rebuilds the case without validation.
+Each command validates, then records exactly one event; applying the event
+changes the case (`advance`): its fields by the event, its state by the lifecycle
+table. Replaying the events rebuilds the case without validation.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from eventsourcing.utils import register_topic
 from workflow import events as ev
 from workflow import inputs, labels
 from workflow.errors import InvalidInput
-from workflow.lifecycles import Lifecycle, lifecycle
+from workflow.lifecycles import TERMINAL, TRIGGER_OF_EVENT, Lifecycle, lifecycle, next_state
 from workflow.stamp import Stamp
 
 __all__ = ["Case", "Stamp"]
@@ -107,6 +108,21 @@ class Case(Aggregate):
 
     def allowed_commands(self) -> tuple[str, ...]:
         return self.lifecycle.allowed(self.state)
+
+    def advance(self, event: ev.CaseEvent) -> None:
+        """Apply one fact: the event changes the case's fields, the lifecycle table gives
+        its next state (`next_state`), and reaching an end state records when it ended."""
+        self.last_occurred_at = event.occurred_at
+        trigger = TRIGGER_OF_EVENT.get(type(event))
+        if trigger is None:  # Received: it opens the case
+            event.evolve(self)
+            return
+        before = self.state
+        after = next_state(self.kind, before, trigger, vars(event), self.held_from)
+        event.evolve(self)
+        self.state = after
+        if after in TERMINAL and before not in TERMINAL:
+            self.ended_at = event.occurred_at
 
     def _record(
         self, command: str, event_class: type[ev.CaseEvent], stamp: Stamp, **fields: Any

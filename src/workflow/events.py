@@ -5,8 +5,9 @@ derived from the module path, so moving code never breaks replay. A stored
 event's fields never change: a new field means a new `class_version` with an
 upcaster (see docs/upcasting.md), or a new event class.
 
-`apply` evolves the case from a fact. It never validates and never fails:
-validation happened in the command, before the fact was recorded.
+`evolve` changes the case's own fields from a fact, and the lifecycle table
+gives its next state (`workflow.lifecycles.next_state`). Neither validates nor
+fails: validation happened in the command, before the fact was recorded.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.utils import register_topic
 
 from workflow.inputs import area_of
-from workflow.vocabulary import CLOSING_OUTCOMES
 
 if TYPE_CHECKING:
     from workflow.case import Case
@@ -53,11 +53,11 @@ class CaseEvent(Aggregate.Event):
 
     def apply(self, aggregate: Any) -> None:
         case: Case = aggregate
-        case.last_occurred_at = self.occurred_at
-        self.evolve(case)
+        case.advance(self)
 
     def evolve(self, case: Case) -> None:
-        """How this fact changes the case."""
+        """How this fact changes the case's own fields; its state comes from the
+        lifecycle table (`Case.advance`)."""
 
 
 class Received(CaseEvent, Aggregate.Created):
@@ -111,46 +111,11 @@ class Dispatched(CaseEvent):
     team: str | None
 
     def evolve(self, case: Case) -> None:
-        # A renovation reopened after its callback goes to rework, not back to review.
-        rework = case.kind == "renovation" and case.state in ("reopened", "rework")
-        case.state = "rework" if rework else "dispatched"
         case.assignee = self.assignee
         case.team = self.team
         if self.assignee not in case.assignees:
             case.assignees.append(self.assignee)
         case.dispatch_count += 1
-
-
-class Signed(CaseEvent):
-    TOPIC = "propdesk.case.signed"
-
-    def evolve(self, case: Case) -> None:
-        case.state = "signed"
-
-
-class Arrived(CaseEvent):
-    TOPIC = "propdesk.case.arrived"
-
-    def evolve(self, case: Case) -> None:
-        case.state = "on_site"
-
-
-class Quoted(CaseEvent):
-    TOPIC = "propdesk.case.quoted"
-    amount: Decimal
-
-    def evolve(self, case: Case) -> None:
-        case.state = "quoted"
-        case.quoted_amount = self.amount
-        case.quote_accepted = False
-
-
-class QuoteAccepted(CaseEvent):
-    TOPIC = "propdesk.case.quote_accepted"
-
-    def evolve(self, case: Case) -> None:
-        case.state = "on_site"
-        case.quote_accepted = True
 
 
 class Held(CaseEvent):
@@ -160,26 +125,14 @@ class Held(CaseEvent):
     def evolve(self, case: Case) -> None:
         case.held_from = case.state
         case.hold_reason = self.reason
-        case.state = "on_hold"
 
 
 class Resumed(CaseEvent):
     TOPIC = "propdesk.case.resumed"
 
     def evolve(self, case: Case) -> None:
-        case.state = case.held_from or "received"
         case.held_from = None
         case.hold_reason = None
-
-
-class Replied(CaseEvent):
-    TOPIC = "propdesk.case.replied"
-    message: str
-
-    def evolve(self, case: Case) -> None:
-        case.replies += 1
-        if case.first_reply_at is None:
-            case.first_reply_at = self.occurred_at
 
 
 class Completed(CaseEvent):
@@ -187,7 +140,6 @@ class Completed(CaseEvent):
     resolution: str
 
     def evolve(self, case: Case) -> None:
-        case.state = "completed"
         case.resolution = self.resolution
         case.completed_at = self.occurred_at
 
@@ -201,12 +153,6 @@ class CallbackRecorded(CaseEvent):
 
     def evolve(self, case: Case) -> None:
         case.callbacks.append(self.outcome)
-        if self.outcome in CLOSING_OUTCOMES:
-            case.state = "closed"
-            case.ended_at = self.occurred_at
-        elif self.outcome == "unsatisfied":
-            case.state = "reopened"  # 返修: rework
-        # unreachable: the attempt is recorded, the callback stays due.
 
 
 class HandedOver(CaseEvent):
@@ -227,9 +173,47 @@ class Cancelled(CaseEvent):
     reason: str
 
     def evolve(self, case: Case) -> None:
-        case.state = "cancelled"
         case.end_reason = self.reason
-        case.ended_at = self.occurred_at
+
+
+# -- repair ---------------------------------------------------------------------
+
+
+class Signed(CaseEvent):
+    TOPIC = "propdesk.case.signed"
+
+
+class Arrived(CaseEvent):
+    TOPIC = "propdesk.case.arrived"
+
+
+class Quoted(CaseEvent):
+    TOPIC = "propdesk.case.quoted"
+    amount: Decimal
+
+    def evolve(self, case: Case) -> None:
+        case.quoted_amount = self.amount
+        case.quote_accepted = False
+
+
+class QuoteAccepted(CaseEvent):
+    TOPIC = "propdesk.case.quote_accepted"
+
+    def evolve(self, case: Case) -> None:
+        case.quote_accepted = True
+
+
+# -- complaint ------------------------------------------------------------------
+
+
+class Replied(CaseEvent):
+    TOPIC = "propdesk.case.replied"
+    message: str
+
+    def evolve(self, case: Case) -> None:
+        case.replies += 1
+        if case.first_reply_at is None:
+            case.first_reply_at = self.occurred_at
 
 
 class Invalidated(CaseEvent):
@@ -240,9 +224,10 @@ class Invalidated(CaseEvent):
     explanation: str
 
     def evolve(self, case: Case) -> None:
-        case.state = "invalid"
         case.end_reason = self.reason
-        case.ended_at = self.occurred_at
+
+
+# -- renovation -----------------------------------------------------------------
 
 
 class Approved(CaseEvent):
@@ -252,7 +237,6 @@ class Approved(CaseEvent):
     fee: Decimal
 
     def evolve(self, case: Case) -> None:
-        case.state = "approved"
         case.permit_no = self.permit_no
         case.deposit = self.deposit
         case.fee = self.fee
@@ -263,9 +247,7 @@ class Rejected(CaseEvent):
     reasons: str
 
     def evolve(self, case: Case) -> None:
-        case.state = "rejected"
         case.end_reason = self.reasons
-        case.ended_at = self.occurred_at
 
 
 class Inspected(CaseEvent):
@@ -284,23 +266,16 @@ class Inspected(CaseEvent):
 class AcceptanceRequested(CaseEvent):
     TOPIC = "propdesk.case.acceptance_requested"
 
-    def evolve(self, case: Case) -> None:
-        case.state = "acceptance_requested"
-
 
 class AcceptancePassed(CaseEvent):
     TOPIC = "propdesk.case.acceptance_passed"
 
-    def evolve(self, case: Case) -> None:
-        case.state = "accepted"
-
 
 class AcceptanceFailed(CaseEvent):
+    """Acceptance failed: the works go on (back to `approved`)."""
+
     TOPIC = "propdesk.case.acceptance_failed"
     reasons: str
-
-    def evolve(self, case: Case) -> None:
-        case.state = "approved"  # back to works
 
 
 class DepositRefunded(CaseEvent):
@@ -312,7 +287,6 @@ class DepositRefunded(CaseEvent):
     reason: str | None
 
     def evolve(self, case: Case) -> None:
-        case.state = "completed"
         case.refunded = self.refunded
         case.withheld = self.withheld
         case.completed_at = self.occurred_at
