@@ -8,56 +8,38 @@ upcaster (see docs/upcasting.md), or a new event class.
 `evolve` changes the case's own fields from a fact, and the lifecycle table
 gives its next state (`workflow.lifecycles.next_state`). Neither validates nor
 fails: validation happened in the command, before the fact was recorded.
+
+This module holds intake's fact and the facts of every kind's work; those of one
+kind's own work are in `workflow.kind_events`. Import any of them from here.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import register_topic
 
+from workflow.case_event import CaseEvent
 from workflow.inputs import area_of
+from workflow.kind_events import (
+    AcceptanceFailed,
+    AcceptancePassed,
+    AcceptanceRequested,
+    Approved,
+    Arrived,
+    DepositRefunded,
+    Inspected,
+    Invalidated,
+    QuoteAccepted,
+    Quoted,
+    Rejected,
+    Replied,
+    Signed,
+)
 
 if TYPE_CHECKING:
     from workflow.case import Case
-
-
-class CaseEvent(Aggregate.Event):
-    """Every fact names who did it, when it happened, and an optional note.
-
-    When it was recorded is the inherited `timestamp`. A fact entered late carries why
-    (`late_reason`, docs/sla.md); it is None for one entered on time.
-    """
-
-    TOPIC: ClassVar[str]
-    # Version 2 added `late_reason`, to every case event at once: each class inherits the
-    # version and the upcaster unless it declares its own (Received).
-    class_version: ClassVar[int] = 2
-    actor: str
-    occurred_at: datetime
-    note: str
-    late_reason: str | None
-
-    @staticmethod
-    def upcast_v1_v2(state: dict[str, Any]) -> None:
-        """Before version 2 nothing was entered late: every fact was on time."""
-        state["late_reason"] = None
-
-    @property
-    def late(self) -> bool:
-        """Whether this fact is a late entry: one recorded with a reason for being late."""
-        return self.late_reason is not None
-
-    def apply(self, aggregate: Any) -> None:
-        case: Case = aggregate
-        case.advance(self)
-
-    def evolve(self, case: Case) -> None:
-        """How this fact changes the case's own fields; its state comes from the
-        lifecycle table (`Case.advance`)."""
 
 
 class Received(CaseEvent, Aggregate.Created):
@@ -176,122 +158,6 @@ class Cancelled(CaseEvent):
         case.end_reason = self.reason
 
 
-# -- repair ---------------------------------------------------------------------
-
-
-class Signed(CaseEvent):
-    TOPIC = "propdesk.case.signed"
-
-
-class Arrived(CaseEvent):
-    TOPIC = "propdesk.case.arrived"
-
-
-class Quoted(CaseEvent):
-    TOPIC = "propdesk.case.quoted"
-    amount: Decimal
-
-    def evolve(self, case: Case) -> None:
-        case.quoted_amount = self.amount
-        case.quote_accepted = False
-
-
-class QuoteAccepted(CaseEvent):
-    TOPIC = "propdesk.case.quote_accepted"
-
-    def evolve(self, case: Case) -> None:
-        case.quote_accepted = True
-
-
-# -- complaint ------------------------------------------------------------------
-
-
-class Replied(CaseEvent):
-    TOPIC = "propdesk.case.replied"
-    message: str
-
-    def evolve(self, case: Case) -> None:
-        case.replies += 1
-        if case.first_reply_at is None:
-            case.first_reply_at = self.occurred_at
-
-
-class Invalidated(CaseEvent):
-    """无效投诉: ended with an explanation to the resident, never silently."""
-
-    TOPIC = "propdesk.case.invalidated"
-    reason: str
-    explanation: str
-
-    def evolve(self, case: Case) -> None:
-        case.end_reason = self.reason
-
-
-# -- renovation -----------------------------------------------------------------
-
-
-class Approved(CaseEvent):
-    TOPIC = "propdesk.case.approved"
-    permit_no: str
-    deposit: Decimal
-    fee: Decimal
-
-    def evolve(self, case: Case) -> None:
-        case.permit_no = self.permit_no
-        case.deposit = self.deposit
-        case.fee = self.fee
-
-
-class Rejected(CaseEvent):
-    TOPIC = "propdesk.case.rejected"
-    reasons: str
-
-    def evolve(self, case: Case) -> None:
-        case.end_reason = self.reasons
-
-
-class Inspected(CaseEvent):
-    """巡查: one inspection of renovation works."""
-
-    TOPIC = "propdesk.case.inspected"
-    findings: str
-    violation: str | None
-
-    def evolve(self, case: Case) -> None:
-        case.inspections += 1
-        if self.violation:
-            case.violations.append(self.violation)
-
-
-class AcceptanceRequested(CaseEvent):
-    TOPIC = "propdesk.case.acceptance_requested"
-
-
-class AcceptancePassed(CaseEvent):
-    TOPIC = "propdesk.case.acceptance_passed"
-
-
-class AcceptanceFailed(CaseEvent):
-    """Acceptance failed: the works go on (back to `approved`)."""
-
-    TOPIC = "propdesk.case.acceptance_failed"
-    reasons: str
-
-
-class DepositRefunded(CaseEvent):
-    """The renovation's completion step: the deposit back, less anything withheld."""
-
-    TOPIC = "propdesk.case.deposit_refunded"
-    refunded: Decimal
-    withheld: Decimal
-    reason: str | None
-
-    def evolve(self, case: Case) -> None:
-        case.refunded = self.refunded
-        case.withheld = self.withheld
-        case.completed_at = self.occurred_at
-
-
 CASE_EVENTS: tuple[type[CaseEvent], ...] = (
     Received,
     Dispatched,
@@ -318,3 +184,29 @@ CASE_EVENTS: tuple[type[CaseEvent], ...] = (
 
 for _event_class in CASE_EVENTS:
     register_topic(_event_class.TOPIC, _event_class)
+
+__all__ = [
+    "CASE_EVENTS",
+    "AcceptanceFailed",
+    "AcceptancePassed",
+    "AcceptanceRequested",
+    "Approved",
+    "Arrived",
+    "CallbackRecorded",
+    "Cancelled",
+    "CaseEvent",
+    "Completed",
+    "DepositRefunded",
+    "Dispatched",
+    "HandedOver",
+    "Held",
+    "Inspected",
+    "Invalidated",
+    "QuoteAccepted",
+    "Quoted",
+    "Received",
+    "Rejected",
+    "Replied",
+    "Resumed",
+    "Signed",
+]
