@@ -31,6 +31,10 @@ from workflow.vocabulary import CLOSING_OUTCOMES
 _TRIGGER = {event.TOPIC: trigger for event, trigger in TRIGGER_OF_EVENT.items()}
 _COMPLETING = frozenset({Completed.TOPIC, DepositRefunded.TOPIC})
 _ENDING_CLOCKS = frozenset({Cancelled.TOPIC, Invalidated.TOPIC})
+# The topics `evolve` tells apart, bound once: it runs for every event a rebuild reads,
+# and a module constant is cheaper to compare with than a class attribute.
+_HELD, _RESUMED, _DISPATCHED = Held.TOPIC, Resumed.TOPIC, Dispatched.TOPIC
+_HANDED_OVER, _CALLBACK = HandedOver.TOPIC, CallbackRecorded.TOPIC
 
 
 @dataclass(slots=True)
@@ -106,23 +110,23 @@ def evolve(case: CaseFile, fact: Fact, policy: Policy, calendar: BusinessCalenda
     specs = case.specs(policy)
     changed = case.dirty
     after = next_state(case.kind, case.state, _TRIGGER[topic], fact.data, case.held_from)
-    if topic == Held.TOPIC:
+    if topic == _HELD:
         case.held_from = case.state
         for spec in specs:
             if case.milestones[spec.name].on_hold(spec, at):
                 changed.add(spec.name)
-    elif topic == Resumed.TOPIC:
+    elif topic == _RESUMED:
         case.held_from = None
         for spec in specs:
             if case.milestones[spec.name].on_resume(spec, at, calendar):
                 changed.add(spec.name)
-    elif topic == Dispatched.TOPIC:
+    elif topic == _DISPATCHED:
         case.assignee = fact.data["assignee"]
         if case.assignee != case.received_by:
             case.dispatched_elsewhere = True
-    elif topic == HandedOver.TOPIC:
+    elif topic == _HANDED_OVER:
         case.owner = fact.data["to"]
-    elif topic == CallbackRecorded.TOPIC:
+    elif topic == _CALLBACK:
         outcome = fact.data["outcome"]
         if outcome != "unreachable":
             case.callbacks += 1

@@ -229,13 +229,22 @@ def next_state(
     event never fails: where the table has no row for the state (history recorded under
     an older table), the trigger's first declared destination is taken.
     """
+    settled = _SETTLED.get((kind, state, trigger))
+    if settled is not None:
+        return settled
     choose = CHOICES.get(trigger)
     if choose is not None:
         return choose(state, data, held_from)
     found = _ask_machine(kind, state, trigger)
-    if found:
-        return found[0]
-    return _declared_destination(kind, trigger) or state
+    if not found:
+        return _declared_destination(kind, trigger) or state
+    _SETTLED[kind, state, trigger] = found[0]
+    return found[0]
+
+
+# (kind, state, trigger) -> the one destination, once asked: every event the read side
+# follows or a case replays passes here, so the common answer is one dictionary lookup.
+_SETTLED: dict[tuple[str, str, str], str] = {}
 
 
 @cache
