@@ -25,7 +25,7 @@ from api.local_times import local_text
 from api.redaction import redact
 from api.settings import Settings
 from api.wiring import open_follower
-from projections.follower import PolicyMismatch
+from projections.layout import PolicyMismatch
 
 P = ParamSpec("P")
 R = TypeVar("R")

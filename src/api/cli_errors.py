@@ -19,7 +19,7 @@ from api.cli_files import OutputError
 from api.consoles import say_error
 from api.redaction import redact, redact_url
 from api.settings import DEFAULT_DB, SettingsError
-from projections.follower import PolicyMismatch
+from projections.layout import PolicyMismatch
 from projections.policy import PolicyError
 from workflow.errors import DomainError
 

@@ -13,6 +13,7 @@ from projections.facts import Fact, expand
 from projections.policy import Policy
 from projections.store import ReadModelStore
 from projections.times import to_micros
+from workflow.events import HandedOver, Received
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ _CASE_DATA = ("kind", "priority", "category", "location", "channel", "received_b
 
 
 def _fact(row: Mapping[str, Any]) -> Fact:
-    extra = {name: row[name] for name in _CASE_DATA} if row["type"] == "Received" else None
+    extra = {name: row[name] for name in _CASE_DATA} if row["type"] == Received.TOPIC else None
     return expand(
         (
             int(row["position"]), str(row["case_id"]), int(row["version"]), str(row["type"]),
@@ -76,12 +77,12 @@ def histories(
     current: CaseHistory | None = None
     for row in rows:
         fact = _fact(row)
-        if fact.type == "Received":
+        if fact.topic == Received.TOPIC:
             if current is not None:
                 yield current
             current = CaseHistory(open_case_file(fact, policy))
         elif current is not None and current.case.case_id == fact.case_id:
-            if fact.type == "HandedOver":
+            if fact.topic == HandedOver.TOPIC:
                 current.handovers_from.append(current.case.owner)
             evolve(current.case, fact, policy, calendar)
     if current is not None:

@@ -14,25 +14,27 @@ from projections.facts import Fact
 from projections.milestones import MilestoneClock
 from projections.policy import MilestoneSpec, Policy
 from projections.times import EPOCH
-from workflow.lifecycles import TERMINAL
+from workflow.events import (
+    CallbackRecorded,
+    Cancelled,
+    Completed,
+    DepositRefunded,
+    Dispatched,
+    HandedOver,
+    Held,
+    Invalidated,
+    Resumed,
+)
+from workflow.lifecycles import TERMINAL, TRIGGER_OF_EVENT, next_state
 from workflow.vocabulary import CLOSING_OUTCOMES
 
-# Event type -> the state it leads to, where that does not depend on the case.
-_STATE_AFTER = {
-    "Signed": "signed",
-    "Arrived": "on_site",
-    "Quoted": "quoted",
-    "QuoteAccepted": "on_site",
-    "Completed": "completed",
-    "Cancelled": "cancelled",
-    "Invalidated": "invalid",
-    "Approved": "approved",
-    "Rejected": "rejected",
-    "AcceptanceRequested": "acceptance_requested",
-    "AcceptancePassed": "accepted",
-    "AcceptanceFailed": "approved",
-    "DepositRefunded": "completed",
-}
+_TRIGGER = {event.TOPIC: trigger for event, trigger in TRIGGER_OF_EVENT.items()}
+_COMPLETING = frozenset({Completed.TOPIC, DepositRefunded.TOPIC})
+_ENDING_CLOCKS = frozenset({Cancelled.TOPIC, Invalidated.TOPIC})
+# The topics `evolve` tells apart, bound once: it runs for every event a rebuild reads,
+# and a module constant is cheaper to compare with than a class attribute.
+_HELD, _RESUMED, _DISPATCHED = Held.TOPIC, Resumed.TOPIC, Dispatched.TOPIC
+_HANDED_OVER, _CALLBACK = HandedOver.TOPIC, CallbackRecorded.TOPIC
 
 
 @dataclass(slots=True)
@@ -102,51 +104,47 @@ def open_case_file(fact: Fact, policy: Policy) -> CaseFile:
 
 
 def evolve(case: CaseFile, fact: Fact, policy: Policy, calendar: BusinessCalendar) -> None:
-    """Apply one later fact (version > 1) of the case."""
-    kind, at = fact.type, fact.occurred_at
+    """Apply one later fact (version > 1) of the case. Its next state comes from the
+    lifecycle table (`next_state`), as the aggregate's does."""
+    topic, at = fact.topic, fact.occurred_at
     specs = case.specs(policy)
     changed = case.dirty
-    if kind == "Held":
-        case.held_from, case.state = case.state, "on_hold"
+    after = next_state(case.kind, case.state, _TRIGGER[topic], fact.data, case.held_from)
+    if topic == _HELD:
+        case.held_from = case.state
         for spec in specs:
             if case.milestones[spec.name].on_hold(spec, at):
                 changed.add(spec.name)
-    elif kind == "Resumed":
-        case.state, case.held_from = case.held_from or "received", None
+    elif topic == _RESUMED:
+        case.held_from = None
         for spec in specs:
             if case.milestones[spec.name].on_resume(spec, at, calendar):
                 changed.add(spec.name)
-    elif kind == "Dispatched":
-        rework = case.kind == "renovation" and case.state in ("reopened", "rework")
-        case.state = "rework" if rework else "dispatched"
+    elif topic == _DISPATCHED:
         case.assignee = fact.data["assignee"]
         if case.assignee != case.received_by:
             case.dispatched_elsewhere = True
-    elif kind == "HandedOver":
+    elif topic == _HANDED_OVER:
         case.owner = fact.data["to"]
-    elif kind == "CallbackRecorded":
+    elif topic == _CALLBACK:
         outcome = fact.data["outcome"]
         if outcome != "unreachable":
             case.callbacks += 1
         if outcome in CLOSING_OUTCOMES:
             case.satisfied += 1
-            case.state = "closed"
-        elif outcome == "unsatisfied":
-            case.state = "reopened"
-    elif kind in _STATE_AFTER:
-        case.state = _STATE_AFTER[kind]
-    if kind in ("Completed", "DepositRefunded") and case.completed_at is None:
+    case.state = after
+    if topic in _COMPLETING and case.completed_at is None:
         case.completed_at = at
-    if case.state in TERMINAL and case.ended_at is None:
+    if after in TERMINAL and case.ended_at is None:
         case.ended_at = at
     signal = fact.signal
     if signal is not None:
-        on_hold = case.state == "on_hold"
+        on_hold = after == "on_hold"
         for spec in specs:
             clock = case.milestones[spec.name]
             if clock.on_signal(spec, signal, at, on_hold, calendar, fact.late):
                 changed.add(spec.name)
-    if kind in ("Cancelled", "Invalidated"):
+    if topic in _ENDING_CLOCKS:
         for name, clock in case.milestones.items():
             if clock.on_end():
                 changed.add(name)

@@ -7,25 +7,40 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from projections.times import EPOCH, MICROSECOND
-from workflow.events import CallbackRecorded, CaseEvent, Dispatched, HandedOver, Received
+from workflow.events import (
+    AcceptanceFailed,
+    AcceptancePassed,
+    AcceptanceRequested,
+    Approved,
+    Arrived,
+    CallbackRecorded,
+    CaseEvent,
+    Completed,
+    DepositRefunded,
+    Dispatched,
+    HandedOver,
+    Received,
+    Rejected,
+    Replied,
+)
 
-# Event type -> the policy signal it gives (see policies/default.toml).
+# The policy signal each event gives (see policies/default.toml), by its topic.
 _SIGNALS: dict[str, str] = {
-    "Received": "received",
-    "Dispatched": "dispatched",
-    "Arrived": "arrived",
-    "Completed": "completed",
-    "DepositRefunded": "completed",
-    "Replied": "replied",
-    "Approved": "decided",
-    "Rejected": "decided",
-    "AcceptanceRequested": "acceptance_requested",
-    "AcceptancePassed": "acceptance_decided",
-    "AcceptanceFailed": "acceptance_decided",
+    Received.TOPIC: "received",
+    Dispatched.TOPIC: "dispatched",
+    Arrived.TOPIC: "arrived",
+    Completed.TOPIC: "completed",
+    DepositRefunded.TOPIC: "completed",
+    Replied.TOPIC: "replied",
+    Approved.TOPIC: "decided",
+    Rejected.TOPIC: "decided",
+    AcceptanceRequested.TOPIC: "acceptance_requested",
+    AcceptancePassed.TOPIC: "acceptance_decided",
+    AcceptanceFailed.TOPIC: "acceptance_decided",
 }
 
 
-# An event as a row of the timeline read model: position, case_id, version, type,
+# An event as a row of the timeline read model: position, case_id, version, topic,
 # occurred_at and recorded_at (integer microseconds), actor, `value`, the one
 # datum a report needs: the assignee, the callback outcome, or the new owner, and
 # `late`, 1 for a late entry (one recorded with a late reason), else 0.
@@ -37,7 +52,7 @@ class Fact:
     position: int
     case_id: str
     version: int
-    type: str
+    topic: str  # the event class's stable TOPIC
     occurred_at: datetime
     actor: str
     data: dict[str, Any] = field(default_factory=dict)
@@ -50,9 +65,9 @@ class Fact:
 
     @property
     def signal(self) -> str | None:
-        if self.type == "CallbackRecorded":
+        if self.topic == CallbackRecorded.TOPIC:
             return None if self.data.get("outcome") == "unreachable" else "callback_reached"
-        return _SIGNALS.get(self.type)
+        return _SIGNALS.get(self.topic)
 
 
 # With the row, the data it leaves out: a Received's case details, a handover's parties.
@@ -80,7 +95,7 @@ def compact(event: CaseEvent, position: int) -> Compact:
         position,
         str(event.originator_id),
         event.originator_version,
-        type(event).__name__,
+        event.TOPIC,
         (event.occurred_at - EPOCH) // MICROSECOND,
         (event.timestamp - EPOCH) // MICROSECOND,
         event.actor,
@@ -90,20 +105,24 @@ def compact(event: CaseEvent, position: int) -> Compact:
     return row, extra
 
 
-_VALUE_FIELD = {"Dispatched": "assignee", "CallbackRecorded": "outcome", "HandedOver": "to"}
+_VALUE_FIELD = {
+    Dispatched.TOPIC: "assignee",
+    CallbackRecorded.TOPIC: "outcome",
+    HandedOver.TOPIC: "to",
+}
 
 
 def expand(row: TimelineRow, extra: dict[str, Any] | None) -> Fact:
     """The fact of a compact event (from `compact`, or from the timeline read model)."""
-    position, case_id, version, kind, occurred_us, recorded_us, actor, value, late = row
+    position, case_id, version, topic, occurred_us, recorded_us, actor, value, late = row
     if extra is not None:
         data = extra
-    elif kind in _VALUE_FIELD:
-        data = {_VALUE_FIELD[kind]: value}
+    elif topic in _VALUE_FIELD:
+        data = {_VALUE_FIELD[topic]: value}
     else:
         data = {}
     return Fact(
-        position, case_id, version, kind, EPOCH + timedelta(microseconds=occurred_us),
+        position, case_id, version, topic, EPOCH + timedelta(microseconds=occurred_us),
         actor, data, occurred_us, recorded_us, row, bool(late),
     )  # fmt: skip
 
@@ -115,9 +134,9 @@ def fact_of(event: CaseEvent, position: int) -> Fact:
 def timeline_row(fact: Fact) -> TimelineRow:
     if fact.row is not None:
         return fact.row
-    field_name = _VALUE_FIELD.get(fact.type)
+    field_name = _VALUE_FIELD.get(fact.topic)
     value = None if field_name is None else str(fact.data[field_name])
     return (
-        fact.position, fact.case_id, fact.version, fact.type,
+        fact.position, fact.case_id, fact.version, fact.topic,
         fact.occurred_us, fact.recorded_us, fact.actor, value, int(fact.late),
     )  # fmt: skip

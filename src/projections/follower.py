@@ -20,12 +20,13 @@ from eventsourcing.persistence import ApplicationRecorder, InterfaceError, Mappe
 from projections.casefile import CaseFile, evolve, open_case_file
 from projections.collector import rare_collections
 from projections.facts import Fact
+from projections.layout import check_build, record_build
 from projections.policy import Policy
 from projections.reader import can_read_in_child, read_page, read_pages_in_child
 from projections.readmodels import all_read_models
 from projections.rows import case_from_row
-from projections.schema import SCHEMA_VERSION
 from projections.store import ReadModelStore
+from workflow.events import Received
 
 Progress = Callable[[int, int], None]  # (position reached, head of the log)
 
@@ -35,10 +36,6 @@ BUSY_WAIT_SECONDS = 0.5
 # Case files kept in memory, least recently used dropped first. Live, they are a
 # server's memory, which the memory benchmark judges (docs/benchmarks.md).
 LIVE_CACHE, REBUILD_CACHE = 10_000, 50_000
-
-
-class PolicyMismatch(RuntimeError):
-    pass
 
 
 class Follower:
@@ -68,32 +65,7 @@ class Follower:
         self.rebuild_chunk = 2000
         self._cases: OrderedDict[str, CaseFile] = OrderedDict()
         if not rebuilding:  # a rebuild starts from zero whatever was built before
-            self._check_policy()
-
-    def _check_policy(self) -> None:
-        """Read models built with another policy or table layout must be rebuilt first."""
-        digest = self.policy.digest
-        if self.store.position() == 0:
-            self._record_build()
-            return
-        schema = self.store.meta("schema")
-        if schema != SCHEMA_VERSION:
-            raise PolicyMismatch(
-                f"the read models have table layout {schema or 'unknown'}, this version "
-                f"uses {SCHEMA_VERSION}; run `propdesk projections rebuild`"
-            )
-        built_with = self.store.meta("policy")
-        if built_with != digest:
-            raise PolicyMismatch(
-                f"the read models were built with policy {self.store.meta('policy_name')!r} "
-                f"({built_with}), not {self.policy.name!r} ({digest}); run "
-                "`propdesk projections rebuild` with the policy to switch"
-            )
-
-    def _record_build(self) -> None:
-        self.store.set_meta("policy", self.policy.digest)
-        self.store.set_meta("policy_name", self.policy.name)
-        self.store.set_meta("schema", SCHEMA_VERSION)
+            check_build(self.store, self.policy)
 
     def head(self) -> int:
         return self.recorder.max_notification_id() or 0
@@ -122,7 +94,7 @@ class Follower:
     def _evolve(self, facts: list[Fact], touched: dict[str, CaseFile]) -> dict[str, CaseFile]:
         self._load({f.case_id for f in facts if f.version > 1 and f.case_id not in self._cases})
         for fact in facts:
-            if fact.type == "Received":
+            if fact.topic == Received.TOPIC:
                 case = open_case_file(fact, self.policy)
                 self._cases[fact.case_id] = case
             else:
@@ -171,7 +143,7 @@ class Follower:
 
     def _rebuild_into_scratch(self, live: ReadModelStore, progress: Progress | None) -> int:
         try:
-            self._record_build()
+            record_build(self.store, self.policy)
             if can_read_in_child(self.app):
                 done = self._rebuild_reading_in_child(progress, scratch=self.store is not live)
             else:

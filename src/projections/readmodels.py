@@ -14,6 +14,7 @@ from projections.policy import Policy
 from projections.rows import UPSERT_CASE, case_row
 from projections.store import Statement
 from projections.times import to_micros
+from workflow.events import HandedOver, Received
 
 
 class ReadModel(Protocol):
@@ -100,9 +101,9 @@ class FirstContact:
         received: Counter[str] = Counter()
         handed_over: Counter[str] = Counter()
         for fact in facts:
-            if fact.type == "Received":
+            if fact.topic == Received.TOPIC:
                 received[fact.data["received_by"]] += 1
-            elif fact.type == "HandedOver":
+            elif fact.topic == HandedOver.TOPIC:
                 handed_over[fact.data["previous_owner"]] += 1
         staff = sorted(set(received) | set(handed_over))
         return [(self.UPSERT, [(s, received[s], handed_over[s]) for s in staff])]

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from workflow.lifecycles import TERMINAL
 
-# Raise when a table changes: read models of another version must be rebuilt.
-SCHEMA_VERSION = "4"
+# Raise when a table or what it holds changes: read models of another version are upgraded
+# at start-up where `projections.upgrades` knows how, and must be rebuilt otherwise.
+SCHEMA_VERSION = "5"
 
 TABLES = [
     # The case index: one row per case, as it stands now.
@@ -29,9 +30,9 @@ TABLES = [
     # First-contact responsibility counters per staff member.
     """CREATE TABLE IF NOT EXISTS rm_staff (
         staff TEXT PRIMARY KEY, received INTEGER NOT NULL, handed_over INTEGER NOT NULL)""",
-    # Every event in a compact form, for as-of reports and what-if replays. `value` holds
-    # the one datum a report needs: assignee, callback outcome, or new owner; `late` is 1
-    # for a late entry.
+    # Every event in a compact form, for as-of reports and what-if replays. `type` holds
+    # the event's stable topic; `value` the one datum a report needs: assignee, callback
+    # outcome, or new owner; `late` is 1 for a late entry.
     """CREATE TABLE IF NOT EXISTS rm_timeline (
         position {position} PRIMARY KEY, case_id TEXT NOT NULL, version BIGINT NOT NULL,
         type TEXT NOT NULL, occurred_at BIGINT NOT NULL, recorded_at BIGINT NOT NULL,

@@ -24,6 +24,10 @@ from projections.schema import DROP, INDEXES, tables
 
 UPSTREAM = "cases"  # the application whose log the read models follow
 Statement = tuple[str, Sequence[Sequence[Any]]]
+_SET_META = (
+    "INSERT INTO rm_meta (key, value) VALUES (?, ?) ON CONFLICT (key)"
+    " DO UPDATE SET value = excluded.value"
+)
 
 
 class ReadModelStore(TrackingRecorder, ABC):
@@ -103,13 +107,14 @@ class ReadModelStore(TrackingRecorder, ABC):
 
     def set_meta(self, key: str, value: str) -> None:
         with self._cursor(commit=True) as c:
-            c.execute(
-                self._sql(
-                    "INSERT INTO rm_meta (key, value) VALUES (?, ?) ON CONFLICT (key)"
-                    " DO UPDATE SET value = excluded.value"
-                ),
-                (key, value),
-            )
+            c.execute(self._sql(_SET_META), (key, value))
+
+    def upgrade(self, statements: Sequence[Statement], schema: str) -> None:
+        """Rewrite the read models and record the table layout reached, in one transaction."""
+        with self._cursor(commit=True) as c:
+            for sql, rows in statements:
+                c.executemany(self._sql(sql), rows)
+            c.execute(self._sql(_SET_META), ("schema", schema))
 
     @property
     @abstractmethod

@@ -1,7 +1,9 @@
 """The case aggregate: one service request, its state owned here.
 
-Each command validates, then records exactly one event; the event's `apply`
-changes the state. Replaying the events rebuilds the case without validation.
+Each command validates, then records exactly one event; applying the event
+changes the case (`advance`): its fields by the event, its state by the lifecycle
+table. Replaying the events rebuilds the case without validation. The commands of
+one kind's own work are in `workflow.kind_commands`.
 """
 
 from __future__ import annotations
@@ -18,13 +20,14 @@ from eventsourcing.utils import register_topic
 from workflow import events as ev
 from workflow import inputs, labels
 from workflow.errors import InvalidInput
-from workflow.lifecycles import Lifecycle, lifecycle
+from workflow.kind_commands import ComplaintWork, RenovationWork, RepairWork
+from workflow.lifecycles import TERMINAL, TRIGGER_OF_EVENT, Lifecycle, lifecycle, next_state
 from workflow.stamp import Stamp
 
 __all__ = ["Case", "Stamp"]
 
 
-class Case(Aggregate):
+class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
     TOPIC = "propdesk.case"
     # The events live in workflow.events; naming them here stops the library
     # from deriving event classes of its own.
@@ -108,6 +111,21 @@ class Case(Aggregate):
     def allowed_commands(self) -> tuple[str, ...]:
         return self.lifecycle.allowed(self.state)
 
+    def advance(self, event: ev.CaseEvent) -> None:
+        """Apply one fact: the event changes the case's fields, the lifecycle table gives
+        its next state (`next_state`), and reaching an end state records when it ended."""
+        self.last_occurred_at = event.occurred_at
+        trigger = TRIGGER_OF_EVENT.get(type(event))
+        if trigger is None:  # Received: it opens the case
+            event.evolve(self)
+            return
+        before = self.state
+        after = next_state(self.kind, before, trigger, vars(event), self.held_from)
+        event.evolve(self)
+        self.state = after
+        if after in TERMINAL and before not in TERMINAL:
+            self.ended_at = event.occurred_at
+
     def _record(
         self, command: str, event_class: type[ev.CaseEvent], stamp: Stamp, **fields: Any
     ) -> None:
@@ -185,115 +203,6 @@ class Case(Aggregate):
     def cancel(self, stamp: Stamp, reason: str) -> None:
         self.lifecycle.check(self.state, "cancel")  # the state first, then fields
         self._record("cancel", ev.Cancelled, stamp, reason=inputs.text("reason", reason))
-
-    # -- repair ------------------------------------------------------------------
-
-    def sign(self, stamp: Stamp) -> None:
-        self._record("sign", ev.Signed, stamp)
-
-    def arrive(self, stamp: Stamp) -> None:
-        self._record("arrive", ev.Arrived, stamp)
-
-    def quote(self, stamp: Stamp, amount: Decimal | str | int) -> None:
-        self.lifecycle.check(self.state, "quote")
-        value = inputs.money("amount", amount)
-        if value <= 0:
-            raise InvalidInput("amount", "a quote must be above 0; free work needs no quote")
-        self._record("quote", ev.Quoted, stamp, amount=value)
-
-    def accept_quote(self, stamp: Stamp) -> None:
-        self._record("accept_quote", ev.QuoteAccepted, stamp)
-
-    # -- complaint -----------------------------------------------------------------
-
-    def reply(self, stamp: Stamp, message: str) -> None:
-        self.lifecycle.check(self.state, "reply")  # the state first, then fields
-        self._record(
-            "reply",
-            ev.Replied,
-            stamp,
-            message=inputs.text("message", message, limit=inputs.LONG_TEXT),
-        )
-
-    def invalidate(self, stamp: Stamp, reason: str, explanation: str) -> None:
-        self.lifecycle.check(self.state, "invalidate")  # the state first, then fields
-        self._record(
-            "invalidate",
-            ev.Invalidated,
-            stamp,
-            reason=inputs.text("reason", reason),
-            explanation=inputs.text("explanation", explanation, limit=inputs.LONG_TEXT),
-        )
-
-    # -- renovation -------------------------------------------------------------
-
-    def approve(
-        self, stamp: Stamp, permit_no: str, deposit: Decimal | str | int, fee: Decimal | str | int
-    ) -> None:
-        self.lifecycle.check(self.state, "approve")
-        self._record(
-            "approve",
-            ev.Approved,
-            stamp,
-            permit_no=labels.permit_no(permit_no),
-            deposit=inputs.money("deposit", deposit),
-            fee=inputs.money("fee", fee),
-        )
-
-    def reject(self, stamp: Stamp, reasons: str) -> None:
-        self.lifecycle.check(self.state, "reject")  # the state first, then fields
-        self._record(
-            "reject",
-            ev.Rejected,
-            stamp,
-            reasons=inputs.text("reasons", reasons, limit=inputs.LONG_TEXT),
-        )
-
-    def inspect(self, stamp: Stamp, findings: str, violation: str | None = None) -> None:
-        self.lifecycle.check(self.state, "inspect")  # the state first, then fields
-        self._record(
-            "inspect",
-            ev.Inspected,
-            stamp,
-            findings=inputs.text("findings", findings, limit=inputs.LONG_TEXT),
-            violation=inputs.text("violation", violation, limit=inputs.LONG_TEXT, required=False)
-            or None,
-        )
-
-    def request_acceptance(self, stamp: Stamp) -> None:
-        self._record("request_acceptance", ev.AcceptanceRequested, stamp)
-
-    def pass_acceptance(self, stamp: Stamp) -> None:
-        self._record("pass_acceptance", ev.AcceptancePassed, stamp)
-
-    def fail_acceptance(self, stamp: Stamp, reasons: str) -> None:
-        self.lifecycle.check(self.state, "fail_acceptance")  # the state first, then fields
-        self._record(
-            "fail_acceptance",
-            ev.AcceptanceFailed,
-            stamp,
-            reasons=inputs.text("reasons", reasons, limit=inputs.LONG_TEXT),
-        )
-
-    def refund_deposit(
-        self,
-        stamp: Stamp,
-        refunded: Decimal | str | int,
-        withheld: Decimal | str | int = 0,
-        reason: str | None = None,
-    ) -> None:
-        self.lifecycle.check(self.state, "refund_deposit")
-        back = inputs.money("refunded", refunded)
-        kept = inputs.money("withheld", withheld)
-        deposit = self.deposit or Decimal("0.00")
-        if back + kept != deposit:
-            raise InvalidInput(
-                "refunded", f"refunded {back} plus withheld {kept} must equal the deposit {deposit}"
-            )
-        why = inputs.text("reason", reason, limit=inputs.LONG_TEXT, required=kept > 0) or None
-        self._record(
-            "refund_deposit", ev.DepositRefunded, stamp, refunded=back, withheld=kept, reason=why
-        )
 
 
 # Stored snapshots name their class by this topic, and a process resolves a topic only

@@ -5,59 +5,41 @@ derived from the module path, so moving code never breaks replay. A stored
 event's fields never change: a new field means a new `class_version` with an
 upcaster (see docs/upcasting.md), or a new event class.
 
-`apply` evolves the case from a fact. It never validates and never fails:
-validation happened in the command, before the fact was recorded.
+`evolve` changes the case's own fields from a fact, and the lifecycle table
+gives its next state (`workflow.lifecycles.next_state`). Neither validates nor
+fails: validation happened in the command, before the fact was recorded.
+
+This module holds intake's fact and the facts of every kind's work; those of one
+kind's own work are in `workflow.kind_events`. Import any of them from here.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import register_topic
 
+from workflow.case_event import CaseEvent
 from workflow.inputs import area_of
-from workflow.vocabulary import CLOSING_OUTCOMES
+from workflow.kind_events import (
+    AcceptanceFailed,
+    AcceptancePassed,
+    AcceptanceRequested,
+    Approved,
+    Arrived,
+    DepositRefunded,
+    Inspected,
+    Invalidated,
+    QuoteAccepted,
+    Quoted,
+    Rejected,
+    Replied,
+    Signed,
+)
 
 if TYPE_CHECKING:
     from workflow.case import Case
-
-
-class CaseEvent(Aggregate.Event):
-    """Every fact names who did it, when it happened, and an optional note.
-
-    When it was recorded is the inherited `timestamp`. A fact entered late carries why
-    (`late_reason`, docs/sla.md); it is None for one entered on time.
-    """
-
-    TOPIC: ClassVar[str]
-    # Version 2 added `late_reason`, to every case event at once: each class inherits the
-    # version and the upcaster unless it declares its own (Received).
-    class_version: ClassVar[int] = 2
-    actor: str
-    occurred_at: datetime
-    note: str
-    late_reason: str | None
-
-    @staticmethod
-    def upcast_v1_v2(state: dict[str, Any]) -> None:
-        """Before version 2 nothing was entered late: every fact was on time."""
-        state["late_reason"] = None
-
-    @property
-    def late(self) -> bool:
-        """Whether this fact is a late entry: one recorded with a reason for being late."""
-        return self.late_reason is not None
-
-    def apply(self, aggregate: Any) -> None:
-        case: Case = aggregate
-        case.last_occurred_at = self.occurred_at
-        self.evolve(case)
-
-    def evolve(self, case: Case) -> None:
-        """How this fact changes the case."""
 
 
 class Received(CaseEvent, Aggregate.Created):
@@ -111,46 +93,11 @@ class Dispatched(CaseEvent):
     team: str | None
 
     def evolve(self, case: Case) -> None:
-        # A renovation reopened after its callback goes to rework, not back to review.
-        rework = case.kind == "renovation" and case.state in ("reopened", "rework")
-        case.state = "rework" if rework else "dispatched"
         case.assignee = self.assignee
         case.team = self.team
         if self.assignee not in case.assignees:
             case.assignees.append(self.assignee)
         case.dispatch_count += 1
-
-
-class Signed(CaseEvent):
-    TOPIC = "propdesk.case.signed"
-
-    def evolve(self, case: Case) -> None:
-        case.state = "signed"
-
-
-class Arrived(CaseEvent):
-    TOPIC = "propdesk.case.arrived"
-
-    def evolve(self, case: Case) -> None:
-        case.state = "on_site"
-
-
-class Quoted(CaseEvent):
-    TOPIC = "propdesk.case.quoted"
-    amount: Decimal
-
-    def evolve(self, case: Case) -> None:
-        case.state = "quoted"
-        case.quoted_amount = self.amount
-        case.quote_accepted = False
-
-
-class QuoteAccepted(CaseEvent):
-    TOPIC = "propdesk.case.quote_accepted"
-
-    def evolve(self, case: Case) -> None:
-        case.state = "on_site"
-        case.quote_accepted = True
 
 
 class Held(CaseEvent):
@@ -160,26 +107,14 @@ class Held(CaseEvent):
     def evolve(self, case: Case) -> None:
         case.held_from = case.state
         case.hold_reason = self.reason
-        case.state = "on_hold"
 
 
 class Resumed(CaseEvent):
     TOPIC = "propdesk.case.resumed"
 
     def evolve(self, case: Case) -> None:
-        case.state = case.held_from or "received"
         case.held_from = None
         case.hold_reason = None
-
-
-class Replied(CaseEvent):
-    TOPIC = "propdesk.case.replied"
-    message: str
-
-    def evolve(self, case: Case) -> None:
-        case.replies += 1
-        if case.first_reply_at is None:
-            case.first_reply_at = self.occurred_at
 
 
 class Completed(CaseEvent):
@@ -187,7 +122,6 @@ class Completed(CaseEvent):
     resolution: str
 
     def evolve(self, case: Case) -> None:
-        case.state = "completed"
         case.resolution = self.resolution
         case.completed_at = self.occurred_at
 
@@ -201,12 +135,6 @@ class CallbackRecorded(CaseEvent):
 
     def evolve(self, case: Case) -> None:
         case.callbacks.append(self.outcome)
-        if self.outcome in CLOSING_OUTCOMES:
-            case.state = "closed"
-            case.ended_at = self.occurred_at
-        elif self.outcome == "unsatisfied":
-            case.state = "reopened"  # 返修: rework
-        # unreachable: the attempt is recorded, the callback stays due.
 
 
 class HandedOver(CaseEvent):
@@ -227,95 +155,7 @@ class Cancelled(CaseEvent):
     reason: str
 
     def evolve(self, case: Case) -> None:
-        case.state = "cancelled"
         case.end_reason = self.reason
-        case.ended_at = self.occurred_at
-
-
-class Invalidated(CaseEvent):
-    """无效投诉: ended with an explanation to the resident, never silently."""
-
-    TOPIC = "propdesk.case.invalidated"
-    reason: str
-    explanation: str
-
-    def evolve(self, case: Case) -> None:
-        case.state = "invalid"
-        case.end_reason = self.reason
-        case.ended_at = self.occurred_at
-
-
-class Approved(CaseEvent):
-    TOPIC = "propdesk.case.approved"
-    permit_no: str
-    deposit: Decimal
-    fee: Decimal
-
-    def evolve(self, case: Case) -> None:
-        case.state = "approved"
-        case.permit_no = self.permit_no
-        case.deposit = self.deposit
-        case.fee = self.fee
-
-
-class Rejected(CaseEvent):
-    TOPIC = "propdesk.case.rejected"
-    reasons: str
-
-    def evolve(self, case: Case) -> None:
-        case.state = "rejected"
-        case.end_reason = self.reasons
-        case.ended_at = self.occurred_at
-
-
-class Inspected(CaseEvent):
-    """巡查: one inspection of renovation works."""
-
-    TOPIC = "propdesk.case.inspected"
-    findings: str
-    violation: str | None
-
-    def evolve(self, case: Case) -> None:
-        case.inspections += 1
-        if self.violation:
-            case.violations.append(self.violation)
-
-
-class AcceptanceRequested(CaseEvent):
-    TOPIC = "propdesk.case.acceptance_requested"
-
-    def evolve(self, case: Case) -> None:
-        case.state = "acceptance_requested"
-
-
-class AcceptancePassed(CaseEvent):
-    TOPIC = "propdesk.case.acceptance_passed"
-
-    def evolve(self, case: Case) -> None:
-        case.state = "accepted"
-
-
-class AcceptanceFailed(CaseEvent):
-    TOPIC = "propdesk.case.acceptance_failed"
-    reasons: str
-
-    def evolve(self, case: Case) -> None:
-        case.state = "approved"  # back to works
-
-
-class DepositRefunded(CaseEvent):
-    """The renovation's completion step: the deposit back, less anything withheld."""
-
-    TOPIC = "propdesk.case.deposit_refunded"
-    refunded: Decimal
-    withheld: Decimal
-    reason: str | None
-
-    def evolve(self, case: Case) -> None:
-        case.state = "completed"
-        case.refunded = self.refunded
-        case.withheld = self.withheld
-        case.completed_at = self.occurred_at
 
 
 CASE_EVENTS: tuple[type[CaseEvent], ...] = (
@@ -344,3 +184,29 @@ CASE_EVENTS: tuple[type[CaseEvent], ...] = (
 
 for _event_class in CASE_EVENTS:
     register_topic(_event_class.TOPIC, _event_class)
+
+__all__ = [
+    "CASE_EVENTS",
+    "AcceptanceFailed",
+    "AcceptancePassed",
+    "AcceptanceRequested",
+    "Approved",
+    "Arrived",
+    "CallbackRecorded",
+    "Cancelled",
+    "CaseEvent",
+    "Completed",
+    "DepositRefunded",
+    "Dispatched",
+    "HandedOver",
+    "Held",
+    "Inspected",
+    "Invalidated",
+    "QuoteAccepted",
+    "Quoted",
+    "Received",
+    "Rejected",
+    "Replied",
+    "Resumed",
+    "Signed",
+]

@@ -1,20 +1,24 @@
 """Each kind's lifecycle, declared once as a `transitions` table.
 
 The machines are module-level transition tables with no model attached: they
-validate commands and draw diagrams. A case's state changes only when its
-events are applied, so replaying history never consults these tables.
+validate commands and draw diagrams. The same tables give the state a case
+reaches by each event (`next_state`): the aggregate applying its events and the
+read side evolving its case files both ask them, so neither keeps its own list
+of states after events.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from transitions import Machine
 
+from workflow import events as ev
 from workflow.errors import InvalidTransition
-from workflow.vocabulary import Kind
+from workflow.vocabulary import CLOSING_OUTCOMES, CallbackOutcome, Kind
 
 TERMINAL = ("closed", "cancelled", "rejected", "invalid")
 
@@ -146,16 +150,103 @@ LIFECYCLES: dict[Kind, Lifecycle] = {kind: _build(kind) for kind in Kind}
 
 
 @cache
-def _ask_machine(kind: Kind, state: str, command: str | None) -> tuple[str, ...]:
+def _ask_machine(kind: Kind | str, state: str, command: str | None) -> tuple[str, ...]:
     """The machine's answers never change: every command and every answer asked of a case
-    asks the machine once per (state, command) in a process, not once per request."""
-    machine = LIFECYCLES[kind].machine
+    asks the machine once per (state, command) in a process, not once per request (nor
+    once per event applied)."""
+    lc = LIFECYCLES[Kind(kind)]
+    machine = lc.machine
     if command is None:
         triggers = set(machine.get_triggers(state))
-        return tuple(c for c in LIFECYCLES[kind].commands if c in triggers)
+        return tuple(c for c in lc.commands if c in triggers)
     found = machine.get_transitions(trigger=command, source=state)
     return tuple(t.dest if t.dest is not None else state for t in found)
 
 
 def lifecycle(kind: Kind | str) -> Lifecycle:
     return LIFECYCLES[Kind(kind)]
+
+
+# The lifecycle trigger of each event: the command that records it. Received opens a case
+# and has none.
+TRIGGER_OF_EVENT: dict[type[ev.CaseEvent], str] = {
+    ev.Dispatched: "dispatch",
+    ev.Signed: "sign",
+    ev.Arrived: "arrive",
+    ev.Quoted: "quote",
+    ev.QuoteAccepted: "accept_quote",
+    ev.Held: "hold",
+    ev.Resumed: "resume",
+    ev.Replied: "reply",
+    ev.Completed: "complete",
+    ev.CallbackRecorded: "callback",
+    ev.HandedOver: "handover",
+    ev.Cancelled: "cancel",
+    ev.Invalidated: "invalidate",
+    ev.Approved: "approve",
+    ev.Rejected: "reject",
+    ev.Inspected: "inspect",
+    ev.AcceptanceRequested: "request_acceptance",
+    ev.AcceptancePassed: "pass_acceptance",
+    ev.AcceptanceFailed: "fail_acceptance",
+    ev.DepositRefunded: "refund_deposit",
+}
+
+# Where one (state, trigger) has several destinations, a rule picks one from the
+# event's data or from the state the case was in before a hold.
+Choice = Callable[[str, Mapping[str, Any], str | None], str]
+
+
+def _after_callback(state: str, data: Mapping[str, Any], held_from: str | None) -> str:
+    """A satisfied or basically satisfied resident closes the case; an unsatisfied one
+    reopens it (返修, rework); an unreachable one leaves it as it is, the callback still due."""
+    outcome = data["outcome"]
+    if outcome in CLOSING_OUTCOMES:
+        return "closed"
+    if outcome == CallbackOutcome.UNSATISFIED:
+        return "reopened"
+    return state
+
+
+def _after_resume(state: str, data: Mapping[str, Any], held_from: str | None) -> str:
+    """Back to the state the hold interrupted."""
+    return held_from or "received"
+
+
+CHOICES: dict[str, Choice] = {"callback": _after_callback, "resume": _after_resume}
+
+
+def next_state(
+    kind: str, state: str, trigger: str, data: Mapping[str, Any], held_from: str | None = None
+) -> str:
+    """The state a case of `kind` in `state` reaches by the event of `trigger`.
+
+    Where the table gives one destination, that one (the state itself for an internal
+    row); a trigger with several destinations from one state has a rule in `CHOICES`
+    that decides from the event's `data` (a callback's `outcome`) or from `held_from`,
+    the state a hold interrupted (resume). A renovation dispatched from `reopened` or
+    `rework` goes to rework because its table says so, not by a rule. Applying a stored
+    event never fails: where the table has no row for the state (history recorded under
+    an older table), the trigger's first declared destination is taken.
+    """
+    settled = _SETTLED.get((kind, state, trigger))
+    if settled is not None:
+        return settled
+    choose = CHOICES.get(trigger)
+    if choose is not None:
+        return choose(state, data, held_from)
+    found = _ask_machine(kind, state, trigger)
+    if not found:
+        return _declared_destination(kind, trigger) or state
+    _SETTLED[kind, state, trigger] = found[0]
+    return found[0]
+
+
+# (kind, state, trigger) -> the one destination, once asked: every event the read side
+# follows or a case replays passes here, so the common answer is one dictionary lookup.
+_SETTLED: dict[tuple[str, str, str], str] = {}
+
+
+@cache
+def _declared_destination(kind: str, trigger: str) -> str | None:
+    return next((row["dest"] for row in TABLES[Kind(kind)] if row["trigger"] == trigger), None)

@@ -39,6 +39,9 @@ from hypothesis.stateful import (
 
 from api.settings import Settings
 from api.wiring import open_service
+from projections.casefile import evolve, open_case_file
+from projections.facts import fact_of
+from projections.policy import load_policy
 from support.driver import ALL_COMMANDS
 from workflow.backdating import TRUSTED
 from workflow.case import Case
@@ -59,6 +62,8 @@ from workflow.service import CaseService
 from workflow.vocabulary import CATEGORIES, CLOSING_OUTCOMES, PRIORITIES, CallbackOutcome, Kind
 
 SHANGHAI = timezone(timedelta(hours=8))
+POLICY = load_policy()  # the default policy: the read side's case files need one
+CALENDAR = POLICY.new_calendar()
 START = datetime(2026, 5, 4, 9, 30, tzinfo=SHANGHAI)
 CENT = Decimal("0.01")
 Instant = datetime | str  # what `at` may be
@@ -552,6 +557,23 @@ class CaseRules(RuleBasedStateMachine):
             if self.reader is not None:
                 again = vars(self.reader.get(case_id))
                 assert again == loaded, "a second application object loads another case"
+
+    @invariant()
+    def the_read_sides_case_file_agrees_with_the_aggregate(self) -> None:
+        """Both take each event's next state from the lifecycle table: they never disagree."""
+        for seen in self.observed().values():
+            facts = [fact_of(event, position) for position, event in enumerate(seen.events)]
+            file = open_case_file(facts[0], POLICY)
+            for fact in facts[1:]:
+                evolve(file, fact, POLICY, CALENDAR)
+            case = seen.case
+            assert (file.state, file.held_from, file.owner, file.assignee, file.ended_at) == (
+                case.state,
+                case.held_from,
+                case.owner,
+                case.assignee,
+                case.ended_at,
+            )
 
     @invariant()
     def every_case_matches_the_model(self) -> None:

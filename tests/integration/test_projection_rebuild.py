@@ -52,12 +52,13 @@ def check_equal_to_rebuild(app: CaseService, follower: Follower, data: st.DataOb
     live = dump(follower.store)
     for row in live["rm_case_index"]:
         case = app.get(row["case_id"])
-        assert (row["state"], row["owner"], row["assignee"], row["version"]) == (
-            case.state,
-            case.owner,
-            case.assignee,
-            case.version,
-        )
+        assert (
+            row["state"],
+            row["held_from"],
+            row["owner"],
+            row["assignee"],
+            row["version"],
+        ) == (case.state, case.held_from, case.owner, case.assignee, case.version)
     # Small pages, chunks and caches reach every path a rebuild of millions of events takes:
     # page writes, open cases waiting for a later page, and cases dropped from the cache.
     follower.rebuild_page_size = data.draw(st.integers(1, 30), label="rebuild page")

@@ -1,17 +1,26 @@
-"""Read models built with one policy are not silently continued with another."""
+"""Read models built with one policy are not silently continued with another, and those of
+an older table layout are upgraded or refused."""
 
 from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 import pytest
 
 from api.settings import Settings
 from api.wiring import open_follower, open_read_models
-from projections.follower import PolicyMismatch
-from support.driver import receive
+from projections.asof import Period
+from projections.layout import PolicyMismatch
+from projections.reports import first_contact_report, sla_report
+from support.driver import paths_to_states, receive
+from support.dumps import dump
+from workflow.events import CASE_EVENTS, CaseEvent, Dispatched, Received
+from workflow.vocabulary import Kind
+
+REPORTS = (sla_report, first_contact_report)
 
 
 def test_switching_the_live_policy_requires_a_rebuild(tmp_path: Path) -> None:
@@ -53,12 +62,51 @@ def test_read_models_built_before_late_entries_ask_for_a_rebuild_which_adds_them
         cursor.execute("ALTER TABLE rm_timeline DROP COLUMN late")
         cursor.execute("ALTER TABLE rm_milestones DROP COLUMN late_stop")
     store.set_meta("schema", "3")
-    with pytest.raises(PolicyMismatch, match=r"table layout 3, this version uses 4.*rebuild"):
+    with pytest.raises(PolicyMismatch, match=r"table layout 3, this version uses 5.*rebuild"):
         open_follower(settings, settings.policy)
 
     open_follower(settings, settings.policy, rebuilding=True).rebuild()
     rebuilt = open_follower(settings, settings.policy).store
     timeline = rebuilt.query("SELECT type, late FROM rm_timeline ORDER BY position")
-    assert [(r["type"], r["late"]) for r in timeline] == [("Received", 0), ("Dispatched", 1)]
+    assert [(r["type"], r["late"]) for r in timeline] == [
+        (Received.TOPIC, 0),
+        (Dispatched.TOPIC, 1),
+    ]
     stops = rebuilt.query("SELECT name, late_stop FROM rm_milestones WHERE name = 'dispatch'")
     assert [(r["name"], r["late_stop"]) for r in stops] == [("dispatch", 1)]
+
+
+def test_read_models_that_named_events_by_class_are_upgraded_to_topics_at_start_up(
+    db: str,
+) -> None:
+    settings = Settings.load({}, db=db)
+    follower = open_follower(settings, settings.policy)
+    for kind in Kind:  # a case in every state of every kind: every event class
+        paths_to_states(follower.app, kind.value)
+    follower.catch_up()
+    expected = dump(follower.store)
+    now = datetime.now(UTC)
+    period = Period((now - timedelta(days=1)).date(), (now + timedelta(days=2)).date())
+    reports = [build(follower.store, settings.policy, period, now) for build in REPORTS]
+    assert sum(row["received"] for row in reports[1].rows) > 100
+
+    # The read models as the previous version left them: layout 4, whose timeline held
+    # each event's class name.
+    notes = follower.app.recorder.select_notifications(start=1, limit=1_000_000)
+    events = {n.id: cast(CaseEvent, follower.app.mapper.to_domain_event(n)) for n in notes}
+    assert {type(e) for e in events.values()} == set(CASE_EVENTS)
+    store = open_read_models(settings)
+    with store._cursor(commit=True) as cursor:
+        for position, event in events.items():
+            cursor.execute(
+                store._sql("UPDATE rm_timeline SET type = ? WHERE position = ?"),
+                (type(event).__name__, position),
+            )
+    store.set_meta("schema", "4")
+    stored = {row["type"] for row in store.query("SELECT DISTINCT type FROM rm_timeline")}
+    assert stored == {cls.__name__ for cls in CASE_EVENTS}
+
+    upgraded = open_follower(settings, settings.policy).store
+    assert upgraded.meta("schema") == "5"
+    assert dump(upgraded) == expected
+    assert [build(upgraded, settings.policy, period, now) for build in REPORTS] == reports
