@@ -17,6 +17,7 @@ from typing import Any
 from transitions import Machine
 
 from workflow import events as ev
+from workflow.declared import COMMANDS
 from workflow.errors import InvalidTransition
 from workflow.vocabulary import CLOSING_OUTCOMES, CallbackOutcome, Kind
 
@@ -167,29 +168,10 @@ def lifecycle(kind: Kind | str) -> Lifecycle:
     return LIFECYCLES[Kind(kind)]
 
 
-# The lifecycle trigger of each event: the command that records it. Received opens a case
-# and has none.
+# The lifecycle trigger of each event: the command that records it, as its declaration
+# says. Received opens a case and has none.
 TRIGGER_OF_EVENT: dict[type[ev.CaseEvent], str] = {
-    ev.Dispatched: "dispatch",
-    ev.Signed: "sign",
-    ev.Arrived: "arrive",
-    ev.Quoted: "quote",
-    ev.QuoteAccepted: "accept_quote",
-    ev.Held: "hold",
-    ev.Resumed: "resume",
-    ev.Replied: "reply",
-    ev.Completed: "complete",
-    ev.CallbackRecorded: "callback",
-    ev.HandedOver: "handover",
-    ev.Cancelled: "cancel",
-    ev.Invalidated: "invalidate",
-    ev.Approved: "approve",
-    ev.Rejected: "reject",
-    ev.Inspected: "inspect",
-    ev.AcceptanceRequested: "request_acceptance",
-    ev.AcceptancePassed: "pass_acceptance",
-    ev.AcceptanceFailed: "fail_acceptance",
-    ev.DepositRefunded: "refund_deposit",
+    command.event: command.name for command in COMMANDS
 }
 
 # Where one (state, trigger) has several destinations, a rule picks one from the
