@@ -35,6 +35,13 @@ def test_a_due_time_one_second_past_closing_time_moves_to_the_next_morning() -> 
     )
 
 
+def test_the_last_second_before_closing_still_counts_on_its_day() -> None:
+    calendar = BusinessCalendar()
+    start = at("2026-11-25T17:29:59.500")
+    assert calendar.add_business(start, 0.5) == at("2026-11-25T17:30")
+    assert calendar.add_business(start, 1.0) == at("2026-11-26T08:30:00.500")
+
+
 def test_a_due_time_that_fills_a_whole_day_from_opening_ends_at_its_closing() -> None:
     calendar = BusinessCalendar()
     assert calendar.add_business(at("2026-11-25T08:30"), 540 * MINUTE) == at("2026-11-25T17:30")
@@ -59,6 +66,12 @@ def test_business_time_starting_after_closing_counts_from_the_next_opening() -> 
     calendar = BusinessCalendar()
     assert calendar.business_seconds(at("2026-11-25T18:00"), at("2026-11-26T09:00")) == 30 * MINUTE
     assert calendar.add_business(at("2026-11-25T18:00"), 30 * MINUTE) == at("2026-11-26T09:00")
+
+
+def test_an_instant_just_after_closing_counts_nothing_of_that_day() -> None:
+    calendar = BusinessCalendar()
+    just_after = at("2026-11-25T17:30:00.500")
+    assert calendar.business_seconds(just_after, at("2026-11-26T09:00")) == 30 * MINUTE
 
 
 def test_no_business_time_passes_between_an_instant_and_itself_or_backwards() -> None:
@@ -181,6 +194,12 @@ def test_a_calendar_in_a_zone_with_summer_time_counts_the_right_local_days() -> 
     assert calendar.add_business(july, 30 * MINUTE) == at("2028-07-03T23:30", sydney)
     january = at("2028-01-03T23:00", sydney)  # a Monday
     assert calendar.add_business(january, 30 * MINUTE) == at("2028-01-03T23:30", sydney)
+    # Berlin keeps summer time in July (+2) and not in January (+1): its first half hour
+    # of a summer day counts on that day.
+    berlin = ZoneInfo("Europe/Berlin")
+    early = BusinessCalendar(opens=time(0, 0), closes=time(23, 59), zone=berlin)
+    july_night = at("2028-07-04T00:30", berlin)  # a Tuesday
+    assert early.business_seconds(july_night, july_night + timedelta(minutes=15)) == 15 * MINUTE
 
 
 def test_a_calendar_open_round_the_clock_counts_each_hour_on_its_own_day() -> None:
