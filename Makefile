@@ -42,14 +42,16 @@ bench: $(STAMP)
 # Mutation testing (docs/testing.md): cosmic-ray, plus statement deletion from
 # tools/mutation, over the SLA rules, the calendar and the lifecycle tables, one mutant
 # at a time against the tests that cover each module. Not part of `make test`.
-# One module: `make mutation MUTATION_MODULES=calendar`.
+# One module: `make mutation MUTATION_MODULES=calendar`; after adding tests, only the
+# mutants that survived the last run: `make mutation MUTATION_FLAGS=--survivors`.
 MUTATION_MODULES ?=
+MUTATION_FLAGS ?=
 $(VENV)/.mutation-operators: $(STAMP) tools/mutation/pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e tools/mutation
 	touch $@
 
 mutation: $(VENV)/.mutation-operators
-	$(BIN)/python tools/mutation/run.py $(MUTATION_MODULES)
+	$(BIN)/python tools/mutation/run.py $(MUTATION_FLAGS) $(MUTATION_MODULES)
 
 diagrams: $(STAMP)
 	$(BIN)/propdesk lifecycle --docs > docs/lifecycles.md

@@ -10,7 +10,7 @@ cosmic-ray writes each mutant into the file it mutates, so the run works on a co
 checkout (.mutation/tree, beside the session databases): the checkout itself is never
 changed, and a run stopped half-way leaves no mutant behind.
 
-    python tools/mutation/run.py [--configs DIR] [MODULE ...]   # default: every module
+    python tools/mutation/run.py [--configs DIR] [--survivors] [MODULE ...]
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import shlex
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -35,6 +36,7 @@ CONFIGS = Path(__file__).resolve().parent / "config"
 SESSIONS = ROOT / ".mutation"  # cosmic-ray's session databases: not in git
 TREE = SESSIONS / "tree"  # the copy of the checkout the mutants are written into
 POLL_SECONDS = 2.0
+COSMIC_RAY = [sys.executable, "-m", "cosmic_ray.cli"]
 
 
 @dataclass
@@ -118,6 +120,11 @@ def _copy_checkout() -> None:
     (TREE / ".venv").symlink_to(ROOT / ".venv")
 
 
+def _config(path: Path) -> dict[str, object]:
+    config: dict[str, object] = tomllib.loads(path.read_text(encoding="utf-8"))["cosmic-ray"]
+    return config
+
+
 def _baseline(config: dict[str, object], name: str) -> None:
     """The tests must pass on the unchanged module, or every mutant would look killed."""
     command = str(config["test-command"])
@@ -129,51 +136,65 @@ def _baseline(config: dict[str, object], name: str) -> None:
     print(f"{name}: baseline passed in {seconds:.1f} s: {command}", flush=True)
 
 
-def _run_session(name: str, config_path: Path) -> Tally:
-    config = tomllib.loads(config_path.read_text(encoding="utf-8"))["cosmic-ray"]
-    module = TREE / str(config["module-path"])
-    _baseline(config, name)
-    session = SESSIONS / f"{name}.sqlite"
-    cosmic_ray = [sys.executable, "-m", "cosmic_ray.cli"]
-    subprocess.run([*cosmic_ray, "init", str(config_path), str(session), "--force"],
+def _prepare(name: str, config_path: Path, session: Path, survivors_only: bool) -> int:
+    """Fills the session with the mutants to run; returns how many will run."""
+    if survivors_only and session.exists():
+        with sqlite3.connect(session) as db:
+            return db.execute("DELETE FROM work_results WHERE test_outcome = 'SURVIVED'").rowcount
+    subprocess.run([*COSMIC_RAY, "init", str(config_path), str(session), "--force"],
                    cwd=TREE, check=True)  # fmt: skip
-    with use_db(str(session), WorkDB.Mode.open) as db:
-        total = db.num_work_items
+    module = TREE / str(_config(config_path)["module-path"])
     skipped = _skip_annotations(session, module)
-    total -= skipped
+    with use_db(str(session), WorkDB.Mode.open) as db:
+        total = db.num_work_items - skipped
     print(
-        f"{name}: {total} mutants of {config['module-path']}"
+        f"{name}: {total} mutants of {module.relative_to(TREE)}"
         f" ({skipped} more inside type annotations, which are never evaluated, left out)",
         flush=True,
     )
-    tally = Tally(name, total)
+    return total
+
+
+def _run_session(name: str, config_path: Path, survivors_only: bool) -> Tally:
+    _baseline(_config(config_path), name)
+    session = SESSIONS / f"{name}.sqlite"
+    to_run = _prepare(name, config_path, session, survivors_only)
     with use_db(str(session), WorkDB.Mode.open) as db:
         seen = {item.job_id for item, _ in db.completed_work_items}
-    done = 0
-    runner = subprocess.Popen([*cosmic_ray, "exec", str(config_path), str(session)],
+    runner = subprocess.Popen([*COSMIC_RAY, "exec", str(config_path), str(session)],
                               cwd=TREE)  # fmt: skip
     while True:
         finished = runner.poll() is not None
         with use_db(str(session), WorkDB.Mode.open) as db:
             completed = db.completed_work_items
         for item, result in completed:
-            if item.job_id in seen:
-                continue
-            seen.add(item.job_id)
-            done += 1
-            outcome = _outcome(result)
-            print(f"  [{done}/{total}] {outcome:<11} {_describe(item)}", flush=True)
-            if outcome == "killed":
-                tally.killed += 1
-            elif outcome == "SURVIVED":
-                tally.survivors.append((item, result))
-            else:
-                tally.not_run.append((item, result))
+            if item.job_id not in seen:
+                seen.add(item.job_id)
+                print(f"  [{len(seen)}] of {to_run}: {_outcome(result):<11} {_describe(item)}",
+                      flush=True)  # fmt: skip
         if finished:
             break
         time.sleep(POLL_SECONDS)
     if runner.returncode != 0:
         sys.exit(f"{name}: cosmic-ray exec failed ({runner.returncode})")
+    return _tally(name, session)
+
+
+def _tally(name: str, session: Path) -> Tally:
+    tally = Tally(name)
+    with use_db(str(session), WorkDB.Mode.open) as db:
+        completed = db.completed_work_items
+    for item, result in completed:
+        if result.worker_outcome == WorkerOutcome.SKIPPED:
+            continue
+        tally.total += 1
+        outcome = _outcome(result)
+        if outcome == "killed":
+            tally.killed += 1
+        elif outcome == "SURVIVED":
+            tally.survivors.append((item, result))
+        else:
+            tally.not_run.append((item, result))
     return tally
 
 
@@ -199,18 +220,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--configs", type=Path, default=CONFIGS,
                         help="folder of cosmic-ray configs, one per module")  # fmt: skip
+    parser.add_argument("--survivors", action="store_true",
+                        help="re-test only the mutants that survived the last run")  # fmt: skip
     configs = parser.parse_known_args()[0].configs
     known = sorted(path.stem for path in configs.glob("*.toml"))
     parser.add_argument("modules", nargs="*", metavar="MODULE",
                         help=f"modules to mutate (default: all of {', '.join(known)})")  # fmt: skip
-    names = parser.parse_args().modules or known
+    arguments = parser.parse_args()
+    names = arguments.modules or known
     unknown = sorted(set(names) - set(known))
     if unknown:
         parser.error(f"unknown module {', '.join(unknown)}; known: {', '.join(known)}")
     SESSIONS.mkdir(exist_ok=True)
     _copy_checkout()
     configs = configs.resolve()
-    tallies = [_run_session(name, configs / f"{name}.toml") for name in names]
+    tallies = [_run_session(name, configs / f"{name}.toml", arguments.survivors) for name in names]
     _report(tallies)
 
 
