@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from dataclasses import FrozenInstanceError
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -40,6 +41,7 @@ def test_the_last_second_before_closing_still_counts_on_its_day() -> None:
     start = at("2026-11-25T17:29:59.500")
     assert calendar.add_business(start, 0.5) == at("2026-11-25T17:30")
     assert calendar.add_business(start, 1.0) == at("2026-11-26T08:30:00.500")
+    assert calendar.business_seconds(start, at("2026-11-25T18:00")) == 0.5
 
 
 def test_a_due_time_that_fills_a_whole_day_from_opening_ends_at_its_closing() -> None:
@@ -145,6 +147,11 @@ def test_an_estimated_year_works_monday_to_friday_and_says_it_estimated(
     assert calendar.is_working_day(day) is working
     assert calendar.estimated_days == {day}
     assert calendar.is_working_day(day) is working  # asked again: the same answer
+
+
+def test_a_supplied_year_cannot_be_changed_once_read() -> None:
+    with pytest.raises(FrozenInstanceError):
+        _SUPPLIED_2028.holidays = frozenset()  # type: ignore[misc]
 
 
 def test_a_supplied_year_wins_over_the_official_arrangement() -> None:
