@@ -180,3 +180,11 @@ def test_a_lifecycle_cannot_be_changed_while_the_service_runs() -> None:
     repair = lifecycle("repair")
     with pytest.raises(AttributeError):
         repair.states = ("received",)  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("kind", EXPECTED)
+def test_no_state_can_be_reached_by_naming_it_only_by_a_declared_command(kind: str) -> None:
+    lc = lifecycle(kind)
+    for state in EXPECTED[kind]:
+        for target in EXPECTED[kind]:
+            assert lc.destinations(state, f"to_{target}") == ()
