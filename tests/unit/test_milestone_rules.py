@@ -7,7 +7,7 @@ an ordinary working day, 2026-11-21 a Saturday.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError, dataclass, field
 from datetime import datetime
 
 import pytest
@@ -73,12 +73,12 @@ def test_a_complaint_held_from_0910_to_1110_and_dispatched_at_1115_breached_its_
     completion = Clock(default_spec("complaint", "normal", "completion"))
     for clock in (dispatch, completion):
         clock.signal("received", "2026-11-25T09:00")
-    assert not dispatch.hold("2026-11-25T09:10")
+    assert dispatch.hold("2026-11-25T09:10") is False
     assert completion.hold("2026-11-25T09:10")
-    assert not dispatch.resume("2026-11-25T11:10")
+    assert dispatch.resume("2026-11-25T11:10") is False
     assert completion.resume("2026-11-25T11:10")
     assert dispatch.signal("dispatched", "2026-11-25T11:15")
-    assert not completion.signal("dispatched", "2026-11-25T11:15")
+    assert completion.signal("dispatched", "2026-11-25T11:15") is False
 
     judged = dispatch.judged("2026-11-25T12:00")
     assert (judged.status, judged.elapsed_seconds, judged.stopped) == (
@@ -97,8 +97,8 @@ def test_a_hold_before_a_milestone_starts_does_not_pause_it_later() -> None:
     # from it: requested Wed 09:00, passed Thu 10:00 = 510 + 90 = 600 min, breached.
     acceptance = Clock(default_spec("renovation", "normal", "acceptance"))
     acceptance.signal("received", "2026-11-24T09:00")
-    assert not acceptance.hold("2026-11-24T10:00")
-    assert not acceptance.resume("2026-11-24T12:00")
+    assert acceptance.hold("2026-11-24T10:00") is False
+    assert acceptance.resume("2026-11-24T12:00") is False
     assert acceptance.clock.held_since is None
     acceptance.signal("decided", "2026-11-24T15:00")
     assert acceptance.signal("acceptance_requested", "2026-11-25T09:00")
@@ -115,8 +115,8 @@ def test_a_hold_after_a_milestone_stopped_changes_nothing() -> None:
     dispatch = Clock(default_spec("repair", "emergency", "dispatch"))
     dispatch.signal("received", "2026-11-21T22:00")
     dispatch.signal("dispatched", "2026-11-21T22:15")
-    assert not dispatch.hold("2026-11-21T22:30")
-    assert not dispatch.resume("2026-11-21T23:30")
+    assert dispatch.hold("2026-11-21T22:30") is False
+    assert dispatch.resume("2026-11-21T23:30") is False
 
     judged = dispatch.judged("2026-11-22T08:00")
     assert (judged.status, judged.elapsed_seconds) == ("breached", 15 * MINUTE)
@@ -127,14 +127,14 @@ def test_a_hold_while_already_paused_keeps_the_first_hold_start() -> None:
     completion = Clock(default_spec("repair", "normal", "completion"))
     completion.signal("received", "2026-11-25T09:00")
     assert completion.hold("2026-11-25T10:00")
-    assert not completion.hold("2026-11-25T11:00")
+    assert completion.hold("2026-11-25T11:00") is False
     assert completion.clock.held_since == at("2026-11-25T10:00")
 
 
 def test_a_resume_without_a_hold_changes_nothing() -> None:
     completion = Clock(default_spec("repair", "normal", "completion"))
     completion.signal("received", "2026-11-25T09:00")
-    assert not completion.resume("2026-11-25T10:00")
+    assert completion.resume("2026-11-25T10:00") is False
     assert completion.clock.held_seconds == 0.0
 
 
@@ -151,6 +151,15 @@ def test_an_as_of_report_during_a_hold_subtracts_the_hold_so_far() -> None:
         60 * MINUTE,
         None,
     )
+
+
+def test_a_hold_resumed_at_the_instant_it_began_subtracts_nothing() -> None:
+    completion = Clock(default_spec("repair", "emergency", "completion"))
+    completion.signal("received", "2026-11-21T22:00")
+    completion.hold("2026-11-21T22:10")
+    assert completion.resume("2026-11-21T22:10")
+    assert completion.clock.held_seconds == 0.0
+    assert completion.judged("2026-11-21T22:30").elapsed_seconds == 30 * MINUTE
 
 
 def test_a_business_hold_is_measured_in_business_time() -> None:
@@ -188,7 +197,7 @@ def test_a_milestone_started_while_on_hold_stays_paused_until_the_case_resumes()
 
 def test_the_acceptance_clock_of_a_renovation_runs_from_the_request_to_the_decision() -> None:
     acceptance = Clock(default_spec("renovation", "normal", "acceptance"))
-    assert not acceptance.signal("received", "2026-11-24T09:00")
+    assert acceptance.signal("received", "2026-11-24T09:00") is False
     assert acceptance.judged("2026-11-24T10:00").status == "not_started"
     assert acceptance.signal("acceptance_requested", "2026-11-25T09:00")
 
@@ -206,13 +215,13 @@ def test_the_acceptance_clock_of_a_renovation_runs_from_the_request_to_the_decis
 def test_a_second_start_signal_does_not_restart_a_milestone() -> None:
     callback = Clock(default_spec("repair", "normal", "callback"))
     assert callback.signal("completed", "2026-11-25T10:00")
-    assert not callback.signal("completed", "2026-11-26T10:00")
+    assert callback.signal("completed", "2026-11-26T10:00") is False
     assert callback.clock.started_at == at("2026-11-25T10:00")
 
 
 def test_a_stop_signal_before_the_start_is_ignored() -> None:
     callback = Clock(default_spec("repair", "normal", "callback"))
-    assert not callback.signal("callback_reached", "2026-11-25T10:00")
+    assert callback.signal("callback_reached", "2026-11-25T10:00") is False
     assert callback.clock.stopped_at is None
     assert callback.judged("2026-11-25T11:00") == Judgement(
         "callback", None, "not_started", None, False
@@ -233,14 +242,14 @@ def test_only_the_first_stop_signal_stops_a_milestone() -> None:
     dispatch = Clock(default_spec("repair", "emergency", "dispatch"))
     dispatch.signal("received", "2026-11-21T22:00")
     assert dispatch.signal("dispatched", "2026-11-21T22:05")
-    assert not dispatch.signal("dispatched", "2026-11-21T23:05")
+    assert dispatch.signal("dispatched", "2026-11-21T23:05") is False
     assert dispatch.clock.stopped_at == at("2026-11-21T22:05")
 
 
 def test_a_signal_that_is_not_the_milestones_stop_does_not_stop_it() -> None:
     on_site = Clock(default_spec("repair", "emergency", "on_site"))
     on_site.signal("received", "2026-11-21T22:00")
-    assert not on_site.signal("dispatched", "2026-11-21T22:05")
+    assert on_site.signal("dispatched", "2026-11-21T22:05") is False
     assert on_site.clock.running
 
 
@@ -308,6 +317,14 @@ def test_a_running_milestone_is_pending_up_to_its_target_and_breached_after(
     assert (judged.status, judged.stopped) == (status, False)
 
 
+def test_a_judgement_cannot_be_changed_once_made() -> None:
+    dispatch = Clock(default_spec("repair", "emergency", "dispatch"))
+    dispatch.signal("received", "2026-11-21T22:00")
+    judged = dispatch.judged("2026-11-21T22:05")
+    with pytest.raises(FrozenInstanceError):
+        judged.status = "met"  # type: ignore[misc]
+
+
 def test_a_milestone_stopped_at_its_start_has_no_elapsed_time() -> None:
     dispatch = Clock(default_spec("repair", "emergency", "dispatch"))
     dispatch.signal("received", "2026-11-21T22:00")
@@ -334,9 +351,9 @@ def test_a_milestone_not_stopped_when_its_case_ends_is_excluded_and_stays_so() -
     completion = Clock(default_spec("repair", "normal", "completion"))
     completion.signal("received", "2026-11-25T09:00")
     assert completion.end()
-    assert not completion.end()
+    assert completion.end() is False
     assert not completion.clock.running
-    assert not completion.signal("completed", "2026-11-25T10:00")
+    assert completion.signal("completed", "2026-11-25T10:00") is False
     assert completion.judged("2026-11-26T09:00") == Judgement(
         "completion", None, "excluded", None, False
     )
@@ -346,7 +363,7 @@ def test_a_milestone_stopped_before_its_case_ends_keeps_its_judgement() -> None:
     dispatch = Clock(default_spec("repair", "normal", "dispatch"))
     dispatch.signal("received", "2026-11-25T09:00")
     dispatch.signal("dispatched", "2026-11-25T09:20")
-    assert not dispatch.end()
+    assert dispatch.end() is False
     judged = dispatch.judged("2026-11-26T09:00")
     assert (judged.status, judged.elapsed_seconds) == ("met", 20 * MINUTE)
 
