@@ -161,6 +161,7 @@ def _run_session(name: str, config_path: Path, survivors_only: bool) -> Tally:
     to_run = _prepare(name, config_path, session, survivors_only)
     with use_db(str(session), WorkDB.Mode.open) as db:
         seen = {item.job_id for item, _ in db.completed_work_items}
+    done = 0
     runner = subprocess.Popen([*COSMIC_RAY, "exec", str(config_path), str(session)],
                               cwd=TREE)  # fmt: skip
     while True:
@@ -170,8 +171,8 @@ def _run_session(name: str, config_path: Path, survivors_only: bool) -> Tally:
         for item, result in completed:
             if item.job_id not in seen:
                 seen.add(item.job_id)
-                print(f"  [{len(seen)}] of {to_run}: {_outcome(result):<11} {_describe(item)}",
-                      flush=True)  # fmt: skip
+                done += 1
+                print(f"  [{done}/{to_run}] {_outcome(result):<11} {_describe(item)}", flush=True)
         if finished:
             break
         time.sleep(POLL_SECONDS)
