@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit install clean diagrams docs bench lock
+.PHONY: demo test lint typecheck unit install clean diagrams docs bench lock mutation
 
 # Every dependency, the build backend included, comes from requirements.lock: exact
 # versions with their hashes, so a clone installs next month what it installs today.
@@ -39,6 +39,20 @@ BENCH_FLAGS ?= --update-docs
 bench: $(STAMP)
 	$(BIN)/python bench/suite.py $(BENCH_FLAGS)
 
+# Mutation testing (docs/testing.md): cosmic-ray, plus statement deletion from
+# tools/mutation, over the SLA rules, the calendar and the lifecycle tables, one mutant
+# at a time against the tests that cover each module. Not part of `make test`.
+# One module: `make mutation MUTATION_MODULES=calendar`; after adding tests, only the
+# mutants that survived the last run: `make mutation MUTATION_FLAGS=--survivors`.
+MUTATION_MODULES ?=
+MUTATION_FLAGS ?=
+$(VENV)/.mutation-operators: $(STAMP) tools/mutation/pyproject.toml
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e tools/mutation
+	touch $@
+
+mutation: $(VENV)/.mutation-operators
+	$(BIN)/python tools/mutation/run.py $(MUTATION_FLAGS) $(MUTATION_MODULES)
+
 diagrams: $(STAMP)
 	$(BIN)/propdesk lifecycle --docs > docs/lifecycles.md
 
@@ -47,7 +61,7 @@ docs: diagrams
 	$(BIN)/python -m workflow.command_docs > docs/commands.md
 
 clean:
-	rm -rf $(VENV) .lock-env .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) .lock-env .mypy_cache .ruff_cache .pytest_cache .hypothesis .mutation
 
 # uv resolves; pip installs. uv runs from a throwaway environment of its own, pinned here.
 UV_VERSION := 0.13.9
