@@ -25,8 +25,10 @@ def test_version_prints_the_declared_version_and_does_nothing_else() -> None:
     assert result.output == f"propdesk {_declared()}\n"
 
 
-def test_the_changelog_describes_the_declared_version_first() -> None:
+def test_the_changelog_describes_the_declared_version_first_after_what_is_unreleased() -> None:
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
-    releases = [line for line in changelog.splitlines() if line.startswith("## ")]
+    # Keep a Changelog's "Unreleased" section collects changes not yet in a release.
+    headings = [line for line in changelog.splitlines() if line.startswith("## ")]
+    releases = [line for line in headings if line != "## Unreleased"]
     assert releases, "CHANGELOG.md lists no release"
     assert releases[0].startswith(f"## {_declared()} "), releases[0]
