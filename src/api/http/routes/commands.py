@@ -69,10 +69,8 @@ def run(
             case_id,
             actor=who.name,
             fields=given.arguments(),
-            at=given.at,
-            note=given.note,
+            **given.options(),
             expected_version=wanted,
-            late_reason=given.late_reason,
             backdating=rt.backdating[who.role],
             # Checked on the version the command saves, not on one loaded before it.
             guard=assigned_to(who.name) if who.role is Role.WORKER else None,
