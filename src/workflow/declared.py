@@ -258,6 +258,23 @@ COMMANDS: tuple[Command, ...] = (
             ),
         ),
     ),
+    Command(
+        "urge",
+        "The resident chases the case (催办); the state does not change",
+        ev.Urged,
+        (Role.CHANNEL, Role.AGENT),
+        Inputs(
+            "Urge",
+            (
+                Input(
+                    "note",
+                    Value.TEXT,
+                    "what the resident said when chasing",
+                    example="住户第二次来电催促",
+                ),
+            ),
+        ),
+    ),
 )
 
 BY_NAME: dict[str, Command] = {command.name: command for command in COMMANDS}

@@ -158,6 +158,15 @@ class Cancelled(CaseEvent):
         case.end_reason = self.reason
 
 
+class Urged(CaseEvent):
+    """催办: the resident chased the case; what they said is the event's note."""
+
+    TOPIC = "propdesk.case.urged"
+
+    def evolve(self, case: Case) -> None:
+        case.urges += 1
+
+
 CASE_EVENTS: tuple[type[CaseEvent], ...] = (
     Received,
     Dispatched,
@@ -180,6 +189,7 @@ CASE_EVENTS: tuple[type[CaseEvent], ...] = (
     AcceptancePassed,
     AcceptanceFailed,
     DepositRefunded,
+    Urged,
 )
 
 for _event_class in CASE_EVENTS:
@@ -209,4 +219,5 @@ __all__ = [
     "Replied",
     "Resumed",
     "Signed",
+    "Urged",
 ]

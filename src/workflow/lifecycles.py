@@ -46,6 +46,7 @@ REPAIR: list[_Row] = [
     *[_row("callback", "completed", dest) for dest in ("closed", "reopened", None)],
     _row("handover", _REPAIR_OPEN, None),
     _row("cancel", _REPAIR_OPEN, "cancelled"),
+    _row("urge", _REPAIR_OPEN, None),
 ]
 
 _COMPLAINT_WORK = ["received", "dispatched", "reopened"]
@@ -61,6 +62,7 @@ COMPLAINT: list[_Row] = [
     _row("invalidate", ["received", "dispatched", "on_hold"], "invalid"),
     _row("handover", _COMPLAINT_OPEN, None),
     _row("cancel", _COMPLAINT_OPEN, "cancelled"),
+    _row("urge", _COMPLAINT_OPEN, None),
 ]
 
 _REVIEW = ["received", "dispatched"]
@@ -91,6 +93,7 @@ RENOVATION: list[_Row] = [
     *[_row("callback", "completed", dest) for dest in ("closed", "reopened", None)],
     _row("handover", _RENOVATION_OPEN, None),
     _row("cancel", _RENOVATION_OPEN, "cancelled"),
+    _row("urge", _RENOVATION_OPEN, None),  # 催办: the resident chases an open case
 ]
 
 _STATES: dict[Kind, list[str]] = {

@@ -74,6 +74,7 @@ ARGUMENTS: dict[str, dict[str, Any]] = {
     "pass_acceptance": {},
     "fail_acceptance": {"reasons": "tiles loose"},
     "refund_deposit": {"refunded": "2000"},
+    "urge": {"note": "住户第二次来电催促"},
 }
 
 Step = str | tuple[str, dict[str, Any]]  # a command, or a command with its own arguments

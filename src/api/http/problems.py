@@ -116,7 +116,8 @@ _DOCUMENTED: dict[int, _Documented] = {
         "invalid-transition",
         "Not allowed in this state",
         "The case's state does not allow the command, or another command changed it first",
-        "cannot complete repair in state 'received'; allowed: dispatch, hold, handover, cancel",
+        "cannot complete repair in state 'received'; "
+        "allowed: dispatch, hold, handover, cancel, urge",
     ),
     412: _Documented(
         "precondition-failed",
