@@ -185,6 +185,15 @@ class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
             resolution=inputs.text("resolution", resolution, limit=inputs.LONG_TEXT),
         )
 
+    def resolve(self, stamp: Stamp, resolution: str) -> None:
+        self.lifecycle.check(self.state, "resolve")  # the state first, then fields
+        self._record(
+            "resolve",
+            ev.ResolvedAtFirstContact,
+            stamp,
+            resolution=inputs.text("resolution", resolution, limit=inputs.LONG_TEXT),
+        )
+
     def callback(self, stamp: Stamp, outcome: str, comment: str | None = None) -> None:
         self.lifecycle.check(self.state, "callback")
         self._record(

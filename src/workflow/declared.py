@@ -107,6 +107,24 @@ COMMANDS: tuple[Command, ...] = (
         ),
     ),
     Command(
+        "resolve",
+        "Resolve at first contact (当场解决): completed with no one dispatched; "
+        "the callback follows",
+        ev.ResolvedAtFirstContact,
+        (Role.AGENT, Role.SUPERVISOR),
+        Inputs(
+            "Resolve",
+            (
+                Input(
+                    "resolution",
+                    Value.TEXT,
+                    "how it was settled",
+                    example="water off for maintenance until 16:00; told the resident",
+                ),
+            ),
+        ),
+    ),
+    Command(
         "callback",
         "Record the callback (回访)",
         ev.CallbackRecorded,

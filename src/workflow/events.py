@@ -126,6 +126,17 @@ class Completed(CaseEvent):
         case.completed_at = self.occurred_at
 
 
+class ResolvedAtFirstContact(CaseEvent):
+    """当场解决: whoever took the request settled it at once, with no one dispatched."""
+
+    TOPIC = "propdesk.case.resolved"
+    resolution: str
+
+    def evolve(self, case: Case) -> None:
+        case.resolution = self.resolution
+        case.completed_at = self.occurred_at
+
+
 class CallbackRecorded(CaseEvent):
     """回访: customer service called the resident back."""
 
@@ -190,6 +201,7 @@ CASE_EVENTS: tuple[type[CaseEvent], ...] = (
     AcceptanceFailed,
     DepositRefunded,
     Urged,
+    ResolvedAtFirstContact,
 )
 
 for _event_class in CASE_EVENTS:
@@ -217,6 +229,7 @@ __all__ = [
     "Received",
     "Rejected",
     "Replied",
+    "ResolvedAtFirstContact",
     "Resumed",
     "Signed",
     "Urged",

@@ -24,9 +24,9 @@ STAFF = {"agent", "supervisor"}
 # Admins may also write, to bring history over from another system.
 WRITERS = {*STAFF, "admin"}
 WORKER_COMMANDS = {"sign", "arrive", "quote", "accept-quote", "complete", "hold", "resume"}
-# Commands sent by others than the writers: the resident's chase comes in by the hotline
-# system or to a desk agent.
-OTHER_SENDERS = {"urge": {"channel", "agent"}}
+# Commands whose senders are not the writers: the resident's chase comes in by the hotline
+# system or to a desk agent; only the desk settles a call at first contact.
+OTHER_SENDERS = {"urge": {"channel", "agent"}, "resolve": STAFF}
 BODY = {
     "dispatch": {"assignee": "eng-li"},
     "quote": {"amount": "80"},
@@ -43,6 +43,7 @@ BODY = {
     "fail-acceptance": {"reasons": "no"},
     "refund-deposit": {"refunded": "1"},
     "urge": {"note": "住户催促"},
+    "resolve": {"resolution": "reset the breaker"},
 }
 _keys = itertools.count()
 

@@ -95,6 +95,7 @@ FIXED_ARGUMENTS: dict[str, dict[str, Any]] = {
     "reject": {"reasons": "drawings missing"},
     "fail_acceptance": {"reasons": "the waterproofing leaks"},
     "urge": {"note": "住户来电催促"},
+    "resolve": {"resolution": "water off for maintenance until 16:00"},
 }
 
 

@@ -95,3 +95,25 @@ def test_urges_count_for_whoever_owns_the_case_as_of_the_report(db: str) -> None
     assert urged("2026-11-24T12:30") == {"desk-zhang": 0, "desk-li": 4}
     assert s.app.get(a).urges == 3
     assert s.app.get(a).state == "dispatched"
+
+
+def test_a_case_resolved_at_first_contact_counts_for_its_owner_once_completed(db: str) -> None:
+    s = Scenario(db)
+    # A: zhang settles a repair on the phone; the resident is satisfied at the callback.
+    a = s.receive("2026-11-24T09:00", "repair", received_by="desk-zhang")
+    s.do("2026-11-24T09:04", "resolve", a, actor="desk-zhang", resolution="reset the breaker")
+    s.do("2026-11-24T15:00", "callback", a, outcome="satisfied")
+    # B: li settles a complaint on the spot; the callback is still due.
+    b = s.receive("2026-11-24T09:30", "complaint", received_by="desk-li")
+    s.do("2026-11-24T09:33", "resolve", b, actor="desk-li", resolution="explained the fee")
+    # C: li's repair goes to an engineer as usual: not resolved at first contact.
+    c = s.receive("2026-11-24T10:00", "repair", received_by="desk-li")
+    s.do("2026-11-24T10:05", "dispatch", c, assignee="eng-wang")
+
+    def counted(as_of: str) -> dict[str, tuple[int, int, int]]:
+        rows = s.first_contact(as_of).rows
+        return {r["staff"]: (r["resolved_at_first_contact"], r["open"], r["closed"]) for r in rows}
+
+    assert counted("2026-11-24T09:02") == {"desk-zhang": (0, 1, 0)}
+    assert counted("2026-11-24T12:00") == {"desk-zhang": (1, 1, 0), "desk-li": (1, 2, 0)}
+    assert counted("2026-11-24T16:00") == {"desk-zhang": (1, 0, 1), "desk-li": (1, 2, 0)}

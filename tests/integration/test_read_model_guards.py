@@ -18,7 +18,14 @@ from projections.reports import first_contact_report, sla_report
 from projections.upgrades import LAYOUT_4_TYPES
 from support.driver import paths_to_states, receive
 from support.dumps import dump
-from workflow.events import CASE_EVENTS, CaseEvent, Dispatched, Received, Urged
+from workflow.events import (
+    CASE_EVENTS,
+    CaseEvent,
+    Dispatched,
+    Received,
+    ResolvedAtFirstContact,
+    Urged,
+)
 from workflow.vocabulary import Kind
 
 REPORTS = (sla_report, first_contact_report)
@@ -108,7 +115,7 @@ def test_read_models_that_named_events_by_class_are_upgraded_to_topics_at_start_
     store.set_meta("schema", "4")
     stored = {row["type"] for row in store.query("SELECT DISTINCT type FROM rm_timeline")}
     newer = {cls.TOPIC for cls in CASE_EVENTS if cls.__name__ not in LAYOUT_4_TYPES}
-    assert newer == {Urged.TOPIC}
+    assert newer == {Urged.TOPIC, ResolvedAtFirstContact.TOPIC}
     assert stored == {*LAYOUT_4_TYPES, *newer}
 
     upgraded = open_follower(settings, settings.policy).store

@@ -63,6 +63,7 @@ COMMAND_TEXTS: dict[str, tuple[TextField, ...]] = {
     "fail_acceptance": (TextField("reasons", "wiring exposed", lines=True),),
     "refund_deposit": (TextField("reason", "damaged the corridor wall", lines=True),),
     "urge": (TextField("note", "住户第二次来电催促", lines=True),),
+    "resolve": (TextField("resolution", "reset the breaker", lines=True),),
 }
 # What else a command needs to be valid, with the text fields above.
 OTHER_ARGUMENTS: dict[str, dict[str, Any]] = {

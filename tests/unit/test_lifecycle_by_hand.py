@@ -28,7 +28,10 @@ def _awaiting_callback() -> dict[str, set[str]]:
 
 
 REPAIR: Matrix = {
-    "received": _open_state("received", dispatch={"dispatched"}, hold={"on_hold"}),
+    # Whoever takes the call may settle it at once (当场解决): completed, awaiting callback.
+    "received": _open_state(
+        "received", dispatch={"dispatched"}, hold={"on_hold"}, resolve={"completed"}
+    ),
     # Dispatch again reassigns the work order to another engineer.
     "dispatched": _open_state(
         "dispatched", dispatch={"dispatched"}, sign={"signed"}, hold={"on_hold"}
@@ -60,6 +63,7 @@ COMPLAINT: Matrix = {
         reply={"received"},
         hold={"on_hold"},
         invalidate={"invalid"},
+        resolve={"completed"},
     ),
     "dispatched": _open_state(
         "dispatched",

@@ -74,7 +74,7 @@ def test_the_error_message_names_kind_state_and_allowed_commands(
     with pytest.raises(
         InvalidTransition,
         match=r"^cannot complete repair in state 'received'; "
-        r"allowed: dispatch, hold, handover, cancel, urge$",
+        r"allowed: dispatch, hold, resolve, handover, cancel, urge$",
     ):
         shared_app.complete(case_id, actor="agent-1", resolution="fixed")
 
@@ -95,6 +95,7 @@ BAD_FIELDS = {
     "fail_acceptance": {"reasons": ""},
     "refund_deposit": {"refunded": "x"},
     "urge": {"note": ""},
+    "resolve": {"resolution": ""},
 }
 
 

@@ -67,7 +67,7 @@ def test_the_guard_finds_a_class_name_literal_and_a_dispatch_on_the_class_name(
 
 # Events first recorded by a version whose timeline already stored topics (layout 5): no
 # read model of layout 4 holds them.
-SINCE_LAYOUT_5 = {"Urged"}
+SINCE_LAYOUT_5 = {"Urged", "ResolvedAtFirstContact"}
 
 
 def test_the_upgrade_of_layout_4_knows_every_class_name_it_stored() -> None:
