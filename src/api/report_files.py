@@ -42,6 +42,7 @@ HEADERS = {
     "overdue": "超时未结",
     "handed_over": "转交",
     "resolved_at_first_contact": "首问解决",
+    "urged": "催办",
     "satisfaction_rate": "满意率",
     "changed": "变化",
     "name": "名称",

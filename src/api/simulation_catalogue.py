@@ -66,6 +66,26 @@ COMPLAINTS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# What the person who takes the call can settle at once (当场解决), by what the resident
+# says, and how: a tripped breaker, water off for works, a door in night mode, a fee
+# explained. Everything else needs someone sent.
+SETTLED_AT_ONCE: dict[str, str] = {
+    "bathroom socket not working": "talked the resident through resetting the tripped "
+    "breaker in the unit's distribution box; the socket works",
+    "no water in the whole unit": "the water is off for maintenance of the main until 16:00, "
+    "as the notice in the lobby says; told the resident",
+    "intercom handset cannot open the entrance door": "the entrance was in night mode; "
+    "explained how to open it with the access card",
+    "car park barrier does not lift": "the control room lifted the barrier remotely and "
+    "registered the plate",
+    "nobody told me when the water would be back": "water back at 16:00 after maintenance "
+    "of the main; apologised that no one had said",
+    "property fee rise not explained": "explained the rise the owners' meeting approved and "
+    "where the notice is posted",
+    "charged twice for the parking fee": "the second charge is next month's fee, paid in "
+    "advance; explained and sent the statement",
+}
+
 INVALID_COMPLAINTS = (
     (
         "outside the company's remit",

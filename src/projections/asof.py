@@ -13,7 +13,7 @@ from projections.facts import Fact, expand
 from projections.policy import Policy
 from projections.store import ReadModelStore
 from projections.times import to_micros
-from workflow.events import HandedOver, Received
+from workflow.events import HandedOver, Received, Urged
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ class Period:
 class CaseHistory:
     case: CaseFile
     handovers_from: list[str] = field(default_factory=list)
+    urges: int = 0  # 催办: how often the resident chased it
 
 
 _CASE_DATA = ("kind", "priority", "category", "location", "channel", "received_by")
@@ -84,6 +85,8 @@ def histories(
         elif current is not None and current.case.case_id == fact.case_id:
             if fact.topic == HandedOver.TOPIC:
                 current.handovers_from.append(current.case.owner)
+            elif fact.topic == Urged.TOPIC:
+                current.urges += 1
             evolve(current.case, fact, policy, calendar)
     if current is not None:
         yield current

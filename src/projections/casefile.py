@@ -23,18 +23,20 @@ from workflow.events import (
     HandedOver,
     Held,
     Invalidated,
+    ResolvedAtFirstContact,
     Resumed,
 )
 from workflow.lifecycles import TERMINAL, TRIGGER_OF_EVENT, next_state
 from workflow.vocabulary import CLOSING_OUTCOMES
 
 _TRIGGER = {event.TOPIC: trigger for event, trigger in TRIGGER_OF_EVENT.items()}
-_COMPLETING = frozenset({Completed.TOPIC, DepositRefunded.TOPIC})
+_COMPLETING = frozenset({Completed.TOPIC, DepositRefunded.TOPIC, ResolvedAtFirstContact.TOPIC})
 _ENDING_CLOCKS = frozenset({Cancelled.TOPIC, Invalidated.TOPIC})
 # The topics `evolve` tells apart, bound once: it runs for every event a rebuild reads,
 # and a module constant is cheaper to compare with than a class attribute.
 _HELD, _RESUMED, _DISPATCHED = Held.TOPIC, Resumed.TOPIC, Dispatched.TOPIC
 _HANDED_OVER, _CALLBACK = HandedOver.TOPIC, CallbackRecorded.TOPIC
+_RESOLVED = ResolvedAtFirstContact.TOPIC
 
 
 @dataclass(slots=True)
@@ -137,6 +139,12 @@ def evolve(case: CaseFile, fact: Fact, policy: Policy, calendar: BusinessCalenda
         case.completed_at = at
     if after in TERMINAL and case.ended_at is None:
         case.ended_at = at
+    if topic == _RESOLVED:
+        # Settled at first contact: the clocks of the work it never needed drop out, as a
+        # cancelled case's do; the callback's starts by the signal below.
+        for name, clock in case.milestones.items():
+            if clock.running and clock.on_end():
+                changed.add(name)
     signal = fact.signal
     if signal is not None:
         on_hold = after == "on_hold"

@@ -22,6 +22,7 @@ from workflow.events import (
     Received,
     Rejected,
     Replied,
+    ResolvedAtFirstContact,
 )
 
 # The policy signal each event gives (see policies/default.toml), by its topic.
@@ -31,6 +32,7 @@ _SIGNALS: dict[str, str] = {
     Arrived.TOPIC: "arrived",
     Completed.TOPIC: "completed",
     DepositRefunded.TOPIC: "completed",
+    ResolvedAtFirstContact.TOPIC: "completed",
     Replied.TOPIC: "replied",
     Approved.TOPIC: "decided",
     Rejected.TOPIC: "decided",

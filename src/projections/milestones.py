@@ -68,7 +68,8 @@ class MilestoneClock:
         return False
 
     def on_end(self) -> bool:
-        """The case was cancelled (or ended as invalid): an unstopped milestone drops out."""
+        """The case was cancelled (or ended as invalid), or resolved at first contact with
+        this clock running: an unstopped milestone drops out."""
         if self.stopped_at is None and not self.excluded:
             self.excluded = True
             return True

@@ -34,6 +34,7 @@ FIRST_CONTACT_FIELDS = (
     "overdue",
     "handed_over",
     "resolved_at_first_contact",
+    "urged",
     "satisfaction_rate",
 )
 
@@ -171,6 +172,7 @@ def first_contact_report(
                 mine["overdue"] += 1
         if case.state in ("completed", "closed") and not case.dispatched_elsewhere:
             mine["resolved_at_first_contact"] += 1
+        mine["urged"] += history.urges
         mine["callbacks"] += case.callbacks
         mine["satisfied"] += case.satisfied
     rows = []

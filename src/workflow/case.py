@@ -8,6 +8,7 @@ one kind's own work are in `workflow.kind_commands`.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -33,9 +34,16 @@ class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
     # from deriving event classes of its own.
     Event = ev.CaseEvent
     Created = ev.Received
+    # Snapshots' version: 2 added `urges` (docs/upcasting.md).
+    class_version = 2
 
     class Snapshot(LibrarySnapshot):
         TOPIC = "propdesk.case.snapshot"
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """A snapshot taken before urges were recorded: none had been."""
+        state["urges"] = 0
 
     # Declared for the type checker only: the library would turn class-level
     # annotations into constructor arguments.
@@ -71,6 +79,7 @@ class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
         self.completed_at: datetime | None = None
         self.callbacks: list[str] = []
         self.handovers = 0
+        self.urges = 0
         self.permit_no: str | None = None
         self.deposit: Decimal | None = None
         self.fee: Decimal | None = None
@@ -176,6 +185,15 @@ class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
             resolution=inputs.text("resolution", resolution, limit=inputs.LONG_TEXT),
         )
 
+    def resolve(self, stamp: Stamp, resolution: str) -> None:
+        self.lifecycle.check(self.state, "resolve")  # the state first, then fields
+        self._record(
+            "resolve",
+            ev.ResolvedAtFirstContact,
+            stamp,
+            resolution=inputs.text("resolution", resolution, limit=inputs.LONG_TEXT),
+        )
+
     def callback(self, stamp: Stamp, outcome: str, comment: str | None = None) -> None:
         self.lifecycle.check(self.state, "callback")
         self._record(
@@ -203,6 +221,12 @@ class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
     def cancel(self, stamp: Stamp, reason: str) -> None:
         self.lifecycle.check(self.state, "cancel")  # the state first, then fields
         self._record("cancel", ev.Cancelled, stamp, reason=inputs.text("reason", reason))
+
+    def urge(self, stamp: Stamp, note: str) -> None:
+        """催办: recorded with what the resident said as its note, which it requires."""
+        self.lifecycle.check(self.state, "urge")  # the state first, then fields
+        said = inputs.text("note", note, limit=inputs.LONG_TEXT)
+        self._record("urge", ev.Urged, replace(stamp, note=said))
 
 
 # Stored snapshots name their class by this topic, and a process resolves a topic only

@@ -76,6 +76,10 @@ class CaseCommands:
         unknown = sorted(set(opts) - OPTIONS)
         if unknown:
             raise TypeError(f"{found.name}() got unexpected options: {', '.join(unknown)}")
+        # An input may take an option's name (`note`): the command's method records it.
+        twice = sorted(name for name in given if opts.get(name) is not None)
+        if twice:
+            raise TypeError(f"{found.name}() got {', '.join(twice)} as a field and an option")
         return self._act(
             case_id,
             actor,

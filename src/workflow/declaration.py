@@ -34,7 +34,11 @@ LIMITS = {Value.LINE: SHORT_TEXT, Value.TEXT: LONG_TEXT}
 
 @dataclass(frozen=True)
 class Input:
-    """One input of a command, as the aggregate's method names its parameter."""
+    """One input of a command, as the aggregate's method names its parameter.
+
+    An input may take the name of `note`, which every command may carry: the command's
+    own declaration then sets its limits and whether it is required, and its method puts
+    it in the note every event has."""
 
     name: str
     value: Value

@@ -107,6 +107,24 @@ COMMANDS: tuple[Command, ...] = (
         ),
     ),
     Command(
+        "resolve",
+        "Resolve at first contact (当场解决): completed with no one dispatched; "
+        "the callback follows",
+        ev.ResolvedAtFirstContact,
+        (Role.AGENT, Role.SUPERVISOR),
+        Inputs(
+            "Resolve",
+            (
+                Input(
+                    "resolution",
+                    Value.TEXT,
+                    "how it was settled",
+                    example="water off for maintenance until 16:00; told the resident",
+                ),
+            ),
+        ),
+    ),
+    Command(
         "callback",
         "Record the callback (回访)",
         ev.CallbackRecorded,
@@ -254,6 +272,23 @@ COMMANDS: tuple[Command, ...] = (
                     Value.TEXT,
                     "why anything is withheld: required when it is",
                     required=False,
+                ),
+            ),
+        ),
+    ),
+    Command(
+        "urge",
+        "The resident chases the case (催办); the state does not change",
+        ev.Urged,
+        (Role.CHANNEL, Role.AGENT),
+        Inputs(
+            "Urge",
+            (
+                Input(
+                    "note",
+                    Value.TEXT,
+                    "what the resident said when chasing",
+                    example="住户第二次来电催促",
                 ),
             ),
         ),

@@ -126,6 +126,17 @@ class Completed(CaseEvent):
         case.completed_at = self.occurred_at
 
 
+class ResolvedAtFirstContact(CaseEvent):
+    """当场解决: whoever took the request settled it at once, with no one dispatched."""
+
+    TOPIC = "propdesk.case.resolved"
+    resolution: str
+
+    def evolve(self, case: Case) -> None:
+        case.resolution = self.resolution
+        case.completed_at = self.occurred_at
+
+
 class CallbackRecorded(CaseEvent):
     """回访: customer service called the resident back."""
 
@@ -158,6 +169,15 @@ class Cancelled(CaseEvent):
         case.end_reason = self.reason
 
 
+class Urged(CaseEvent):
+    """催办: the resident chased the case; what they said is the event's note."""
+
+    TOPIC = "propdesk.case.urged"
+
+    def evolve(self, case: Case) -> None:
+        case.urges += 1
+
+
 CASE_EVENTS: tuple[type[CaseEvent], ...] = (
     Received,
     Dispatched,
@@ -180,6 +200,8 @@ CASE_EVENTS: tuple[type[CaseEvent], ...] = (
     AcceptancePassed,
     AcceptanceFailed,
     DepositRefunded,
+    Urged,
+    ResolvedAtFirstContact,
 )
 
 for _event_class in CASE_EVENTS:
@@ -207,6 +229,8 @@ __all__ = [
     "Received",
     "Rejected",
     "Replied",
+    "ResolvedAtFirstContact",
     "Resumed",
     "Signed",
+    "Urged",
 ]

@@ -43,9 +43,11 @@ REPAIR: list[_Row] = [
     _row("hold", _REPAIR_WORK, "on_hold"),
     *[_row("resume", "on_hold", back) for back in _REPAIR_WORK],
     _row("complete", "on_site", "completed"),
+    _row("resolve", "received", "completed"),  # 当场解决: settled by whoever took it
     *[_row("callback", "completed", dest) for dest in ("closed", "reopened", None)],
     _row("handover", _REPAIR_OPEN, None),
     _row("cancel", _REPAIR_OPEN, "cancelled"),
+    _row("urge", _REPAIR_OPEN, None),
 ]
 
 _COMPLAINT_WORK = ["received", "dispatched", "reopened"]
@@ -57,10 +59,12 @@ COMPLAINT: list[_Row] = [
     _row("hold", _COMPLAINT_WORK, "on_hold"),
     *[_row("resume", "on_hold", back) for back in _COMPLAINT_WORK],
     _row("complete", "dispatched", "completed"),
+    _row("resolve", "received", "completed"),
     *[_row("callback", "completed", dest) for dest in ("closed", "reopened", None)],
     _row("invalidate", ["received", "dispatched", "on_hold"], "invalid"),
     _row("handover", _COMPLAINT_OPEN, None),
     _row("cancel", _COMPLAINT_OPEN, "cancelled"),
+    _row("urge", _COMPLAINT_OPEN, None),
 ]
 
 _REVIEW = ["received", "dispatched"]
@@ -91,6 +95,7 @@ RENOVATION: list[_Row] = [
     *[_row("callback", "completed", dest) for dest in ("closed", "reopened", None)],
     _row("handover", _RENOVATION_OPEN, None),
     _row("cancel", _RENOVATION_OPEN, "cancelled"),
+    _row("urge", _RENOVATION_OPEN, None),  # 催办: the resident chases an open case
 ]
 
 _STATES: dict[Kind, list[str]] = {

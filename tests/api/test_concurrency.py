@@ -20,9 +20,10 @@ def test_a_command_the_state_does_not_allow_answers_409_with_the_domain_message(
     assert response.status_code == 409
     problem = response.json()
     assert problem["detail"] == (
-        "cannot complete repair in state 'received'; allowed: dispatch, hold, handover, cancel"
+        "cannot complete repair in state 'received'; "
+        "allowed: dispatch, hold, resolve, handover, cancel, urge"
     )
-    assert problem["allowed"] == ["dispatch", "hold", "handover", "cancel"]
+    assert problem["allowed"] == ["dispatch", "hold", "resolve", "handover", "cancel", "urge"]
     assert api.head() == head
 
 
@@ -99,3 +100,11 @@ def test_racing_commands_without_if_match_never_share_a_version(api_on: Api) -> 
     history = api_on.client.get(f"/requests/{case['id']}/history", headers=api_on.supervisor)
     versions = [e["version"] for e in history.json()["events"]]
     assert versions == list(range(1, statuses[200] + 2))
+
+
+def test_the_documented_refusal_is_the_one_the_api_answers(api: Api) -> None:
+    case = api.create("repair")
+    refused = api.act(case["id"], "complete", {"resolution": "done"}).json()["detail"]
+    operation = api.client.get("/openapi.json").json()["paths"]["/requests/{case_id}/complete"]
+    example = operation["post"]["responses"]["409"]["content"]["application/problem+json"]
+    assert example["example"]["detail"] == refused

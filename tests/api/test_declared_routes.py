@@ -14,7 +14,7 @@ from api.http.bodies import body_of
 from api.http.routes import commands
 from workflow import events as ev
 from workflow.declaration import Command, Input, Inputs, Value
-from workflow.declared import COMMANDS
+from workflow.declared import COMMANDS, declared
 from workflow.roles import Role
 from workflow.vocabulary import CallbackOutcome
 
@@ -49,7 +49,8 @@ def test_each_command_routes_body_holds_exactly_its_declared_inputs() -> None:
         name = body_schema_name(operations[command.wire_name])
         assert name == f"{command.inputs.name}In"
         schema = document["components"]["schemas"][name]
-        assert list(schema["properties"]) == [*COMMON, *command.inputs.names()]
+        own = [name for name in command.inputs.names() if name not in COMMON]
+        assert list(schema["properties"]) == [*COMMON, *own]
         required = [f.name for f in command.inputs.fields if f.required]
         assert schema.get("required", []) == required
         assert operations[command.wire_name]["summary"] == command.summary
@@ -79,3 +80,18 @@ def test_an_optional_money_or_choice_input_without_a_default_may_be_omitted_or_n
         assert body.model_validate(sent).arguments() == {"tip": None, "mood": None}
     given = body.model_validate({"tip": "1.50", "mood": "satisfied"}).arguments()
     assert given == {"tip": Decimal("1.50"), "mood": CallbackOutcome.SATISFIED}
+
+
+def test_an_input_named_note_is_the_commands_own_field_with_its_declared_limits() -> None:
+    said = Input("note", Value.TEXT, "what the resident said")
+    probe = Command("probe", "a command made up here", ev.Quoted, (), Inputs("Said", (said,)))
+    body = body_of(probe)
+    schema = body.model_json_schema()
+    assert schema["required"] == ["note"]
+    assert schema["properties"]["note"]["minLength"] == 1
+    sent = body.model_validate({"note": "second call today", "late_reason": "radio down"})
+    assert sent.arguments() == {"note": "second call today"}
+    assert sent.options() == {"at": None, "late_reason": "radio down"}
+    held = body_of(declared("hold")).model_validate({"reason": "parts", "note": "by Friday"})
+    assert held.arguments() == {"reason": "parts"}
+    assert held.options() == {"at": None, "note": "by Friday", "late_reason": None}

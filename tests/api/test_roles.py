@@ -24,6 +24,9 @@ STAFF = {"agent", "supervisor"}
 # Admins may also write, to bring history over from another system.
 WRITERS = {*STAFF, "admin"}
 WORKER_COMMANDS = {"sign", "arrive", "quote", "accept-quote", "complete", "hold", "resume"}
+# Commands whose senders are not the writers: the resident's chase comes in by the hotline
+# system or to a desk agent; only the desk settles a call at first contact.
+OTHER_SENDERS = {"urge": {"channel", "agent"}, "resolve": STAFF}
 BODY = {
     "dispatch": {"assignee": "eng-li"},
     "quote": {"amount": "80"},
@@ -39,6 +42,8 @@ BODY = {
     "inspect": {"findings": "ok"},
     "fail-acceptance": {"reasons": "no"},
     "refund-deposit": {"refunded": "1"},
+    "urge": {"note": "住户催促"},
+    "resolve": {"resolution": "reset the breaker"},
 }
 _keys = itertools.count()
 
@@ -52,7 +57,9 @@ ROUTES: list[tuple[str, str, set[str]]] = [
         (
             "POST",
             f"/requests/{{id}}/{c.wire_name}",
-            WRITERS | ({"worker"} if c.wire_name in WORKER_COMMANDS else set()),
+            OTHER_SENDERS.get(
+                c.wire_name, WRITERS | ({"worker"} if c.wire_name in WORKER_COMMANDS else set())
+            ),
         )
         for c in COMMANDS
     ],

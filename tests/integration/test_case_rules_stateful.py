@@ -82,7 +82,9 @@ ELAPSED = st.sampled_from((timedelta(0), timedelta(minutes=1))) | st.timedeltas(
 )
 
 # Allowed, but they end a case early or leave its state as it is.
-SIDE_STEPS = frozenset({"cancel", "invalidate", "reject", "hold", "handover", "inspect", "reply"})
+SIDE_STEPS = frozenset(
+    {"cancel", "invalidate", "reject", "hold", "handover", "inspect", "reply", "urge"}
+)
 
 FIXED_ARGUMENTS: dict[str, dict[str, Any]] = {
     "hold": {"reason": "waiting for parts"},
@@ -92,6 +94,8 @@ FIXED_ARGUMENTS: dict[str, dict[str, Any]] = {
     "invalidate": {"reason": "outside remit", "explanation": "the city runs the street lights"},
     "reject": {"reasons": "drawings missing"},
     "fail_acceptance": {"reasons": "the waterproofing leaks"},
+    "urge": {"note": "住户来电催促"},
+    "resolve": {"resolution": "water off for maintenance until 16:00"},
 }
 
 

@@ -155,5 +155,5 @@ def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_written_as_text(
     rows = {row["staff"]: row for row in csv.DictReader(io.StringIO(result.stdout))}
     assert set(rows) == {CLOSER, *(f"'{formula}" for formula in FORMULAS)}
     # Counts stay numbers, unquoted.
-    assert "\n'=1+2,1,1,1,0,0,0,0,\n" in result.stdout
+    assert "\n'=1+2,1,1,1,0,0,0,0,0,\n" in result.stdout
     assert rows["'=1+2"]["received"] == "1"

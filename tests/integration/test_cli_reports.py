@@ -63,6 +63,7 @@ def test_the_table_form_names_the_period_policy_and_every_column(demo_db: str) -
         "overdue",
         "handed_over",
         "resolved_at_first_contact",
+        "urged",
         "satisfaction_rate",
     ):
         assert column in output

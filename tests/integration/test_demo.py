@@ -19,13 +19,14 @@ from api.cli import app as cli
 from api.demo import DemoResult, run_demo
 from api.settings import Settings
 from api.simulation_arrivals import arrival_times
+from api.simulation_catalogue import SETTLED_AT_ONCE
 from api.simulation_time import SHANGHAI, local, period_end
 from api.simulation_world import INSPECTORS, leaving_at, on_duty
 from api.simulator import Scenario
 from api.wiring import open_service
 from workflow.case import Case
 from workflow.declared import COMMANDS
-from workflow.events import CaseEvent
+from workflow.events import CaseEvent, ResolvedAtFirstContact
 from workflow.history import entry_of
 from workflow.lifecycles import lifecycle
 from workflow.service import CaseService
@@ -146,6 +147,7 @@ def test_the_mix_includes_every_turn_a_case_can_take(
         "inspection with a violation",
         "anonymous report",
         "named reporter",
+        "resolved at first contact",
     ):
         assert turns[turn] >= 1, turn
 
@@ -174,7 +176,12 @@ def turns_of(events: list[CaseEvent]) -> Iterator[str]:
             yield "quote accepted"
         if name == "Inspected" and data["violation"]:
             yield "inspection with a violation"
-        turn = {"Held": "hold", "Cancelled": "cancellation", "Invalidated": "invalid complaint"}
+        turn = {
+            "Held": "hold",
+            "Cancelled": "cancellation",
+            "Invalidated": "invalid complaint",
+            "ResolvedAtFirstContact": "resolved at first contact",
+        }
         if name in turn:
             yield turn[name]
         if name == "Approved":
@@ -247,3 +254,22 @@ def test_the_demo_refuses_postgresql() -> None:
     assert result.exit_code == 2
     assert "PostgreSQL" in result.output
     assert "secret" not in result.output
+
+
+def test_the_desk_settles_a_share_of_the_calls_it_can_settle_and_the_report_counts_them(
+    month: tuple[DemoResult, CaseService],
+) -> None:
+    result, app = month
+    settleable = {"repair": [0, 0], "complaint": [0, 0]}  # kind -> [settled, could be]
+    for events in by_case(stored_events(app)).values():
+        received = vars(events[0])
+        if received["description"] in SETTLED_AT_ONCE and received["channel"] != "patrol":
+            counts = settleable[received["kind"]]
+            counts[1] += 1
+            if any(isinstance(e, ResolvedAtFirstContact) for e in events):
+                counts[0] += 1
+                assert events[1].actor == received["received_by"]
+    (repairs, could_repair), (complaints, could_complain) = settleable.values()
+    assert 0.5 < repairs / could_repair < 0.9
+    assert 0.3 < complaints / could_complain < 0.7
+    assert result.activity["resolved at first contact"] == repairs + complaints

@@ -174,3 +174,42 @@ def test_the_milestone_read_model_marks_a_stop_entered_late(scenario: Scenario) 
         "SELECT name, late_stop FROM rm_milestones WHERE late_stop = 1 ORDER BY name"
     )
     assert [(r["name"], r["late_stop"]) for r in rows] == [("completion", 1), ("on_site", 1)]
+
+
+def test_a_case_resolved_at_first_contact_leaves_its_work_milestones_out_and_is_called_back(
+    scenario: Scenario,
+) -> None:
+    # An emergency repair settled on the phone 5 min after the call (the water is off for
+    # maintenance): dispatch, on site and completion never ran their course, so they are
+    # counted in no column; the callback's clock starts at the resolution and is met at 2 h.
+    repair = scenario.receive("2026-11-18T09:00", "repair", priority="emergency")
+    scenario.do("2026-11-18T09:05", "resolve", repair, resolution="water off until 16:00")
+    # A complaint explained on the spot; its callback is still due at the report.
+    complaint = scenario.receive("2026-11-18T10:00", "complaint")
+    scenario.do("2026-11-18T10:03", "resolve", complaint, resolution="explained the fee")
+    scenario.do("2026-11-18T11:05", "callback", repair, outcome="satisfied")
+    report = scenario.sla("2026-11-18T12:00")
+    for kind, priority, milestone in (
+        ("repair", "emergency", "dispatch"),
+        ("repair", "emergency", "on_site"),
+        ("repair", "emergency", "completion"),
+        ("complaint", "normal", "dispatch"),
+        ("complaint", "normal", "first_reply"),
+        ("complaint", "normal", "completion"),
+    ):
+        counted = row(report, kind, priority, milestone)
+        assert (counted["met"], counted["breached"], counted["pending"]) == (0, 0, 0), milestone
+    callback = row(report, "repair", "emergency", "callback")
+    assert (callback["met"], callback["p50_minutes"]) == (1, 120.0)
+    waiting = row(report, "complaint", "normal", "callback")
+    assert (waiting["met"], waiting["breached"], waiting["pending"]) == (0, 0, 1)
+    scenario.follower.catch_up()
+    stored = scenario.follower.store.query(
+        "SELECT name, status FROM rm_milestones WHERE case_id = ? ORDER BY name", (str(repair),)
+    )
+    assert [(r["name"], r["status"]) for r in stored] == [
+        ("callback", "met"),
+        ("completion", "excluded"),
+        ("dispatch", "excluded"),
+        ("on_site", "excluded"),
+    ]

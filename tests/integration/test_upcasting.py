@@ -1,5 +1,6 @@
 """Events stored in an older shape load as the current version: the upcasters fill in what
-the old versions lacked (`Received`'s `area`; every case event's `late_reason`)."""
+the old versions lacked (`Received`'s `area`; every case event's `late_reason`; a case
+snapshot's `urges`)."""
 
 from __future__ import annotations
 
@@ -92,3 +93,25 @@ def test_events_stored_before_late_reasons_existed_load_as_entered_on_time(
     stored_app.sign(old, actor="eng-wang")
     signed = stored_app.recorder.select_events(old)[-1]
     assert json.loads(signed.state)["class_version"] == 2
+
+
+def test_a_case_snapshot_stored_before_urges_were_recorded_loads_with_none(
+    stored_app: CaseService,
+) -> None:
+    written = receive(stored_app, "complaint")
+    for n in range(55):
+        stored_app.reply(written, actor="cs-1", message=f"update {n}")
+    assert stored_app.snapshots is not None
+    snapshot = stored_app.snapshots.recorder.select_events(written)[-1]
+    state = json.loads(snapshot.state)
+    taken = state["state"]  # the case's own fields, as the snapshot took them
+    assert (taken.pop("class_version"), taken.pop("urges")) == (2, 0)  # version 1 had neither
+    events = stored_app.recorder.select_events(written)
+    case_id = store_copy(stored_app, [(e, json.loads(e.state)) for e in events])
+    stored_app.snapshots.recorder.insert_events(
+        [replace(snapshot, originator_id=case_id, state=json.dumps(state).encode())]
+    )
+    loaded = stored_app.get(case_id)
+    assert (loaded.urges, loaded.version, loaded.replies) == (0, 56, 55)
+    stored_app.send("urge", case_id, actor="cs-1", fields={"note": "住户催促"})
+    assert stored_app.get(case_id).urges == 1

@@ -74,6 +74,8 @@ ARGUMENTS: dict[str, dict[str, Any]] = {
     "pass_acceptance": {},
     "fail_acceptance": {"reasons": "tiles loose"},
     "refund_deposit": {"refunded": "2000"},
+    "urge": {"note": "住户第二次来电催促"},
+    "resolve": {"resolution": "told the resident how to reset the breaker"},
 }
 
 Step = str | tuple[str, dict[str, Any]]  # a command, or a command with its own arguments

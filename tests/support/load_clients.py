@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from api.http.intake import key_scope
-from support.load_requests import INTAKE_BODIES, WEIGHTS, Op, command_body
+from support.load_requests import INTAKE_BODIES, SENDABLE, WEIGHTS, Op, command_body
 from workflow.intake import case_id_for
 from workflow.lifecycles import TERMINAL, lifecycle
 
@@ -170,20 +170,25 @@ class Client:
 
     def step(self, case_id: str) -> None:
         case = self.open[case_id]
-        allowed = [c.replace("-", "_") for c in case["allowed_commands"]]
+        allowed = self.sendable(case["allowed_commands"])
         command = self.rng.choices(allowed, [WEIGHTS[c] for c in allowed])[0]
         self.command(case_id, command, case["version"], "command")
+
+    @staticmethod
+    def sendable(commands: list[str] | tuple[str, ...]) -> list[str]:
+        """Of these commands (wire or method names), those the load's token may send."""
+        return [c.replace("-", "_") for c in commands if c.replace("-", "_") in SENDABLE]
 
     def rejected_command(self) -> None:
         """A stale If-Match (412) or a command the state does not allow (409)."""
         case_id = self.rng.choice(sorted(self.open))
         case = self.open[case_id]
-        allowed = [c.replace("-", "_") for c in case["allowed_commands"]]
+        allowed = self.sendable(case["allowed_commands"])
         if case["version"] > 1 and self.rng.random() < 0.5:
             command = self.rng.choice(allowed)
             self.command(case_id, command, case["version"] - 1, "stale")
             return
-        others = [c for c in lifecycle(case["kind"]).commands if c not in allowed]
+        others = [c for c in self.sendable(lifecycle(case["kind"]).commands) if c not in allowed]
         if others:
             self.command(case_id, self.rng.choice(others), case["version"], "not-allowed")
 

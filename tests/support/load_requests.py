@@ -8,6 +8,9 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from workflow.declared import COMMANDS
+from workflow.roles import Role
+
 INTAKE_BODIES: dict[str, dict[str, Any]] = {
     "repair": {
         "kind": "repair",
@@ -53,7 +56,10 @@ WEIGHTS = {
     "pass_acceptance": 6,
     "fail_acceptance": 1,
     "refund_deposit": 8,
+    "resolve": 1,
 }
+# The load's staff token is a supervisor's: it sends the commands a supervisor may.
+SENDABLE = frozenset(c.name for c in COMMANDS if Role.SUPERVISOR in c.roles)
 
 
 def command_body(command: str, case: dict[str, Any], unique: str, rng: random.Random) -> Any:
@@ -85,6 +91,8 @@ def command_body(command: str, case: dict[str, Any], unique: str, rng: random.Ra
         return {"findings": "all in order"}
     if command == "refund_deposit":
         return {"refunded": case.get("deposit") or "0.00", "withheld": "0.00"}
+    if command == "resolve":
+        return {"resolution": "reset the breaker"}
     return {}
 
 

@@ -40,7 +40,8 @@ class TextField:
 
 NOTE = TextField("note", "resident asked for a morning visit", lines=True)
 
-# The text fields each command takes, besides the actor and note that every command takes.
+# The text fields each command takes, besides the actor and note that every command takes
+# (a command declaring `note` as its own input lists it here).
 COMMAND_TEXTS: dict[str, tuple[TextField, ...]] = {
     "dispatch": (TextField("assignee", "eng-wang"), TextField("team", "engineering")),
     "hold": (TextField("reason", "waiting for parts"),),
@@ -61,6 +62,8 @@ COMMAND_TEXTS: dict[str, tuple[TextField, ...]] = {
     ),
     "fail_acceptance": (TextField("reasons", "wiring exposed", lines=True),),
     "refund_deposit": (TextField("reason", "damaged the corridor wall", lines=True),),
+    "urge": (TextField("note", "住户第二次来电催促", lines=True),),
+    "resolve": (TextField("resolution", "reset the breaker", lines=True),),
 }
 # What else a command needs to be valid, with the text fields above.
 OTHER_ARGUMENTS: dict[str, dict[str, Any]] = {
@@ -72,7 +75,9 @@ OTHER_ARGUMENTS: dict[str, dict[str, Any]] = {
 
 
 def command_fields(command: str) -> tuple[TextField, ...]:
-    return (NOTE, *COMMAND_TEXTS.get(command, ()))
+    own = COMMAND_TEXTS.get(command, ())
+    # A command that takes the note as its own field (urge) has it once.
+    return own if any(f.name == NOTE.name for f in own) else (NOTE, *own)
 
 
 def valid_arguments(command: str) -> dict[str, Any]:

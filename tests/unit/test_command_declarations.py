@@ -124,6 +124,19 @@ def test_a_command_sent_with_a_field_it_does_not_declare_or_without_one_it_requi
     assert app.get(case_id).version == 1
 
 
+def test_a_command_taking_the_note_as_its_own_field_refuses_a_second_note_as_an_option(
+    app: CaseService,
+) -> None:
+    case_id = replay(app, "complaint", [])
+    with pytest.raises(TypeError, match=r"^urge\(\) got note as a field and an option$"):
+        app.send("urge", case_id, actor="desk-1", fields={"note": "催促"}, note="another")
+    with pytest.raises(TypeError, match=r"^urge\(\) is missing arguments: note$"):
+        app.send("urge", case_id, actor="desk-1", note="as an option only")
+    assert app.get(case_id).version == 1
+    app.send("urge", case_id, actor="desk-1", fields={"note": "催促"})
+    assert app.history(case_id)[-1].note == "催促"
+
+
 def test_the_text_fields_the_hidden_character_tests_spoil_are_the_declared_text_inputs() -> None:
     texts = (Value.LINE, Value.TEXT)
     declared_texts = {

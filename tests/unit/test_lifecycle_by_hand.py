@@ -2,8 +2,8 @@
 
 The expected answers below are literals, not read from the transition tables they check:
 for every state of every kind, the commands allowed and where each may lead. A command
-that records a fact without changing the state (a handover, a reply, an inspection, an
-unreachable callback) leads to the state it was sent in.
+that records a fact without changing the state (a handover, an urge, a reply, an
+inspection, an unreachable callback) leads to the state it was sent in.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ Matrix = dict[str, dict[str, set[str]]]
 
 
 def _open_state(here: str, **commands: set[str]) -> dict[str, set[str]]:
-    """A state's commands; every open case may be handed over (internal) or cancelled."""
-    return {**commands, "handover": {here}, "cancel": {"cancelled"}}
+    """A state's commands; every open case may be handed over (internal), cancelled, or
+    urged (催办: the resident chases it, internal)."""
+    return {**commands, "handover": {here}, "cancel": {"cancelled"}, "urge": {here}}
 
 
 def _awaiting_callback() -> dict[str, set[str]]:
@@ -27,7 +28,10 @@ def _awaiting_callback() -> dict[str, set[str]]:
 
 
 REPAIR: Matrix = {
-    "received": _open_state("received", dispatch={"dispatched"}, hold={"on_hold"}),
+    # Whoever takes the call may settle it at once (当场解决): completed, awaiting callback.
+    "received": _open_state(
+        "received", dispatch={"dispatched"}, hold={"on_hold"}, resolve={"completed"}
+    ),
     # Dispatch again reassigns the work order to another engineer.
     "dispatched": _open_state(
         "dispatched", dispatch={"dispatched"}, sign={"signed"}, hold={"on_hold"}
@@ -59,6 +63,7 @@ COMPLAINT: Matrix = {
         reply={"received"},
         hold={"on_hold"},
         invalidate={"invalid"},
+        resolve={"completed"},
     ),
     "dispatched": _open_state(
         "dispatched",

@@ -74,7 +74,7 @@ def test_the_error_message_names_kind_state_and_allowed_commands(
     with pytest.raises(
         InvalidTransition,
         match=r"^cannot complete repair in state 'received'; "
-        r"allowed: dispatch, hold, handover, cancel$",
+        r"allowed: dispatch, hold, resolve, handover, cancel, urge$",
     ):
         shared_app.complete(case_id, actor="agent-1", resolution="fixed")
 
@@ -94,6 +94,8 @@ BAD_FIELDS = {
     "inspect": {"findings": ""},
     "fail_acceptance": {"reasons": ""},
     "refund_deposit": {"refunded": "x"},
+    "urge": {"note": ""},
+    "resolve": {"resolution": ""},
 }
 
 

@@ -65,6 +65,13 @@ def test_the_guard_finds_a_class_name_literal_and_a_dispatch_on_the_class_name(
     assert len(offences(source)) == 2
 
 
+# Events first recorded by a version whose timeline already stored topics (layout 5): no
+# read model of layout 4 holds them.
+SINCE_LAYOUT_5 = {"Urged", "ResolvedAtFirstContact"}
+
+
 def test_the_upgrade_of_layout_4_knows_every_class_name_it_stored() -> None:
     # Layout 4 stored `type(event).__name__`; layout 5 stores the topic.
-    assert {event.__name__: event.TOPIC for event in CASE_EVENTS} == LAYOUT_4_TYPES
+    topics = {event.__name__: event.TOPIC for event in CASE_EVENTS}
+    older = {name: topic for name, topic in topics.items() if name not in SINCE_LAYOUT_5}
+    assert older == LAYOUT_4_TYPES

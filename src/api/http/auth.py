@@ -2,17 +2,21 @@
 
 | role       | may                                                                        |
 | ---------- | -------------------------------------------------------------------------- |
-| channel    | create requests (with an Idempotency-Key); read the cases it created        |
-| agent      | create requests, case commands, read cases (with the reporter)             |
-| worker     | on the cases assigned to it: the commands declared for workers; read them, |
-|            | with the reporter (to call before the visit)                               |
-| supervisor | everything an agent may, case histories, reports, the event feed           |
+| channel    | create requests (with an Idempotency-Key); on the cases it created: read   |
+|            | them, send the commands declared for channels                              |
+| agent      | create requests, read cases (with the reporter)                            |
+| worker     | on the cases assigned to it: read them, with the reporter (to call before  |
+|            | the visit), send the commands declared for workers                         |
+| supervisor | create requests, read cases (with the reporter), case histories, reports,  |
+|            | the event feed                                                             |
 | analyst    | reports and the event feed: no personal data, no writes                    |
-| admin      | tokens; create requests and case commands, dated as far back as need be,   |
+| admin      | tokens; create requests and send commands dated as far back as need be,    |
 |            | to bring history over from another system (no personal data shown)         |
 
 Who may send each command is its declaration's (`workflow.declared`, listed in
-docs/commands.md); the command routes require exactly those roles.
+docs/commands.md); the command routes require exactly those roles. A worker may send one
+only on a case assigned to it, a channel only on a case it created; any other answers as
+a missing case.
 
 How far back each role may date an action (`at`, intake's `received_at`) is the
 late-entry rule of its standing (`api/http/backdating.py`, docs/sla.md): channels and

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import cache
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, model_validator
 
@@ -160,13 +160,21 @@ class NewRequestIn(Body):
 class CommandIn(Body):
     """What every command may carry."""
 
+    # The command's own inputs. One may take the name of a field every command carries
+    # (`note`): the declaration then sets its limits and whether it is required.
+    OWN: ClassVar[tuple[str, ...]] = ()
+
     at: At = None
     note: Note = None
     late_reason: LateReason = None
 
     def arguments(self) -> dict[str, Any]:
         """The command's own fields, as the application service takes them."""
-        return {k: getattr(self, k) for k in type(self).model_fields if k not in COMMON}
+        return {k: getattr(self, k) for k in self.OWN}
+
+    def options(self) -> dict[str, Any]:
+        """What it carries besides its own fields: when, a note, why late."""
+        return {k: getattr(self, k) for k in COMMON if k not in self.OWN}
 
 
 COMMON = frozenset(CommandIn.model_fields)  # what every command may carry
@@ -207,6 +215,7 @@ def _model(inputs: Inputs) -> type[CommandIn]:
     model: type[CommandIn] = create_model(
         f"{inputs.name}In", __base__=CommandIn, __module__=__name__, **fields
     )
+    model.OWN = inputs.names()
     return model
 
 

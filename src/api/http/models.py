@@ -63,6 +63,7 @@ class Case(CaseSummary):
     resolution: str | None
     callbacks: list[str] = Field(description="each callback's outcome, oldest first")
     handovers: int
+    urges: int = Field(description="催办: how often the resident chased the case")
     permit_no: str | None
     deposit: str | None
     fee: str | None

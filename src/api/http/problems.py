@@ -8,6 +8,9 @@ from typing import Any
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from workflow.errors import InvalidTransition
+from workflow.lifecycles import lifecycle
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "https://propdesk.invalid/problems/"
 
@@ -116,7 +119,12 @@ _DOCUMENTED: dict[int, _Documented] = {
         "invalid-transition",
         "Not allowed in this state",
         "The case's state does not allow the command, or another command changed it first",
-        "cannot complete repair in state 'received'; allowed: dispatch, hold, handover, cancel",
+        # The refusal itself, so that the example follows the lifecycle table.
+        str(
+            InvalidTransition(
+                "repair", "received", "complete", lifecycle("repair").allowed("received")
+            )
+        ),
     ),
     412: _Documented(
         "precondition-failed",

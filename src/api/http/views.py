@@ -102,6 +102,7 @@ def case_body(
         resolution=case.resolution,
         callbacks=list(case.callbacks),
         handovers=case.handovers,
+        urges=case.urges,
         permit_no=case.permit_no,
         deposit=_money(case.deposit),
         fee=_money(case.fee),

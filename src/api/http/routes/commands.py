@@ -13,7 +13,7 @@ from api.http import bodies, models
 from api.http.answers import case_headers, case_view
 from api.http.auth import Bearer, RuntimeDep, requires
 from api.http.problems import ApiProblem, problem_responses
-from api.http.reading import CaseId, assigned_to
+from api.http.reading import CaseId, assigned_to, check_can_read, load
 from api.http.strict_query import StrictRoute
 from api.tokens import Principal, Role
 from workflow.declaration import Command
@@ -63,16 +63,18 @@ def run(
 ) -> models.Case:
     given = body if body is not None else bodies.body_of(command).model_validate({})
     wanted = expected_version(if_match)
+    if who.role is Role.CHANNEL:
+        # A channel's cases are the ones it created, which no later event changes: checked
+        # once before the command, as its reads check it.
+        check_can_read(rt, who, load(rt, case_id), None)
     try:
         recorded = rt.service.send(
             command,
             case_id,
             actor=who.name,
             fields=given.arguments(),
-            at=given.at,
-            note=given.note,
+            **given.options(),
             expected_version=wanted,
-            late_reason=given.late_reason,
             backdating=rt.backdating[who.role],
             # Checked on the version the command saves, not on one loaded before it.
             guard=assigned_to(who.name) if who.role is Role.WORKER else None,
