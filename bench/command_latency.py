@@ -32,7 +32,7 @@ from figures import Figure, percentile, piece_main
 from paths import DATA
 from terminal import console, progress
 
-from api.settings import Settings
+from api.config.settings import Settings
 from api.wiring import open_service
 from workflow.case import Stamp
 from workflow.intake import NewRequest

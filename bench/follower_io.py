@@ -23,7 +23,7 @@ from figures import Figure, piece_main
 from paths import SCRATCH
 from terminal import console, progress
 
-from api.settings import Settings
+from api.config.settings import Settings
 from api.wiring import open_follower, open_service
 from projections.follower import Follower
 from projections.schema import INDEXES, TABLES

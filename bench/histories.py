@@ -83,8 +83,8 @@ def history(events: int, days: int = DAYS, seed: int = SEED) -> History:
 
 
 def write(events: int, days: int = DAYS, seed: int = SEED) -> History:
-    from api.settings import Settings  # imported here: `--help` and `cached` stay fast
-    from api.simulator import Scenario, simulate
+    from api.config.settings import Settings  # imported here: `--help` and `cached` stay fast
+    from api.simulation.simulator import Scenario, simulate
 
     households = households_for(events, days)
     name = _name(households, days, seed)

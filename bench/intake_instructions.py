@@ -54,9 +54,9 @@ async def _drive(requests: int) -> tuple[float, float]:
     measured wall and CPU seconds."""
     import uvloop  # noqa: F401 - the servers' loop; imported here, in the child
 
+    from api.config.server import ServerConfig
     from api.http.app import create_app
-    from api.http.config import ServerConfig
-    from api.tokens import open_tokens
+    from api.storage.tokens import open_tokens
     from projections.collector import settle_after_start
 
     config = ServerConfig.load({}, db=str(Path(tempfile.mkdtemp()) / "i.db"), follow=False)

@@ -26,7 +26,7 @@ from machine import machine_info
 from paths import RESULTS
 from terminal import console, progress
 
-from api.settings import Settings
+from api.config.settings import Settings
 from api.wiring import open_follower, open_service
 
 TARGET_RATIO = 0.5

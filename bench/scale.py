@@ -24,7 +24,7 @@ from figures import Figure, percentile, piece_main
 from histories import History, history
 from terminal import console, progress
 
-from api.settings import Settings
+from api.config.settings import Settings
 from api.wiring import open_service
 from workflow.intake import NewRequest
 

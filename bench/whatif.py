@@ -24,7 +24,7 @@ from histories import History, history
 from paths import HERE, PROPDESK, ROOT
 from terminal import console, progress
 
-from api.settings import Settings
+from api.config.settings import Settings
 from api.wiring import open_follower
 from projections.asof import Period
 from projections.policy import load_policy

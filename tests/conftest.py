@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from api.settings import Settings
+from api.config.settings import Settings
 from api.wiring import open_service
 from support.backends import BACKENDS, database
 from workflow.service import CaseService

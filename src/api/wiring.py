@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 
-from api.in_use import opening
-from api.recorders import SavedWithTheirRecords, recorder_topic
-from api.reporters_sql import SqlReporters
-from api.settings import Settings, read_models_env
-from api.side_tables import open_side_database, schema_lock
-from api.write_turns import WriteTurns
+from api.config.settings import Settings, read_models_env
+from api.storage.in_use import opening
+from api.storage.own_tables import open_side_database, schema_lock
+from api.storage.recorders import SavedWithTheirRecords, recorder_topic
+from api.storage.reporters import SqlReporters
+from api.storage.sqlite_write_lock import SqliteWriteLock
 from projections.follower import Follower
 from projections.policy import Policy
 from projections.store import ReadModelStore, open_store
@@ -27,7 +27,7 @@ def open_service(settings: Settings, *, clock: Clock = system_clock) -> CaseServ
         }
         reporters = SqlReporters(open_side_database(settings))
         # PostgreSQL queues its writers itself; SQLite's would sleep and poll.
-        turns = nullcontext if settings.is_postgres else WriteTurns(settings.sqlite_path)
+        turns = nullcontext if settings.is_postgres else SqliteWriteLock(settings.sqlite_path)
         service = CaseService(
             env,
             clock=clock,

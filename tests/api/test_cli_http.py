@@ -14,9 +14,9 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import app
-from api.settings import Settings
-from api.tokens import open_tokens
+from api.cli.main import app
+from api.config.settings import Settings
+from api.storage.tokens import open_tokens
 from api.wiring import open_follower, open_read_models
 from support.driver import receive
 from support.request_bodies import REPAIR

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from api.config.server import ServerConfig
 from api.http.app import create_app
-from api.http.config import ServerConfig
 
 SETTLE = """
 import gc

@@ -16,8 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.http.config import ConnectionLimits, ServerConfig
-from api.tokens import open_tokens
+from api.config.server import ConnectionLimits, ServerConfig
+from api.storage.tokens import open_tokens
 from support.live_server import Live, live_server, read_response, read_until_closed
 from support.request_bodies import REPAIR
 

@@ -16,7 +16,7 @@ from api.http.intake.route import DECLARATION, RECEIVERS, create_request
 from api.http.models import Case
 from api.http.problems import Problem
 from api.http.strict_query import StrictRoute
-from api.tokens import Principal
+from api.storage.tokens import Principal
 from support.api_client import Api
 from support.request_bodies import REPAIR
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from api.cli import app
+from api.cli.main import app
 from support.api_client import Api, running
 from support.request_bodies import REPAIR
 

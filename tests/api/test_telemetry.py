@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from opentelemetry import trace
 
+from api.config.server import ServerConfig
+from api.config.settings import SettingsError
 from api.http.app import create_app
-from api.http.config import ServerConfig
-from api.settings import SettingsError
 from support.api_client import TestClient
 
 

@@ -17,12 +17,12 @@ from uuid import UUID
 import pytest
 from typer.testing import CliRunner, Result
 
-import api.backup_postgres
-from api.cli import app
-from api.settings import Settings
-from api.side_tables import open_side_database
-from api.simulator import Scenario, simulate
-from api.tokens import open_tokens
+import api.backup.postgres
+from api.cli.main import app
+from api.config.settings import Settings
+from api.simulation.simulator import Scenario, simulate
+from api.storage.own_tables import open_side_database
+from api.storage.tokens import open_tokens
 from api.wiring import open_follower, open_read_models, open_service
 from support.backends import fresh_postgres
 from support.driver import new_request
@@ -238,8 +238,8 @@ def test_a_damaged_or_foreign_backup_is_refused_before_the_target_is_touched(
 def test_missing_postgresql_tools_are_named_without_the_password(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(api.backup_postgres.shutil, "which", lambda _name: None)
-    monkeypatch.setattr(api.backup_postgres, "PG_VERSIONS", tmp_path)
+    monkeypatch.setattr(api.backup.postgres.shutil, "which", lambda _name: None)
+    monkeypatch.setattr(api.backup.postgres, "PG_VERSIONS", tmp_path)
     url = "postgresql://desk:s3cret-pw@127.0.0.1:1/propdesk"
     result = cli("backup", "--db", url, "--to", str(tmp_path / "backup"))
     assert result.exit_code == 2

@@ -37,7 +37,7 @@ from hypothesis.stateful import (
     rule,
 )
 
-from api.settings import Settings
+from api.config.settings import Settings
 from api.wiring import open_service
 from projections.casefile import evolve, open_case_file
 from projections.facts import fact_of

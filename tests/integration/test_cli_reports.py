@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import app
-from api.settings import Settings
-from api.simulator import Scenario, simulate
+from api.cli.main import app
+from api.config.settings import Settings
+from api.simulation.simulator import Scenario, simulate
 from projections.policy import default_policy_text
 from support.late_entries import two_late_repairs
 from support.readside import Scenario as ReadScenario

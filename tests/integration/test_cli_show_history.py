@@ -10,8 +10,8 @@ import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
-from api.cli import app
-from api.settings import Settings
+from api.cli.main import app
+from api.config.settings import Settings
 from api.wiring import open_service
 from support.driver import receive
 from workflow.personal_data import Reporter

@@ -15,9 +15,9 @@ from click.testing import Result
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from api.cli import app
-from api.settings import Settings
-from api.tokens import open_tokens
+from api.cli.main import app
+from api.config.settings import Settings
+from api.storage.tokens import open_tokens
 from api.wiring import open_service
 from projections.policy import default_policy_text
 from support.driver import receive

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from api.settings import Settings
+from api.config.settings import Settings
 from api.wiring import open_service
 from support.backends import BACKENDS, database
 from support.driver import receive, run

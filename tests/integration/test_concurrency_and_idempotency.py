@@ -10,7 +10,7 @@ from uuid import UUID
 
 import pytest
 
-from api.settings import Settings
+from api.config.settings import Settings
 from api.wiring import open_service
 from support.driver import new_request, receive
 from workflow.errors import ConcurrencyConflict, IdempotencyConflict
@@ -100,7 +100,7 @@ def test_concurrent_duplicates_become_exactly_one_case(tmp_path: Path) -> None:
 
 INTAKE_IN_ANOTHER_PROCESS = """
 import sys
-from api.settings import Settings
+from api.config.settings import Settings
 from api.wiring import open_service
 from support.driver import new_request
 app = open_service(Settings.load({}, db=sys.argv[1]))

@@ -9,8 +9,8 @@ from __future__ import annotations
 import multiprocessing
 from multiprocessing.synchronize import Barrier
 
-from api.settings import Settings
-from api.tokens import open_tokens
+from api.config.settings import Settings
+from api.storage.tokens import open_tokens
 from api.wiring import open_read_models, open_service
 from support.backends import fresh_postgres
 

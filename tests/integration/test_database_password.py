@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from api.backup_format import DUMP, MANIFEST, Contents, Manifest, sha256
-from api.cli import app
-from api.http.config import ServerConfig
-from api.settings import Settings
+from api.backup.manifest import DUMP, MANIFEST, Contents, Manifest, sha256
+from api.cli.main import app
+from api.config.server import ServerConfig
+from api.config.settings import Settings
 
 PASSWORD = "s3cret-PW"
 CASE = "6f1c2b7e-0000-4000-8000-000000000000"

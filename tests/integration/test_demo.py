@@ -15,14 +15,14 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from api.cli import app as cli
-from api.demo import DemoResult, run_demo
-from api.settings import Settings
-from api.simulation_arrivals import arrival_times
-from api.simulation_catalogue import SETTLED_AT_ONCE
-from api.simulation_time import SHANGHAI, local, period_end
-from api.simulation_world import INSPECTORS, leaving_at, on_duty
-from api.simulator import Scenario
+from api.cli.demo import DemoResult, run_demo
+from api.cli.main import app as cli
+from api.config.settings import Settings
+from api.simulation.arrivals import arrival_times
+from api.simulation.catalogue import SETTLED_AT_ONCE
+from api.simulation.clock import SHANGHAI, local, period_end
+from api.simulation.simulator import Scenario
+from api.simulation.world import INSPECTORS, leaving_at, on_duty
 from api.wiring import open_service
 from workflow.case import Case
 from workflow.declared import COMMANDS

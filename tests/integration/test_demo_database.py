@@ -14,9 +14,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner, Result
 
-from api.cli import app as cli
-from api.settings import Settings
-from api.tokens import open_tokens
+from api.cli.main import app as cli
+from api.config.settings import Settings
+from api.storage.tokens import open_tokens
 from api.wiring import open_service
 from support.driver import new_request
 from support.holders import held_open_elsewhere

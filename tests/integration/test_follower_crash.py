@@ -13,8 +13,8 @@ import random
 import time
 from pathlib import Path
 
-from api.settings import Settings
-from api.simulator import Scenario
+from api.config.settings import Settings
+from api.simulation.simulator import Scenario
 from api.wiring import open_follower
 from projections.store import ReadModelStore
 from support.dumps import dump

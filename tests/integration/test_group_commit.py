@@ -15,10 +15,10 @@ from uuid import UUID
 import pytest
 from eventsourcing.persistence import OperationalError
 
+from api.config.settings import Settings
 from api.http.group_commit import IntakeWriter
-from api.reporters_sql import SqlReporters
-from api.settings import Settings
-from api.side_tables import open_side_database, schema_lock
+from api.storage.own_tables import open_side_database, schema_lock
+from api.storage.reporters import SqlReporters
 from api.wiring import open_service
 from support.driver import new_request
 from workflow.backdating import Backdating

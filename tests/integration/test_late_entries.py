@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from api.settings import Settings
+from api.config.settings import Settings
 from api.wiring import open_service
 from support.driver import new_request, receive
 from workflow.backdating import Backdating

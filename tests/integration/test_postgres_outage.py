@@ -31,8 +31,8 @@ import psycopg_pool
 import pytest
 from eventsourcing.persistence import IntegrityError, OperationalError, ProgrammingError
 
+from api.config.settings import Settings
 from api.http.handlers import database_unavailable
-from api.settings import Settings
 from api.wiring import open_follower
 from projections.follower import Follower
 from support.backends import admin_url, fresh_postgres
@@ -117,7 +117,7 @@ def ensure_running(data: str) -> None:
 
 def propdesk(*args: str, log: IO[str] | None = None) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-c", "from api.cli import main; main()", *args],
+        [sys.executable, "-c", "from api.cli.main import main; main()", *args],
         stdout=subprocess.PIPE if log is None else log,
         stderr=subprocess.STDOUT if log is not None else subprocess.PIPE,
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")},

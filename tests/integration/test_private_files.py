@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from api.settings import Settings, read_models_path
-from api.tokens import open_tokens
+from api.config.settings import Settings, read_models_path
+from api.storage.tokens import open_tokens
 from api.wiring import open_follower, open_service
 from support.driver import new_request
 from workflow.personal_data import Reporter

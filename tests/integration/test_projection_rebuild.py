@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.settings import Settings
+from api.config.settings import Settings
 from api.wiring import open_follower, open_service
 from projections.follower import Follower
 from support.driver import ALL_COMMANDS, receive, run, variants

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from api.settings import Settings
+from api.config.settings import Settings
 from api.wiring import open_follower
 from projections.follower import Follower
 from projections.schema import TABLES

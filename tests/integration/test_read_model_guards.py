@@ -10,7 +10,7 @@ from typing import cast
 
 import pytest
 
-from api.settings import Settings
+from api.config.settings import Settings
 from api.wiring import open_follower, open_read_models
 from projections.asof import Period
 from projections.layout import PolicyMismatch

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from api.settings import Settings, read_models_path
-from api.simulator import Scenario, simulate
+from api.config.settings import Settings, read_models_path
+from api.simulation.simulator import Scenario, simulate
 from api.wiring import open_follower, open_read_models
 from support.dumps import dump
 
@@ -87,7 +87,7 @@ def test_a_rebuild_killed_midway_leaves_the_live_read_models_as_they_were(
     scratch = Path(str(read_models_path(history.sqlite_path)) + ".rebuild")
     command = ["projections", "rebuild", "--db", history.db]
     process = subprocess.Popen(
-        [sys.executable, "-c", "from api.cli import main; main()", *command],
+        [sys.executable, "-c", "from api.cli.main import main; main()", *command],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")},

@@ -19,9 +19,9 @@ import psycopg
 import pytest
 from typer.testing import CliRunner, Result
 
-from api.cli import app
-from api.settings import Settings, read_models_path
-from api.simulator import Scenario, simulate
+from api.cli.main import app
+from api.config.settings import Settings, read_models_path
+from api.simulation.simulator import Scenario, simulate
 from support.backends import fresh_postgres
 from support.holders import held_open_elsewhere
 from support.processes import PROPDESK, environment

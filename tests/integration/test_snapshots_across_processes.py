@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from api.settings import Settings
+from api.config.settings import Settings
 from api.wiring import open_service
 from support.driver import receive
 
@@ -27,7 +27,7 @@ def test_a_case_snapshotted_by_one_process_loads_in_a_fresh_one(db: str) -> None
     # A new interpreter has registered nothing by writing: it must find the topics itself.
     command = ["show", str(case_id), "--db", db, "--format", "json"]
     shown = subprocess.run(
-        [sys.executable, "-c", "from api.cli import main; main()", *command],
+        [sys.executable, "-c", "from api.cli.main import main; main()", *command],
         capture_output=True,
         text=True,
         timeout=60,

@@ -13,7 +13,7 @@ from uuid import UUID, uuid4
 import pytest
 from eventsourcing.persistence import StoredEvent
 
-from api.settings import Settings
+from api.config.settings import Settings
 from api.wiring import open_service
 from support.driver import receive
 from workflow.service import CaseService

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
+from api.config.settings import Settings
 from api.http.group_commit import IntakeWriter
-from api.settings import Settings
+from api.storage.sqlite_write_lock import SqliteWriteLock
 from api.wiring import open_service
-from api.write_turns import WriteTurns
 from support.driver import new_request
 from workflow.receiving import Prepared
 
@@ -32,11 +32,11 @@ WRITER = """
 import os, sys, time
 from contextlib import nullcontext
 from pathlib import Path
-from api.write_turns import WriteTurns
+from api.storage.sqlite_write_lock import SqliteWriteLock
 
 db, log, rounds, mode = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
 inside, outside = float(sys.argv[5]), float(sys.argv[6])
-turns = WriteTurns(db) if mode == "turns" else nullcontext
+turns = SqliteWriteLock(db) if mode == "turns" else nullcontext
 me = os.getpid()
 
 def mark(what):
@@ -125,7 +125,7 @@ def test_two_processes_never_hold_a_turn_at_once(tmp_path: Path) -> None:
 
 
 def test_without_turns_the_same_two_processes_do_overlap(tmp_path: Path) -> None:
-    """The check above can fail: the same writers without WriteTurns barge in."""
+    """The check above can fail: the same writers without SqliteWriteLock barge in."""
     marks = run_processes(tmp_path, "none")
     assert overlaps(marks) > 0
 
@@ -155,13 +155,15 @@ def run_threads(turns: list[Callable[[], AbstractContextManager[object]]]) -> li
     return marks
 
 
-@pytest.mark.parametrize("shared", [True, False], ids=["one WriteTurns", "a WriteTurns each"])
+@pytest.mark.parametrize(
+    "shared", [True, False], ids=["one SqliteWriteLock", "a SqliteWriteLock each"]
+)
 def test_two_threads_of_one_process_never_hold_a_turn_at_once(tmp_path: Path, shared: bool) -> None:
-    """Threads sharing one WriteTurns queue on its lock; two WriteTurns on one file (two
+    """Threads sharing one SqliteWriteLock queue on its lock; two SqliteWriteLock on one file (two
     services in one process) still exclude each other through the lock file."""
     db = tmp_path / "propdesk.db"
-    one = WriteTurns(db)
-    marks = run_threads([one, one] if shared else [one, WriteTurns(db)])
+    one = SqliteWriteLock(db)
+    marks = run_threads([one, one] if shared else [one, SqliteWriteLock(db)])
     assert overlaps(marks) == 0
     assert switches(marks) >= 2
 
@@ -172,7 +174,7 @@ def test_without_turns_the_same_two_threads_do_overlap() -> None:
 
 
 def test_a_thread_inside_its_turn_may_take_it_again(tmp_path: Path) -> None:
-    turns = WriteTurns(tmp_path / "propdesk.db")
+    turns = SqliteWriteLock(tmp_path / "propdesk.db")
     entered: list[int] = []
 
     def nested() -> None:
@@ -201,7 +203,7 @@ def test_requests_arriving_while_another_process_writes_join_one_batch(tmp_path:
     app.receive_prepared = receive_prepared  # type: ignore[method-assign]
     writer = IntakeWriter(app)
     try:
-        other = WriteTurns(db)  # another writer of the file, as another process would be
+        other = SqliteWriteLock(db)  # another writer of the file, as another process would be
         with other():
             futures = [writer.submit(new_request("repair", idempotency_key="join-0"), None)]
             time.sleep(0.2)  # the writer has the first request and waits for its turn

@@ -14,9 +14,9 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
+from api.config.server import ServerConfig
 from api.http.app import create_app
-from api.http.config import ServerConfig
-from api.tokens import TokenStore, open_tokens
+from api.storage.tokens import TokenStore, open_tokens
 from support.request_bodies import BODIES
 
 __all__ = ["Api", "TestClient", "running"]

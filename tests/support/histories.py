@@ -10,8 +10,8 @@ import tempfile
 from contextlib import closing
 from pathlib import Path
 
-from api.settings import Settings
-from api.simulator import Outcome, Scenario, simulate
+from api.config.settings import Settings
+from api.simulation.simulator import Outcome, Scenario, simulate
 
 RAM = Path("/dev/shm")
 

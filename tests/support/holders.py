@@ -12,7 +12,7 @@ from support.processes import environment
 
 HOLDER = """
 import sys
-from api.settings import Settings
+from api.config.settings import Settings
 from api.wiring import open_service
 service = open_service(Settings.load({}, db=sys.argv[1]))
 print("open", flush=True)

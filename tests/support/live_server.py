@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import uvicorn
 
+from api.config.server import ConnectionLimits, ServerConfig
 from api.http.app import create_app
-from api.http.config import ConnectionLimits, ServerConfig
 from api.http.guarded_protocol import GuardedProtocol
 from support.processes import free_port
 

@@ -3,7 +3,7 @@ follower, each with its output in a log file, started, killed and restarted; fre
 ports, tokens, and waits until a server is healthy and the follower caught up.
 
 Everything runs on loopback. The processes are `propdesk` itself, started as
-`python -c "from api.cli import main; main()" ...` with PYTHONPATH=src.
+`python -c "from api.cli.main import main; main()" ...` with PYTHONPATH=src.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
-PROPDESK = [sys.executable, "-c", "from api.cli import main; main()"]
+PROPDESK = [sys.executable, "-c", "from api.cli.main import main; main()"]
 
 
 def environment() -> dict[str, str]:

@@ -11,7 +11,7 @@ from uuid import UUID
 
 import httpx
 
-from api.settings import Settings
+from api.config.settings import Settings
 from api.wiring import open_service
 from workflow.errors import ConcurrencyConflict
 from workflow.service import CaseService

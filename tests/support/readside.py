@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
-from api.settings import Settings
+from api.config.settings import Settings
 from api.wiring import open_follower, open_service
 from projections.asof import Period
 from projections.calendar import SHANGHAI

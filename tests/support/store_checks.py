@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from api.settings import Settings
+from api.config.settings import Settings
 from api.wiring import open_follower, open_service
 from support.dumps import dump
 from support.load_requests import Op

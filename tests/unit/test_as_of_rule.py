@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from api.cli_readside import known_moment
+from api.cli.read_side import known_moment
 from api.http.fields import KnownMoment
 from workflow.errors import InvalidTime
 

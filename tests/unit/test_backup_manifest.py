@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from api.backup_format import BackupError, Manifest
+from api.backup.manifest import BackupError, Manifest
 
 DIGEST = "ab" * 32
 GOOD: dict[str, Any] = {

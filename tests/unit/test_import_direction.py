@@ -91,10 +91,10 @@ def test_read_models_do_not_import_the_entry_points(path: Path) -> None:
 def test_the_import_check_catches_a_forbidden_import(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text(
-        "import sqlite3\nfrom api.settings import Settings\nfrom os import environ\n"
+        "import sqlite3\nfrom api.config.settings import Settings\nfrom os import environ\n"
         "import threading\nfrom eventsourcing.persistence import EventStore, Recording\n"
     )
     found = {m for m in imported_modules(sample) if is_forbidden(m, FORBIDDEN_IN_WORKFLOW)}
-    assert found == {"sqlite3", "api.settings", "os", "threading"}
+    assert found == {"sqlite3", "api.config.settings", "os", "threading"}
     taken = names_imported_from(sample, "eventsourcing.persistence")
     assert taken - ALLOWED_FROM_PERSISTENCE == {"EventStore"}

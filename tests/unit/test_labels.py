@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from api import simulation_world as world
+from api.simulation import world
 from workflow import labels
 from workflow.errors import InvalidInput
 from workflow.inputs import HOUSEHOLD, area_of

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import app
+from api.cli.main import app
 from workflow.diagrams import draw, lifecycles_document
 from workflow.lifecycles import LIFECYCLES, lifecycle
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.redaction import redact, redact_url
+from api.config.redaction import redact, redact_url
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from api.report_files import csv_cell, rows_csv
+from api.report_files.formats import csv_cell, rows_csv
 
 
 @pytest.mark.parametrize("text", ["=1+2", "+1", "-1", "@SUM(A1)", "\tcmd", "\rcmd", "-"])

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from api.http.config import ConnectionLimits, ServerConfig
-from api.settings import SettingsError
+from api.config.server import ConnectionLimits, ServerConfig
+from api.config.settings import SettingsError
 
 
 def test_the_connection_limits_default_to_32_kib_of_head_10_s_for_it_and_30_s_for_a_body() -> None:

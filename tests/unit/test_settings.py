@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from api.environment import variable
-from api.http.config import ServerEnvironment
-from api.settings import DEFAULT_DB, Environment, Settings, SettingsError
+from api.config.environment import variable
+from api.config.server import ServerEnvironment
+from api.config.settings import DEFAULT_DB, Environment, Settings, SettingsError
 from workflow.backdating import Backdating
 
 
@@ -175,13 +175,13 @@ def test_every_propdesk_variable_the_code_names_is_a_field_of_the_settings_class
 
 def test_importing_the_entry_points_reads_no_setting(tmp_path: Path) -> None:
     bad = {**os.environ, "PROPDESK_TIMEZONE": "Mars/Olympus", "PROPDESK_HTTP_READ_WAIT": "x"}
-    modules = "import api.cli, api.http.app, api.http.workers, api.follower_process"
+    modules = "import api.cli.main, api.http.app, api.server.workers, api.server.follower"
     done = subprocess.run(
         [sys.executable, "-c", modules], env=bad, capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
     loading = subprocess.run(
-        [sys.executable, "-c", "from api.settings import Settings; Settings.load()"],
+        [sys.executable, "-c", "from api.config.settings import Settings; Settings.load()"],
         env=bad,
         capture_output=True,
         text=True,

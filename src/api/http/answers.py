@@ -9,7 +9,7 @@ from fastapi import Response
 from api.http import models, views
 from api.http.reading import Loaded, load, reporter_for
 from api.http.runtime import Runtime
-from api.tokens import Principal
+from api.storage.tokens import Principal
 
 CASE_HEADERS = {
     "ETag": {"description": "the case version, quoted", "schema": {"type": "string"}},

@@ -7,8 +7,6 @@ they run in the thread pool.
 
 from __future__ import annotations
 
-import os
-import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -17,16 +15,15 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from starlette.concurrency import run_in_threadpool
 
+from api.config.server import BODY_LIMIT, ServerConfig, ServerEnvironment
 from api.http import docs_pages, handlers
 from api.http.bodies import NewRequestIn
-from api.http.config import BODY_LIMIT, ServerConfig, ServerEnvironment
 from api.http.limits import BodyLimit
 from api.http.no_store import NoStore
 from api.http.problems import PROBLEM_MEDIA_TYPE, Problem, problem_responses
 from api.http.routes import commands, events, health, reports, requests, tokens
 from api.http.runtime import Runtime
 from api.http.strict_query import StrictRoute
-from api.orphans import end_with_parent
 from projections.collector import settle_after_start
 
 DESCRIPTION = """\
@@ -77,8 +74,6 @@ def create_app(config: ServerConfig | None = None, runtime: Runtime | None = Non
             app.state.metrics.watch(opened)
         if chosen.server_pid is not None:  # started by `propdesk serve`, not embedded
             settle_after_start()
-        if chosen.server_pid not in (None, os.getpid()):  # a worker of `propdesk serve`
-            end_with_parent(chosen.server_pid, lambda: os.kill(os.getpid(), signal.SIGTERM))
         try:
             yield
         finally:

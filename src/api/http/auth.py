@@ -36,7 +36,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.http.problems import ApiProblem
 from api.http.runtime import Runtime
-from api.tokens import Principal, Role
+from api.storage.tokens import Principal, Role
 
 BEARER_DESCRIPTION = "A token from `propdesk token new NAME --role ROLE`; its name is the actor."
 STAFF = (Role.AGENT, Role.SUPERVISOR)

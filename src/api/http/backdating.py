@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from api.late_entry_settings import LateEntries
-from api.tokens import Role
+from api.config.late_entries import LateEntries
+from api.storage.tokens import Role
 from workflow.backdating import Backdating
 
 BEYOND_LIMIT = "only an admin token may record an earlier time"

@@ -23,7 +23,7 @@ from typing import Any, ClassVar, cast
 
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
-from api.http.config import ConnectionLimits
+from api.config.server import ConnectionLimits
 from api.http.problems import PROBLEM_MEDIA_TYPE, TYPE_BASE
 
 log = logging.getLogger("uvicorn.error")  # beside uvicorn's own "Invalid HTTP request"

@@ -21,12 +21,12 @@ from prometheus_client.exposition import choose_encoder
 from prometheus_client.multiprocess import MultiProcessCollector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.config.server import METRICS_DIRECTORY_ENV
 from api.http.auth import requires
-from api.http.config import METRICS_DIRECTORY_ENV
 from api.http.log_positions import LogPositions
 from api.http.problems import problem_responses
 from api.http.runtime import Runtime
-from api.tokens import Principal, Role
+from api.storage.tokens import Principal, Role
 
 UNMATCHED = "unmatched"  # the route label of a request no route took (404, 413, ...)
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from wsgiref.simple_server import WSGIServer
 
-from api.http.config import METRICS_ADDRESS_ENV, METRICS_DIRECTORY_ENV, ServerConfig
+from api.config.server import METRICS_ADDRESS_ENV, METRICS_DIRECTORY_ENV, ServerConfig
 from api.http.runtime import Runtime
 from api.http.startup import StartFailed
 

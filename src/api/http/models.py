@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from api.tokens import check_name
+from api.storage.tokens import check_name
 
 MilestoneStatus = Literal["met", "breached", "pending", "paused", "not_started", "excluded"]
 

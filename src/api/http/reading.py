@@ -14,7 +14,7 @@ from api.http.fields import KnownMoment
 from api.http.models import Reporter
 from api.http.problems import ApiProblem
 from api.http.runtime import Runtime
-from api.tokens import Principal, Role
+from api.storage.tokens import Principal, Role
 from projections.store import UPSTREAM
 from workflow import personal_data
 from workflow.case import Case

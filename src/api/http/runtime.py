@@ -7,10 +7,10 @@ import logging
 import threading
 from dataclasses import dataclass, field
 
+from api.config.server import ServerConfig
 from api.http.backdating import rules_by_role
-from api.http.config import ServerConfig
 from api.http.group_commit import IntakeWriter
-from api.tokens import Role, TokenStore, open_tokens
+from api.storage.tokens import Role, TokenStore, open_tokens
 from api.wiring import open_follower, open_read_models, open_service
 from projections.calendar import BusinessCalendar
 from projections.follower import Follower

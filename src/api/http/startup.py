@@ -13,10 +13,10 @@ import sqlite3
 import psycopg
 from eventsourcing.persistence import PersistenceError
 
-from api.http.config import ServerConfig
+from api.config.redaction import redact
+from api.config.server import ServerConfig
+from api.config.settings import Settings
 from api.http.runtime import Runtime
-from api.redaction import redact
-from api.settings import Settings
 
 # What storage raises when it cannot be opened: eventsourcing's wrappers, psycopg and
 # psycopg_pool's own errors, sqlite3's, and the file system's (permissions, no space).

@@ -11,7 +11,7 @@ from pydantic import StringConstraints, TypeAdapter, ValidationError
 
 from api.http.bodies import NewRequestIn
 from api.http.problems import ApiProblem
-from api.tokens import Principal, Role
+from api.storage.tokens import Principal, Role
 from workflow.intake import NewRequest
 from workflow.personal_data import Reporter
 

@@ -21,7 +21,7 @@ from api.http.intake.request import (
 from api.http.problems import problem_responses
 from api.http.reading import visible_reporter
 from api.http.runtime import Runtime
-from api.tokens import Principal
+from api.storage.tokens import Principal
 from workflow.service import Recorded
 
 RECEIVERS = requires(*INTAKE, action="create requests")

@@ -15,7 +15,7 @@ from api.http.auth import Bearer, RuntimeDep, requires
 from api.http.problems import ApiProblem, problem_responses
 from api.http.reading import CaseId, assigned_to, check_can_read, load
 from api.http.strict_query import StrictRoute
-from api.tokens import Principal, Role
+from api.storage.tokens import Principal, Role
 from workflow.declaration import Command
 from workflow.declared import COMMANDS
 from workflow.errors import ConcurrencyConflict

@@ -10,7 +10,7 @@ from api.http import models, views
 from api.http.auth import RuntimeDep, requires
 from api.http.problems import problem_responses
 from api.http.strict_query import StrictRoute
-from api.tokens import Principal, Role
+from api.storage.tokens import Principal, Role
 from workflow.events import CaseEvent
 
 router = APIRouter(prefix="/events", tags=["events"], route_class=StrictRoute)

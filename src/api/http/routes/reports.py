@@ -15,8 +15,8 @@ from api.http.problems import ApiProblem, problem_responses
 from api.http.reading import AsOf, MinPosition, await_position
 from api.http.runtime import Runtime
 from api.http.strict_query import StrictRoute
-from api.report_files import MEDIA_TYPES, file_name, report_file
-from api.tokens import Principal, Role
+from api.report_files.formats import MEDIA_TYPES, file_name, report_file
+from api.storage.tokens import Principal, Role
 from projections.asof import Period
 from projections.calendar import SHANGHAI
 from projections.policy import Policy

@@ -25,7 +25,7 @@ from api.http.reading import (
 )
 from api.http.runtime import Runtime
 from api.http.strict_query import StrictRoute
-from api.tokens import Principal, Role
+from api.storage.tokens import Principal, Role
 from workflow.lifecycles import LIFECYCLES
 from workflow.vocabulary import Kind
 

@@ -10,7 +10,7 @@ from api.http import models
 from api.http.auth import RuntimeDep, requires
 from api.http.problems import ApiProblem, problem_responses
 from api.http.strict_query import StrictRoute
-from api.tokens import Principal, Role, TokenError
+from api.storage.tokens import Principal, Role, TokenError
 
 router = APIRouter(prefix="/tokens", tags=["tokens"], route_class=StrictRoute)
 

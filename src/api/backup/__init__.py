@@ -1,0 +1,1 @@
+"""Backups of a running database and restores, for SQLite and PostgreSQL."""

@@ -1,0 +1,188 @@
+"""`propdesk demo`: simulate a community into an SQLite file, with progress and a summary.
+
+The demo replaces its own earlier output without asking, and nothing else unasked
+(api.cli.demo_database says how it tells them apart).
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import FrameType
+from zoneinfo import ZoneInfo
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from api.cli.demo_database import mark, prepare_database, seal
+from api.cli.local_times import local_text
+from api.config.settings import Settings, SettingsError
+from api.simulation.clock import SHANGHAI
+from api.simulation.simulator import Scenario, simulate
+from api.simulation.story import Tally
+from api.terminal.consoles import output_console, text
+from workflow.lifecycles import LIFECYCLES
+
+KINDS = ("repair", "complaint", "renovation")
+STATES = tuple(dict.fromkeys(s for lc in LIFECYCLES.values() for s in lc.states))
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    db: Path
+    scenario: Scenario
+    start: datetime
+    end: datetime
+    cases: dict[tuple[str, str], int]  # (kind, state) -> cases
+    events: int
+    activity: dict[str, int]  # holds, handovers, reopens... as the simulation counted them
+    elapsed: float  # seconds
+    replaced: str | None  # what happened to a file that was there before
+
+    @property
+    def case_count(self) -> int:
+        return sum(self.cases.values())
+
+    @property
+    def events_per_second(self) -> float:
+        return self.events / self.elapsed if self.elapsed > 0 else 0.0
+
+
+def run_demo(
+    settings: Settings,
+    scenario: Scenario,
+    *,
+    replace: bool = False,
+    console: Console | None = None,
+) -> DemoResult:
+    if settings.is_postgres:
+        raise SettingsError(
+            "the demo writes a throwaway SQLite file, but the database setting "
+            "(--db / PROPDESK_DB) is PostgreSQL; pass --db with a file path, e.g. --db demo.db"
+        )
+    path = settings.sqlite_path
+    console = console or output_console()
+    replaced = prepare_database(path, replace=replace)
+    if replaced:
+        console.print(replaced)
+    run, tally = mark(path, scenario), Tally()
+    began = time.perf_counter()
+    try:
+        with (
+            _ctrl_c_between_steps() as pressed,
+            Progress(
+                TextColumn("[bold]simulating[/bold] {task.description}"),
+                BarColumn(),
+                TaskProgressColumn(),
+                TextColumn("{task.fields[events]} events"),
+                TimeElapsedColumn(),
+                console=console,
+            ) as bar,
+        ):
+            label = f"{scenario.days} days of {scenario.households} households"
+            task = bar.add_task(label, total=1.0, events=0)
+
+            def report(done: float, events: int) -> None:
+                bar.update(task, completed=done, events=events)
+                if pressed.is_set():
+                    raise KeyboardInterrupt
+
+            outcome = simulate(settings, scenario, report, tally)
+    finally:
+        # An interrupted run too: what it wrote until then stays known as the demo's.
+        seal(path, run, tally.events)
+    elapsed = time.perf_counter() - began
+    return DemoResult(
+        db=path,
+        scenario=scenario,
+        start=outcome.start,
+        end=outcome.end,
+        cases=dict(Counter((view.kind, view.state) for view in tally.cases.values())),
+        events=tally.events,
+        activity=dict(tally.activity),
+        elapsed=elapsed,
+        replaced=replaced,
+    )
+
+
+@contextmanager
+def _ctrl_c_between_steps() -> Iterator[threading.Event]:
+    """Ctrl-C ends the run between two steps of the simulation, not between writing an
+    event and counting it, so that the run is sealed with all it wrote; a second Ctrl-C
+    ends it at once."""
+    pressed = threading.Event()
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or previous == signal.SIG_IGN:
+        yield pressed
+        return
+    restore = signal.default_int_handler if previous is None else previous
+
+    def press(_signum: int, _frame: FrameType | None) -> None:
+        pressed.set()
+        signal.signal(signal.SIGINT, restore)
+
+    signal.signal(signal.SIGINT, press)
+    try:
+        yield pressed
+    finally:
+        signal.signal(signal.SIGINT, restore)
+
+
+# -- the summary -------------------------------------------------------------------
+
+
+def print_summary(console: Console, result: DemoResult, zone: ZoneInfo = SHANGHAI) -> None:
+    console.print(_cases_table(result))
+    console.print(_activity_table(result))
+    console.print(_run_table(result, zone))
+
+
+def _cases_table(result: DemoResult) -> Table:
+    table = Table(title="cases by kind and state")
+    table.add_column("state")
+    for kind in (*KINDS, "total"):
+        table.add_column(kind, justify="right")
+    for state in STATES:
+        counts = [result.cases.get((kind, state), 0) for kind in KINDS]
+        if any(counts):
+            table.add_row(state, *(f"{n:,}" if n else "" for n in (*counts, sum(counts))))
+    totals = [sum(n for (k, _), n in result.cases.items() if k == kind) for kind in KINDS]
+    table.add_row("all", *(f"{n:,}" for n in (*totals, sum(totals))), style="bold")
+    return table
+
+
+def _activity_table(result: DemoResult) -> Table:
+    table = Table(title="what happened along the way")
+    table.add_column("occurrence")
+    table.add_column("times", justify="right")
+    for name, times in sorted(result.activity.items()):
+        table.add_row(name, f"{times:,}")
+    return table
+
+
+def _run_table(result: DemoResult, zone: ZoneInfo) -> Table:
+    first, last = local_text(result.start, zone), local_text(result.end, zone)
+    table = Table(title="the run", show_header=False)
+    table.add_column(justify="left")
+    table.add_column(justify="right")
+    rows = [
+        ("database", str(result.db)),
+        ("households", f"{result.scenario.households:,}"),
+        ("simulated period", f"{first} to {last}"),
+        ("seed", str(result.scenario.seed)),
+        ("cases", f"{result.case_count:,}"),
+        ("events written", f"{result.events:,}"),
+        ("elapsed", f"{result.elapsed:.1f} s"),
+        ("events per second", f"{result.events_per_second:,.0f}"),
+    ]
+    for name, value in rows:
+        table.add_row(name, text(value))
+    return table

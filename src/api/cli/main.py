@@ -1,0 +1,157 @@
+"""The `propdesk` command line."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from importlib.metadata import version
+from typing import Annotated
+
+import typer
+
+from api.cli.backup import register as register_backup
+from api.cli.case_view import case_document, case_tables, history_rows, history_table
+from api.cli.demo import print_summary, run_demo
+from api.cli.errors import DbOption, reports_errors
+from api.cli.printable import plain, to_json
+from api.cli.read_side import known_moment, print_demo_reports, register
+from api.cli.serve_and_tokens import register as register_http
+from api.config.settings import Settings
+from api.simulation.simulator import Scenario
+from api.terminal.consoles import output_console
+from api.wiring import open_service
+from workflow.diagrams import draw, lifecycles_document
+from workflow.vocabulary import Kind
+
+app = typer.Typer(
+    name="propdesk",
+    help="Service requests for property-management customer service (物业客服).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+console = output_console()
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        typer.echo(f"propdesk {version('propdesk')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            help="Print propdesk's version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Service requests for property-management customer service (物业客服)."""
+
+
+class DiagramFormat(StrEnum):
+    mermaid = "mermaid"
+    dot = "dot"
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def lifecycle(
+    kind: Annotated[Kind | None, typer.Argument(help="repair, complaint or renovation")] = None,
+    fmt: Annotated[DiagramFormat, typer.Option("--format")] = DiagramFormat.mermaid,
+    docs: Annotated[bool, typer.Option("--docs", help="print docs/lifecycles.md")] = False,
+) -> None:
+    """Print a kind's state diagram, drawn from its transition table."""
+    if docs:
+        typer.echo(lifecycles_document(), nl=False)
+        return
+    if kind is None:
+        raise typer.BadParameter("name a kind: repair, complaint or renovation")
+    typer.echo(draw(kind, fmt.value), nl=False)
+
+
+@app.command()
+@reports_errors
+def show(
+    case_id: Annotated[str, typer.Argument(help="the case id")],
+    as_of: Annotated[str | None, typer.Option(help="ISO time: the case as it stood then")] = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    db: DbOption = None,
+) -> None:
+    """Show one case, now or as it stood at a moment."""
+    settings = Settings.load(db=db)
+    zone = settings.timezone
+    moment = known_moment(as_of, zone) if as_of else None
+    service = open_service(settings)
+    case = service.as_of(case_id, moment) if moment else service.get(case_id)
+    document = case_document(service, case, settings.policy, moment)
+    if fmt is OutputFormat.json:
+        typer.echo(to_json(plain(document, zone)))
+        return
+    for table in case_tables(document, zone):
+        console.print(table)
+
+
+@app.command()
+@reports_errors
+def history(
+    case_id: Annotated[str, typer.Argument(help="the case id")],
+    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    db: DbOption = None,
+) -> None:
+    """Every event of a case: version, type, actor, when it happened and was recorded."""
+    settings = Settings.load(db=db)
+    zone = settings.timezone
+    rows = history_rows(open_service(settings).history(case_id))
+    if fmt is OutputFormat.json:
+        typer.echo(to_json(plain(rows, zone)))
+        return
+    console.print(history_table(case_id, rows, zone))
+
+
+@app.command()
+@reports_errors
+def demo(
+    households: Annotated[
+        int, typer.Option(min=1, max=100_000, help="households in the community")
+    ] = 2000,
+    days: Annotated[
+        int, typer.Option(min=1, max=366, help="days simulated, ending today 00:00 Asia/Shanghai")
+    ] = 30,
+    seed: Annotated[int, typer.Option(help="the same seed writes the same history")] = 7,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="delete the database file first even if it holds data the demo did not write "
+            "(an earlier demo's file is always replaced); never one another process has open",
+        ),
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Simulate a community's requests through the application into an SQLite file."""
+    settings = Settings.load(db=db)
+    result = run_demo(
+        settings,
+        Scenario(households=households, days=days, seed=seed),
+        replace=replace,
+        console=console,
+    )
+    print_summary(console, result, settings.timezone)
+    print_demo_reports(settings, result, console)
+
+
+register(app)
+register_http(app)
+register_backup(app)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,213 @@
+"""Command-line entry points of the read side: projections, reports, what-if replay."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.console import Console
+
+from api.cli.demo import DemoResult
+from api.cli.errors import DbOption, reports_errors
+from api.cli.local_times import local_text
+from api.cli.output_files import ForceOption, OutputOption, check_output
+from api.cli.reports import ReportFormat, print_comparison, print_report
+from api.config.settings import Settings
+from api.terminal.consoles import output_console
+from api.terminal.progress import catch_up, progress_bar, progress_console
+from api.wiring import open_follower
+from projections.asof import Period
+from projections.calendar import SHANGHAI
+from projections.policy import Policy, load_policy
+from projections.replay import compare
+from projections.reports import Report, first_contact_report, sla_report
+from workflow import inputs
+
+console = output_console()
+
+PolicyOption = Annotated[
+    str | None,
+    typer.Option("--policy", help="SLA policy TOML file [env: PROPDESK_POLICY; default: shipped]"),
+]
+FromOption = Annotated[
+    str | None, typer.Option("--from", help="first day, YYYY-MM-DD [default: 30 days before --to]")
+]
+ToOption = Annotated[
+    str | None, typer.Option("--to", help="day after the last, YYYY-MM-DD [default: tomorrow]")
+]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="ISO time: what the system knew then [default: now]")
+]
+FormatOption = Annotated[ReportFormat, typer.Option("--format")]
+PageOption = Annotated[
+    int, typer.Option("--page-size", min=1, max=100_000, help="events per transaction")
+]
+
+projections_app = typer.Typer(help="Build and follow the read models.", no_args_is_help=True)
+report_app = typer.Typer(help="SLA and first-contact responsibility reports.", no_args_is_help=True)
+
+
+@projections_app.command("rebuild")
+@reports_errors
+def rebuild(db: DbOption = None, policy: PolicyOption = None, page_size: PageOption = 2000) -> None:
+    """Rebuild every read model from position zero."""
+    settings = Settings.load(db=db, policy=policy)
+    follower = open_follower(settings, settings.policy, rebuilding=True)
+    follower.page_size = page_size
+    head = follower.head()
+    started = datetime.now(UTC)
+    with progress_bar() as bar:
+        task = bar.add_task("rebuilding", total=max(head, 1))
+        done = follower.rebuild(lambda position, _head: bar.update(task, completed=position))
+    seconds = (datetime.now(UTC) - started).total_seconds()
+    rate = done / seconds if seconds else 0.0
+    console.print(f"rebuilt from {done} events in {seconds:.1f} s ({rate:,.0f} events/s)")
+
+
+@projections_app.command("run")
+@reports_errors
+def run(
+    db: DbOption = None,
+    policy: PolicyOption = None,
+    poll: Annotated[float, typer.Option(help="seconds between polls at the head")] = 0.5,
+    page_size: PageOption = 2000,
+) -> None:
+    """Follow the event log continuously (until Ctrl-C or SIGTERM)."""
+    settings = Settings.load(db=db, policy=policy)
+    follower = open_follower(settings, settings.policy)
+    follower.page_size = page_size
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    catch_up(follower)
+    console.print(f"following the log from position {follower.store.position()}; Ctrl-C stops")
+    # The database going away and coming back is reported on stderr; it does not stop this.
+    follower.run(
+        stop, poll_seconds=poll, report=lambda line: _report_outage(line, settings.timezone)
+    )
+    console.print(f"stopped at position {follower.store.position()}")
+
+
+def _report_outage(line: str, zone: ZoneInfo) -> None:
+    stamp = local_text(datetime.now(UTC), zone)
+    progress_console.print(f"{stamp} {line}", highlight=False, soft_wrap=True)
+
+
+def _period(start: str | None, end: str | None) -> Period:
+    try:
+        last = date.fromisoformat(end) if end else datetime.now(SHANGHAI).date() + timedelta(1)
+        first = date.fromisoformat(start) if start else last - timedelta(days=30)
+        return Period(first, last)
+    except ValueError as error:
+        raise typer.BadParameter(f"{error}; dates are YYYY-MM-DD and --from < --to") from None
+
+
+def known_moment(value: str, zone: ZoneInfo) -> datetime:
+    """An --as-of time, by the API's rule; without an offset, a time in `zone`."""
+    return inputs.known_instant("--as-of", value, now=datetime.now(UTC), zone=zone).astimezone(zone)
+
+
+def _as_of(value: str | None, zone: ZoneInfo) -> datetime:
+    return known_moment(value, zone) if value else datetime.now(zone)
+
+
+def _report(
+    kind: str,
+    db: str | None,
+    policy: str | None,
+    start: str | None,
+    end: str | None,
+    as_of: str | None,
+) -> Report:
+    settings = Settings.load(db=db)
+    period, moment = _period(start, end), _as_of(as_of, settings.timezone)
+    chosen: Policy = load_policy(policy) if policy else settings.policy
+    follower = open_follower(settings, settings.policy)
+    catch_up(follower)
+    build = sla_report if kind == "sla" else first_contact_report
+    return build(follower.store, chosen, period, moment)
+
+
+@report_app.command("sla")
+@reports_errors
+def report_sla(
+    db: DbOption = None,
+    policy: PolicyOption = None,
+    start: FromOption = None,
+    end: ToOption = None,
+    as_of: AsOfOption = None,
+    fmt: FormatOption = ReportFormat.table,
+    output: OutputOption = None,
+    force: ForceOption = False,
+) -> None:
+    """Milestones met, breached and pending per kind, priority and milestone."""
+    check_output(fmt.value, output)
+    report = _report("sla", db, policy, start, end, as_of)
+    print_report(report, fmt, console, output, force=force)
+
+
+@report_app.command("first-contact")
+@reports_errors
+def report_first_contact(
+    db: DbOption = None,
+    policy: PolicyOption = None,
+    start: FromOption = None,
+    end: ToOption = None,
+    as_of: AsOfOption = None,
+    fmt: FormatOption = ReportFormat.table,
+    output: OutputOption = None,
+    force: ForceOption = False,
+) -> None:
+    """首问负责制: what each staff member first received, owns, closed and handed over."""
+    check_output(fmt.value, output)
+    report = _report("first-contact", db, policy, start, end, as_of)
+    print_report(report, fmt, console, output, force=force)
+
+
+@reports_errors
+def replay(
+    policy: Annotated[str, typer.Option("--policy", help="the candidate SLA policy TOML")],
+    db: DbOption = None,
+    start: FromOption = None,
+    end: ToOption = None,
+    as_of: AsOfOption = None,
+    fmt: FormatOption = ReportFormat.table,
+    output: OutputOption = None,
+    force: ForceOption = False,
+) -> None:
+    """Evaluate a candidate policy over the history beside the live one; the live read
+    models are left untouched."""
+    check_output(fmt.value, output)
+    settings = Settings.load(db=db)
+    period, moment = _period(start, end), _as_of(as_of, settings.timezone)
+    candidate = load_policy(policy)
+    follower = open_follower(settings, settings.policy)
+    catch_up(follower)
+    with progress_console.status("evaluating the live and the candidate policy"):
+        live = sla_report(follower.store, settings.policy, period, moment)
+        tried = sla_report(follower.store, candidate, period, moment)
+    print_comparison(compare(live, tried), fmt, console, output, force=force)
+
+
+def print_demo_reports(settings: Settings, result: DemoResult, out: Console) -> None:
+    """The demo ends with both reports over the simulated period."""
+    follower = open_follower(settings, settings.policy)
+    catch_up(follower, "building the read models")
+    period = Period(
+        result.start.astimezone(SHANGHAI).date(), result.end.astimezone(SHANGHAI).date()
+    )
+    moment = datetime.now(settings.timezone)
+    for build in (sla_report, first_contact_report):
+        print_report(
+            build(follower.store, settings.policy, period, moment), ReportFormat.table, out
+        )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(projections_app, name="projections")
+    app.add_typer(report_app, name="report")
+    app.command("replay")(replay)

@@ -1,0 +1,1 @@
+"""Settings: the PROPDESK_* variables and flags, read once at start-up and checked."""

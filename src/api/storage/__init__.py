@@ -1,0 +1,1 @@
+"""Storage adapters: event recorders, the reporters' and tokens' tables, the SQLite write lock."""

@@ -1,0 +1,86 @@
+"""The event store's recorders, extended to write reporters' records in the transaction
+that records the events.
+
+`SavedWithTheirRecords`, the way the wiring gives intake to save new cases, passes the
+records of the cases it saves as `reporter_records` to the event store's `put`;
+eventsourcing hands its keyword arguments down to the recorder's `_insert_events`, the
+hook it offers for writing other rows in the same transaction. A case and its
+reporter's record are then stored together or not at all, with one commit (and one
+fsync) for a whole intake batch. Chosen with eventsourcing's APPLICATION_RECORDER_TOPIC
+setting (see `api.wiring`).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import Recording, StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+from psycopg import Cursor
+from psycopg.rows import DictRow
+
+from api.storage.reporters import INSERT
+from workflow.new_cases import NewCaseEvent, RecentIds, ReporterRecord
+from workflow.personal_data import Reporter
+
+
+def _rows(kwargs: dict[str, Any]) -> list[tuple[str, str, str | None]]:
+    records: Sequence[tuple[str, Reporter]] = kwargs.get("reporter_records") or ()
+    return [(ref, reporter.name, reporter.phone) for ref, reporter in records]
+
+
+class SQLiteCaseRecorder(SQLiteApplicationRecorder):
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        ids = super()._insert_events(c, stored_events, **kwargs)
+        for row in _rows(kwargs):
+            c.execute(INSERT, row)
+        return ids
+
+
+class PostgresCaseRecorder(PostgresApplicationRecorder):
+    def _insert_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> None:
+        super()._insert_events(curs, stored_events, **kwargs)
+        rows = _rows(kwargs)
+        if rows:
+            curs.executemany(INSERT.replace("?", "%s"), rows)
+
+
+def recorder_topic(is_postgres: bool) -> str:
+    chosen = PostgresCaseRecorder if is_postgres else SQLiteCaseRecorder
+    return f"{chosen.__module__}:{chosen.__qualname__}"
+
+
+class SavedWithTheirRecords:
+    """Intake's `NewCases` on a store whose recorder is one of the above: new cases'
+    events straight to the event store, their reporters' records in the same transaction.
+
+    Straight to the event store, not through `Application.save`: save asks typing's
+    runtime protocols whether each object is an event and whether it collects events,
+    and does nothing else a new case needs: no snapshot is due at its first version, and
+    the application keeps no cache of aggregates (docs/benchmarks.md)."""
+
+    def __init__(self, app: Application[UUID]) -> None:
+        self._events = app.events
+        self._recent = RecentIds()
+        self._remembering = threading.Lock()  # the writer thread and request threads save
+
+    def save(
+        self, events: Sequence[NewCaseEvent], records: Sequence[ReporterRecord]
+    ) -> list[Recording[UUID]]:
+        recordings = self._events.put(events, reporter_records=records)
+        with self._remembering:
+            for event in events:
+                self._recent.remember(event.originator_id)
+        return recordings
+
+    def saved_lately(self, case_id: UUID) -> bool:
+        return case_id in self._recent

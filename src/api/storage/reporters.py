@@ -1,0 +1,44 @@
+"""Reporter (personal data) records in the same database as the events.
+
+A separate table, not events, so that a record can be erased (PIPL).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from api.storage.own_tables import SideDatabase
+from workflow.personal_data import Reporter
+
+_CREATE = (
+    "CREATE TABLE IF NOT EXISTS propdesk_reporters ("
+    " ref TEXT PRIMARY KEY, name TEXT NOT NULL, phone TEXT)"
+)
+
+INSERT = (
+    "INSERT INTO propdesk_reporters (ref, name, phone) VALUES (?, ?, ?)"
+    " ON CONFLICT (ref) DO NOTHING"
+)
+
+
+class SqlReporters:
+    """The workflow's ReporterRegistry on SQLite or PostgreSQL.
+
+    New cases' records are written by the application's recorder, in the transaction of
+    their events (`api.storage.recorders`), when the wiring chose it; otherwise by `add_all`,
+    after the events."""
+
+    def __init__(self, db: SideDatabase) -> None:
+        self._db = db
+        db.run(_CREATE)
+
+    def add_all(self, records: Sequence[tuple[str, Reporter]]) -> None:
+        self._db.run_many(INSERT, [(ref, r.name, r.phone) for ref, r in records])
+
+    def get(self, ref: str) -> Reporter | None:
+        _, rows = self._db.run("SELECT name, phone FROM propdesk_reporters WHERE ref = ?", (ref,))
+        return Reporter(rows[0][0], rows[0][1]) if rows else None
+
+    def erase(self, ref: str) -> bool:
+        changed, _ = self._db.run("DELETE FROM propdesk_reporters WHERE ref = ?", (ref,))
+        return changed > 0
