@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from support.case_aggregates import Clock, act, received, walked
+from support.case_aggregates import ARGUMENTS, Clock, act, received, walked
 from workflow.events import (
     Arrived,
     CallbackRecorded,
@@ -64,8 +64,9 @@ def test_a_quote_waits_for_the_residents_acceptance_before_the_work_can_complete
     case = walked("repair", "quoted", clock)
     quoted = case.pending_events[-1]
     assert isinstance(quoted, Quoted)
-    assert quoted.amount == Decimal("80.00")
-    assert (case.quoted_amount, case.quote_accepted) == (Decimal("80.00"), False)
+    amount = Decimal(ARGUMENTS["quote"]["amount"])
+    assert quoted.amount == amount
+    assert (case.quoted_amount, case.quote_accepted) == (amount, False)
     assert "complete" not in case.allowed_commands()
     act(case, clock, "accept_quote")
     assert (case.state, case.quote_accepted) == ("on_site", True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from support.case_aggregates import PATHS, Clock, act, received, replayed
+from support.case_aggregates import ARGUMENTS, PATHS, Clock, act, received, replayed
 from workflow.case import Case
 
 # The longest written path of each kind, with a hold, a reply or an inspection on the way.
@@ -58,6 +58,6 @@ def test_a_snapshot_of_a_case_restores_an_equal_case() -> None:
     assert restored == case
     assert (restored.state, restored.permit_no, restored.version) == (
         "acceptance_requested",
-        "ZX-2026-001",
+        ARGUMENTS["approve"]["permit_no"],
         3,
     )

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from support.api_client import Api, running
+from support.command_examples import WIRE_EXAMPLES
 from support.request_bodies import REPAIR
 from workflow.declared import COMMANDS
 
@@ -27,24 +28,7 @@ WORKER_COMMANDS = {"sign", "arrive", "quote", "accept-quote", "complete", "hold"
 # Commands whose senders are not the writers: the resident's chase comes in by the hotline
 # system or to a desk agent; only the desk settles a call at first contact.
 OTHER_SENDERS = {"urge": {"channel", "agent"}, "resolve": STAFF}
-BODY = {
-    "dispatch": {"assignee": "eng-li"},
-    "quote": {"amount": "80"},
-    "hold": {"reason": "parts"},
-    "reply": {"message": "on it"},
-    "complete": {"resolution": "done"},
-    "callback": {"outcome": "satisfied"},
-    "handover": {"to": "desk-li", "reason": "shift"},
-    "cancel": {"reason": "withdrawn"},
-    "invalidate": {"reason": "remit", "explanation": "the city's"},
-    "approve": {"permit_no": "P1", "deposit": "1", "fee": "1"},
-    "reject": {"reasons": "no drawings"},
-    "inspect": {"findings": "ok"},
-    "fail-acceptance": {"reasons": "no"},
-    "refund-deposit": {"refunded": "1"},
-    "urge": {"note": "住户催促"},
-    "resolve": {"resolution": "reset the breaker"},
-}
+BODY = WIRE_EXAMPLES
 _keys = itertools.count()
 
 # (method, path, allowed roles); {id} is a case the channel created, dispatched to the worker.

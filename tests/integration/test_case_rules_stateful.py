@@ -42,6 +42,7 @@ from api.wiring import open_service
 from projections.casefile import evolve, open_case_file
 from projections.facts import fact_of
 from projections.policy import load_policy
+from support.command_examples import EXAMPLES
 from support.driver import ALL_COMMANDS
 from workflow.backdating import TRUSTED
 from workflow.case import Case
@@ -85,18 +86,6 @@ ELAPSED = st.sampled_from((timedelta(0), timedelta(minutes=1))) | st.timedeltas(
 SIDE_STEPS = frozenset(
     {"cancel", "invalidate", "reject", "hold", "handover", "inspect", "reply", "urge"}
 )
-
-FIXED_ARGUMENTS: dict[str, dict[str, Any]] = {
-    "hold": {"reason": "waiting for parts"},
-    "reply": {"message": "the department will call you today"},
-    "complete": {"resolution": "fixed"},
-    "cancel": {"reason": "resident withdrew"},
-    "invalidate": {"reason": "outside remit", "explanation": "the city runs the street lights"},
-    "reject": {"reasons": "drawings missing"},
-    "fail_acceptance": {"reasons": "the waterproofing leaks"},
-    "urge": {"note": "住户来电催促"},
-    "resolve": {"resolution": "water off for maintenance until 16:00"},
-}
 
 
 class ManualClock:
@@ -180,7 +169,7 @@ def fixed_arguments(command: str) -> st.SearchStrategy[dict[str, Any]]:
                 "violation": st.sampled_from((None, "blocked the fire escape")),
             }
         )
-    return st.just(FIXED_ARGUMENTS.get(command, {})).map(dict)
+    return st.just(EXAMPLES[command]).map(dict)
 
 
 def refused_field(command: str, args: dict[str, Any], model: CaseModel) -> str | None:

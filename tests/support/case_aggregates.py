@@ -12,6 +12,7 @@ from uuid import uuid4
 
 import pytest
 
+from support.command_examples import EXAMPLES
 from workflow.case import Case, Stamp
 from workflow.errors import DomainError
 
@@ -53,30 +54,7 @@ FIELDS: dict[str, dict[str, Any]] = {
 }
 
 # Valid arguments of every command, as the aggregate's methods take them.
-ARGUMENTS: dict[str, dict[str, Any]] = {
-    "dispatch": {"assignee": "eng-wang", "team": "engineering"},
-    "sign": {},
-    "arrive": {},
-    "quote": {"amount": "80"},
-    "accept_quote": {},
-    "hold": {"reason": "waiting for parts"},
-    "resume": {},
-    "reply": {"message": "we are on it"},
-    "complete": {"resolution": "replaced the valve"},
-    "callback": {"outcome": "satisfied"},
-    "handover": {"to": "desk-li", "reason": "shift change"},
-    "cancel": {"reason": "the resident withdrew"},
-    "invalidate": {"reason": "outside our remit", "explanation": "street lights are the city's"},
-    "approve": {"permit_no": "ZX-2026-001", "deposit": "2000", "fee": "300"},
-    "reject": {"reasons": "drawings missing"},
-    "inspect": {"findings": "all in order"},
-    "request_acceptance": {},
-    "pass_acceptance": {},
-    "fail_acceptance": {"reasons": "tiles loose"},
-    "refund_deposit": {"refunded": "2000"},
-    "urge": {"note": "住户第二次来电催促"},
-    "resolve": {"resolution": "told the resident how to reset the breaker"},
-}
+ARGUMENTS: dict[str, dict[str, Any]] = EXAMPLES
 
 Step = str | tuple[str, dict[str, Any]]  # a command, or a command with its own arguments
 

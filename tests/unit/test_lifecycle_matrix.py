@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from support.command_examples import refused_arguments
 from support.driver import ALL_COMMANDS, paths_to_states, replay, run, variants
 from workflow.errors import InvalidTransition
 from workflow.lifecycles import LIFECYCLES, lifecycle
@@ -79,30 +80,10 @@ def test_the_error_message_names_kind_state_and_allowed_commands(
         shared_app.complete(case_id, actor="agent-1", resolution="fixed")
 
 
-BAD_FIELDS = {
-    "dispatch": {"assignee": ""},
-    "quote": {"amount": "x"},
-    "hold": {"reason": ""},
-    "reply": {"message": ""},
-    "complete": {"resolution": ""},
-    "callback": {"outcome": "maybe"},
-    "handover": {"to": "", "reason": ""},
-    "cancel": {"reason": ""},
-    "invalidate": {"reason": "", "explanation": ""},
-    "approve": {"permit_no": "", "deposit": "x", "fee": "x"},
-    "reject": {"reasons": ""},
-    "inspect": {"findings": ""},
-    "fail_acceptance": {"reasons": ""},
-    "refund_deposit": {"refunded": "x"},
-    "urge": {"note": ""},
-    "resolve": {"resolution": ""},
-}
-
-
 @pytest.mark.parametrize("command", ALL_COMMANDS)
 def test_a_forbidden_command_is_refused_for_the_state_before_its_fields_are_read(
     shared_app: CaseService, command: str
 ) -> None:
     case_id = replay(shared_app, "repair", [("cancel", {"reason": "withdrawn"})])
     with pytest.raises(InvalidTransition, match=f"cannot {command} repair in state 'cancelled'"):
-        run(shared_app, case_id, command, BAD_FIELDS.get(command, {}))
+        run(shared_app, case_id, command, refused_arguments(command))
