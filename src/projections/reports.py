@@ -13,30 +13,33 @@ from projections.milestones import judge
 from projections.policy import Policy
 from projections.store import ReadModelStore
 
-SLA_FIELDS = (
-    "kind",
-    "priority",
-    "milestone",
-    "met",
-    "breached",
-    "pending",
-    "attainment",
-    "p50_minutes",
-    "p90_minutes",
-    "late_stops",
-)
-FIRST_CONTACT_FIELDS = (
-    "staff",
-    "received",
-    "owned",
-    "open",
-    "closed",
-    "overdue",
-    "handed_over",
-    "resolved_at_first_contact",
-    "urged",
-    "satisfaction_rate",
-)
+# Each report's columns in order, with the heading its spreadsheets (CSV, xlsx) give them.
+SLA_COLUMNS = {
+    "kind": "类型",
+    "priority": "优先级",
+    "milestone": "节点",
+    "met": "达标",
+    "breached": "超时",
+    "pending": "进行中",
+    "attainment": "达标率",
+    "p50_minutes": "用时中位数(分钟)",
+    "p90_minutes": "用时90分位(分钟)",
+    "late_stops": "补录终止",
+}
+FIRST_CONTACT_COLUMNS = {
+    "staff": "员工",
+    "received": "受理",
+    "owned": "负责",
+    "open": "未结",
+    "closed": "已结",
+    "overdue": "超时未结",
+    "handed_over": "转交",
+    "resolved_at_first_contact": "首问解决",
+    "urged": "催办",
+    "satisfaction_rate": "满意率",
+}
+SLA_FIELDS = tuple(SLA_COLUMNS)
+FIRST_CONTACT_FIELDS = tuple(FIRST_CONTACT_COLUMNS)
 
 
 def nearest_rank(sorted_values: list[float], percent: float) -> float | None:

@@ -18,32 +18,14 @@ from typing import Any
 
 from api.report_files.xlsx import MEDIA_TYPE, Sheet, workbook
 from projections.replay import COMPARED, Comparison
-from projections.reports import Report
+from projections.reports import FIRST_CONTACT_COLUMNS, SLA_COLUMNS, Report
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MEDIA_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8", "xlsx": MEDIA_TYPE}
 
 HEADERS = {
-    "kind": "类型",
-    "priority": "优先级",
-    "milestone": "节点",
-    "met": "达标",
-    "breached": "超时",
-    "pending": "进行中",
-    "attainment": "达标率",
-    "p50_minutes": "用时中位数(分钟)",
-    "p90_minutes": "用时90分位(分钟)",
-    "late_stops": "补录终止",
-    "staff": "员工",
-    "received": "受理",
-    "owned": "负责",
-    "open": "未结",
-    "closed": "已结",
-    "overdue": "超时未结",
-    "handed_over": "转交",
-    "resolved_at_first_contact": "首问解决",
-    "urged": "催办",
-    "satisfaction_rate": "满意率",
+    **SLA_COLUMNS,
+    **FIRST_CONTACT_COLUMNS,
     "changed": "变化",
     "name": "名称",
     "role": "角色",
