@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
-from typing import TypeVar
 
 from workflow.characters import NEVER, NOT_ON_ONE_LINE, forbidden
 from workflow.errors import InvalidInput, InvalidTime
@@ -19,8 +18,6 @@ CLOCK_SKEW = timedelta(minutes=2)
 HOUSEHOLD = re.compile(r"^\d{1,3}-\d{1,2}-\d{1,5}$")
 # No service request predates this; older times are typing mistakes.
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
-
-E = TypeVar("E", bound=str)
 
 
 def text(field: str, value: object, *, limit: int = SHORT_TEXT, required: bool = True) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from api.http.intake import key_scope
+from api.http.intake.request import key_scope
 from support.load_requests import INTAKE_BODIES, SENDABLE, WEIGHTS, Op, command_body
 from workflow.intake import case_id_for
 from workflow.lifecycles import TERMINAL, lifecycle

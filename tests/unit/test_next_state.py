@@ -10,6 +10,7 @@ import pytest
 from projections.casefile import CaseFile, evolve, open_case_file
 from projections.facts import fact_of
 from projections.policy import load_policy
+from support.domain_matrix import EXPECTED
 from support.driver import paths_to_states, replay, run, variants
 from workflow.events import CASE_EVENTS, CaseEvent, Received
 from workflow.lifecycles import CHOICES, LIFECYCLES, TRIGGER_OF_EVENT, lifecycle, next_state
@@ -120,6 +121,8 @@ def test_every_transition_records_its_event_and_both_sides_reach_the_same_state(
                 (event,) = run(app, probe, command, args).events
                 assert TRIGGER_OF_EVENT[type(event)] == command, (state, command)
                 case = app.get(probe)
+                # Both sides take the state from next_state; the domain says where it leads.
+                assert case.state in EXPECTED[kind][state][command], (state, command, args)
                 file = case_file_of(app.repository.event_store.get(probe))
                 assert (file.state, file.held_from, file.owner, file.assignee, file.ended_at) == (
                     case.state,

@@ -7,22 +7,22 @@ from pathlib import Path
 
 import pytest
 
-from api.config.server import ConnectionLimits, ServerConfig
+from api.config.server import ConnectionLimits, ServerConfig, ServerEnvironment
 from api.config.settings import SettingsError
 
 
 def test_the_connection_limits_default_to_32_kib_of_head_10_s_for_it_and_30_s_for_a_body() -> None:
-    assert ConnectionLimits.load({}) == ConnectionLimits(32 * 1024, 10.0, 30.0)
+    assert ServerEnvironment.read({}).limits == ConnectionLimits(32 * 1024, 10.0, 30.0)
 
 
 def test_connection_limits_are_read_from_the_environment() -> None:
-    limits = ConnectionLimits.load(
+    limits = ServerEnvironment.read(
         {
             "PROPDESK_HTTP_HEAD_LIMIT": "16384",
             "PROPDESK_HTTP_HEAD_TIMEOUT": "2.5",
             "PROPDESK_HTTP_BODY_TIMEOUT": " 60 ",
         }
-    )
+    ).limits
     assert limits == ConnectionLimits(16384, 2.5, 60.0)
 
 
@@ -42,7 +42,7 @@ def test_a_connection_limit_out_of_its_range_is_refused_with_what_is_allowed(
     variable: str, value: str, message: str
 ) -> None:
     with pytest.raises(SettingsError, match=f"^{variable}{message}"):
-        ConnectionLimits.load({variable: value})
+        ServerEnvironment.read({variable: value})
 
 
 def test_metrics_are_off_unless_set_on_and_their_address_is_a_host_and_port(

@@ -33,10 +33,6 @@ class ConnectionLimits:
     head_seconds: float = 10.0  # from the connection's opening, or a later request's first byte
     body_seconds: float = 30.0  # from the end of the headers
 
-    @classmethod
-    def load(cls, environ: Mapping[str, str]) -> ConnectionLimits:
-        return ServerEnvironment.read(environ).limits
-
 
 _LIMITS = ConnectionLimits()
 

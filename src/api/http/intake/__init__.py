@@ -6,7 +6,3 @@ solving parameters (`direct_route.DirectRoute`); the endpoint checks the token, 
 the body's bytes in one pass and reads the key (`request`). A test holds the documented
 operation equal to what a plain FastAPI declaration of the same route produces.
 """
-
-from api.http.intake.request import key_scope
-
-__all__ = ["key_scope"]
