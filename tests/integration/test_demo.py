@@ -19,14 +19,22 @@ from api.cli.demo import DemoResult, run_demo
 from api.cli.main import app as cli
 from api.config.settings import Settings
 from api.simulation.arrivals import arrival_times
-from api.simulation.catalogue import SETTLED_AT_ONCE
+from api.simulation.catalogue import SETTLED_AT_ONCE, URGE_NOTES
 from api.simulation.clock import SHANGHAI, local, period_end
+from api.simulation.flows import URGE_AFTER
 from api.simulation.simulator import Scenario
-from api.simulation.world import INSPECTORS, leaving_at, on_duty
+from api.simulation.world import DESK_AGENTS, INSPECTORS, leaving_at, on_duty
 from api.wiring import open_service
 from workflow.case import Case
 from workflow.declared import COMMANDS
-from workflow.events import CaseEvent, ResolvedAtFirstContact
+from workflow.events import (
+    Arrived,
+    CaseEvent,
+    Completed,
+    HandedOver,
+    ResolvedAtFirstContact,
+    Urged,
+)
 from workflow.history import entry_of
 from workflow.lifecycles import lifecycle
 from workflow.service import CaseService
@@ -148,6 +156,7 @@ def test_the_mix_includes_every_turn_a_case_can_take(
         "anonymous report",
         "named reporter",
         "resolved at first contact",
+        "urge",
     ):
         assert turns[turn] >= 1, turn
 
@@ -181,6 +190,7 @@ def turns_of(events: list[CaseEvent]) -> Iterator[str]:
             "Cancelled": "cancellation",
             "Invalidated": "invalid complaint",
             "ResolvedAtFirstContact": "resolved at first contact",
+            "Urged": "urge",
         }
         if name in turn:
             yield turn[name]
@@ -273,3 +283,23 @@ def test_the_desk_settles_a_share_of_the_calls_it_can_settle_and_the_report_coun
     assert 0.5 < repairs / could_repair < 0.9
     assert 0.3 < complaints / could_complain < 0.7
     assert result.activity["resolved at first contact"] == repairs + complaints
+
+
+def test_residents_kept_waiting_chase_a_share_of_their_cases_and_the_desk_records_it(
+    month: tuple[DemoResult, CaseService],
+) -> None:
+    result, app = month
+    cases = by_case(stored_events(app))
+    urges = [e for events in cases.values() for e in events if isinstance(e, Urged)]
+    assert 0.02 < len(urges) / len(cases) < 0.15
+    assert result.activity["urge"] == len(urges)
+    assert {urged.actor for urged in urges} <= set(DESK_AGENTS)
+    assert {urged.note for urged in urges} <= set(URGE_NOTES)
+    for events in cases.values():
+        work = [e for e in events if not isinstance(e, HandedOver)]  # at shift change
+        for at, event in enumerate(work[:-1]):  # the last: still waiting when the month ends
+            if isinstance(event, Urged):
+                # While waiting for the engineer to arrive or the department to finish.
+                before, after = work[at - 1], work[at + 1]
+                assert isinstance(after, Arrived | Completed), type(after)
+                assert after.occurred_at - before.occurred_at > URGE_AFTER

@@ -161,3 +161,11 @@ CALLBACK_COMMENTS: dict[str, tuple[str, ...]] = {
     "unsatisfied": ("the problem is back", "not fixed properly"),
     "unreachable": ("no answer, will call again", "phone switched off"),
 }
+
+# What a resident says who calls again about a case still open (催办, 催单).
+URGE_NOTES = (
+    "住户再次来电催促，问师傅什么时候到",
+    "住户来电询问进度，语气着急",
+    "住户第二次来电，希望今天之内处理",
+    "业主来电催办，说已经等了很久",
+)

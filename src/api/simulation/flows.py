@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from api.simulation.catalogue import (
     CALLBACK_COMMENTS,
     INVALID_COMPLAINTS,
     RESOLUTIONS,
     SETTLED_AT_ONCE,
+    URGE_NOTES,
 )
 from api.simulation.story import Script, Story
 from api.simulation.world import DEPARTMENTS, SUPERVISOR, crew_for
@@ -24,6 +25,10 @@ QUOTES = (50, 80, 120, 150, 200, 280, 350, 480, 650)
 # about a fifth of the repairs in their categories, and a few complaints.
 SETTLED_REPAIRS = 0.7
 SETTLED_COMPLAINTS = 0.5
+# A resident kept waiting longer than this for the engineer or for an answer may call
+# again to chase the case (催办); URGES is the share of such waits in which they do.
+URGE_AFTER = timedelta(hours=4)
+URGES = 0.3
 
 
 def callbacks(s: Story, rework: Callable[[Story], Script]) -> Script:
@@ -65,6 +70,19 @@ def _outcome(s: Story, *, answers: bool, reworked: bool) -> str:
         and not (reworked and outcome == "unsatisfied")
     }
     return s.rng.choices(list(options), weights=list(options.values()))[0]
+
+
+def waiting(s: Story, until: datetime) -> Script:
+    """Waits until `until`; a resident kept waiting long may call to chase the case (催办),
+    which the desk records as an urge, halfway through the wait."""
+    if until - s.now > URGE_AFTER and s.chance(URGES):
+        chased = s.calling(s.now + (until - s.now) / 2)
+        if chased < until:
+            yield chased
+            note = s.rng.choice(URGE_NOTES)
+            urged = s.app.send("urge", s.case_id, actor=s.desk(), fields={"note": note}, at=s.now)
+            s.record(urged, "urge")
+    yield until
 
 
 def settled_at_once(s: Story, share: float) -> str | None:
@@ -129,7 +147,7 @@ def repair(s: Story) -> Script:
         s.record(s.app.hold(s.case_id, actor=worker, reason=reason, at=s.now), "hold")
         yield s.office_minutes(240, 900)
         s.record(s.app.resume(s.case_id, actor=worker, at=s.now))
-    yield s.minutes(5, 25) if emergency else s.office_minutes(20, 240)
+    yield from waiting(s, s.minutes(5, 25) if emergency else s.office_minutes(20, 240))
     s.record(s.app.arrive(s.case_id, actor=worker, at=s.now))
     if not emergency and in_home and s.chance(0.2):  # paid in-home work: quote first
         yield s.minutes(5, 20)
@@ -209,7 +227,7 @@ def complaint(s: Story) -> Script:
         s.record(s.app.hold(s.case_id, actor=department, reason=reason, at=s.now), "hold")
         yield s.hours(12, 60)
         s.record(s.app.resume(s.case_id, actor=s.desk(), note="resident sent photos", at=s.now))
-    yield s.office_minutes(60, 480) if major else s.office_minutes(120, 1500)
+    yield from waiting(s, s.office_minutes(60, 480) if major else s.office_minutes(120, 1500))
     resolution = f"handled by {department}; the resident was told what was done"
     s.record(s.app.complete(s.case_id, actor=department, resolution=resolution, at=s.now))
     yield from callbacks(s, _complaint_rework)
