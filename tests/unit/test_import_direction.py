@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from support.imports import imports_of
+
 SRC = Path(__file__).resolve().parents[2] / "src"
 
 FORBIDDEN_IN_WORKFLOW = (
@@ -45,13 +47,7 @@ ALLOWED_FROM_PERSISTENCE = frozenset({"IntegrityError", "Recording"})
 
 
 def imported_modules(path: Path) -> set[str]:
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
-    return names
+    return imports_of(path)
 
 
 def names_imported_from(path: Path, module: str) -> set[str]:

@@ -8,10 +8,11 @@ other only the modules listed as their public face below, never each other's int
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
+
+from support.imports import imports_of
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 
@@ -66,20 +67,7 @@ def package_of(module: str) -> str | None:
 
 
 def our_imports(path: Path) -> set[str]:
-    """The modules of ours a file imports; `from api.x import y` counts as `api.x.y`
-    when `y` is a module, so that a package's __init__ hides nothing."""
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module)
-            for alias in node.names:
-                candidate = f"{node.module}.{alias.name}"
-                as_path = SRC / candidate.replace(".", "/")
-                if as_path.with_suffix(".py").exists() or as_path.is_dir():
-                    found.add(candidate)
-    return {m for m in found if package_of(m) is not None}
+    return {m for m in imports_of(path, SRC) if package_of(m) is not None}
 
 
 def module_name(path: Path) -> str:
