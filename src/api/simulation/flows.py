@@ -95,6 +95,13 @@ def settled_at_once(s: Story, share: float) -> str | None:
     return resolution
 
 
+def _settled_or(
+    s: Story, share: float, rework: Callable[[Story], Script], work: Callable[[Story], Script]
+) -> Script:
+    settled = settled_at_once(s, share)
+    yield from work(s) if settled is None else resolve(s, settled, rework)
+
+
 def resolve(s: Story, resolution: str, rework: Callable[[Story], Script]) -> Script:
     """Settled while the resident is still on the line; called back as any other."""
     yield s.minutes(2, 8)
@@ -109,11 +116,12 @@ def resolve(s: Story, resolution: str, rework: Callable[[Story], Script]) -> Scr
 
 
 def repair(s: Story) -> Script:
+    """Settled at once by whoever took the call, or sent to an engineer."""
+    yield from _settled_or(s, SETTLED_REPAIRS, _repair_rework, _repair_visit)
+
+
+def _repair_visit(s: Story) -> Script:
     request = s.arrival.request
-    settled = settled_at_once(s, SETTLED_REPAIRS)
-    if settled is not None:
-        yield from resolve(s, settled, _repair_rework)
-        return
     emergency = request.priority == "emergency"
     in_home = area_of(request.location) == "in_home"
     team, crew = crew_for(request.category)
@@ -192,11 +200,12 @@ def _repair_rework(s: Story) -> Script:
 
 
 def complaint(s: Story) -> Script:
+    """Settled at once by whoever took the call, or passed to the department concerned."""
+    yield from _settled_or(s, SETTLED_COMPLAINTS, _complaint_rework, _complaint_handling)
+
+
+def _complaint_handling(s: Story) -> Script:
     request = s.arrival.request
-    settled = settled_at_once(s, SETTLED_COMPLAINTS)
-    if settled is not None:
-        yield from resolve(s, settled, _complaint_rework)
-        return
     major = request.priority == "major"
     department = DEPARTMENTS[request.category]
     yield s.minutes(3, 15) if major else s.office_minutes(5, 30)
