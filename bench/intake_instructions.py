@@ -56,8 +56,8 @@ async def _drive(requests: int) -> tuple[float, float]:
 
     from api.config.server import ServerConfig
     from api.http.app import create_app
+    from api.server.garbage_collector import settle_after_start
     from api.storage.tokens import open_tokens
-    from projections.collector import settle_after_start
 
     config = ServerConfig.load({}, db=str(Path(tempfile.mkdtemp()) / "i.db"), follow=False)
     token = open_tokens(config.settings).issue("bench", "channel").encode()

@@ -15,7 +15,7 @@ from api.http.app import create_app
 
 SETTLE = """
 import gc
-from projections.collector import settle_after_start
+from api.server.garbage_collector import settle_after_start
 before = gc.get_freeze_count()
 settle_after_start()
 print(before, gc.get_freeze_count(), gc.get_threshold())

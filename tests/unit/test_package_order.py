@@ -45,7 +45,9 @@ ALLOWED: dict[str, tuple[str, ...]] = {
 # The modules an entry point offers the others. The HTTP API: its app factory, the
 # protocol that serves it, the opening of a server process's runtime (which `propdesk
 # serve` tries before it starts workers), the metrics address, and the case answer that
-# `propdesk show` prints alike. The server: the processes `propdesk serve` runs.
+# `propdesk show` prints alike. The server: the processes `propdesk serve` runs, and the
+# garbage-collector settings its processes apply once started (the HTTP app's lifespan
+# applies them in a worker).
 PUBLIC_FACE = {
     "api.http": {
         "api.http.app",
@@ -54,7 +56,7 @@ PUBLIC_FACE = {
         "api.http.metrics_server",
         "api.http.views",
     },
-    "api.server": {"api.server.follower", "api.server.workers"},
+    "api.server": {"api.server.follower", "api.server.workers", "api.server.garbage_collector"},
     "api.cli": set(),
 }
 

@@ -24,7 +24,7 @@ from api.http.problems import PROBLEM_MEDIA_TYPE, Problem, problem_responses
 from api.http.routes import commands, events, health, reports, requests, tokens
 from api.http.runtime import Runtime
 from api.http.strict_query import StrictRoute
-from projections.collector import settle_after_start
+from api.server.garbage_collector import settle_after_start
 
 DESCRIPTION = """\
 Service requests for property-management customer service (物业客服): intake

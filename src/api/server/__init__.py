@@ -1,1 +1,1 @@
-"""The processes of `propdesk serve`: workers, the read-model follower, the parent-death watch."""
+"""`propdesk serve`'s processes: workers, follower, parent-death watch, garbage collector."""

@@ -18,11 +18,11 @@ from multiprocessing.synchronize import Event
 
 from api.config.settings import Settings, SettingsError
 from api.http.startup import STORAGE_ERRORS, cannot_open
+from api.server.garbage_collector import settle_after_start
 from api.server.parent_watch import end_with_parent
 from api.terminal.consoles import say_error
 from api.terminal.progress import catch_up
 from api.wiring import open_follower
-from projections.collector import settle_after_start
 from projections.layout import PolicyMismatch
 from projections.policy import PolicyError
 from workflow.errors import DomainError
