@@ -1,4 +1,5 @@
-"""Every command on a case, declared once (the shape of a declaration: `workflow.declaration`).
+"""Every command on a case, declared once (the shape of a declaration: `workflow.declaration`);
+a renovation's own commands are declared in `workflow.renovation_declared`.
 
 A new command takes its transitions in `lifecycles.py`, its method on `Case` and its event
 in `events.py`, its declaration here, and the read models that show it; docs/commands.md
@@ -9,29 +10,15 @@ from __future__ import annotations
 
 from workflow import events as ev
 from workflow.declaration import Command, Input, Inputs, Value
-from workflow.roles import Role
+from workflow.renovation_declared import RENOVATION_COMMANDS
+from workflow.roles import DESK, DESK_AND_WORKER, Role
 from workflow.vocabulary import CallbackOutcome
-
-# Customer service at the desk, their supervisors, and admins bringing history over.
-DESK = (Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
-# The desk, and the worker a case is assigned to.
-DESK_AND_WORKER = (*DESK, Role.WORKER)
 
 _REASON = Inputs(
     "Reason",
     (Input("reason", Value.LINE, "why, in a line", example="waiting for parts"),),
 )
-_REASONS = Inputs(
-    "Reasons",
-    (
-        Input(
-            "reasons",
-            Value.TEXT,
-            "what is wrong, for the owner to put right",
-            example="drawings missing",
-        ),
-    ),
-)
+
 
 COMMANDS: tuple[Command, ...] = (
     Command(
@@ -193,89 +180,7 @@ COMMANDS: tuple[Command, ...] = (
             ),
         ),
     ),
-    Command(
-        "approve",
-        "Approve a renovation (permit, deposit, fee)",
-        ev.Approved,
-        DESK,
-        Inputs(
-            "Approve",
-            (
-                Input(
-                    "permit_no",
-                    Value.LINE,
-                    "the renovation permit's number",
-                    example="ZX-2026-0042",
-                ),
-                Input(
-                    "deposit",
-                    Value.MONEY,
-                    "the deposit the owner pays, refunded after acceptance",
-                    example="2000.00",
-                ),
-                Input("fee", Value.MONEY, "the management fee for the works", example="300.00"),
-            ),
-        ),
-    ),
-    Command("reject", "Reject a renovation application", ev.Rejected, DESK, _REASONS),
-    Command(
-        "inspect",
-        "Record an inspection of renovation works (巡查)",
-        ev.Inspected,
-        DESK,
-        Inputs(
-            "Inspect",
-            (
-                Input("findings", Value.TEXT, "what the inspection found", example="all in order"),
-                Input(
-                    "violation",
-                    Value.TEXT,
-                    "a breach of the renovation rules, if any",
-                    required=False,
-                ),
-            ),
-        ),
-    ),
-    Command(
-        "request_acceptance",
-        "The owner asks for final acceptance",
-        ev.AcceptanceRequested,
-        DESK,
-    ),
-    Command("pass_acceptance", "Final acceptance passed (验收)", ev.AcceptancePassed, DESK),
-    Command(
-        "fail_acceptance",
-        "Final acceptance failed: back to works",
-        ev.AcceptanceFailed,
-        DESK,
-        _REASONS,
-    ),
-    Command(
-        "refund_deposit",
-        "Refund the deposit, less anything withheld",
-        ev.DepositRefunded,
-        DESK,
-        Inputs(
-            "Refund",
-            (
-                Input("refunded", Value.MONEY, "what goes back to the owner", example="2000.00"),
-                Input(
-                    "withheld",
-                    Value.MONEY,
-                    "what is kept; refunded and withheld add up to the deposit",
-                    example="0.00",
-                    required=False,
-                    default="0",
-                ),
-                Input(
-                    "reason",
-                    Value.TEXT,
-                    "why anything is withheld: required when it is",
-                    required=False,
-                ),
-            ),
-        ),
-    ),
+    *RENOVATION_COMMANDS,
     Command(
         "urge",
         "The resident chases the case (催办); the state does not change",

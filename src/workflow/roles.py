@@ -12,3 +12,9 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     ANALYST = "analyst"  # reports and the event feed; no personal data, no writes
     ADMIN = "admin"  # tokens; may also write, to bring history over from another system
+
+
+# Customer service at the desk, their supervisors, and admins bringing history over.
+DESK = (Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
+# The desk, and the worker a case is assigned to.
+DESK_AND_WORKER = (*DESK, Role.WORKER)
