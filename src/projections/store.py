@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from eventsourcing.persistence import InfrastructureFactory, Tracking, TrackingRecorder
-from eventsourcing.postgres import PostgresTrackingRecorder
+from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 from eventsourcing.utils import Environment
 from psycopg.sql import SQL, Composed
 
+from projections.pool_opening import open_pool
 from projections.schema import DROP, INDEXES, tables
 
 UPSTREAM = "cases"  # the application whose log the read models follow
@@ -209,8 +210,9 @@ class PostgresReadModelStore(ReadModelStore, PostgresTrackingRecorder):
     placeholder = "%s"
     dialect = "postgresql"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
+        open_pool(datastore.pool)
+        super().__init__(datastore, **kwargs)
         self.sql_create_statements.extend(Composed([SQL(s)]) for s in tables("postgresql"))
 
     def _cursor(self, *, commit: bool) -> Any:

@@ -210,6 +210,7 @@ def _postgres_env(url: str) -> dict[str, str]:
         # not libpq's) and retries a failed call ten times, 0.2 s apart: with PostgreSQL
         # away, a call to the event store gives up after about 12 s (503; docs/http.md).
         # The side tables' pool uses it as libpq's connect_timeout (which is at least 2 s).
+        # Opening a store waits longer for its first connection (projections/pool_opening.py).
         "POSTGRES_CONNECT_TIMEOUT": "1",
         "POSTGRES_LOCK_TIMEOUT": "5",
         # Check a pooled connection before handing it out: after PostgreSQL restarts, the

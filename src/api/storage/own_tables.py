@@ -20,6 +20,7 @@ from psycopg.conninfo import make_conninfo
 from psycopg_pool import ConnectionPool
 
 from api.config.settings import Settings
+from projections.pool_opening import open_pool
 
 Result = tuple[int, list[tuple[Any, ...]]]  # (rows changed, rows returned)
 
@@ -99,10 +100,11 @@ class PostgresSide(SideDatabase):
             min_size=1,
             max_size=4,
             kwargs={"autocommit": True},
-            open=True,
+            open=False,
             timeout=2.0,
             check=ConnectionPool.check_connection,
         )
+        open_pool(self._pool)
 
     def _execute(self, sql: str, params: tuple[Any, ...]) -> Result:
         with self._pool.connection() as db:

@@ -19,12 +19,13 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import Recording, StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
 from api.storage.reporters import INSERT
+from projections.pool_opening import open_pool
 from workflow.new_cases import NewCaseEvent, RecentIds, ReporterRecord
 from workflow.personal_data import Reporter
 
@@ -45,6 +46,10 @@ class SQLiteCaseRecorder(SQLiteApplicationRecorder):
 
 
 class PostgresCaseRecorder(PostgresApplicationRecorder):
+    def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
+        open_pool(datastore.pool)
+        super().__init__(datastore, **kwargs)
+
     def _insert_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> None:
