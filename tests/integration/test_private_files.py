@@ -7,12 +7,15 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from api.config.settings import Settings, read_models_path
+from api.storage.private_files import private_database
 from api.storage.tokens import open_tokens
 from api.wiring import open_follower, open_service
 from support.driver import new_request
@@ -81,3 +84,26 @@ def test_an_existing_database_readable_by_others_is_tightened_when_opened(tmp_pa
     existing = [database, database.with_name("propdesk.db-wal"), read_models_path(database)]
     assert {file.name: mode(file) for file in existing} == {f.name: 0o600 for f in existing}
     held_open.close()
+
+
+def test_checking_an_open_database_keeps_its_write_ahead_log_when_another_process_closes_it(
+    tmp_path: Path,
+) -> None:
+    """Closing any descriptor of a file drops this process's POSIX locks on it, SQLite's
+    included: another process closing the database would then take it for unused and
+    delete the write-ahead log under this one."""
+    path = tmp_path / "propdesk.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("CREATE TABLE t (x)")
+    db.execute("INSERT INTO t VALUES (1)")
+    private_database(path)  # as every store's opening does, while this one is open
+    other = (
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]);"
+        " c.execute('SELECT COUNT(*) FROM sqlite_master'); c.close()"
+    )
+    subprocess.run([sys.executable, "-c", other, str(path)], check=True)
+    assert (tmp_path / "propdesk.db-wal").exists()
+    assert (tmp_path / "propdesk.db-shm").exists()
+    db.execute("INSERT INTO t VALUES (2)")
+    assert db.execute("SELECT COUNT(*) FROM t").fetchone() == (2,)

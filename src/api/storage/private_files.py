@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import stat
+from contextlib import suppress
 from pathlib import Path
 
 PRIVATE = 0o600
@@ -23,8 +24,15 @@ log = logging.getLogger("propdesk.files")
 
 def private_database(path: Path) -> None:
     """Create the SQLite file `path` owner-only if it is missing (an empty file is an empty
-    database to SQLite), and tighten it and its journal files if others may read them."""
-    os.close(os.open(path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, PRIVATE))
+    database to SQLite), and tighten it and its journal files if others may read them.
+
+    An existing file is never opened here: closing a descriptor of a file drops every POSIX
+    lock this process holds on it, SQLite's included. A server whose connections had lost
+    their shared locks looked unused to the next process that closed the database (a
+    `propdesk token new`), which then deleted the WAL and shared-memory files under it."""
+    if not path.exists():
+        with suppress(FileExistsError):  # created meanwhile, by SQLite or another process
+            os.close(os.open(path, os.O_RDONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, PRIVATE))
     for file in (path, *(path.with_name(path.name + suffix) for suffix in JOURNALS)):
         tighten(file)
 
