@@ -6,6 +6,7 @@ from __future__ import annotations
 from contextlib import nullcontext
 
 from api.config.settings import Settings, read_models_env
+from api.storage.communities import CommunityStore
 from api.storage.in_use import opening
 from api.storage.own_tables import open_side_database, schema_lock
 from api.storage.recorders import SavedWithTheirRecords, recorder_topic
@@ -17,7 +18,14 @@ from projections.store import ReadModelStore, open_store
 from workflow.service import CaseService, Clock, system_clock
 
 
-def open_service(settings: Settings, *, clock: Clock = system_clock) -> CaseService:
+def open_service(
+    settings: Settings,
+    *,
+    clock: Clock = system_clock,
+    communities: CommunityStore | None = None,
+) -> CaseService:
+    """`communities`: the directory intake checks codes against; opened here, on the
+    reporters' connections, if not given."""
     with schema_lock(settings), opening(settings) as keep:
         # The recorder writes new cases' reporters' records in the transaction of their
         # events, when intake saves them through SavedWithTheirRecords.
@@ -25,7 +33,9 @@ def open_service(settings: Settings, *, clock: Clock = system_clock) -> CaseServ
             **settings.eventsourcing_env(),
             "APPLICATION_RECORDER_TOPIC": recorder_topic(settings.is_postgres),
         }
-        reporters = SqlReporters(open_side_database(settings))
+        side = open_side_database(settings)
+        reporters = SqlReporters(side)
+        directory = communities or CommunityStore(side)
         # PostgreSQL queues its writers itself; SQLite's would sleep and poll.
         turns = nullcontext if settings.is_postgres else SqliteWriteLock(settings.sqlite_path)
         service = CaseService(
@@ -36,6 +46,7 @@ def open_service(settings: Settings, *, clock: Clock = system_clock) -> CaseServ
             new_cases=SavedWithTheirRecords,
             # Direct callers (embedding code, the simulator) are trusted: an admin's rule.
             backdating=settings.late_entries.admins,
+            communities=directory,
         )
         keep(service)
         return service

@@ -42,7 +42,7 @@ class CaseHistory:
     urges: int = 0  # 催办: how often the resident chased it
 
 
-_CASE_DATA = ("kind", "priority", "category", "location", "channel", "received_by")
+_CASE_DATA = ("community", "kind", "priority", "category", "location", "channel", "received_by")
 
 
 def _fact(row: Mapping[str, Any]) -> Fact:
@@ -69,8 +69,8 @@ def histories(
     known = to_micros(as_of)
     rows = store.stream(
         "SELECT t.position, t.case_id, t.version, t.type, t.occurred_at, t.recorded_at,"
-        " t.actor, t.value, t.late, c.kind, c.priority, c.category, c.location, c.channel,"
-        " c.received_by FROM rm_timeline t JOIN rm_case_index c ON c.case_id = t.case_id"
+        " t.actor, t.value, t.late, c.community, c.kind, c.priority, c.category, c.location,"
+        " c.channel, c.received_by FROM rm_timeline t JOIN rm_case_index c ON c.case_id = t.case_id"
         " WHERE c.received_at >= ? AND c.received_at < ? AND c.received_recorded_at <= ?"
         " AND t.recorded_at <= ? ORDER BY t.case_id, t.version",
         (to_micros(start), to_micros(end), known, known),

@@ -42,6 +42,7 @@ _RESOLVED = ResolvedAtFirstContact.TOPIC
 @dataclass(slots=True)
 class CaseFile:
     case_id: str
+    community: str
     kind: str
     priority: str
     category: str
@@ -82,6 +83,7 @@ def open_case_file(fact: Fact, policy: Policy) -> CaseFile:
     data = fact.data
     case = CaseFile(
         case_id=fact.case_id,
+        community=data["community"],
         kind=data["kind"],
         priority=data["priority"],
         category=data["category"],

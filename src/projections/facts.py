@@ -82,8 +82,8 @@ def compact(event: CaseEvent, position: int) -> Compact:
     extra: dict[str, Any] | None = None
     if isinstance(event, Received):
         extra = {
-            "kind": event.kind, "priority": event.priority, "category": event.category,
-            "location": event.location, "channel": event.channel,
+            "community": event.community, "kind": event.kind, "priority": event.priority,
+            "category": event.category, "location": event.location, "channel": event.channel,
             "received_by": event.received_by,
         }  # fmt: skip
     elif isinstance(event, Dispatched):

@@ -19,6 +19,7 @@ def check_build(store: ReadModelStore, policy: Policy) -> None:
     command that rebuilds them) if their layout or their policy is not this one."""
     if store.position() == 0:
         record_build(store, policy)
+        store.create_indexes()
         return
     schema = store.meta("schema")
     while schema in UPGRADES:
@@ -36,6 +37,7 @@ def check_build(store: ReadModelStore, policy: Policy) -> None:
             f"({built_with}), not {policy.name!r} ({policy.digest}); run "
             "`propdesk projections rebuild` with the policy to switch"
         )
+    store.create_indexes()  # those on columns an upgrade added (`schema.tables`)
 
 
 def record_build(store: ReadModelStore, policy: Policy) -> None:

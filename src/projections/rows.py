@@ -11,6 +11,7 @@ from projections.times import from_micros, to_micros
 
 CASE_COLUMNS = (
     "case_id",
+    "community",
     "kind",
     "priority",
     "category",
@@ -38,8 +39,8 @@ _TIMES = {"received_at", "received_recorded_at", "last_occurred_at", "completed_
 def case_row(case: CaseFile) -> tuple[Any, ...]:
     """The columns of CASE_COLUMNS, in order (spelt out: it runs for every case written)."""
     return (
-        case.case_id, case.kind, case.priority, case.category, case.location, case.channel,
-        case.received_by, case.owner, case.assignee, case.state, case.held_from,
+        case.case_id, case.community, case.kind, case.priority, case.category, case.location,
+        case.channel, case.received_by, case.owner, case.assignee, case.state, case.held_from,
         to_micros(case.received_at), to_micros(case.received_recorded_at),
         to_micros(case.last_occurred_at), case.version, case.position,
         int(case.dispatched_elsewhere), case.callbacks, case.satisfied,

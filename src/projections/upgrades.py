@@ -5,6 +5,7 @@ layout it reaches. A layout with no step here must be rebuilt from the events.""
 from __future__ import annotations
 
 from projections.store import Statement
+from workflow.communities import DEFAULT_COMMUNITY
 from workflow.events import (
     AcceptanceFailed,
     AcceptancePassed,
@@ -66,6 +67,18 @@ UPGRADES: dict[str, tuple[str, list[Statement]]] = {
                 "UPDATE rm_timeline SET type = ? WHERE type = ?",
                 [(topic, name) for name, topic in LAYOUT_4_TYPES.items()],
             )
+        ],
+    ),
+    # Layout 6: every case belongs to a community; those indexed before belong to the
+    # default one, as their events do (Received's upcaster).
+    "5": (
+        "6",
+        [
+            (
+                "ALTER TABLE rm_case_index ADD COLUMN community TEXT NOT NULL"
+                f" DEFAULT '{DEFAULT_COMMUNITY}'",
+                [()],
+            ),
         ],
     ),
 }

@@ -20,6 +20,7 @@ from eventsourcing.utils import register_topic
 
 from workflow import events as ev
 from workflow import inputs, labels
+from workflow.communities import DEFAULT_COMMUNITY
 from workflow.errors import InvalidInput
 from workflow.kind_commands import ComplaintWork, RenovationWork, RepairWork
 from workflow.lifecycles import TERMINAL, TRIGGER_OF_EVENT, Lifecycle, lifecycle, next_state
@@ -35,7 +36,7 @@ class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
     Event = ev.CaseEvent
     Created = ev.Received
     # Snapshots' version: 2 added `urges` (docs/upcasting.md).
-    class_version = 2
+    class_version = 3
 
     class Snapshot(LibrarySnapshot):
         TOPIC = "propdesk.case.snapshot"
@@ -45,9 +46,15 @@ class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
         """A snapshot taken before urges were recorded: none had been."""
         state["urges"] = 0
 
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, Any]) -> None:
+        """A snapshot taken before cases had communities: the case is the default's."""
+        state["community"] = DEFAULT_COMMUNITY
+
     # Declared for the type checker only: the library would turn class-level
     # annotations into constructor arguments.
     if TYPE_CHECKING:
+        community: str
         kind: str
         channel: str
         location: str

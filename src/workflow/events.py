@@ -21,6 +21,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.utils import register_topic
 
 from workflow.case_event import CaseEvent
+from workflow.communities import DEFAULT_COMMUNITY
 from workflow.inputs import area_of
 from workflow.kind_events import (
     AcceptanceFailed,
@@ -45,8 +46,9 @@ if TYPE_CHECKING:
 class Received(CaseEvent, Aggregate.Created):
     TOPIC = "propdesk.case.received"
     # Version 2 added `area` (the worked example of docs/upcasting.md); version 3
-    # `late_reason`, as every case event's version 2 did.
-    class_version = 3
+    # `late_reason`, as every case event's version 2 did; version 4 `community`.
+    class_version = 4
+    community: str
     kind: str
     channel: str
     location: str
@@ -69,7 +71,13 @@ class Received(CaseEvent, Aggregate.Created):
         """Version 2 had no `late_reason`: nothing was entered late."""
         CaseEvent.upcast_v1_v2(state)
 
+    @staticmethod
+    def upcast_v3_v4(state: dict[str, Any]) -> None:
+        """Version 3 had no `community`: the deployment had one, now called the default."""
+        state["community"] = DEFAULT_COMMUNITY
+
     def evolve(self, case: Case) -> None:
+        case.community = self.community
         case.kind = self.kind
         case.channel = self.channel
         case.location = self.location

@@ -10,6 +10,7 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from workflow import inputs, labels
+from workflow.communities import DEFAULT_COMMUNITY
 from workflow.errors import InvalidInput
 from workflow.personal_data import Reporter
 from workflow.vocabulary import CATEGORIES, DEFAULT_PRIORITY, PRIORITIES, Channel, Kind
@@ -44,6 +45,8 @@ class NewRequest:
     # out otherwise names its scope as KIND:NAME (the HTTP API: token:NAME), which no
     # channel's name can be.
     idempotency_scope: str | None = None
+    # The community's code; None where the deployment has one (workflow.communities).
+    community: str | None = None
 
 
 def case_id_for(scope: str, key: str) -> UUID:
@@ -107,6 +110,10 @@ def fingerprint(fields: dict[str, Any], request: NewRequest) -> str:
         "note": request.note or "",
         "reporter": [request.reporter.name, request.reporter.phone] if request.reporter else None,
     }
+    if said.get("community") == DEFAULT_COMMUNITY:
+        # Left out for the default community: the digests of requests stored before cases
+        # had communities stay the same, so that their retries are still recognised.
+        del said["community"]
     if request.late_reason is not None:
         # Only when given: a request without one keeps the digest it had before late
         # reasons existed, so that its retries are still recognised.

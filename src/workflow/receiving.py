@@ -12,9 +12,10 @@ from uuid import UUID, uuid4
 from eventsourcing.application import AggregateNotFoundError, Repository
 from eventsourcing.persistence import IntegrityError, Recording
 
-from workflow import intake
+from workflow import communities, intake
 from workflow.backdating import Backdating
 from workflow.case import Case, Stamp
+from workflow.communities import CommunityDirectory
 from workflow.errors import DomainError, IdempotencyConflict
 from workflow.intake import NewRequest
 from workflow.new_cases import NewCases
@@ -54,6 +55,7 @@ class CaseIntake:
     clock: Callable[[], datetime]
     write_turn: WriteTurn
     backdating: Backdating
+    communities: CommunityDirectory
 
     def receive(
         self,
@@ -65,7 +67,7 @@ class CaseIntake:
         """Record a new request; a repeat of (scope, idempotency key) returns the same case.
 
         `backdating`: how far back the caller may date it (default: the service's rule)."""
-        fields = intake.validate(request)
+        fields = self._validated(request)
         key = request.idempotency_key
         if key is not None:
             # A repeat is answered as such before the rest of the request is judged.
@@ -179,7 +181,7 @@ class CaseIntake:
     ) -> _NewCase:
         """Validates the request (unless `fields` are its validated fields already) and
         builds its case, unsaved."""
-        fields = fields if fields is not None else intake.validate(request)
+        fields = fields if fields is not None else self._validated(request)
         digest = intake.fingerprint(fields, request)
         key = request.idempotency_key
         scope = intake.key_scope(request, fields["channel"])
@@ -196,6 +198,12 @@ class CaseIntake:
         case = Case.receive(case_id, stamp, reporter_ref=ref, fingerprint=digest, **fields)
         reporter = (ref, request.reporter) if ref and request.reporter else None
         return _NewCase(case, scope, key, digest, reporter)
+
+    def _validated(self, request: NewRequest) -> dict[str, Any]:
+        """The Received event's fields: the request's, validated, and its community."""
+        fields = intake.validate(request)
+        fields["community"] = communities.resolve(request.community, self.communities)
+        return fields
 
     def _existing(self, case_id: UUID, scope: str, key: str, digest: str) -> Recorded | None:
         try:

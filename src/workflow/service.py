@@ -15,6 +15,7 @@ from workflow import inputs
 from workflow.backdating import TRUSTED, Backdating
 from workflow.case import Case, Stamp
 from workflow.commands import CaseCommands, Guard, Instant
+from workflow.communities import CommunityDirectory, OnlyTheDefault
 from workflow.errors import CaseNotFound, ConcurrencyConflict, InvalidInput
 from workflow.events import CaseEvent
 from workflow.history import HistoryEntry, entry_of
@@ -47,8 +48,10 @@ class CaseService(CaseIntake, CaseCommands, Application[UUID]):
         write_turn: WriteTurn = nullcontext,
         backdating: Backdating = TRUSTED,
         new_cases: NewCasesAdapter | None = None,
+        communities: CommunityDirectory | None = None,
     ) -> None:
         super().__init__(env)
+        self.communities: CommunityDirectory = communities or OnlyTheDefault()
         self.clock = clock
         # How far back a caller that names no rule of its own may date an action.
         self.backdating = backdating

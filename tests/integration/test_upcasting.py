@@ -1,6 +1,6 @@
 """Events stored in an older shape load as the current version: the upcasters fill in what
-the old versions lacked (`Received`'s `area`; every case event's `late_reason`; a case
-snapshot's `urges`)."""
+the old versions lacked (`Received`'s `area` and `community`; every case event's
+`late_reason`; a case snapshot's `urges` and `community`)."""
 
 from __future__ import annotations
 
@@ -55,13 +55,15 @@ def test_a_version_one_received_event_is_upcast_when_the_case_loads(
 ) -> None:
     written = sqlite_app.get(receive(sqlite_app, "repair", location="7-1-302"))
     stored = sqlite_app.recorder.select_events(written.id)[0]
-    assert json.loads(stored.state)["class_version"] == 3
-    # What version 1 wrote: no area, no late reason.
-    case_id = store_copy(sqlite_app, [(stored, old_shape(stored, 1, "area", "late_reason"))])
+    assert json.loads(stored.state)["class_version"] == 4
+    # What version 1 wrote: no area, no late reason, no community.
+    old = old_shape(stored, 1, "area", "late_reason", "community")
+    case_id = store_copy(sqlite_app, [(stored, old)])
 
     loaded = sqlite_app.get(case_id)
     assert loaded.area == "in_home"
     assert loaded.location == "7-1-302"
+    assert loaded.community == "default"
     entry = sqlite_app.history(case_id)[0]
     assert entry.data["area"] == "in_home"
     assert (entry.late_reason, entry.late) == (None, False)
@@ -77,7 +79,7 @@ def test_events_stored_before_late_reasons_existed_load_as_entered_on_time(
     old = store_copy(
         stored_app,
         [
-            (received, old_shape(received, 2, "late_reason")),
+            (received, old_shape(received, 2, "late_reason", "community")),
             (dispatched, old_shape(dispatched, 1, "late_reason")),
         ],
     )
@@ -105,7 +107,12 @@ def test_a_case_snapshot_stored_before_urges_were_recorded_loads_with_none(
     snapshot = stored_app.snapshots.recorder.select_events(written)[-1]
     state = json.loads(snapshot.state)
     taken = state["state"]  # the case's own fields, as the snapshot took them
-    assert (taken.pop("class_version"), taken.pop("urges")) == (2, 0)  # version 1 had neither
+    # Version 1 had neither urges nor a community.
+    assert (taken.pop("class_version"), taken.pop("urges"), taken.pop("community")) == (
+        3,
+        0,
+        "default",
+    )
     events = stored_app.recorder.select_events(written)
     case_id = store_copy(stored_app, [(e, json.loads(e.state)) for e in events])
     stored_app.snapshots.recorder.insert_events(
@@ -113,5 +120,16 @@ def test_a_case_snapshot_stored_before_urges_were_recorded_loads_with_none(
     )
     loaded = stored_app.get(case_id)
     assert (loaded.urges, loaded.version, loaded.replies) == (0, 56, 55)
+    assert loaded.community == "default"
     stored_app.send("urge", case_id, actor="cs-1", fields={"note": "住户催促"})
     assert stored_app.get(case_id).urges == 1
+
+
+def test_a_case_received_before_communities_existed_belongs_to_the_default_one(
+    stored_app: CaseService,
+) -> None:
+    received = stored_app.recorder.select_events(receive(stored_app, "complaint"))[0]
+    # Version 3 of Received: everything but a community.
+    case_id = store_copy(stored_app, [(received, old_shape(received, 3, "community"))])
+    assert stored_app.get(case_id).community == "default"
+    assert stored_app.history(case_id)[0].data["community"] == "default"

@@ -134,7 +134,7 @@ def received(
 ) -> Case:
     """A new case of `kind`, received by `received_by` (the actor too, unless named)."""
     stamp = (clock or Clock()).stamp(actor or received_by, minutes=0, **stamp_options)
-    fields = {**FIELDS[kind], "received_by": received_by}
+    fields = {**FIELDS[kind], "received_by": received_by, "community": "default"}
     return Case.receive(uuid4(), stamp, reporter_ref=None, fingerprint="-", **fields)
 
 

@@ -10,6 +10,7 @@ import typer
 
 from api.cli.backup import register as register_backup
 from api.cli.case_view import case_document, case_tables, history_rows, history_table
+from api.cli.communities import register as register_communities
 from api.cli.demo import print_summary, run_demo
 from api.cli.errors import DbOption, reports_errors
 from api.cli.printable import plain, to_json
@@ -151,6 +152,7 @@ def demo(
 register(app)
 register_http(app)
 register_backup(app)
+register_communities(app)
 
 
 def main() -> None:

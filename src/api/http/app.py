@@ -21,7 +21,7 @@ from api.http.bodies import NewRequestIn
 from api.http.limits import BodyLimit
 from api.http.no_store import NoStore
 from api.http.problems import PROBLEM_MEDIA_TYPE, Problem, problem_responses
-from api.http.routes import commands, events, health, reports, requests, tokens
+from api.http.routes import commands, communities, events, health, reports, requests, tokens
 from api.http.runtime import Runtime
 from api.http.strict_query import StrictRoute
 from api.server.garbage_collector import settle_after_start
@@ -96,6 +96,7 @@ def create_app(config: ServerConfig | None = None, runtime: Runtime | None = Non
             {"name": "commands", "description": "the lifecycle of a case"},
             {"name": "reports", "description": "SLA and first-contact responsibility"},
             {"name": "events", "description": "the event feed, without personal data"},
+            {"name": "communities", "description": "the communities cases belong to"},
             {"name": "tokens", "description": "bearer tokens, for admins"},
             {"name": "health", "description": "no token needed"},
         ],
@@ -103,7 +104,7 @@ def create_app(config: ServerConfig | None = None, runtime: Runtime | None = Non
     handlers.install(app)
     docs_pages.install(app)
     app.router.route_class = StrictRoute  # the routers' own are; this for routes added here
-    for module in (requests, commands, reports, events, tokens, health):
+    for module in (requests, commands, reports, events, communities, tokens, health):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=BODY_LIMIT)
     app.add_middleware(NoStore, public=DOCUMENTATION)

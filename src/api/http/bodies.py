@@ -13,6 +13,7 @@ from typing import Annotated, Any, ClassVar, Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, model_validator
 
 from api.http.fields import At, LateReason, LongText, Money, Note, ShortText, texts
+from workflow.communities import CODE_PATTERN
 from workflow.declaration import Command, Input, Inputs, Value
 from workflow.inputs import LONG_TEXT, SHORT_TEXT
 from workflow.vocabulary import CATEGORIES, PRIORITIES, Channel, Kind
@@ -102,6 +103,16 @@ class NewRequestIn(Body):
         },
     )
 
+    community: Annotated[
+        str | None,
+        Field(
+            pattern=CODE_PATTERN.pattern,
+            max_length=40,
+            description="the community's code (GET /communities); may be left out where the "
+            "deployment has one community",
+            examples=["sunny-garden"],
+        ),
+    ] = None
     kind: Kind
     channel: Channel
     location: Annotated[

@@ -12,10 +12,11 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, StringConstraints
 
 from workflow import inputs
 from workflow.characters import forbidden
+from workflow.communities import CODE_PATTERN
 from workflow.errors import InvalidTime
 from workflow.inputs import LONG_TEXT, SHORT_TEXT
 
@@ -96,6 +97,9 @@ def check_text(value: str) -> str:
 
 
 PlainText = Annotated[str, AfterValidator(check_text)]
+CommunityCode = Annotated[
+    str, StringConstraints(pattern=CODE_PATTERN.pattern, max_length=40), Field(examples=["default"])
+]
 
 
 def texts(value: Any, where: str) -> None:

@@ -40,6 +40,7 @@ class Filters:
     location: str | None = None
     overdue: bool | None = None
     created_by: str | None = None  # a channel token sees the cases it created
+    communities: tuple[str, ...] | None = None  # any of these; None: every community
 
 
 # What a cursor holds, checked strictly: it is handed to the database, which must not
@@ -84,6 +85,9 @@ def find(
         if value is not None:
             where.append(f"c.{column} = ?")
             params.append(value)
+    if filters.communities is not None:
+        where.append(f"c.community IN ({', '.join('?' for _ in filters.communities)})")
+        params.extend(filters.communities)
     if filters.overdue is not None:
         where.append(_OVERDUE if filters.overdue else f"NOT {_OVERDUE}")
         params.append(to_micros(now))
@@ -136,6 +140,7 @@ def _summary(
         kind=case.kind,
         state=case.state,
         version=case.version,
+        community=case.community,
         category=case.category,
         priority=case.priority,
         location=case.location,

@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from api.storage.tokens import check_name
+from workflow.communities import CODE_PATTERN
 
 MilestoneStatus = Literal["met", "breached", "pending", "paused", "not_started", "excluded"]
 
@@ -39,6 +40,7 @@ class CaseSummary(BaseModel):
     kind: str = Field(examples=["repair"])
     state: str = Field(examples=["dispatched"])
     version: int = Field(description="also the ETag of the case")
+    community: str = Field(description="the community's code", examples=["sunny-garden"])
     category: str
     priority: str
     location: str
@@ -180,3 +182,33 @@ class TokenInfo(BaseModel):
 
 class IssuedToken(TokenInfo):
     token: str = Field(description="shown once; only its hash is stored")
+
+
+class CommunityIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: Annotated[
+        str,
+        Field(
+            pattern=CODE_PATTERN.pattern,
+            description="permanent: 1-40 lowercase letters, digits and '-'",
+            examples=["sunny-garden"],
+        ),
+    ]
+    name: Annotated[str, Field(min_length=1, max_length=100, examples=["阳光花园"])]
+    policy: Annotated[
+        str | None,
+        Field(
+            max_length=50_000,
+            description="its service-level policy, a TOML document in the format of the "
+            "shipped default (docs/sla.md); omitted: the deployment's",
+        ),
+    ] = None
+
+
+class CommunityOut(BaseModel):
+    code: str
+    name: str
+    policy: str = Field(description="the name of the policy its cases are judged under")
+    policy_from: str | None = Field(description="when that policy took effect; null: always")
+    registered_at: datetime

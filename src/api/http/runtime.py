@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from api.config.server import ServerConfig
 from api.http.backdating import rules_by_role
 from api.http.group_commit import IntakeWriter
+from api.storage.communities import CommunityStore, open_communities
 from api.storage.tokens import Role, TokenStore, open_tokens
 from api.wiring import open_follower, open_read_models, open_service
 from projections.calendar import BusinessCalendar
@@ -53,6 +54,7 @@ class Runtime:
     service: CaseService
     store: ReadModelStore
     tokens: TokenStore
+    communities: CommunityStore
     calendar: BusinessCalendar
     intake: IntakeWriter
     follower: FollowerThread | None = None
@@ -66,7 +68,12 @@ class Runtime:
     @classmethod
     def open(cls, config: ServerConfig) -> Runtime:
         settings = config.settings
-        service = open_service(settings)
+        communities = open_communities(settings)
+        try:
+            service = open_service(settings, communities=communities)
+        except BaseException:
+            communities.close()
+            raise
         try:
             thread: FollowerThread | None = None
             if config.follow:
@@ -79,11 +86,20 @@ class Runtime:
             tokens = open_tokens(settings)
         except BaseException:
             service.close()
+            communities.close()
             raise
         calendar = settings.policy.new_calendar()
         rules = rules_by_role(settings.late_entries)
         runtime = cls(
-            config, service, store, tokens, calendar, IntakeWriter(service), thread, rules
+            config,
+            service,
+            store,
+            tokens,
+            communities,
+            calendar,
+            IntakeWriter(service),
+            thread,
+            rules,
         )
         if thread is not None:
             thread.start()
@@ -98,6 +114,7 @@ class Runtime:
         if self.follower is not None:
             self.follower.close()
         self.tokens.close()
+        self.communities.close()
         datastore = getattr(self.store, "datastore", None)  # both stores have one
         if datastore is not None:
             datastore.close()

@@ -22,6 +22,7 @@ from projections.milestones import MilestoneClock, judge
 from projections.policy import Policy
 from workflow import labels
 from workflow.case import Case
+from workflow.communities import community_code
 from workflow.errors import InvalidInput
 from workflow.events import CaseEvent
 from workflow.history import HistoryEntry, entry_of
@@ -81,6 +82,7 @@ def case_body(
         kind=case.kind,
         state=case.state,
         version=case.version,
+        community=case.community,
         category=case.category,
         priority=case.priority,
         location=case.location,
@@ -135,7 +137,7 @@ def history_event(entry: HistoryEntry, position: int | None) -> models.HistoryEv
 # comments, findings, details) may hold personal data, so the feed leaves it out.
 FEED_FIELDS = frozenset(
     {
-        "kind", "channel", "location", "area", "category", "priority", "received_by",
+        "community", "kind", "channel", "location", "area", "category", "priority", "received_by",
         "assignee", "team", "amount", "outcome", "previous_owner", "to", "permit_no",
         "deposit", "fee", "refunded", "withheld",
     }
@@ -145,6 +147,7 @@ FEED_FIELDS = frozenset(
 # The feed's texts, each kept to its rule since the rules were made. A value recorded
 # before (a location with a resident's phone number in it) is withheld, never shown.
 LABELLED: dict[str, Callable[[object], object]] = {
+    "community": community_code,
     "location": labels.location,
     "team": labels.team,
     "permit_no": labels.permit_no,

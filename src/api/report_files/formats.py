@@ -31,6 +31,10 @@ HEADERS = {
     "role": "角色",
     "created_at": "创建时间",
     "revoked_at": "撤销时间",
+    "code": "编码",
+    "policy": "服务标准",
+    "policy_from": "服务标准生效日",
+    "registered_at": "登记时间",
 }
 HEADERS.update({f"live_{f}": f"现行·{HEADERS[f]}" for f in COMPARED})
 HEADERS.update({f"candidate_{f}": f"候选·{HEADERS[f]}" for f in COMPARED})

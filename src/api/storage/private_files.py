@@ -10,6 +10,7 @@ warning that says so; one owned by another user is left as it is, with a warning
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import stat
@@ -30,7 +31,10 @@ def private_database(path: Path) -> None:
     lock this process holds on it, SQLite's included. A server whose connections had lost
     their shared locks looked unused to the next process that closed the database (a
     `propdesk token new`), which then deleted the WAL and shared-memory files under it."""
-    if not path.exists():
+    try:
+        if stat.S_ISDIR(os.stat(path).st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    except FileNotFoundError:
         with suppress(FileExistsError):  # created meanwhile, by SQLite or another process
             os.close(os.open(path, os.O_RDONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, PRIVATE))
     for file in (path, *(path.with_name(path.name + suffix) for suffix in JOURNALS)):

@@ -133,6 +133,7 @@ def new_request(body: NewRequestIn, who: Principal, idempotency_key: str | None)
             )
         received_by = who.name
     return NewRequest(
+        community=body.community,
         kind=body.kind.value,
         channel=body.channel.value,
         location=body.location,

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from api.http import listing, models, views
 from api.http.answers import CASE_HEADERS, case_headers
 from api.http.auth import CASE_READERS, RuntimeDep, requires
-from api.http.fields import PlainText
+from api.http.fields import CommunityCode, PlainText
 from api.http.intake.route import add_intake_route
 from api.http.problems import ApiProblem, problem_responses
 from api.http.reading import (
@@ -52,6 +52,10 @@ def find_requests(
     owner: Annotated[PlainText | None, Query(max_length=200, description="首问人")] = None,
     assignee: Annotated[PlainText | None, Query(max_length=200)] = None,
     location: Annotated[PlainText | None, Query(max_length=100)] = None,
+    community: Annotated[
+        list[CommunityCode] | None,
+        Query(max_length=100, description="repeatable: cases of any of these communities"),
+    ] = None,
     overdue: Annotated[
         bool | None, Query(description="open with a milestone past its target")
     ] = None,
@@ -73,6 +77,7 @@ def find_requests(
         assignee=assignee,
         location=location,
         overdue=overdue,
+        communities=tuple(dict.fromkeys(community)) if community else None,
         created_by=who.name if who.role is Role.CHANNEL else None,
     )
     return listing.find(rt.store, rt.policy, rt.calendar, filters, limit, cursor)
