@@ -4,8 +4,10 @@ the storage."""
 from __future__ import annotations
 
 from contextlib import nullcontext
+from functools import partial
 
 from api.config.settings import Settings, read_models_env
+from api.storage.case_numbers import CaseNumbers
 from api.storage.communities import CommunityStore
 from api.storage.in_use import opening
 from api.storage.own_tables import open_side_database, schema_lock
@@ -36,6 +38,7 @@ def open_service(
         side = open_side_database(settings)
         reporters = SqlReporters(side)
         directory = communities or CommunityStore(side)
+        numbers = CaseNumbers(side)  # its table, before the recorder writes to it
         # PostgreSQL queues its writers itself; SQLite's would sleep and poll.
         turns = nullcontext if settings.is_postgres else SqliteWriteLock(settings.sqlite_path)
         service = CaseService(
@@ -43,12 +46,13 @@ def open_service(
             clock=clock,
             reporters=reporters,
             write_turn=turns,
-            new_cases=SavedWithTheirRecords,
+            new_cases=partial(SavedWithTheirRecords, zone=settings.timezone),
             # Direct callers (embedding code, the simulator) are trusted: an admin's rule.
             backdating=settings.late_entries.admins,
             communities=directory,
         )
         keep(service)
+        numbers.backfill(service, settings.timezone)
         return service
 
 

@@ -224,7 +224,7 @@ BAD = [
         "/requests/12345",
         {},
         422,
-        "path.case_id: Input should be a valid UUID",
+        "path.case_id: '12345' is neither a case id (a UUID) nor a case number such as",
     ),
     bad(
         "an illegal transition",

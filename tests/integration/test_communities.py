@@ -5,28 +5,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 
 import pytest
 
 from api.config.settings import Settings
 from api.storage.communities import CommunityError, CommunityExists, open_communities
-from api.wiring import open_follower, open_service
+from api.wiring import open_follower
 from support.driver import new_request
 from workflow.errors import InvalidInput
 from workflow.service import CaseService
-
-
-@pytest.fixture
-def settings(db: str) -> Settings:
-    return Settings.load({}, db=db)
-
-
-@pytest.fixture
-def service(settings: Settings) -> Iterator[CaseService]:
-    app = open_service(settings)
-    yield app
-    app.close()
 
 
 def test_a_fresh_database_has_the_default_community_and_cases_belong_to_it(

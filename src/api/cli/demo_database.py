@@ -27,7 +27,14 @@ EVENTS = "stored_events"  # eventsourcing's table of the events, on SQLite
 TOKENS = "propdesk_tokens"
 # What a demo run writes: its events and snapshots, the reporters' records, its marker.
 DEMO_TABLES = frozenset(
-    {EVENTS, "stored_snapshots", "propdesk_reporters", "propdesk_communities", MARKER}
+    {
+        EVENTS,
+        "stored_snapshots",
+        "propdesk_reporters",
+        "propdesk_communities",
+        "propdesk_case_numbers",
+        MARKER,
+    }
 )
 
 

@@ -18,9 +18,12 @@ from api.cli.read_side import known_moment, print_demo_reports, register
 from api.cli.serve_and_tokens import register as register_http
 from api.config.settings import Settings
 from api.simulation.simulator import Scenario
+from api.storage.case_numbers import CaseNumbers, open_case_numbers
 from api.terminal.consoles import output_console
 from api.wiring import open_service
+from workflow.case_numbers import NUMBER_PATTERN
 from workflow.diagrams import draw, lifecycles_document
+from workflow.errors import InvalidInput
 from workflow.vocabulary import Kind
 
 app = typer.Typer(
@@ -78,10 +81,20 @@ def lifecycle(
     typer.echo(draw(kind, fmt.value), nl=False)
 
 
+def case_for(given: str, numbers: CaseNumbers) -> str:
+    """The id of the case `given` names: its id, or its number (工单号)."""
+    if not NUMBER_PATTERN.fullmatch(given.strip().upper()):
+        return given
+    found = numbers.case_of(given)
+    if found is None:
+        raise InvalidInput("case", f"no case has the number {given.strip().upper()}")
+    return found
+
+
 @app.command()
 @reports_errors
 def show(
-    case_id: Annotated[str, typer.Argument(help="the case id")],
+    case_id: Annotated[str, typer.Argument(help="the case id or its number (工单号)")],
     as_of: Annotated[str | None, typer.Option(help="ISO time: the case as it stood then")] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
     db: DbOption = None,
@@ -91,8 +104,13 @@ def show(
     zone = settings.timezone
     moment = known_moment(as_of, zone) if as_of else None
     service = open_service(settings)
+    numbers = open_case_numbers(settings)
+    case_id = case_for(case_id, numbers)
     case = service.as_of(case_id, moment) if moment else service.get(case_id)
-    document = case_document(service, case, settings.policy, moment)
+    document = {
+        "number": numbers.number_of(case.id),
+        **case_document(service, case, settings.policy, moment),
+    }
     if fmt is OutputFormat.json:
         typer.echo(to_json(plain(document, zone)))
         return
@@ -103,14 +121,16 @@ def show(
 @app.command()
 @reports_errors
 def history(
-    case_id: Annotated[str, typer.Argument(help="the case id")],
+    case_id: Annotated[str, typer.Argument(help="the case id or its number (工单号)")],
     fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
     db: DbOption = None,
 ) -> None:
     """Every event of a case: version, type, actor, when it happened and was recorded."""
     settings = Settings.load(db=db)
     zone = settings.timezone
-    rows = history_rows(open_service(settings).history(case_id))
+    service = open_service(settings)
+    case_id = case_for(case_id, open_case_numbers(settings))
+    rows = history_rows(service.history(case_id))
     if fmt is OutputFormat.json:
         typer.echo(to_json(plain(rows, zone)))
         return

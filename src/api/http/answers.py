@@ -41,4 +41,5 @@ def case_view(
         rt.policy,
         rt.calendar,
         reporter=reporter_for(rt, who, loaded.case),
+        number=rt.numbers.number_of(loaded.case.id),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -41,6 +41,7 @@ class Filters:
     overdue: bool | None = None
     created_by: str | None = None  # a channel token sees the cases it created
     communities: tuple[str, ...] | None = None  # any of these; None: every community
+    case_id: str | None = None  # the case with a number (工单号)
 
 
 # What a cursor holds, checked strictly: it is handed to the database, which must not
@@ -76,6 +77,7 @@ def find(
     filters: Filters,
     limit: int,
     cursor: str | None,
+    numbers_of: Callable[[list[str]], dict[str, str]],
 ) -> models.CasePage:
     now = datetime.now(UTC)
     where: list[str] = []
@@ -85,6 +87,9 @@ def find(
         if value is not None:
             where.append(f"c.{column} = ?")
             params.append(value)
+    if filters.case_id is not None:
+        where.append("c.case_id = ?")
+        params.append(filters.case_id)
     if filters.communities is not None:
         where.append(f"c.community IN ({', '.join('?' for _ in filters.communities)})")
         params.extend(filters.communities)
@@ -106,9 +111,12 @@ def find(
     sql += " ORDER BY c.received_at DESC, c.case_id DESC LIMIT ?"
     rows = store.query(sql, [*params, limit + 1])
     page, more = rows[:limit], len(rows) > limit
-    clocks = _milestone_rows(store, [str(r["case_id"]) for r in page])
+    ids = [str(r["case_id"]) for r in page]
+    clocks = _milestone_rows(store, ids)
+    numbers = numbers_of(ids)
     items = [
-        _summary(row, clocks.get(str(row["case_id"]), []), policy, calendar, now) for row in page
+        _summary(row, clocks.get(case_id, []), numbers.get(case_id), policy, calendar, now)
+        for row, case_id in zip(page, ids, strict=True)
     ]
     last = page[-1] if page and more else None
     next_cursor = encode_cursor(int(last["received_at"]), str(last["case_id"])) if last else None
@@ -130,6 +138,7 @@ def _milestone_rows(
 def _summary(
     row: Mapping[str, Any],
     clocks: list[Mapping[str, Any]],
+    number: str | None,
     policy: Policy,
     calendar: BusinessCalendar,
     now: datetime,
@@ -137,6 +146,7 @@ def _summary(
     case = case_from_row(row, clocks)
     return models.CaseSummary(
         id=UUID(case.case_id),
+        number=number,
         kind=case.kind,
         state=case.state,
         version=case.version,

@@ -41,6 +41,10 @@ class CaseSummary(BaseModel):
     state: str = Field(examples=["dispatched"])
     version: int = Field(description="also the ETag of the case")
     community: str = Field(description="the community's code", examples=["sunny-garden"])
+    number: str | None = Field(
+        description="工单号, to read out over the phone; null only for a store that keeps none",
+        examples=["BX-20261206-0042"],
+    )
     category: str
     priority: str
     location: str
@@ -103,6 +107,7 @@ class HistoryEvent(BaseModel):
 
 class History(BaseModel):
     case_id: UUID
+    number: str | None = Field(description="工单号", examples=["BX-20261206-0042"])
     events: list[HistoryEvent]
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, cast
 from uuid import UUID
 
-from fastapi import Path, Query
+from fastapi import Depends, Path, Query, Request
 
 from api.http.auth import SEES_PERSONAL_DATA
 from api.http.fields import KnownMoment
@@ -18,13 +19,43 @@ from api.storage.tokens import Principal, Role
 from projections.store import UPSTREAM
 from workflow import personal_data
 from workflow.case import Case
+from workflow.case_numbers import NUMBER_RULE
 from workflow.commands import Guard
-from workflow.errors import CaseNotFound
+from workflow.errors import CaseNotFound, InvalidInput
 from workflow.events import CaseEvent
 
-CaseId = Annotated[
-    UUID, Path(description="the case id", examples=["0b9e4f7a-3c2d-5e1f-8a6b-9c0d1e2f3a4b"])
-]
+
+def case_id_of(
+    case_id: Annotated[
+        str,
+        Path(
+            max_length=64,
+            description="the case id, or its number (工单号) such as BX-20261206-0042",
+            examples=["0b9e4f7a-3c2d-5e1f-8a6b-9c0d1e2f3a4b"],
+        ),
+    ],
+    request: Request,
+) -> UUID:
+    """The id of the case a path names by its id or by its number: an unknown number is
+    answered as an unknown id is, 404."""
+    with contextlib.suppress(ValueError):
+        return UUID(case_id)
+    runtime: Runtime = request.app.state.runtime
+    try:
+        found = runtime.numbers.case_of(case_id)
+    except InvalidInput:
+        raise ApiProblem(
+            422,
+            "invalid-input",
+            "Invalid input",
+            f"path.case_id: {case_id[:64]!r} is neither a case id (a UUID) nor {NUMBER_RULE}",
+        ) from None
+    if found is None:
+        raise CaseNotFound(case_id.upper())
+    return UUID(found)
+
+
+CaseId = Annotated[UUID, Depends(case_id_of)]
 MinPosition = Annotated[
     int | None,
     Query(

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from api.config.server import ServerConfig
 from api.http.backdating import rules_by_role
 from api.http.group_commit import IntakeWriter
+from api.storage.case_numbers import CaseNumbers, open_case_numbers
 from api.storage.communities import CommunityStore, open_communities
 from api.storage.tokens import Role, TokenStore, open_tokens
 from api.wiring import open_follower, open_read_models, open_service
@@ -55,6 +56,7 @@ class Runtime:
     store: ReadModelStore
     tokens: TokenStore
     communities: CommunityStore
+    numbers: CaseNumbers
     calendar: BusinessCalendar
     intake: IntakeWriter
     follower: FollowerThread | None = None
@@ -84,6 +86,7 @@ class Runtime:
             else:
                 store = open_read_models(settings)
             tokens = open_tokens(settings)
+            numbers = open_case_numbers(settings)
         except BaseException:
             service.close()
             communities.close()
@@ -96,6 +99,7 @@ class Runtime:
             store,
             tokens,
             communities,
+            numbers,
             calendar,
             IntakeWriter(service),
             thread,
@@ -115,6 +119,7 @@ class Runtime:
             self.follower.close()
         self.tokens.close()
         self.communities.close()
+        self.numbers.close()
         datastore = getattr(self.store, "datastore", None)  # both stores have one
         if datastore is not None:
             datastore.close()

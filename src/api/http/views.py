@@ -75,10 +75,12 @@ def case_body(
     *,
     moment: datetime | None = None,
     reporter: models.Reporter | None = None,
+    number: str | None = None,
 ) -> models.Case:
     when = moment or datetime.now(UTC)
     return models.Case(
         id=case.id,
+        number=number,
         kind=case.kind,
         state=case.state,
         version=case.version,

@@ -1,12 +1,13 @@
-"""The event store's recorders, extended to write reporters' records in the transaction
-that records the events.
+"""The event store's recorders, extended to write reporters' records and new cases'
+numbers in the transaction that records the events.
 
 `SavedWithTheirRecords`, the way the wiring gives intake to save new cases, passes the
 records of the cases it saves as `reporter_records` to the event store's `put`;
 eventsourcing hands its keyword arguments down to the recorder's `_insert_events`, the
 hook it offers for writing other rows in the same transaction. A case and its
 reporter's record are then stored together or not at all, with one commit (and one
-fsync) for a whole intake batch. Chosen with eventsourcing's APPLICATION_RECORDER_TOPIC
+fsync) for a whole intake batch. Each new case's number is taken there too, as
+`case_numbers` (`api.storage.case_numbers`). Chosen with eventsourcing's APPLICATION_RECORDER_TOPIC
 setting (see `api.wiring`).
 """
 
@@ -16,6 +17,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import Recording, StoredEvent
@@ -24,8 +26,11 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
+from api.storage.case_numbers import ASSIGN, assign_rows
 from api.storage.reporters import INSERT
 from projections.pool_opening import open_pool
+from workflow.case_numbers import NumberSlot
+from workflow.events import Received
 from workflow.new_cases import NewCaseEvent, RecentIds, ReporterRecord
 from workflow.personal_data import Reporter
 
@@ -35,6 +40,10 @@ def _rows(kwargs: dict[str, Any]) -> list[tuple[str, str, str | None]]:
     return [(ref, reporter.name, reporter.phone) for ref, reporter in records]
 
 
+def _slots(kwargs: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
+    return assign_rows(kwargs.get("case_numbers") or ())
+
+
 class SQLiteCaseRecorder(SQLiteApplicationRecorder):
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -42,6 +51,8 @@ class SQLiteCaseRecorder(SQLiteApplicationRecorder):
         ids = super()._insert_events(c, stored_events, **kwargs)
         for row in _rows(kwargs):
             c.execute(INSERT, row)
+        for slot in _slots(kwargs):
+            c.execute(ASSIGN, slot)
         return ids
 
 
@@ -57,6 +68,12 @@ class PostgresCaseRecorder(PostgresApplicationRecorder):
         rows = _rows(kwargs)
         if rows:
             curs.executemany(INSERT.replace("?", "%s"), rows)
+        slots = _slots(kwargs)
+        if slots:
+            # eventsourcing locks the events table after this hook, to insert the events;
+            # a day's next place must be read and taken under that lock too.
+            self._lock_table(curs)
+            curs.executemany(ASSIGN.replace("?", "%s"), slots)
 
 
 def recorder_topic(is_postgres: bool) -> str:
@@ -73,15 +90,21 @@ class SavedWithTheirRecords:
     and does nothing else a new case needs: no snapshot is due at its first version, and
     the application keeps no cache of aggregates (docs/benchmarks.md)."""
 
-    def __init__(self, app: Application[UUID]) -> None:
+    def __init__(self, app: Application[UUID], zone: ZoneInfo) -> None:
         self._events = app.events
+        self._zone = zone  # whose calendar day a case number's date is
         self._recent = RecentIds()
         self._remembering = threading.Lock()  # the writer thread and request threads save
 
     def save(
         self, events: Sequence[NewCaseEvent], records: Sequence[ReporterRecord]
     ) -> list[Recording[UUID]]:
-        recordings = self._events.put(events, reporter_records=records)
+        numbers = [
+            NumberSlot.of(str(e.originator_id), e.kind, e.occurred_at, self._zone)
+            for e in events
+            if isinstance(e, Received)
+        ]
+        recordings = self._events.put(events, reporter_records=records, case_numbers=numbers)
         with self._remembering:
             for event in events:
                 self._recent.remember(event.originator_id)

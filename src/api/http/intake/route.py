@@ -71,6 +71,7 @@ async def create_request(raw: Request) -> Response:
             rt.policy,
             rt.calendar,
             reporter=visible_reporter(who, request.reporter),
+            number=await run_in_threadpool(rt.numbers.number_of, recorded.case.id),
         )
         position = recorded.position
     else:

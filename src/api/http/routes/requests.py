@@ -56,6 +56,10 @@ def find_requests(
         list[CommunityCode] | None,
         Query(max_length=100, description="repeatable: cases of any of these communities"),
     ] = None,
+    number: Annotated[
+        PlainText | None,
+        Query(max_length=40, description="工单号, e.g. BX-20261206-0042: that case alone"),
+    ] = None,
     overdue: Annotated[
         bool | None, Query(description="open with a milestone past its target")
     ] = None,
@@ -70,6 +74,11 @@ def find_requests(
         if assignee not in (None, who.name):
             return models.CasePage(items=[], next_cursor=None)
         assignee = who.name
+    numbered = None
+    if number is not None:
+        numbered = rt.numbers.case_of(number)
+        if numbered is None:
+            return models.CasePage(items=[], next_cursor=None)
     filters = listing.Filters(
         state=state.value if state else None,
         kind=kind.value if kind else None,
@@ -78,9 +87,12 @@ def find_requests(
         location=location,
         overdue=overdue,
         communities=tuple(dict.fromkeys(community)) if community else None,
+        case_id=numbered,
         created_by=who.name if who.role is Role.CHANNEL else None,
     )
-    return listing.find(rt.store, rt.policy, rt.calendar, filters, limit, cursor)
+    return listing.find(
+        rt.store, rt.policy, rt.calendar, filters, limit, cursor, rt.numbers.numbers_of
+    )
 
 
 @router.get(
@@ -104,6 +116,7 @@ def get_request(
         rt.calendar,
         moment=as_of,
         reporter=reporter_for(rt, who, loaded.case),
+        number=rt.numbers.number_of(loaded.case.id),
     )
     case_headers(response, case)
     return case
@@ -132,6 +145,7 @@ def get_history(
         positions = _positions(rt, str(case_id))
     return models.History(
         case_id=case_id,
+        number=rt.numbers.number_of(case_id),
         events=[views.history_event(e, positions.get(e.version)) for e in entries],
     )
 
