@@ -17,6 +17,7 @@ from eventsourcing.persistence import OperationalError
 
 from api.config.settings import Settings
 from api.http.group_commit import IntakeWriter
+from api.storage.case_numbers import CaseNumbers
 from api.storage.own_tables import open_side_database, schema_lock
 from api.storage.reporters import SqlReporters
 from api.wiring import open_service
@@ -514,3 +515,30 @@ def test_a_case_and_its_reporters_record_are_stored_together_or_not_at_all(db: s
     finally:
         side.close()
         app.close()
+
+
+def test_the_writer_reads_a_batch_s_new_numbers_once_and_each_request_takes_its_own(
+    db: str,
+) -> None:
+    settings = Settings.load({}, db=db)
+    app = open_service(settings)
+    numbers = CaseNumbers(open_side_database(settings))
+    reads: list[list[str]] = []
+
+    def numbers_of(case_ids: list[str]) -> dict[str, str]:
+        reads.append(case_ids)
+        return numbers.numbers_of(case_ids)
+
+    writer = IntakeWriter(app, numbers_of=numbers_of)
+    try:
+        answers = [writer.submit(new_request("repair"), None) for _ in range(5)]
+        saved = [answer.result(timeout=30) for answer in answers]
+    finally:
+        writer.close()
+    assert sorted(i for read in reads for i in read) == sorted(str(r.case.id) for r in saved)
+    taken = [writer.number_for(r.case.id) for r in saved]
+    assert taken == [numbers.number_of(r.case.id) for r in saved]
+    assert all(taken)
+    assert [writer.number_for(r.case.id) for r in saved] == [None] * 5  # each taken once
+    numbers.close()
+    app.close()

@@ -41,9 +41,18 @@ class _Waiting:
 
 
 class IntakeWriter:
-    def __init__(self, service: CaseService, batch_limit: int = 256) -> None:
+    def __init__(
+        self,
+        service: CaseService,
+        batch_limit: int = 256,
+        numbers_of: Callable[[list[str]], dict[str, str]] | None = None,
+    ) -> None:
         self._service = service
         self._batch_limit = batch_limit
+        # New cases' numbers, read once per batch here rather than once per request on
+        # the requests' threads; each is taken by its request (`number_for`).
+        self._numbers_of = numbers_of
+        self._numbers: dict[str, str] = {}
         self._queue: queue.SimpleQueue[_Waiting | None] = queue.SimpleQueue()
         self._closed = False
         self._closing = threading.Lock()
@@ -131,6 +140,21 @@ class IntakeWriter:
             batch.append(more)
         return batch, False
 
+    def number_for(self, case_id: object) -> str | None:
+        """The number of a case this writer has just saved, once; None if not read."""
+        return self._numbers.pop(str(case_id), None)
+
+    def _read_numbers(self, answers: list[Recorded | Exception]) -> None:
+        created = [str(a.case.id) for a in answers if isinstance(a, Recorded) and a.created]
+        if not created or self._numbers_of is None:
+            return
+        if len(self._numbers) > 10_000:  # left by requests whose clients went away
+            self._numbers.clear()
+        try:
+            self._numbers.update(self._numbers_of(created))
+        except Exception as error:  # the cases are saved: their requests read it themselves
+            log.warning("could not read the numbers of %d new cases: %r", len(created), error)
+
     def _write(self, batch: list[_Waiting]) -> None:
         # A request whose client went away before its batch began is not recorded.
         live = [w for w in batch if w.answer.set_running_or_notify_cancel()]
@@ -138,6 +162,7 @@ class IntakeWriter:
             self.on_batch(len(live))
         try:
             answers = self._service.receive_prepared([w.prepared for w in live])
+            self._read_numbers(answers)
             for waiting, answer in zip(live, answers, strict=True):
                 if isinstance(answer, Recorded):
                     waiting.answer.set_result(answer)

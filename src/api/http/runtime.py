@@ -101,7 +101,7 @@ class Runtime:
             communities,
             numbers,
             calendar,
-            IntakeWriter(service),
+            IntakeWriter(service, numbers_of=numbers.numbers_of),
             thread,
             rules,
         )

@@ -71,7 +71,8 @@ async def create_request(raw: Request) -> Response:
             rt.policy,
             rt.calendar,
             reporter=visible_reporter(who, request.reporter),
-            number=await run_in_threadpool(rt.numbers.number_of, recorded.case.id),
+            number=rt.intake.number_for(recorded.case.id)
+            or await run_in_threadpool(rt.numbers.number_of, recorded.case.id),
         )
         position = recorded.position
     else:
