@@ -11,7 +11,6 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from api.cli.main import app
-from projections.policy import default_policy_text
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -22,15 +21,8 @@ def run(*args: str) -> tuple[int, str, str]:
 def test_communities_are_added_once_and_listed_as_a_table_json_csv_and_a_spreadsheet(
     db: str, tmp_path: Path
 ) -> None:
-    looser = tmp_path / "level-2.toml"
-    looser.write_text(
-        default_policy_text().replace('name = "default (一级)"', 'name = "二级"'), encoding="utf-8"
-    )
     assert run("community", "add", "sunny-garden", "--name", "阳光花园", "--db", db)[0] == 0
-    code, _, _ = run(
-        "community", "add", "lake", "--name", "湖畔", "--policy", str(looser), "--db", db
-    )
-    assert code == 0
+    assert run("community", "add", "lake", "--name", "湖畔", "--db", db)[0] == 0
     code, _, err = run("community", "add", "lake", "--name", "又一个", "--db", db)
     assert code == 2
     assert "a community 'lake' exists already" in err
@@ -38,7 +30,7 @@ def test_communities_are_added_once_and_listed_as_a_table_json_csv_and_a_spreads
     listed = json.loads(run("community", "list", "--format", "json", "--db", db)[1])
     assert [(c["code"], c["name"], c["policy"]) for c in listed] == [
         ("default", "默认小区", "default (一级)"),
-        ("lake", "湖畔", "二级"),
+        ("lake", "湖畔", "default (一级)"),
         ("sunny-garden", "阳光花园", "default (一级)"),
     ]
     rows = list(
@@ -47,7 +39,7 @@ def test_communities_are_added_once_and_listed_as_a_table_json_csv_and_a_spreads
     assert [r["code"] for r in rows] == ["default", "lake", "sunny-garden"]
     table = run("community", "list", "--db", db)[1]
     assert "阳光花园" in table
-    assert "二级" in table
+    assert "default (一级)" in table
     sheet = tmp_path / "communities.xlsx"
     assert run("community", "list", "--format", "xlsx", "--output", str(sheet), "--db", db)[0] == 0
     cells = list(load_workbook(sheet).worksheets[0].values)
@@ -55,16 +47,12 @@ def test_communities_are_added_once_and_listed_as_a_table_json_csv_and_a_spreads
     assert [row[0] for row in cells[1:]] == ["default", "lake", "sunny-garden"]
 
 
-def test_a_bad_code_name_or_policy_file_is_refused_with_the_reason_and_nothing_is_added(
+def test_a_bad_code_or_name_is_refused_with_the_reason_and_nothing_is_added(
     db: str, tmp_path: Path
 ) -> None:
-    broken = tmp_path / "broken.toml"
-    broken.write_text("name = 1\n", encoding="utf-8")
     for args, says in [
         (["Sunny", "--name", "x"], "not a community code"),
         (["ok", "--name", ""], "must not be empty"),
-        (["ok", "--name", "x", "--policy", str(tmp_path / "missing.toml")], "cannot read policy"),
-        (["ok", "--name", "x", "--policy", str(broken)], "broken.toml"),
     ]:
         code, _, err = run("community", "add", *args, "--db", db)
         assert code == 2, err

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -16,7 +15,6 @@ from api.config.settings import Settings
 from api.report_files.formats import list_file
 from api.storage.communities import Community, CommunityError, CommunityExists, open_communities
 from api.terminal.consoles import output_console, say_error
-from projections.policy import PolicyError, load_policy
 
 console = output_console()
 community_app = typer.Typer(
@@ -48,27 +46,13 @@ def community_row(community: Community, settings: Settings) -> dict[str, Any]:
 def community_add(
     code: Annotated[str, typer.Argument(help="1-40 lowercase letters, digits and '-'")],
     name: Annotated[str, typer.Option(help="the name people know it by, e.g. 阳光花园")],
-    policy: Annotated[
-        Path | None,
-        typer.Option(help="its service-level policy (TOML) [default: the deployment's]"),
-    ] = None,
     db: DbOption = None,
 ) -> None:
-    """Register a community. Codes are permanent: cases keep theirs."""
-    settings = Settings.load(db=db)
-    text = chosen = None
-    if policy is not None:
-        try:
-            chosen = load_policy(policy)
-        except PolicyError as error:
-            say_error(str(error))
-            raise typer.Exit(2) from None
-        text = policy.read_text(encoding="utf-8")
-    communities = open_communities(settings)
+    """Register a community. Codes are permanent: cases keep theirs. Its cases are judged
+    under the deployment's policy (a policy per community is not built yet)."""
+    communities = open_communities(Settings.load(db=db))
     try:
-        added = communities.register(
-            code, name, by=ADMIN, policy_name=chosen.name if chosen else None, policy=text
-        )
+        added = communities.register(code, name, by=ADMIN)
     except (CommunityError, CommunityExists) as error:
         say_error(str(error))
         raise typer.Exit(2) from None

@@ -201,14 +201,6 @@ class CommunityIn(BaseModel):
         ),
     ]
     name: Annotated[str, Field(min_length=1, max_length=100, examples=["阳光花园"])]
-    policy: Annotated[
-        str | None,
-        Field(
-            max_length=50_000,
-            description="its service-level policy, a TOML document in the format of the "
-            "shipped default (docs/sla.md); omitted: the deployment's",
-        ),
-    ] = None
 
 
 class CommunityOut(BaseModel):

@@ -16,7 +16,6 @@ from api.http.strict_query import StrictRoute
 from api.http.views import local
 from api.storage.communities import Community, CommunityError, CommunityExists
 from api.storage.tokens import Principal, Role
-from projections.policy import PolicyError, parse_policy
 
 router = APIRouter(prefix="/communities", tags=["communities"], route_class=StrictRoute)
 
@@ -47,16 +46,9 @@ def list_communities(rt: RuntimeDep, who: Anyone) -> list[models.CommunityOut]:
     responses=problem_responses(400, 401, 403, 409, 413, 415, 422, 503),
 )
 def register_community(body: models.CommunityIn, rt: RuntimeDep, who: Admin) -> models.CommunityOut:
-    policy_name = None
-    if body.policy is not None:
-        try:
-            policy_name = parse_policy(body.policy, "body.policy").name
-        except PolicyError as error:
-            raise ApiProblem(422, "invalid-input", "Invalid input", str(error)) from None
+    """Its cases are judged under the deployment's policy (none per community yet)."""
     try:
-        added = rt.communities.register(
-            body.code, body.name, by=who.name, policy_name=policy_name, policy=body.policy
-        )
+        added = rt.communities.register(body.code, body.name, by=who.name)
     except CommunityError as error:
         raise ApiProblem(422, "invalid-input", "Invalid input", str(error)) from None
     except CommunityExists as error:
