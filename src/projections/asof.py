@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -63,17 +63,24 @@ def histories(
     calendar: BusinessCalendar,
     period: Period,
     as_of: datetime,
+    communities: Sequence[str] | None = None,
 ) -> Iterator[CaseHistory]:
-    """Each case received in the period, evolved through the facts recorded by `as_of`."""
+    """Each case received in the period (in one of `communities`, if given), evolved
+    through the facts recorded by `as_of`."""
     start, end = period.bounds
     known = to_micros(as_of)
+    among = ""
+    if communities is not None:
+        if not communities:
+            return
+        among = f" AND c.community IN ({', '.join('?' for _ in communities)})"
     rows = store.stream(
         "SELECT t.position, t.case_id, t.version, t.type, t.occurred_at, t.recorded_at,"
         " t.actor, t.value, t.late, c.community, c.kind, c.priority, c.category, c.location,"
         " c.channel, c.received_by FROM rm_timeline t JOIN rm_case_index c ON c.case_id = t.case_id"
         " WHERE c.received_at >= ? AND c.received_at < ? AND c.received_recorded_at <= ?"
-        " AND t.recorded_at <= ? ORDER BY t.case_id, t.version",
-        (to_micros(start), to_micros(end), known, known),
+        f" AND t.recorded_at <= ?{among} ORDER BY t.case_id, t.version",
+        (to_micros(start), to_micros(end), known, known, *(communities or ())),
     )
     current: CaseHistory | None = None
     for row in rows:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -88,10 +89,12 @@ class Report:
     estimated: bool
     fields: tuple[str, ...]
     rows: list[dict[str, Any]]
+    communities: tuple[str, ...] | None = None  # the cases of these alone; None: all
 
     def document(self) -> dict[str, Any]:
         return {
             "report": self.title,
+            "communities": list(self.communities) if self.communities is not None else None,
             "policy": {"name": self.policy, "effective": self.effective},
             "period": {
                 "from": self.period.start.isoformat(),
@@ -113,10 +116,16 @@ _MILESTONE_ORDER = {
 }
 
 
-def sla_report(store: ReadModelStore, policy: Policy, period: Period, as_of: datetime) -> Report:
+def sla_report(
+    store: ReadModelStore,
+    policy: Policy,
+    period: Period,
+    as_of: datetime,
+    communities: Sequence[str] | None = None,
+) -> Report:
     calendar = policy.new_calendar()
     rows: dict[tuple[str, str, str], SlaRow] = {}
-    for history in histories(store, policy, calendar, period, as_of):
+    for history in histories(store, policy, calendar, period, as_of, communities):
         case = history.case
         for spec in case.specs(policy):
             key = (case.kind, case.priority, spec.name)
@@ -147,17 +156,22 @@ def sla_report(store: ReadModelStore, policy: Policy, period: Period, as_of: dat
         calendar.estimated,
         SLA_FIELDS,
         [r.as_dict() for r in ordered],
+        tuple(communities) if communities is not None else None,
     )
 
 
 def first_contact_report(
-    store: ReadModelStore, policy: Policy, period: Period, as_of: datetime
+    store: ReadModelStore,
+    policy: Policy,
+    period: Period,
+    as_of: datetime,
+    communities: Sequence[str] | None = None,
 ) -> Report:
     calendar = policy.new_calendar()
     # The report's counts, plus the two the satisfaction rate is computed from.
     counted = (*FIRST_CONTACT_FIELDS[1:-1], "callbacks", "satisfied")
     staff: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(counted, 0))
-    for history in histories(store, policy, calendar, period, as_of):
+    for history in histories(store, policy, calendar, period, as_of, communities):
         case = history.case
         staff[case.received_by]["received"] += 1
         for previous in history.handovers_from:
@@ -198,4 +212,5 @@ def first_contact_report(
         calendar.estimated,
         FIRST_CONTACT_FIELDS,
         rows,
+        tuple(communities) if communities is not None else None,
     )

@@ -7,7 +7,7 @@ to know which codes exist, to refuse a case for a community that does not.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Protocol
 
 from workflow.errors import InvalidInput
@@ -64,3 +64,13 @@ def resolve(requested: str | None, directory: CommunityDirectory) -> str:
     if code not in directory.codes() and code not in directory.refresh():
         raise InvalidInput("community", f"unknown community {code!r}; {WHERE_LISTED}")
     return code
+
+
+def known_communities(given: Sequence[str], registered: Collection[str]) -> tuple[str, ...]:
+    """The codes given, each once, in order; InvalidInput names one that is not registered
+    (a filter on a misspelt code would count nothing, and say nothing)."""
+    chosen = tuple(dict.fromkeys(community_code(code) for code in given))
+    for code in chosen:
+        if code not in registered:
+            raise InvalidInput("community", f"unknown community {code!r}; {WHERE_LISTED}")
+    return chosen

@@ -102,3 +102,29 @@ def test_the_event_feed_carries_the_community_of_a_received_case(api: Api) -> No
 
 def _body(**overrides: object) -> dict[str, object]:
     return {**BODIES["repair"], **overrides}
+
+
+def test_reports_count_the_cases_of_the_communities_asked_for(api: Api) -> None:
+    api.client.post("/communities", json=SUNNY, headers=admin(api))
+    api.create(community="sunny-garden")
+    api.create(community="sunny-garden")
+    api.create(community="default")
+    position = api.head()
+
+    def received(query: str) -> tuple[object, int]:
+        answer = api.client.get(
+            f"/reports/first-contact?min_position={position}{query}", headers=api.supervisor
+        )
+        assert answer.status_code == 200, answer.text
+        document = answer.json()
+        return document["communities"], sum(row["received"] for row in document["rows"])
+
+    assert received("") == (None, 3)
+    assert received("&community=sunny-garden") == (["sunny-garden"], 2)
+    assert received("&community=default&community=sunny-garden") == (
+        ["default", "sunny-garden"],
+        3,
+    )
+    unknown = api.client.get("/reports/sla?community=lake", headers=api.supervisor)
+    assert unknown.status_code == 422, unknown.text
+    assert "unknown community 'lake'" in unknown.json()["detail"]

@@ -105,12 +105,13 @@ def show(
     moment = known_moment(as_of, zone) if as_of else None
     service = open_service(settings)
     numbers = open_case_numbers(settings)
-    case_id = case_for(case_id, numbers)
-    case = service.as_of(case_id, moment) if moment else service.get(case_id)
-    document = {
-        "number": numbers.number_of(case.id),
-        **case_document(service, case, settings.policy, moment),
-    }
+    try:
+        case_id = case_for(case_id, numbers)
+        case = service.as_of(case_id, moment) if moment else service.get(case_id)
+        number = numbers.number_of(case.id)
+    finally:
+        numbers.close()
+    document = {"number": number, **case_document(service, case, settings.policy, moment)}
     if fmt is OutputFormat.json:
         typer.echo(to_json(plain(document, zone)))
         return
@@ -129,7 +130,11 @@ def history(
     settings = Settings.load(db=db)
     zone = settings.timezone
     service = open_service(settings)
-    case_id = case_for(case_id, open_case_numbers(settings))
+    numbers = open_case_numbers(settings)
+    try:
+        case_id = case_for(case_id, numbers)
+    finally:
+        numbers.close()
     rows = history_rows(service.history(case_id))
     if fmt is OutputFormat.json:
         typer.echo(to_json(plain(rows, zone)))

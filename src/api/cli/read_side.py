@@ -17,6 +17,7 @@ from api.cli.local_times import local_text
 from api.cli.output_files import ForceOption, OutputOption, check_output
 from api.cli.reports import ReportFormat, print_comparison, print_report
 from api.config.settings import Settings
+from api.storage.communities import open_communities
 from api.terminal.consoles import output_console
 from api.terminal.progress import catch_up, progress_bar, progress_console
 from api.wiring import open_follower
@@ -26,6 +27,7 @@ from projections.policy import Policy, load_policy
 from projections.replay import compare
 from projections.reports import Report, first_contact_report, sla_report
 from workflow import inputs
+from workflow.communities import known_communities
 
 console = output_console()
 
@@ -43,6 +45,10 @@ AsOfOption = Annotated[
     str | None, typer.Option("--as-of", help="ISO time: what the system knew then [default: now]")
 ]
 FormatOption = Annotated[ReportFormat, typer.Option("--format")]
+CommunityOption = Annotated[
+    list[str] | None,
+    typer.Option("--community", help="the cases of this community alone; repeatable"),
+]
 PageOption = Annotated[
     int, typer.Option("--page-size", min=1, max=100_000, help="events per transaction")
 ]
@@ -122,14 +128,27 @@ def _report(
     start: str | None,
     end: str | None,
     as_of: str | None,
+    communities: list[str] | None = None,
 ) -> Report:
     settings = Settings.load(db=db)
     period, moment = _period(start, end), _as_of(as_of, settings.timezone)
     chosen: Policy = load_policy(policy) if policy else settings.policy
+    among = _communities(settings, communities)
     follower = open_follower(settings, settings.policy)
     catch_up(follower)
     build = sla_report if kind == "sla" else first_contact_report
-    return build(follower.store, chosen, period, moment)
+    return build(follower.store, chosen, period, moment, among)
+
+
+def _communities(settings: Settings, given: list[str] | None) -> tuple[str, ...] | None:
+    """The registered communities named, each once; InvalidInput names one that is not."""
+    if not given:
+        return None
+    registry = open_communities(settings)
+    try:
+        return known_communities(given, registry.refresh())
+    finally:
+        registry.close()
 
 
 @report_app.command("sla")
@@ -143,10 +162,11 @@ def report_sla(
     fmt: FormatOption = ReportFormat.table,
     output: OutputOption = None,
     force: ForceOption = False,
+    community: CommunityOption = None,
 ) -> None:
     """Milestones met, breached and pending per kind, priority and milestone."""
     check_output(fmt.value, output)
-    report = _report("sla", db, policy, start, end, as_of)
+    report = _report("sla", db, policy, start, end, as_of, community)
     print_report(report, fmt, console, output, force=force)
 
 
@@ -161,10 +181,11 @@ def report_first_contact(
     fmt: FormatOption = ReportFormat.table,
     output: OutputOption = None,
     force: ForceOption = False,
+    community: CommunityOption = None,
 ) -> None:
     """首问负责制: what each staff member first received, owns, closed and handed over."""
     check_output(fmt.value, output)
-    report = _report("first-contact", db, policy, start, end, as_of)
+    report = _report("first-contact", db, policy, start, end, as_of, community)
     print_report(report, fmt, console, output, force=force)
 
 

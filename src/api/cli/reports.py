@@ -29,9 +29,10 @@ def report_table(report: Report) -> Table:
     estimated = (
         " (calendar ESTIMATED: dates outside the known holiday data)" if report.estimated else ""
     )
+    among = f" in {', '.join(report.communities)}" if report.communities is not None else ""
     table = Table(
         title=text(
-            f"{report.title} report: cases received {report.period.start} to "
+            f"{report.title} report: cases{among} received {report.period.start} to "
             f"{report.period.end} (exclusive), as of {report.as_of.isoformat(' ', 'seconds')}"
         ),
         caption=text(f"policy {report.policy!r}, effective {report.effective}{estimated}"),

@@ -149,6 +149,9 @@ class ReportDocument(BaseModel):
     """The same document as `propdesk report ... --format json`."""
 
     report: Literal["sla", "first-contact"]
+    communities: list[str] | None = Field(
+        description="the communities whose cases it counts; null: every community"
+    )
     policy: ReportPolicy
     period: ReportPeriod
     as_of: str

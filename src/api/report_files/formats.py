@@ -119,6 +119,7 @@ def _about(report: Report) -> list[tuple[str, str, Any]]:
     document = report.document()
     return [
         ("报表", "report", document["report"]),
+        ("小区", "communities", ", ".join(document["communities"] or ["all 全部"])),
         ("策略", "policy", document["policy"]["name"]),
         ("生效日期", "effective", document["policy"]["effective"]),
         ("起始日", "from", document["period"]["from"]),

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 
 from api.http.auth import RuntimeDep, requires
-from api.http.fields import Day
+from api.http.fields import CommunityCode, Day
 from api.http.models import ReportDocument
 from api.http.problems import ApiProblem, problem_responses
 from api.http.reading import AsOf, MinPosition, await_position
@@ -22,11 +22,16 @@ from projections.calendar import SHANGHAI
 from projections.policy import Policy
 from projections.reports import Report, first_contact_report, sla_report
 from projections.store import ReadModelStore
+from workflow.communities import known_communities
 
 router = APIRouter(prefix="/reports", tags=["reports"], route_class=StrictRoute)
 
 READERS = (Role.SUPERVISOR, Role.ANALYST)
 Reader = Annotated[Principal, Depends(requires(*READERS, action="read reports"))]
+Communities = Annotated[
+    list[CommunityCode] | None,
+    Query(max_length=100, description="repeatable: the cases of these communities alone"),
+]
 From = Annotated[
     Day | None,
     Query(alias="from", description="first day, YYYY-MM-DD [default: 30 days before `to`]"),
@@ -76,9 +81,10 @@ def sla(
     as_of: AsOf = None,
     min_position: MinPosition = None,
     fmt: Format = "json",
+    community: Communities = None,
 ) -> dict[str, Any] | Response:
     """Milestones met, breached and pending per kind, priority and milestone (docs/sla.md)."""
-    return _document(sla_report, rt, start, end, as_of, min_position, fmt)
+    return _document(sla_report, rt, start, end, as_of, min_position, fmt, community)
 
 
 @router.get("/first-contact", response_model=ReportDocument, responses=RESPONSES)
@@ -90,22 +96,25 @@ def first_contact(
     as_of: AsOf = None,
     min_position: MinPosition = None,
     fmt: Format = "json",
+    community: Communities = None,
 ) -> dict[str, Any] | Response:
     """首问负责制: per staff member, what they received, own, closed and handed over."""
-    return _document(first_contact_report, rt, start, end, as_of, min_position, fmt)
+    return _document(first_contact_report, rt, start, end, as_of, min_position, fmt, community)
 
 
 def _document(
-    build: Callable[[ReadModelStore, Policy, Period, datetime], Report],
+    build: Callable[[ReadModelStore, Policy, Period, datetime, Sequence[str] | None], Report],
     rt: Runtime,
     start: date | None,
     end: date | None,
     as_of: datetime | None,
     min_position: int | None,
     fmt: str,
+    communities: list[str] | None,
 ) -> dict[str, Any] | Response:
     await_position(rt, min_position)
-    report = build(rt.store, rt.policy, period(start, end), as_of or datetime.now(UTC))
+    chosen = known_communities(communities, rt.communities.refresh()) if communities else None
+    report = build(rt.store, rt.policy, period(start, end), as_of or datetime.now(UTC), chosen)
     if fmt == "json":
         return report.document()
     return Response(
