@@ -60,10 +60,10 @@ def resolve(requested: str | None, directory: CommunityDirectory) -> str:
             "community",
             f"required: this deployment has {len(known)} communities; {WHERE_LISTED}",
         )
-    code = community_code(requested)
-    if code not in directory.codes() and code not in directory.refresh():
-        raise InvalidInput("community", f"unknown community {code!r}; {WHERE_LISTED}")
-    return code
+    known = directory.codes()
+    if requested not in known:
+        known = directory.refresh()
+    return known_communities([requested], known)[0]
 
 
 def known_communities(given: Sequence[str], registered: Collection[str]) -> tuple[str, ...]:

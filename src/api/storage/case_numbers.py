@@ -22,8 +22,7 @@ from zoneinfo import ZoneInfo
 from eventsourcing.application import Application
 
 from api.config.settings import Settings
-from api.storage.in_use import opening
-from api.storage.own_tables import SideDatabase, open_side_database, schema_lock
+from api.storage.own_tables import SideDatabase, open_own_store
 from workflow.case_numbers import NumberSlot, case_number, parse_number
 from workflow.events import Received
 
@@ -103,7 +102,4 @@ class CaseNumbers:
 
 
 def open_case_numbers(settings: Settings) -> CaseNumbers:
-    with schema_lock(settings), opening(settings) as keep:
-        numbers = CaseNumbers(open_side_database(settings))
-        keep(numbers)
-        return numbers
+    return open_own_store(settings, CaseNumbers)

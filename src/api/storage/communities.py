@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from api.config.settings import Settings
-from api.storage.in_use import opening
-from api.storage.own_tables import SideDatabase, open_side_database, schema_lock
+from api.storage.own_tables import SideDatabase, open_own_store
 from workflow import inputs, labels
 from workflow.communities import DEFAULT_COMMUNITY, community_code
 from workflow.errors import InvalidInput
@@ -134,7 +133,4 @@ class CommunityStore:
 
 
 def open_communities(settings: Settings) -> CommunityStore:
-    with schema_lock(settings), opening(settings) as keep:
-        store = CommunityStore(open_side_database(settings))
-        keep(store)
-        return store
+    return open_own_store(settings, CommunityStore)

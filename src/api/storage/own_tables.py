@@ -10,16 +10,17 @@ from __future__ import annotations
 import sqlite3
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 from psycopg.conninfo import make_conninfo
 from psycopg_pool import ConnectionPool
 
 from api.config.settings import Settings
+from api.storage.in_use import opening
 from projections.pool_opening import open_pool
 
 Result = tuple[int, list[tuple[Any, ...]]]  # (rows changed, rows returned)
@@ -158,3 +159,15 @@ def open_side_database(settings: Settings) -> SideDatabase:
     if settings.is_postgres:
         return PostgresSide(settings.eventsourcing_env())
     return SQLiteSide(settings.sqlite_path)
+
+
+Store = TypeVar("Store")
+
+
+def open_own_store(settings: Settings, build: Callable[[SideDatabase], Store]) -> Store:
+    """A store on propdesk's own tables (tokens, communities, case numbers), opened as every
+    store is: its schema under the schema lock, its database file held open (`in_use`)."""
+    with schema_lock(settings), opening(settings) as keep:
+        store = build(open_side_database(settings))
+        keep(store)
+        return store

@@ -16,8 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from api.config.settings import Settings
-from api.storage.in_use import opening
-from api.storage.own_tables import SideDatabase, open_side_database, schema_lock
+from api.storage.own_tables import SideDatabase, open_own_store
 from workflow import labels
 from workflow.errors import InvalidInput
 from workflow.roles import Role as Role  # the domain's; importers of api.storage.tokens keep it
@@ -124,7 +123,4 @@ class TokenStore:
 
 
 def open_tokens(settings: Settings) -> TokenStore:
-    with schema_lock(settings), opening(settings) as keep:
-        tokens = TokenStore(open_side_database(settings))
-        keep(tokens)
-        return tokens
+    return open_own_store(settings, TokenStore)
