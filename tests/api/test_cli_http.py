@@ -57,7 +57,7 @@ def test_a_name_gets_a_new_token_only_after_its_old_one_is_revoked(tmp_path: Pat
     renewed = runner.invoke(app, ["token", "new", "eng-wang", "--role", "worker", "--db", db])
     assert renewed.exit_code == 0
     listed = runner.invoke(app, ["token", "list", "--db", db]).output
-    assert listed.startswith("eng-wang\tworker\t")
+    assert listed.startswith("eng-wang\tworker\t*\t")
     assert listed.rstrip().endswith("active")
 
 

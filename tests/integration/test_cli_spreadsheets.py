@@ -138,10 +138,10 @@ def test_the_token_list_exports_to_xlsx(db: str, tmp_path: Path) -> None:
     target = tmp_path / "tokens.xlsx"
     ok("token", "list", "--db", db, "--format", "xlsx", "--output", str(target))
     data = sheets(target)["令牌"]
-    assert data[0] == ["名称", "角色", "创建时间", "撤销时间"]
-    assert data[1][:2] == ["desk-zhang", "agent"]
-    assert data[1][2].endswith("+08:00")
-    assert data[1][3] is None
+    assert data[0] == ["名称", "角色", "小区", "创建时间", "撤销时间"]
+    assert data[1][:3] == ["desk-zhang", "agent", "*"]
+    assert data[1][3].endswith("+08:00")
+    assert data[1][4] is None
 
 
 def test_xlsx_needs_an_output_file_and_never_goes_to_the_terminal(db: str) -> None:

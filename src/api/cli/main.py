@@ -15,7 +15,8 @@ from api.cli.demo import print_summary, run_demo
 from api.cli.errors import DbOption, reports_errors
 from api.cli.printable import plain, to_json
 from api.cli.read_side import known_moment, print_demo_reports, register
-from api.cli.serve_and_tokens import register as register_http
+from api.cli.serve import register as register_serve
+from api.cli.tokens import register as register_tokens
 from api.config.settings import Settings
 from api.simulation.simulator import Scenario
 from api.storage.case_numbers import CaseNumbers, open_case_numbers
@@ -175,7 +176,8 @@ def demo(
 
 
 register(app)
-register_http(app)
+register_serve(app)
+register_tokens(app)
 register_backup(app)
 register_communities(app)
 

@@ -22,6 +22,8 @@ How far back each role may date an action (`at`, intake's `received_at`) is the
 late-entry rule of its standing (`api/http/backdating.py`, docs/sla.md): channels and
 workers are in the field, agents and supervisors at the desk, admins have the desk's
 tolerance and no limit.
+
+Every role is further bounded by the token's communities (`api/http/scopes.py`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.http.problems import ApiProblem
 from api.http.runtime import Runtime
+from api.http.scopes import whole_company_only
 from api.storage.tokens import Principal, Role
 
 BEARER_DESCRIPTION = "A token from `propdesk token new NAME --role ROLE`; its name is the actor."
@@ -107,19 +110,23 @@ class Bearer(SecurityBase):
     intake is in docs/benchmarks.md).
     """
 
-    def __init__(self, roles: tuple[Role, ...], action: str) -> None:
+    def __init__(self, roles: tuple[Role, ...], action: str, whole_company: bool) -> None:
         self.model = HTTPBearerModel(description=BEARER_DESCRIPTION)
         self.scheme_name = "HTTPBearer"
         self.roles = roles
         self.action = action
+        self.whole_company = whole_company
 
     async def __call__(self, request: Request) -> Principal:
         who = await authenticate(request.app.state.runtime, request.headers.get("authorization"))
         if who.role not in self.roles:
             raise forbidden(who, self.action, self.roles)
+        if self.whole_company and who.communities is not None:
+            raise whole_company_only(who, self.action)
         return who
 
 
-def requires(*roles: Role, action: str) -> Bearer:
-    """The dependency answering 403 unless the caller has one of `roles`."""
-    return Bearer(roles, action)
+def requires(*roles: Role, action: str, whole_company: bool = False) -> Bearer:
+    """The dependency answering 403 unless the caller has one of `roles` (and, where
+    `whole_company`, a scope of every community: what it does is not one community's)."""
+    return Bearer(roles, action, whole_company)

@@ -6,6 +6,7 @@ import json
 import logging
 import sqlite3
 from typing import Any
+from uuid import UUID
 
 import psycopg
 from eventsourcing.persistence import PersistenceError
@@ -190,8 +191,21 @@ async def _invalid_transition(_: Request, error: Exception) -> JSONResponse:
     )
 
 
-async def _not_found(_: Request, error: Exception) -> JSONResponse:
+async def _not_found(request: Request, error: Exception) -> JSONResponse:
+    named = request.path_params.get("case_id")
+    if isinstance(named, str) and not _is_uuid(named):
+        # Asked for by its number, a case the caller may not see is answered with the
+        # number, as a number no case has is: its id would tell that it exists.
+        error = CaseNotFound(named.upper())
     return problem_response(404, "not-found", "Not found", str(error))
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 async def _conflict(_: Request, error: Exception) -> JSONResponse:

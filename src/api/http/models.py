@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from api.http.fields import CommunityCode
 from api.storage.tokens import check_name
 from workflow.communities import CODE_PATTERN
 
@@ -179,11 +180,21 @@ class TokenIn(BaseModel):
         ),
     ]
     role: Literal["channel", "agent", "worker", "supervisor", "analyst", "admin"]
+    communities: list[CommunityCode] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=1000,
+        description="the communities whose cases it may see and act on; required, unless "
+        "all_communities, where the deployment has more than one",
+        examples=[["sunny-garden"]],
+    )
+    all_communities: bool = Field(default=False, description="every community, present and future")
 
 
 class TokenInfo(BaseModel):
     name: str
     role: str
+    communities: list[str] | None = Field(description="its scope; null: every community")
     created_at: str
     revoked_at: str | None
 

@@ -6,7 +6,7 @@ import contextlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, cast
-from uuid import UUID
+from uuid import UUID, uuid5
 
 from fastapi import Depends, Path, Query, Request
 
@@ -15,6 +15,7 @@ from api.http.fields import KnownMoment
 from api.http.models import Reporter
 from api.http.problems import ApiProblem
 from api.http.runtime import Runtime
+from api.http.scopes import check_in_scope, scope_guard
 from api.storage.tokens import Principal, Role
 from projections.store import UPSTREAM
 from workflow import personal_data
@@ -23,6 +24,9 @@ from workflow.case_numbers import NUMBER_RULE
 from workflow.commands import Guard
 from workflow.errors import CaseNotFound, InvalidInput
 from workflow.events import CaseEvent
+
+# The namespace of the ids that stand for numbers no case has.
+NO_CASE = UUID("5d0c4a52-8f0e-4c3e-9a55-6e6f2d636173")
 
 
 def case_id_of(
@@ -51,7 +55,10 @@ def case_id_of(
             f"path.case_id: {case_id[:64]!r} is neither a case id (a UUID) nor {NUMBER_RULE}",
         ) from None
     if found is None:
-        raise CaseNotFound(case_id.upper())
+        # Not answered here: this runs before the token is checked, and a 404 here against
+        # a 401 or 403 for a number in use would tell anyone which numbers are. An id no
+        # case has goes on, to be answered after the checks as any missing case is.
+        return uuid5(NO_CASE, case_id.upper())
     return UUID(found)
 
 
@@ -126,8 +133,26 @@ def assigned_to(worker: str) -> Guard:
     return guard
 
 
+def command_guard(who: Principal) -> Guard | None:
+    """What a command by this caller checks on the case it saves: in the token's scope,
+    and for a worker, assigned to it."""
+    in_scope = scope_guard(who)
+    if who.role is not Role.WORKER:
+        return in_scope
+    assigned = assigned_to(who.name)
+    if in_scope is None:
+        return assigned
+
+    def guard(case: Case) -> None:
+        in_scope(case)
+        assigned(case)
+
+    return guard
+
+
 def check_can_read(rt: Runtime, who: Principal, loaded: Loaded, as_of: datetime | None) -> None:
     """CaseNotFound, as for a missing case, unless the caller may read this one."""
+    check_in_scope(who, loaded.case)
     if who.role is Role.CHANNEL and loaded.creator != who.name:
         raise CaseNotFound(loaded.case.id)
     if who.role is Role.WORKER:

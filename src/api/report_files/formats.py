@@ -31,6 +31,7 @@ HEADERS = {
     "role": "角色",
     "created_at": "创建时间",
     "revoked_at": "撤销时间",
+    "communities": "小区",
     "code": "编码",
     "policy": "服务标准",
     "policy_from": "服务标准生效日",

@@ -11,6 +11,7 @@ from pydantic import StringConstraints, TypeAdapter, ValidationError
 
 from api.http.bodies import NewRequestIn
 from api.http.problems import ApiProblem
+from api.http.scopes import own_community
 from api.storage.tokens import Principal, Role
 from workflow.intake import NewRequest
 from workflow.personal_data import Reporter
@@ -133,7 +134,7 @@ def new_request(body: NewRequestIn, who: Principal, idempotency_key: str | None)
             )
         received_by = who.name
     return NewRequest(
-        community=body.community,
+        community=own_community(who, body.community),
         kind=body.kind.value,
         channel=body.channel.value,
         location=body.location,

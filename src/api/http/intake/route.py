@@ -21,6 +21,7 @@ from api.http.intake.request import (
 from api.http.problems import problem_responses
 from api.http.reading import visible_reporter
 from api.http.runtime import Runtime
+from api.http.scopes import check_in_scope
 from api.storage.tokens import Principal
 from workflow.service import Recorded
 
@@ -90,7 +91,9 @@ async def create_request(raw: Request) -> Response:
 
 
 def _repeated(rt: Runtime, who: Principal, recorded: Recorded) -> tuple[models.Case, int]:
-    """The case a repeated key made, and the head of the log (the repeat wrote nothing)."""
+    """The case a repeated key made, and the head of the log (the repeat wrote nothing).
+    A token whose name was given a narrower scope since does not see it."""
+    check_in_scope(who, recorded.case)
     return case_view(rt, who, recorded.case.id), rt.head()
 
 

@@ -13,7 +13,7 @@ from api.http import bodies, models
 from api.http.answers import case_headers, case_view
 from api.http.auth import Bearer, RuntimeDep, requires
 from api.http.problems import ApiProblem, problem_responses
-from api.http.reading import CaseId, assigned_to, check_can_read, load
+from api.http.reading import CaseId, check_can_read, command_guard, load
 from api.http.strict_query import StrictRoute
 from api.storage.tokens import Principal, Role
 from workflow.declaration import Command
@@ -77,7 +77,7 @@ def run(
             expected_version=wanted,
             backdating=rt.backdating[who.role],
             # Checked on the version the command saves, not on one loaded before it.
-            guard=assigned_to(who.name) if who.role is Role.WORKER else None,
+            guard=command_guard(who),
         )
     except ConcurrencyConflict as conflict:
         if wanted is not None and conflict.actual is not None:

@@ -19,7 +19,9 @@ from api.storage.tokens import Principal, Role
 
 router = APIRouter(prefix="/communities", tags=["communities"], route_class=StrictRoute)
 
-Admin = Annotated[Principal, Depends(requires(Role.ADMIN, action="register communities"))]
+Admin = Annotated[
+    Principal, Depends(requires(Role.ADMIN, action="register communities", whole_company=True))
+]
 Anyone = Annotated[Principal, Depends(requires(*Role, action="list communities"))]
 
 
@@ -36,7 +38,7 @@ def _out(community: Community, rt: Runtime) -> models.CommunityOut:
 @router.get("", summary="The communities", responses=problem_responses(401, 403, 503))
 def list_communities(rt: RuntimeDep, who: Anyone) -> list[models.CommunityOut]:
     """Every community, by code, with the policy its cases are judged under."""
-    return [_out(c, rt) for c in rt.communities.communities()]
+    return [_out(c, rt) for c in rt.communities.communities() if who.sees(c.code)]
 
 
 @router.post(

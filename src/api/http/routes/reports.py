@@ -14,6 +14,7 @@ from api.http.models import ReportDocument
 from api.http.problems import ApiProblem, problem_responses
 from api.http.reading import AsOf, MinPosition, await_position
 from api.http.runtime import Runtime
+from api.http.scopes import communities_for
 from api.http.strict_query import StrictRoute
 from api.report_files.formats import MEDIA_TYPES, file_name, report_file
 from api.storage.tokens import Principal, Role
@@ -22,7 +23,6 @@ from projections.calendar import SHANGHAI
 from projections.policy import Policy
 from projections.reports import Report, first_contact_report, sla_report
 from projections.store import ReadModelStore
-from workflow.communities import known_communities
 
 router = APIRouter(prefix="/reports", tags=["reports"], route_class=StrictRoute)
 
@@ -84,7 +84,7 @@ def sla(
     community: Communities = None,
 ) -> dict[str, Any] | Response:
     """Milestones met, breached and pending per kind, priority and milestone (docs/sla.md)."""
-    return _document(sla_report, rt, start, end, as_of, min_position, fmt, community)
+    return _document(sla_report, rt, who, start, end, as_of, min_position, fmt, community)
 
 
 @router.get("/first-contact", response_model=ReportDocument, responses=RESPONSES)
@@ -99,12 +99,13 @@ def first_contact(
     community: Communities = None,
 ) -> dict[str, Any] | Response:
     """首问负责制: per staff member, what they received, own, closed and handed over."""
-    return _document(first_contact_report, rt, start, end, as_of, min_position, fmt, community)
+    return _document(first_contact_report, rt, who, start, end, as_of, min_position, fmt, community)
 
 
 def _document(
     build: Callable[[ReadModelStore, Policy, Period, datetime, Sequence[str] | None], Report],
     rt: Runtime,
+    who: Principal,
     start: date | None,
     end: date | None,
     as_of: datetime | None,
@@ -113,7 +114,8 @@ def _document(
     communities: list[str] | None,
 ) -> dict[str, Any] | Response:
     await_position(rt, min_position)
-    chosen = known_communities(communities, rt.communities.refresh()) if communities else None
+    registered = rt.communities.refresh() if communities and who.communities is None else None
+    chosen = communities_for(who, communities, registered or ())
     report = build(rt.store, rt.policy, period(start, end), as_of or datetime.now(UTC), chosen)
     if fmt == "json":
         return report.document()

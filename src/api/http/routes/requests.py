@@ -24,6 +24,7 @@ from api.http.reading import (
     reporter_for,
 )
 from api.http.runtime import Runtime
+from api.http.scopes import check_in_scope, communities_for
 from api.http.strict_query import StrictRoute
 from api.storage.tokens import Principal, Role
 from workflow.lifecycles import LIFECYCLES
@@ -86,7 +87,7 @@ def find_requests(
         assignee=assignee,
         location=location,
         overdue=overdue,
-        communities=tuple(dict.fromkeys(community)) if community else None,
+        communities=communities_for(who, community),
         case_id=numbered,
         created_by=who.name if who.role is Role.CHANNEL else None,
     )
@@ -136,6 +137,7 @@ def get_history(
     """Oldest first. Positions come from the timeline read model; one it has not reached
     yet is null after a bounded wait."""
     await_position(rt, min_position)
+    check_in_scope(who, rt.service.get(case_id))
     entries = rt.service.history(case_id)
     positions = _positions(rt, str(case_id))
     if len(positions) < len(entries):

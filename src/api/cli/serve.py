@@ -1,30 +1,22 @@
-"""Command-line entry points of the HTTP API: `propdesk serve` and `propdesk token ...`."""
+"""The command-line entry point of the HTTP API: `propdesk serve`."""
 
 from __future__ import annotations
 
 import os
 from contextlib import ExitStack
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from api.cli.errors import DbOption, reports_errors
-from api.cli.local_times import local_text
-from api.cli.output_files import ForceOption, OutputOption, check_output, deliver
 from api.config.server import FOLLOW_ENV, SERVER_PID_ENV, ServerConfig
-from api.config.settings import Settings
 from api.http.metrics_server import metrics_for_serve
 from api.http.startup import StartFailed, open_runtime
-from api.report_files.formats import list_file
 from api.server.follower import FollowerFailed, start_follower, stop_follower
 from api.server.workers import PortInUse, check_port, run_server, run_workers
-from api.storage.tokens import Role, TokenError, open_tokens
 from api.terminal.consoles import output_console, say_error
 
 console = output_console()
-TOKEN_FIELDS = ("name", "role", "created_at", "revoked_at")
-token_app = typer.Typer(help="Bearer tokens for the HTTP API.", no_args_is_help=True)
 
 
 def default_workers() -> int:
@@ -90,85 +82,5 @@ def serve(
         raise typer.Exit(status)
 
 
-@token_app.command("new")
-@reports_errors
-def token_new(
-    name: Annotated[str, typer.Argument(help="who uses it: the actor of its commands")],
-    role: Annotated[Role, typer.Option(help="what it may do")],
-    db: DbOption = None,
-) -> None:
-    """Create a token; it is printed once, as the last line. Only its hash is stored."""
-    tokens = open_tokens(Settings.load(db=db))
-    try:
-        token = tokens.issue(name, role)
-    except TokenError as error:
-        say_error(str(error))
-        raise typer.Exit(2) from None
-    finally:
-        tokens.close()
-    console.print(f"token {name!r} ({role.value}); shown once, only its hash is stored:")
-    typer.echo(token)
-
-
-@token_app.command("revoke")
-@reports_errors
-def token_revoke(name: Annotated[str, typer.Argument()], db: DbOption = None) -> None:
-    """Revoke a token at once; the name may then be given a new one."""
-    tokens = open_tokens(Settings.load(db=db))
-    try:
-        revoked = tokens.revoke(name)
-    finally:
-        tokens.close()
-    if not revoked:
-        say_error(f"no token named {name!r} to revoke")
-        raise typer.Exit(2)
-    console.print(f"revoked {name!r}")
-
-
-class ListFormat(StrEnum):
-    text = "text"
-    json = "json"
-    csv = "csv"
-    xlsx = "xlsx"
-
-
-@token_app.command("list")
-@reports_errors
-def token_list(
-    db: DbOption = None,
-    fmt: Annotated[
-        ListFormat, typer.Option("--format", help="text: one token a line, tab-separated")
-    ] = ListFormat.text,
-    output: OutputOption = None,
-    force: ForceOption = False,
-) -> None:
-    """Every token's name, role and dates (never the token)."""
-    check_output(fmt.value, output)
-    settings = Settings.load(db=db)
-    zone = settings.timezone
-    tokens = open_tokens(settings)
-    try:
-        records = tokens.records()
-    finally:
-        tokens.close()
-    rows = [
-        {
-            "name": r.name,
-            "role": r.role.value,
-            "created_at": local_text(r.created_at, zone),
-            "revoked_at": local_text(r.revoked_at, zone) or None,
-        }
-        for r in records
-    ]
-    if fmt is not ListFormat.text:
-        content = list_file("令牌", TOKEN_FIELDS, rows, fmt.value)
-        deliver(content, output, force=force, console=console)
-        return
-    for row in rows:
-        state = f"revoked {row['revoked_at']}" if row["revoked_at"] else "active"
-        typer.echo(f"{row['name']}\t{row['role']}\t{row['created_at']}\t{state}")
-
-
 def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
-    app.add_typer(token_app, name="token")
