@@ -42,6 +42,11 @@ def test_metrics_answer_admins_only(db: str) -> None:
         assert "may not read the metrics; allowed roles: admin" in refused.json()["detail"]
         answer = api.client.get("/metrics", headers=api.auth("it-zhou", "admin"))
         assert answer.status_code == 200
+        # They count every community's requests: an admin for some communities may not.
+        scoped = api.tokens.issue("it-wu", "admin", {"default"})
+        narrow = api.client.get("/metrics", headers={"Authorization": f"Bearer {scoped}"})
+        assert narrow.status_code == 403
+        assert "a token for all of them" in narrow.json()["detail"]
         assert answer.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8"
 
 

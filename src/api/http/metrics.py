@@ -120,7 +120,9 @@ class RequestMetrics:
             children[1].observe(elapsed)
 
 
-Admin = Annotated[Principal, Depends(requires(Role.ADMIN, action="read the metrics"))]
+Admin = Annotated[
+    Principal, Depends(requires(Role.ADMIN, action="read the metrics", whole_company=True))
+]
 
 
 def install(app: FastAPI, metrics: Metrics, *, with_route: bool) -> None:
