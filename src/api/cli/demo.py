@@ -28,10 +28,12 @@ from api.config.settings import Settings, SettingsError
 from api.simulation.clock import SHANGHAI
 from api.simulation.simulator import Scenario, simulate
 from api.simulation.story import Tally
+from api.storage.communities import open_communities
 from api.terminal.consoles import output_console, text
 from workflow.lifecycles import LIFECYCLES
 
 KINDS = ("repair", "complaint", "renovation")
+SIMULATOR = "demo"  # who the registry records as having registered the communities
 STATES = tuple(dict.fromkeys(s for lc in LIFECYCLES.values() for s in lc.states))
 
 
@@ -42,6 +44,8 @@ class DemoResult:
     start: datetime
     end: datetime
     cases: dict[tuple[str, str], int]  # (kind, state) -> cases
+    by_community: dict[tuple[str, str], int]  # (community, kind) -> cases
+    open_by_community: dict[str, int]
     events: int
     activity: dict[str, int]  # holds, handovers, reopens... as the simulation counted them
     elapsed: float  # seconds
@@ -74,6 +78,7 @@ def run_demo(
     if replaced:
         console.print(replaced)
     run, tally = mark(path, scenario), Tally()
+    _register(settings, scenario)
     began = time.perf_counter()
     try:
         with (
@@ -106,11 +111,22 @@ def run_demo(
         start=outcome.start,
         end=outcome.end,
         cases=dict(Counter((view.kind, view.state) for view in tally.cases.values())),
+        by_community=dict(Counter((v.community, v.kind) for v in tally.cases.values())),
+        open_by_community=dict(Counter(v.community for v in tally.cases.values() if v.is_open)),
         events=tally.events,
         activity=dict(tally.activity),
         elapsed=elapsed,
         replaced=replaced,
     )
+
+
+def _register(settings: Settings, scenario: Scenario) -> None:
+    registry = open_communities(settings)
+    try:
+        for site in scenario.communities:
+            registry.register(site.code, site.name, by=SIMULATOR)
+    finally:
+        registry.close()
 
 
 @contextmanager
@@ -141,6 +157,8 @@ def _ctrl_c_between_steps() -> Iterator[threading.Event]:
 
 def print_summary(console: Console, result: DemoResult, zone: ZoneInfo = SHANGHAI) -> None:
     console.print(_cases_table(result))
+    if result.scenario.communities:
+        console.print(_communities_table(result))
     console.print(_activity_table(result))
     console.print(_run_table(result, zone))
 
@@ -156,6 +174,22 @@ def _cases_table(result: DemoResult) -> Table:
             table.add_row(state, *(f"{n:,}" if n else "" for n in (*counts, sum(counts))))
     totals = [sum(n for (k, _), n in result.cases.items() if k == kind) for kind in KINDS]
     table.add_row("all", *(f"{n:,}" for n in (*totals, sum(totals))), style="bold")
+    return table
+
+
+def _communities_table(result: DemoResult) -> Table:
+    table = Table(title="cases by community (小区)")
+    for name in ("community", "name", "households", *KINDS, "total", "open"):
+        table.add_column(name, justify="left" if name in ("community", "name") else "right")
+    for site in result.scenario.communities:
+        counts = [result.by_community.get((site.code, kind), 0) for kind in KINDS]
+        figures = (
+            site.households,
+            *counts,
+            sum(counts),
+            result.open_by_community.get(site.code, 0),
+        )
+        table.add_row(site.code, text(site.name), *(f"{n:,}" for n in figures))
     return table
 
 

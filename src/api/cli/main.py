@@ -19,6 +19,7 @@ from api.cli.serve import register as register_serve
 from api.cli.tokens import register as register_tokens
 from api.config.settings import Settings
 from api.simulation.simulator import Scenario
+from api.simulation.sites import MOST, company_sites
 from api.storage.case_numbers import CaseNumbers, open_case_numbers
 from api.terminal.consoles import output_console
 from api.wiring import open_service
@@ -147,8 +148,17 @@ def history(
 @reports_errors
 def demo(
     households: Annotated[
-        int, typer.Option(min=1, max=100_000, help="households in the community")
+        int, typer.Option(min=1, max=100_000, help="households, over all the communities")
     ] = 2000,
+    communities: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=MOST,
+            help="communities: three are sized 50/30/20 % of the households, any other "
+            "number evenly; one is the deployment's `default`",
+        ),
+    ] = 3,
     days: Annotated[
         int, typer.Option(min=1, max=366, help="days simulated, ending today 00:00 Asia/Shanghai")
     ] = 30,
@@ -163,11 +173,16 @@ def demo(
     ] = False,
     db: DbOption = None,
 ) -> None:
-    """Simulate a community's requests through the application into an SQLite file."""
+    """Simulate a company's communities' requests through the application into an SQLite
+    file: a central hotline receives for all of them, each has its own front desk."""
     settings = Settings.load(db=db)
+    try:
+        sites = company_sites(households, communities)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--communities") from None
     result = run_demo(
         settings,
-        Scenario(households=households, days=days, seed=seed),
+        Scenario(households=households, days=days, seed=seed, communities=sites),
         replace=replace,
         console=console,
     )

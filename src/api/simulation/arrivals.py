@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from api.simulation import catalogue as texts
 from api.simulation.clock import local
 from api.simulation.world import INSPECTORS, Community, fake_reporter, on_duty
+from workflow.communities import DEFAULT_COMMUNITY
 from workflow.intake import NewRequest
 
 REQUESTS_PER_HOUSEHOLD_A_MONTH = 0.7
@@ -113,13 +114,24 @@ def draw_arrival(number: int, at: datetime, community: Community, rng: random.Ra
         category=content.category,
         priority=content.priority,
         description=content.description,
-        received_by=rng.choice(INSPECTORS if patrol else on_duty(at)),
+        received_by=rng.choice(_receivers(channel, at, community)),
+        community=None if community.code == DEFAULT_COMMUNITY else community.code,
         reporter=None if anonymous else fake_reporter(rng),
         received_at=at,
         idempotency_key=f"{channel}-{number}",  # as an integration would send it
         details=content.details,
     )
     return Arrival(number, at, request)
+
+
+def _receivers(channel: str, at: datetime, community: Community) -> tuple[str, ...]:
+    """Who first receives a request (首问人): patrols what they find on their rounds, the
+    community's own desk its walk-ins and suggestion box, the hotline everything else."""
+    if channel == "patrol":
+        return INSPECTORS
+    if channel in ("walk_in", "mailbox") and community.front_desk:
+        return community.front_desk
+    return on_duty(at)
 
 
 def _location(where: str, community: Community, rng: random.Random) -> str:

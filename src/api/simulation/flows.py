@@ -124,7 +124,7 @@ def _repair_visit(s: Story) -> Script:
     request = s.arrival.request
     emergency = request.priority == "emergency"
     in_home = area_of(request.location) == "in_home"
-    team, crew = crew_for(request.category)
+    team, crew = crew_for(request.category, request.community)
     worker = s.pick(crew)
     yield s.minutes(2, 12) if emergency else s.office_minutes(5, 40)
     s.record(s.app.dispatch(s.case_id, actor=s.desk(), assignee=worker, team=team, at=s.now))
@@ -180,7 +180,7 @@ def _repair_visit(s: Story) -> Script:
 
 def _repair_rework(s: Story) -> Script:
     request = s.arrival.request
-    team, crew = crew_for(request.category)
+    team, crew = crew_for(request.category, request.community)
     worker = s.pick(crew)
     yield s.office_minutes(10, 90)
     note = "rework after an unsatisfied callback"

@@ -14,7 +14,7 @@ from api.simulation.catalogue import (
 from api.simulation.clock import SHANGHAI, local
 from api.simulation.flows import callbacks
 from api.simulation.story import Script, Story
-from api.simulation.world import ENGINEERS, FINANCE, INSPECTORS, REVIEWER
+from api.simulation.world import FINANCE, INSPECTORS, REVIEWER, crew_for
 
 DEPOSITS = {"full": 3000, "partial": 2000, "minor": 1000}  # 装修押金, yuan
 FEES = {"full": 800, "partial": 400, "minor": 150}  # management fee for the works
@@ -136,7 +136,7 @@ def _works(s: Story, start: datetime, end: datetime) -> Generator[datetime, None
 
 
 def _rework(s: Story) -> Script:
-    worker = s.pick(ENGINEERS)
+    worker = s.pick(crew_for("plumbing", s.arrival.request.community)[1])
     yield s.office_minutes(30, 240)
     note = "rework after an unsatisfied callback"
     s.record(

@@ -25,6 +25,7 @@ from api.simulation.renovation import renovation
 from api.simulation.story import Script, Story, Tally, intake
 from api.simulation.world import build_community, leaving_at, on_duty
 from api.wiring import open_service
+from workflow.communities import DEFAULT_COMMUNITY
 from workflow.service import CaseService
 
 FLOWS = {"repair": repair, "complaint": complaint, "renovation": renovation}
@@ -37,15 +38,31 @@ Progress = Callable[[float, int], None]  # share of the period simulated, events
 
 
 @dataclass(frozen=True)
+class Site:
+    """A community of the scenario: its code, its name and its households."""
+
+    code: str
+    name: str
+    households: int
+
+
+@dataclass(frozen=True)
 class Scenario:
     households: int = 2000
     days: int = 30
     seed: int = 7
     end: datetime | None = None  # when the period ends; default today 00:00 in Shanghai
+    # The communities the households live in; none: one, the deployment's default.
+    communities: tuple[Site, ...] = ()
 
     def __post_init__(self) -> None:
         if self.households < 1 or self.days < 1:
             raise ValueError("a scenario needs at least one household and one day")
+        if self.communities and sum(c.households for c in self.communities) != self.households:
+            raise ValueError("the communities' households must add up to the scenario's")
+
+    def sites(self) -> tuple[Site, ...]:
+        return self.communities or (Site(DEFAULT_COMMUNITY, "", self.households),)
 
     def period(self) -> tuple[datetime, datetime]:
         end = self.end or period_end()
@@ -92,12 +109,15 @@ def simulate(
     tally = Tally() if tally is None else tally
     try:
         queue = _Queue(end)
-        community = build_community(scenario.households)
-        draws = random.Random(f"{scenario.seed}:arrivals")
-        for number, at in enumerate(arrival_times(scenario.households, start, end, draws), 1):
-            arrival = draw_arrival(number, at, community, draws)
-            story = Story(app, clock, tally, arrival, scenario.seed)
-            queue.push(at, intake(story, FLOWS[arrival.request.kind]))
+        numbers = itertools.count(1)  # one sequence: each case's own draws follow its number
+        for site in scenario.sites():
+            community = build_community(site.households, site.code)
+            own = "" if site.code == DEFAULT_COMMUNITY else f"{site.code}:"
+            draws = random.Random(f"{scenario.seed}:{own}arrivals")
+            for at in arrival_times(site.households, start, end, draws):
+                arrival = draw_arrival(next(numbers), at, community, draws)
+                story = Story(app, clock, tally, arrival, scenario.seed)
+                queue.push(at, intake(story, FLOWS[arrival.request.kind]))
         queue.push(start, _shift_changes(app, clock, tally, scenario.seed, start, end))
         _run(queue, clock, tally, start, end, progress)
     finally:

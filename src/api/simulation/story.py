@@ -28,6 +28,7 @@ class CaseView:
     """What the simulation remembers of a case between its commands."""
 
     kind: str
+    community: str
     state: str
     owner: str
     received_at: datetime
@@ -45,7 +46,7 @@ class Tally:
         if recorded.created:  # every command and every new intake writes one event
             self.events += 1
         self.cases[case.id] = CaseView(
-            case.kind, case.state, case.owner, case.received_at, case.is_open
+            case.kind, case.community, case.state, case.owner, case.received_at, case.is_open
         )
         self.activity.update(marks)
         return case

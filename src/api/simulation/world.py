@@ -1,4 +1,10 @@
-"""The simulated community: its households, common areas, staff roster and residents."""
+"""The simulated communities: households, common areas, staff rosters and residents.
+
+A company's service centre is shared: its hotline agents (on shifts) receive for every
+community, and its supervisor, reviewer, patrols and departments work for all. Each
+community besides has its own front desk (walk-ins and the suggestion box) and its own
+engineers. A single community in `default` is the demo's original one, named as before.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from api.simulation.clock import SHIFTS, Shift, shift_of
+from workflow.communities import DEFAULT_COMMUNITY
 from workflow.personal_data import Reporter
 
 # A typical high-rise: 2 entrances, 18 floors, 2 flats a floor on each entrance.
@@ -33,6 +40,18 @@ FIXED_COMMON_AREAS = (
 class Community:
     households: tuple[str, ...]  # building-entrance-room, e.g. 3-2-1201
     buildings: int
+    code: str = DEFAULT_COMMUNITY
+
+    @property
+    def front_desk(self) -> tuple[str, ...]:
+        """Its own desk clerks; the default community's desk is the shared roster."""
+        if self.code == DEFAULT_COMMUNITY:
+            return ()
+        return (f"desk-{self.code}-1", f"desk-{self.code}-2")
+
+    @property
+    def engineers(self) -> tuple[str, ...]:
+        return _own(ENGINEERS, self.code)
 
     def household(self, rng: random.Random) -> str:
         return rng.choice(self.households)
@@ -46,7 +65,7 @@ class Community:
         return f"building {building} elevator {rng.randint(1, ELEVATORS_PER_BUILDING)}"
 
 
-def build_community(households: int) -> Community:
+def build_community(households: int, code: str = DEFAULT_COMMUNITY) -> Community:
     units: list[str] = []
     building = 0
     while len(units) < households:
@@ -55,7 +74,7 @@ def build_community(households: int) -> Community:
             for floor in range(1, FLOORS + 1):
                 for flat in range(1, FLATS_PER_FLOOR + 1):
                     units.append(f"{building}-{entrance}-{floor}{flat:02d}")
-    return Community(tuple(units[:households]), building)
+    return Community(tuple(units[:households]), building, code)
 
 
 # -- staff -----------------------------------------------------------------------
@@ -102,11 +121,18 @@ def leaving_at(boundary: datetime) -> tuple[str, ...]:
     return on_duty(boundary - timedelta(seconds=1))
 
 
-def crew_for(category: str) -> tuple[str, tuple[str, ...]]:
-    """The team and the people who do a repair of this category."""
+def crew_for(category: str, community: str | None) -> tuple[str, tuple[str, ...]]:
+    """The team and the people who do a repair of this category in `community`."""
     if category == "elevator":
-        return "elevator contractor", ELEVATOR_CONTRACTOR
-    return "engineering", ENGINEERS
+        return "elevator contractor", ELEVATOR_CONTRACTOR  # one contractor for them all
+    return "engineering", _own(ENGINEERS, community or DEFAULT_COMMUNITY)
+
+
+def _own(staff: tuple[str, ...], community: str) -> tuple[str, ...]:
+    """A community's own people: the roster's names with the community's code."""
+    if community == DEFAULT_COMMUNITY:
+        return staff
+    return tuple(f"{name}-{community}" for name in staff)
 
 
 # -- residents -----------------------------------------------------------------------
