@@ -25,7 +25,8 @@ from projections.asof import Period
 from projections.calendar import SHANGHAI
 from projections.policy import Policy, load_policy
 from projections.replay import compare
-from projections.reports import Report, first_contact_report, sla_report
+from projections.report_document import Report
+from projections.reports import first_contact_report, sla_report
 from workflow import inputs
 from workflow.communities import known_communities
 

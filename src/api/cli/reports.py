@@ -15,7 +15,7 @@ from api.cli.output_files import deliver
 from api.report_files.formats import comparison_file, report_file
 from api.terminal.consoles import text
 from projections.replay import Comparison
-from projections.reports import Report
+from projections.report_document import Report
 
 
 class ReportFormat(StrEnum):

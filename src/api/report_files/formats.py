@@ -18,7 +18,7 @@ from typing import Any
 
 from api.report_files.xlsx import MEDIA_TYPE, Sheet, workbook
 from projections.replay import COMPARED, Comparison
-from projections.reports import FIRST_CONTACT_COLUMNS, SLA_COLUMNS, Report
+from projections.report_document import FIRST_CONTACT_COLUMNS, SLA_COLUMNS, Report
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MEDIA_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8", "xlsx": MEDIA_TYPE}

@@ -20,7 +20,8 @@ from api.storage.tokens import Principal, Role
 from projections.asof import Period
 from projections.calendar import SHANGHAI
 from projections.policy import Policy
-from projections.reports import Report, first_contact_report, sla_report
+from projections.report_document import Report
+from projections.reports import first_contact_report, sla_report
 from projections.store import ReadModelStore
 from workflow.communities import known_communities
 
