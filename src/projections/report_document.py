@@ -37,6 +37,29 @@ FIRST_CONTACT_COLUMNS = {
 SLA_FIELDS = tuple(SLA_COLUMNS)
 FIRST_CONTACT_FIELDS = tuple(FIRST_CONTACT_COLUMNS)
 
+# The one way a report is grouped: a block of rows per community, in code order, then the
+# total over the same cases. A grouped report's rows begin with this column; the total's
+# rows have None in it (JSON null), which no community code can be.
+GROUP_BY = ("community",)
+GROUP_COLUMNS = {"community": "小区"}
+
+
+def is_grouped(group_by: str | None) -> bool:
+    """Whether a report is grouped; ValueError for a grouping there is not."""
+    if group_by is not None and group_by not in GROUP_BY:
+        allowed = ", ".join(repr(g) for g in GROUP_BY)
+        raise ValueError(f"group_by {group_by!r}: the only grouping is {allowed}")
+    return group_by is not None
+
+
+def block_order(community: str | None) -> tuple[bool, str]:
+    """Blocks in community-code order, the total last."""
+    return (community is None, community or "")
+
+
+def in_block(community: str | None, row: dict[str, Any], grouped: bool) -> dict[str, Any]:
+    return {"community": community, **row} if grouped else row
+
 
 @dataclass
 class Report:
@@ -49,11 +72,18 @@ class Report:
     fields: tuple[str, ...]
     rows: list[dict[str, Any]]
     communities: tuple[str, ...] | None = None  # the cases of these alone; None: all
+    group_by: str | None = None  # "community": a block of rows per community, then the total
 
     def document(self) -> dict[str, Any]:
-        return {
+        document: dict[str, Any] = {
             "report": self.title,
             "communities": list(self.communities) if self.communities is not None else None,
+        }
+        # Only a grouped document names its grouping: an ungrouped one stays as it was
+        # before reports could be grouped, key for key.
+        if self.group_by is not None:
+            document["group_by"] = self.group_by
+        return document | {
             "policy": {"name": self.policy, "effective": self.effective},
             "period": {
                 "from": self.period.start.isoformat(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -47,6 +48,18 @@ CommunityOption = Annotated[
     list[str] | None,
     typer.Option("--community", help="the cases of this community alone; repeatable"),
 ]
+
+
+class GroupBy(StrEnum):
+    community = "community"
+
+
+GroupByOption = Annotated[
+    GroupBy | None,
+    typer.Option(
+        "--group-by", help="community: a block of rows per community, then the total of all"
+    ),
+]
 report_app = typer.Typer(help="SLA and first-contact responsibility reports.", no_args_is_help=True)
 
 
@@ -76,6 +89,7 @@ def _report(
     end: str | None,
     as_of: str | None,
     communities: list[str] | None = None,
+    group_by: GroupBy | None = None,
 ) -> Report:
     settings = Settings.load(db=db)
     period, moment = _period(start, end), _as_of(as_of, settings.timezone)
@@ -84,7 +98,8 @@ def _report(
     follower = open_follower(settings, settings.policy)
     catch_up(follower)
     build = sla_report if kind == "sla" else first_contact_report
-    return build(follower.store, chosen, period, moment, among)
+    grouping = group_by.value if group_by is not None else None
+    return build(follower.store, chosen, period, moment, among, grouping)
 
 
 def _communities(settings: Settings, given: list[str] | None) -> tuple[str, ...] | None:
@@ -110,10 +125,11 @@ def report_sla(
     output: OutputOption = None,
     force: ForceOption = False,
     community: CommunityOption = None,
+    group_by: GroupByOption = None,
 ) -> None:
     """Milestones met, breached and pending per kind, priority and milestone."""
     check_output(fmt.value, output)
-    report = _report("sla", db, policy, start, end, as_of, community)
+    report = _report("sla", db, policy, start, end, as_of, community, group_by)
     print_report(report, fmt, console, output, force=force)
 
 
@@ -129,10 +145,11 @@ def report_first_contact(
     output: OutputOption = None,
     force: ForceOption = False,
     community: CommunityOption = None,
+    group_by: GroupByOption = None,
 ) -> None:
     """首问负责制: what each staff member first received, owns, closed and handed over."""
     check_output(fmt.value, output)
-    report = _report("first-contact", db, policy, start, end, as_of, community)
+    report = _report("first-contact", db, policy, start, end, as_of, community, group_by)
     print_report(report, fmt, console, output, force=force)
 
 
