@@ -163,6 +163,7 @@ def replay(
     fmt: FormatOption = ReportFormat.table,
     output: OutputOption = None,
     force: ForceOption = False,
+    community: CommunityOption = None,
 ) -> None:
     """Evaluate a candidate policy over the history beside the live one; the live read
     models are left untouched."""
@@ -170,11 +171,12 @@ def replay(
     settings = Settings.load(db=db)
     period, moment = _period(start, end), _as_of(as_of, settings.timezone)
     candidate = load_policy(policy)
+    among = _communities(settings, community)
     follower = open_follower(settings, settings.policy)
     catch_up(follower)
     with progress_console.status("evaluating the live and the candidate policy"):
-        live = sla_report(follower.store, settings.policy, period, moment)
-        tried = sla_report(follower.store, candidate, period, moment)
+        live = sla_report(follower.store, settings.policy, period, moment, among)
+        tried = sla_report(follower.store, candidate, period, moment, among)
     print_comparison(compare(live, tried), fmt, console, output, force=force)
 
 

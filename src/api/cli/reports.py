@@ -93,8 +93,12 @@ def print_comparison(
     if fmt is not ReportFormat.table:
         deliver(comparison_file(comparison, fmt.value), output, force=force, console=console)
         return
+    among = _among(comparison.live.communities)
     table = Table(
-        title=text(f"live {comparison.live.policy!r} vs candidate {comparison.candidate.policy!r}")
+        title=text(
+            f"live {comparison.live.policy!r} vs candidate {comparison.candidate.policy!r}"
+            + (f", cases{among}" if among else "")
+        )
     )
     for name in ("kind", "priority", "milestone"):
         table.add_column(name, overflow="fold")
