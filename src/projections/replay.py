@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from projections.reports import SLA_FIELDS, Report
+from projections.report_document import SLA_FIELDS, Report
 
 # Every figure of an SLA row; its first three fields name the row.
 COMPARED = SLA_FIELDS[3:]

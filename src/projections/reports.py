@@ -10,37 +10,19 @@ from datetime import datetime
 from typing import Any
 
 from projections.asof import Period, histories
+from projections.calendar import BusinessCalendar
 from projections.milestones import judge
 from projections.policy import Policy
+from projections.report_document import (
+    FIRST_CONTACT_FIELDS,
+    GROUP_COLUMNS,
+    SLA_FIELDS,
+    Report,
+    block_order,
+    in_block,
+    is_grouped,
+)
 from projections.store import ReadModelStore
-
-# Each report's columns in order, with the heading its spreadsheets (CSV, xlsx) give them.
-SLA_COLUMNS = {
-    "kind": "类型",
-    "priority": "优先级",
-    "milestone": "节点",
-    "met": "达标",
-    "breached": "超时",
-    "pending": "进行中",
-    "attainment": "达标率",
-    "p50_minutes": "用时中位数(分钟)",
-    "p90_minutes": "用时90分位(分钟)",
-    "late_stops": "补录终止",
-}
-FIRST_CONTACT_COLUMNS = {
-    "staff": "员工",
-    "received": "受理",
-    "owned": "负责",
-    "open": "未结",
-    "closed": "已结",
-    "overdue": "超时未结",
-    "handed_over": "转交",
-    "resolved_at_first_contact": "首问解决",
-    "urged": "催办",
-    "satisfaction_rate": "满意率",
-}
-SLA_FIELDS = tuple(SLA_COLUMNS)
-FIRST_CONTACT_FIELDS = tuple(FIRST_CONTACT_COLUMNS)
 
 
 def nearest_rank(sorted_values: list[float], percent: float) -> float | None:
@@ -68,6 +50,14 @@ class SlaRow:
     late_stops: int = 0  # stopped milestones whose stop was a late entry
     _stopped: list[float] = field(default_factory=list, repr=False)
 
+    def add(self, other: SlaRow) -> None:
+        """Counts `other`'s milestones in this row too: a community's row into the total."""
+        self.met += other.met
+        self.breached += other.breached
+        self.pending += other.pending
+        self.late_stops += other.late_stops
+        self._stopped.extend(other._stopped)
+
     def finish(self) -> None:
         judged = self.met + self.breached
         self.attainment = round(self.met / judged, 4) if judged else None
@@ -79,36 +69,8 @@ class SlaRow:
         return {k: v for k, v in asdict(self).items() if k in SLA_FIELDS}
 
 
-@dataclass
-class Report:
-    title: str
-    policy: str
-    effective: str
-    period: Period
-    as_of: datetime
-    estimated: bool
-    fields: tuple[str, ...]
-    rows: list[dict[str, Any]]
-    communities: tuple[str, ...] | None = None  # the cases of these alone; None: all
-
-    def document(self) -> dict[str, Any]:
-        return {
-            "report": self.title,
-            "communities": list(self.communities) if self.communities is not None else None,
-            "policy": {"name": self.policy, "effective": self.effective},
-            "period": {
-                "from": self.period.start.isoformat(),
-                "to": self.period.end.isoformat(),
-                "timezone": "Asia/Shanghai",
-            },
-            "as_of": self.as_of.isoformat(),
-            "calendar_estimated": self.estimated,
-            "rows": self.rows,
-        }
-
-
 _ORDER = {"repair": 0, "complaint": 1, "renovation": 2}
-_MILESTONE_ORDER = {
+_SEQ = {  # the milestones in the order a case meets them
     n: i
     for i, n in enumerate(
         ("dispatch", "on_site", "first_reply", "review", "completion", "acceptance", "callback")
@@ -122,14 +84,18 @@ def sla_report(
     period: Period,
     as_of: datetime,
     communities: Sequence[str] | None = None,
+    group_by: str | None = None,
 ) -> Report:
     calendar = policy.new_calendar()
-    rows: dict[tuple[str, str, str], SlaRow] = {}
+    grouped = is_grouped(group_by)
+    # Keyed by the case's community when grouped, else by None, the total's block.
+    rows: dict[tuple[str | None, str, str, str], SlaRow] = {}
     for history in histories(store, policy, calendar, period, as_of, communities):
         case = history.case
+        block = case.community if grouped else None
         for spec in case.specs(policy):
-            key = (case.kind, case.priority, spec.name)
-            row = rows.get(key) or rows.setdefault(key, SlaRow(*key))
+            key = (block, case.kind, case.priority, spec.name)
+            row = rows.get(key) or rows.setdefault(key, SlaRow(*key[1:]))
             clock = case.milestones[spec.name]
             judged = judge(spec, clock, as_of, calendar)
             if judged.stopped and clock.late_stop:
@@ -142,22 +108,14 @@ def sla_report(
                 row.pending += 1
             if judged.stopped and judged.elapsed_seconds is not None:
                 row._stopped.append(judged.elapsed_seconds)
-    ordered = sorted(
-        rows.values(), key=lambda r: (_ORDER[r.kind], r.priority, _MILESTONE_ORDER[r.milestone])
-    )
-    for row in ordered:
-        row.finish()
-    return Report(
-        "sla",
-        policy.name,
-        policy.effective.isoformat(),
-        period,
-        as_of,
-        calendar.estimated,
-        SLA_FIELDS,
-        [r.as_dict() for r in ordered],
-        tuple(communities) if communities is not None else None,
-    )
+    # The total, from the communities' rows: the cases are read once, whatever the grouping.
+    for key, row in list(rows.items()) if grouped else ():
+        rows.setdefault((None, *key[1:]), SlaRow(*key[1:])).add(row)
+    shown = []
+    for key in sorted(rows, key=lambda k: (block_order(k[0]), _ORDER[k[1]], k[2], _SEQ[k[3]])):
+        rows[key].finish()
+        shown.append(in_block(key[0], rows[key].as_dict(), grouped))
+    return _report("sla", policy, calendar, period, as_of, SLA_FIELDS, shown, communities, group_by)
 
 
 def first_contact_report(
@@ -166,17 +124,22 @@ def first_contact_report(
     period: Period,
     as_of: datetime,
     communities: Sequence[str] | None = None,
+    group_by: str | None = None,
 ) -> Report:
     calendar = policy.new_calendar()
+    grouped = is_grouped(group_by)
     # The report's counts, plus the two the satisfaction rate is computed from.
     counted = (*FIRST_CONTACT_FIELDS[1:-1], "callbacks", "satisfied")
-    staff: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(counted, 0))
+    staff: dict[tuple[str | None, str], dict[str, int]] = defaultdict(
+        lambda: dict.fromkeys(counted, 0)
+    )
     for history in histories(store, policy, calendar, period, as_of, communities):
         case = history.case
-        staff[case.received_by]["received"] += 1
+        block = case.community if grouped else None  # None: the total's block
+        staff[block, case.received_by]["received"] += 1
         for previous in history.handovers_from:
-            staff[previous]["handed_over"] += 1
-        mine = staff[case.owner]
+            staff[block, previous]["handed_over"] += 1
+        mine = staff[block, case.owner]
         mine["owned"] += 1
         if case.state in ("closed", "rejected", "invalid"):
             mine["closed"] += 1
@@ -192,25 +155,47 @@ def first_contact_report(
         mine["urged"] += history.urges
         mine["callbacks"] += case.callbacks
         mine["satisfied"] += case.satisfied
+    # Each staff member's total, from their rows in the communities they work in.
+    for (_, name), counts in list(staff.items()) if grouped else ():
+        total = staff[None, name]
+        for figure in counted:
+            total[figure] += counts[figure]
     rows = []
-    for name in sorted(staff):
-        counts = staff[name]
+    for block, name in sorted(staff, key=lambda key: (block_order(key[0]), key[1])):
+        counts = staff[block, name]
         rate = round(counts["satisfied"] / counts["callbacks"], 4) if counts["callbacks"] else None
-        rows.append(
-            {
-                "staff": name,
-                **{f: counts[f] for f in FIRST_CONTACT_FIELDS[1:-1]},
-                "satisfaction_rate": rate,
-            }
-        )
+        values = {
+            "staff": name,
+            **{f: counts[f] for f in FIRST_CONTACT_FIELDS[1:-1]},
+            "satisfaction_rate": rate,
+        }
+        rows.append(in_block(block, values, grouped))
+    return _report(
+        "first-contact", policy, calendar, period, as_of, FIRST_CONTACT_FIELDS, rows,
+        communities, group_by,
+    )  # fmt: skip
+
+
+def _report(
+    title: str,
+    policy: Policy,
+    calendar: BusinessCalendar,
+    period: Period,
+    as_of: datetime,
+    fields: tuple[str, ...],
+    rows: list[dict[str, Any]],
+    communities: Sequence[str] | None,
+    group_by: str | None,
+) -> Report:
     return Report(
-        "first-contact",
+        title,
         policy.name,
         policy.effective.isoformat(),
         period,
         as_of,
         calendar.estimated,
-        FIRST_CONTACT_FIELDS,
+        (*GROUP_COLUMNS, *fields) if group_by else fields,
         rows,
         tuple(communities) if communities is not None else None,
+        group_by,
     )

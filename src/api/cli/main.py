@@ -14,6 +14,7 @@ from api.cli.communities import register as register_communities
 from api.cli.demo import print_summary, run_demo
 from api.cli.errors import DbOption, reports_errors
 from api.cli.printable import plain, to_json
+from api.cli.projection_commands import register as register_projections
 from api.cli.read_side import known_moment, print_demo_reports, register
 from api.cli.serve import register as register_serve
 from api.cli.tokens import register as register_tokens
@@ -190,6 +191,7 @@ def demo(
     print_demo_reports(settings, result, console)
 
 
+register_projections(app)
 register(app)
 register_serve(app)
 register_tokens(app)

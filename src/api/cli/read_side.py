@@ -1,10 +1,9 @@
-"""Command-line entry points of the read side: projections, reports, what-if replay."""
+"""Command-line entry points of the read side: reports and the what-if replay."""
 
 from __future__ import annotations
 
-import signal
-import threading
 from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -13,19 +12,19 @@ from rich.console import Console
 
 from api.cli.demo import DemoResult
 from api.cli.errors import DbOption, reports_errors
-from api.cli.local_times import local_text
 from api.cli.output_files import ForceOption, OutputOption, check_output
 from api.cli.reports import ReportFormat, print_comparison, print_report
 from api.config.settings import Settings
 from api.storage.communities import open_communities
 from api.terminal.consoles import output_console
-from api.terminal.progress import catch_up, progress_bar, progress_console
+from api.terminal.progress import catch_up, progress_console
 from api.wiring import open_follower
 from projections.asof import Period
 from projections.calendar import SHANGHAI
 from projections.policy import Policy, load_policy
 from projections.replay import compare
-from projections.reports import Report, first_contact_report, sla_report
+from projections.report_document import Report
+from projections.reports import first_contact_report, sla_report
 from workflow import inputs
 from workflow.communities import known_communities
 
@@ -49,58 +48,19 @@ CommunityOption = Annotated[
     list[str] | None,
     typer.Option("--community", help="the cases of this community alone; repeatable"),
 ]
-PageOption = Annotated[
-    int, typer.Option("--page-size", min=1, max=100_000, help="events per transaction")
+
+
+class GroupBy(StrEnum):
+    community = "community"
+
+
+GroupByOption = Annotated[
+    GroupBy | None,
+    typer.Option(
+        "--group-by", help="community: a block of rows per community, then the total of all"
+    ),
 ]
-
-projections_app = typer.Typer(help="Build and follow the read models.", no_args_is_help=True)
 report_app = typer.Typer(help="SLA and first-contact responsibility reports.", no_args_is_help=True)
-
-
-@projections_app.command("rebuild")
-@reports_errors
-def rebuild(db: DbOption = None, policy: PolicyOption = None, page_size: PageOption = 2000) -> None:
-    """Rebuild every read model from position zero."""
-    settings = Settings.load(db=db, policy=policy)
-    follower = open_follower(settings, settings.policy, rebuilding=True)
-    follower.page_size = page_size
-    head = follower.head()
-    started = datetime.now(UTC)
-    with progress_bar() as bar:
-        task = bar.add_task("rebuilding", total=max(head, 1))
-        done = follower.rebuild(lambda position, _head: bar.update(task, completed=position))
-    seconds = (datetime.now(UTC) - started).total_seconds()
-    rate = done / seconds if seconds else 0.0
-    console.print(f"rebuilt from {done} events in {seconds:.1f} s ({rate:,.0f} events/s)")
-
-
-@projections_app.command("run")
-@reports_errors
-def run(
-    db: DbOption = None,
-    policy: PolicyOption = None,
-    poll: Annotated[float, typer.Option(help="seconds between polls at the head")] = 0.5,
-    page_size: PageOption = 2000,
-) -> None:
-    """Follow the event log continuously (until Ctrl-C or SIGTERM)."""
-    settings = Settings.load(db=db, policy=policy)
-    follower = open_follower(settings, settings.policy)
-    follower.page_size = page_size
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
-    catch_up(follower)
-    console.print(f"following the log from position {follower.store.position()}; Ctrl-C stops")
-    # The database going away and coming back is reported on stderr; it does not stop this.
-    follower.run(
-        stop, poll_seconds=poll, report=lambda line: _report_outage(line, settings.timezone)
-    )
-    console.print(f"stopped at position {follower.store.position()}")
-
-
-def _report_outage(line: str, zone: ZoneInfo) -> None:
-    stamp = local_text(datetime.now(UTC), zone)
-    progress_console.print(f"{stamp} {line}", highlight=False, soft_wrap=True)
 
 
 def _period(start: str | None, end: str | None) -> Period:
@@ -129,6 +89,7 @@ def _report(
     end: str | None,
     as_of: str | None,
     communities: list[str] | None = None,
+    group_by: GroupBy | None = None,
 ) -> Report:
     settings = Settings.load(db=db)
     period, moment = _period(start, end), _as_of(as_of, settings.timezone)
@@ -137,7 +98,8 @@ def _report(
     follower = open_follower(settings, settings.policy)
     catch_up(follower)
     build = sla_report if kind == "sla" else first_contact_report
-    return build(follower.store, chosen, period, moment, among)
+    grouping = group_by.value if group_by is not None else None
+    return build(follower.store, chosen, period, moment, among, grouping)
 
 
 def _communities(settings: Settings, given: list[str] | None) -> tuple[str, ...] | None:
@@ -163,10 +125,11 @@ def report_sla(
     output: OutputOption = None,
     force: ForceOption = False,
     community: CommunityOption = None,
+    group_by: GroupByOption = None,
 ) -> None:
     """Milestones met, breached and pending per kind, priority and milestone."""
     check_output(fmt.value, output)
-    report = _report("sla", db, policy, start, end, as_of, community)
+    report = _report("sla", db, policy, start, end, as_of, community, group_by)
     print_report(report, fmt, console, output, force=force)
 
 
@@ -182,10 +145,11 @@ def report_first_contact(
     output: OutputOption = None,
     force: ForceOption = False,
     community: CommunityOption = None,
+    group_by: GroupByOption = None,
 ) -> None:
     """首问负责制: what each staff member first received, owns, closed and handed over."""
     check_output(fmt.value, output)
-    report = _report("first-contact", db, policy, start, end, as_of, community)
+    report = _report("first-contact", db, policy, start, end, as_of, community, group_by)
     print_report(report, fmt, console, output, force=force)
 
 
@@ -199,6 +163,7 @@ def replay(
     fmt: FormatOption = ReportFormat.table,
     output: OutputOption = None,
     force: ForceOption = False,
+    community: CommunityOption = None,
 ) -> None:
     """Evaluate a candidate policy over the history beside the live one; the live read
     models are left untouched."""
@@ -206,11 +171,12 @@ def replay(
     settings = Settings.load(db=db)
     period, moment = _period(start, end), _as_of(as_of, settings.timezone)
     candidate = load_policy(policy)
+    among = _communities(settings, community)
     follower = open_follower(settings, settings.policy)
     catch_up(follower)
     with progress_console.status("evaluating the live and the candidate policy"):
-        live = sla_report(follower.store, settings.policy, period, moment)
-        tried = sla_report(follower.store, candidate, period, moment)
+        live = sla_report(follower.store, settings.policy, period, moment, among)
+        tried = sla_report(follower.store, candidate, period, moment, among)
     print_comparison(compare(live, tried), fmt, console, output, force=force)
 
 
@@ -229,6 +195,5 @@ def print_demo_reports(settings: Settings, result: DemoResult, out: Console) -> 
 
 
 def register(app: typer.Typer) -> None:
-    app.add_typer(projections_app, name="projections")
     app.add_typer(report_app, name="report")
     app.command("replay")(replay)

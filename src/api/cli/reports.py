@@ -12,10 +12,10 @@ from rich.table import Table
 from rich.text import Text
 
 from api.cli.output_files import deliver
-from api.report_files.formats import comparison_file, report_file
+from api.report_files.formats import comparison_file, labelled_rows, report_file
 from api.terminal.consoles import text
 from projections.replay import Comparison
-from projections.reports import Report
+from projections.report_document import Report
 
 
 class ReportFormat(StrEnum):
@@ -29,22 +29,33 @@ def report_table(report: Report) -> Table:
     estimated = (
         " (calendar ESTIMATED: dates outside the known holiday data)" if report.estimated else ""
     )
-    among = f" in {', '.join(report.communities)}" if report.communities is not None else ""
+    among = _among(report.communities)
+    grouped = f" by {report.group_by}" if report.group_by else ""
     table = Table(
         title=text(
-            f"{report.title} report: cases{among} received {report.period.start} to "
+            f"{report.title} report{grouped}: cases{among} received {report.period.start} to "
             f"{report.period.end} (exclusive), as of {report.as_of.isoformat(' ', 'seconds')}"
         ),
         caption=text(f"policy {report.policy!r}, effective {report.effective}{estimated}"),
     )
     for name in report.fields:
-        left = name in ("kind", "priority", "milestone", "staff")
+        left = name in ("community", "kind", "priority", "milestone", "staff")
         # Headers are the JSON and CSV field names. Names never break; figures fold
         # rather than being cut, so a narrow terminal still shows everything whole.
         table.add_column(name, justify="left" if left else "right", overflow="fold", no_wrap=left)
-    for row in report.rows:
-        table.add_row(*(text(_format(name, row[name])) for name in report.fields))
+    rows = labelled_rows(report)
+    for row, following in zip(rows, [*rows[1:], None], strict=True):
+        # A rule under each community's block, so that the blocks read apart.
+        last = report.group_by is not None and (
+            following is None or following["community"] != row["community"]
+        )
+        cells = (text(_format(name, row[name])) for name in report.fields)
+        table.add_row(*cells, end_section=last)
     return table
+
+
+def _among(communities: tuple[str, ...] | None) -> str:
+    return f" in {', '.join(communities)}" if communities is not None else ""
 
 
 def _format(name: str, value: Any) -> str:
@@ -82,8 +93,12 @@ def print_comparison(
     if fmt is not ReportFormat.table:
         deliver(comparison_file(comparison, fmt.value), output, force=force, console=console)
         return
+    among = _among(comparison.live.communities)
     table = Table(
-        title=text(f"live {comparison.live.policy!r} vs candidate {comparison.candidate.policy!r}")
+        title=text(
+            f"live {comparison.live.policy!r} vs candidate {comparison.candidate.policy!r}"
+            + (f", cases{among}" if among else "")
+        )
     )
     for name in ("kind", "priority", "milestone"):
         table.add_column(name, overflow="fold")

@@ -153,6 +153,11 @@ class ReportDocument(BaseModel):
     communities: list[str] | None = Field(
         description="the communities whose cases it counts; null: every community"
     )
+    group_by: Literal["community"] | None = Field(
+        default=None,
+        description="community: the rows come in a block per community, then the total "
+        "(rows whose `community` is null); left out when the report is not grouped",
+    )
     policy: ReportPolicy
     period: ReportPeriod
     as_of: str

@@ -18,12 +18,21 @@ from typing import Any
 
 from api.report_files.xlsx import MEDIA_TYPE, Sheet, workbook
 from projections.replay import COMPARED, Comparison
-from projections.reports import FIRST_CONTACT_COLUMNS, SLA_COLUMNS, Report
+from projections.report_document import (
+    FIRST_CONTACT_COLUMNS,
+    GROUP_COLUMNS,
+    SLA_COLUMNS,
+    Report,
+)
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What a grouped report's total rows show in their community column where JSON has null:
+# not a code (codes are lowercase ASCII), so no community can be taken for the total.
+TOTAL = "全部"
 MEDIA_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8", "xlsx": MEDIA_TYPE}
 
 HEADERS = {
+    **GROUP_COLUMNS,
     **SLA_COLUMNS,
     **FIRST_CONTACT_COLUMNS,
     "changed": "变化",
@@ -80,12 +89,21 @@ def report_file(report: Report, fmt: str) -> str | bytes:
     """The report as `json`, `csv` or `xlsx`: the same rows and fields in each."""
     if fmt == "json":
         return json.dumps(report.document(), ensure_ascii=False, indent=2)
+    rows = labelled_rows(report)
     if fmt == "csv":
-        return rows_csv(report.fields, report.rows)
-    sheet = Sheet(
-        SHEETS[report.title], report.fields, HEADERS, report.rows, FORMATS, _about(report)
+        return rows_csv(report.fields, rows)
+    return workbook(
+        Sheet(SHEETS[report.title], report.fields, HEADERS, rows, FORMATS, _about(report))
     )
-    return workbook(sheet)
+
+
+def labelled_rows(report: Report) -> list[dict[str, Any]]:
+    """The rows as a table or a spreadsheet shows them: a grouped report's total named."""
+    if report.group_by is None:
+        return report.rows
+    return [
+        row if row["community"] is not None else {**row, "community": TOTAL} for row in report.rows
+    ]
 
 
 def comparison_file(comparison: Comparison, fmt: str) -> str | bytes:
@@ -113,14 +131,17 @@ def list_file(
 
 
 def file_name(report: Report, fmt: str) -> str:
-    return f"{report.title}-{report.period.start}-{report.period.end}.{fmt}"
+    grouped = f"-by-{report.group_by}" if report.group_by else ""
+    return f"{report.title}{grouped}-{report.period.start}-{report.period.end}.{fmt}"
 
 
 def _about(report: Report) -> list[tuple[str, str, Any]]:
     document = report.document()
+    grouped = [("分组", "group_by", report.group_by)] if report.group_by else []
     return [
         ("报表", "report", document["report"]),
         ("小区", "communities", ", ".join(document["communities"] or ["all 全部"])),
+        *grouped,
         ("策略", "policy", document["policy"]["name"]),
         ("生效日期", "effective", document["policy"]["effective"]),
         ("起始日", "from", document["period"]["from"]),

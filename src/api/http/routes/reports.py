@@ -21,7 +21,8 @@ from api.storage.tokens import Principal, Role
 from projections.asof import Period
 from projections.calendar import SHANGHAI
 from projections.policy import Policy
-from projections.reports import Report, first_contact_report, sla_report
+from projections.report_document import Report
+from projections.reports import first_contact_report, sla_report
 from projections.store import ReadModelStore
 
 router = APIRouter(prefix="/reports", tags=["reports"], route_class=StrictRoute)
@@ -31,6 +32,13 @@ Reader = Annotated[Principal, Depends(requires(*READERS, action="read reports"))
 Communities = Annotated[
     list[CommunityCode] | None,
     Query(max_length=100, description="repeatable: the cases of these communities alone"),
+]
+GroupBy = Annotated[
+    Literal["community"] | None,
+    Query(
+        description="community: a block of rows per community (in code order), each row "
+        "beginning with `community`, then the total over the same cases (`community` null)",
+    ),
 ]
 From = Annotated[
     Day | None,
@@ -72,7 +80,10 @@ def period(start: date | None, end: date | None) -> Period:
         ) from None
 
 
-@router.get("/sla", response_model=ReportDocument, responses=RESPONSES)
+# An ungrouped document leaves `group_by` out, as it did before reports could be grouped.
+@router.get(
+    "/sla", response_model=ReportDocument, response_model_exclude_unset=True, responses=RESPONSES
+)
 def sla(
     rt: RuntimeDep,
     who: Reader,
@@ -82,12 +93,18 @@ def sla(
     min_position: MinPosition = None,
     fmt: Format = "json",
     community: Communities = None,
+    group_by: GroupBy = None,
 ) -> dict[str, Any] | Response:
     """Milestones met, breached and pending per kind, priority and milestone (docs/sla.md)."""
-    return _document(sla_report, rt, who, start, end, as_of, min_position, fmt, community)
+    return _document(sla_report, rt, who, start, end, as_of, min_position, fmt, community, group_by)
 
 
-@router.get("/first-contact", response_model=ReportDocument, responses=RESPONSES)
+@router.get(
+    "/first-contact",
+    response_model=ReportDocument,
+    response_model_exclude_unset=True,
+    responses=RESPONSES,
+)
 def first_contact(
     rt: RuntimeDep,
     who: Reader,
@@ -97,13 +114,21 @@ def first_contact(
     min_position: MinPosition = None,
     fmt: Format = "json",
     community: Communities = None,
+    group_by: GroupBy = None,
 ) -> dict[str, Any] | Response:
     """首问负责制: per staff member, what they received, own, closed and handed over."""
-    return _document(first_contact_report, rt, who, start, end, as_of, min_position, fmt, community)
+    return _document(
+        first_contact_report, rt, who, start, end, as_of, min_position, fmt, community, group_by
+    )
+
+
+Build = Callable[
+    [ReadModelStore, Policy, Period, datetime, Sequence[str] | None, str | None], Report
+]
 
 
 def _document(
-    build: Callable[[ReadModelStore, Policy, Period, datetime, Sequence[str] | None], Report],
+    build: Build,
     rt: Runtime,
     who: Principal,
     start: date | None,
@@ -112,11 +137,13 @@ def _document(
     min_position: int | None,
     fmt: str,
     communities: list[str] | None,
+    group_by: str | None,
 ) -> dict[str, Any] | Response:
     await_position(rt, min_position)
     registered = rt.communities.refresh() if communities and who.communities is None else None
     chosen = communities_for(who, communities, registered or ())
-    report = build(rt.store, rt.policy, period(start, end), as_of or datetime.now(UTC), chosen)
+    moment = as_of or datetime.now(UTC)
+    report = build(rt.store, rt.policy, period(start, end), moment, chosen, group_by)
     if fmt == "json":
         return report.document()
     return Response(

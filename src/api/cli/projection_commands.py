@@ -1,0 +1,77 @@
+"""Command-line entry points of the read models themselves: rebuild them, follow the log."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from datetime import UTC, datetime
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+
+from api.cli.errors import DbOption, reports_errors
+from api.cli.local_times import local_text
+from api.cli.read_side import PolicyOption
+from api.config.settings import Settings
+from api.terminal.consoles import output_console
+from api.terminal.progress import catch_up, progress_bar, progress_console
+from api.wiring import open_follower
+
+console = output_console()
+
+PageOption = Annotated[
+    int, typer.Option("--page-size", min=1, max=100_000, help="events per transaction")
+]
+
+projections_app = typer.Typer(help="Build and follow the read models.", no_args_is_help=True)
+
+
+@projections_app.command("rebuild")
+@reports_errors
+def rebuild(db: DbOption = None, policy: PolicyOption = None, page_size: PageOption = 2000) -> None:
+    """Rebuild every read model from position zero."""
+    settings = Settings.load(db=db, policy=policy)
+    follower = open_follower(settings, settings.policy, rebuilding=True)
+    follower.page_size = page_size
+    head = follower.head()
+    started = datetime.now(UTC)
+    with progress_bar() as bar:
+        task = bar.add_task("rebuilding", total=max(head, 1))
+        done = follower.rebuild(lambda position, _head: bar.update(task, completed=position))
+    seconds = (datetime.now(UTC) - started).total_seconds()
+    rate = done / seconds if seconds else 0.0
+    console.print(f"rebuilt from {done} events in {seconds:.1f} s ({rate:,.0f} events/s)")
+
+
+@projections_app.command("run")
+@reports_errors
+def run(
+    db: DbOption = None,
+    policy: PolicyOption = None,
+    poll: Annotated[float, typer.Option(help="seconds between polls at the head")] = 0.5,
+    page_size: PageOption = 2000,
+) -> None:
+    """Follow the event log continuously (until Ctrl-C or SIGTERM)."""
+    settings = Settings.load(db=db, policy=policy)
+    follower = open_follower(settings, settings.policy)
+    follower.page_size = page_size
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    catch_up(follower)
+    console.print(f"following the log from position {follower.store.position()}; Ctrl-C stops")
+    # The database going away and coming back is reported on stderr; it does not stop this.
+    follower.run(
+        stop, poll_seconds=poll, report=lambda line: _report_outage(line, settings.timezone)
+    )
+    console.print(f"stopped at position {follower.store.position()}")
+
+
+def _report_outage(line: str, zone: ZoneInfo) -> None:
+    stamp = local_text(datetime.now(UTC), zone)
+    progress_console.print(f"{stamp} {line}", highlight=False, soft_wrap=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(projections_app, name="projections")
