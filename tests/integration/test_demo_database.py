@@ -53,7 +53,9 @@ def test_a_database_with_a_token_or_a_case_the_demo_did_not_write_is_refused(
     token = tokens.issue("desk-zhang", "agent")
     tokens.close()
     service = open_service(Settings.load({}, db=str(with_case)))
-    real = service.receive(new_request("repair", description="电梯困人")).case.id
+    real = service.receive(
+        new_request("repair", description="电梯困人", community="lakeside")
+    ).case.id
     service.close()
     before = {db: events_in(db) for db in (with_token, with_case)}
 

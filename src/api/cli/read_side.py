@@ -188,10 +188,11 @@ def print_demo_reports(settings: Settings, result: DemoResult, out: Console) -> 
         result.start.astimezone(SHANGHAI).date(), result.end.astimezone(SHANGHAI).date()
     )
     moment = datetime.now(settings.timezone)
+    # A company of several communities sees each one's figures, then the company's.
+    grouped = "community" if result.scenario.communities else None
     for build in (sla_report, first_contact_report):
-        print_report(
-            build(follower.store, settings.policy, period, moment), ReportFormat.table, out
-        )
+        report = build(follower.store, settings.policy, period, moment, None, grouped)
+        print_report(report, ReportFormat.table, out)
 
 
 def register(app: typer.Typer) -> None:
