@@ -8,7 +8,7 @@ there is one (SQLite's fsync per commit makes writing on disk several times
 slower), then moved to bench/data/ (gitignored) with a JSON file describing it;
 reruns find both there and reuse them.
 
-    .venv/bin/python bench/histories.py 10000 100000 1000000 [--days 365]
+    .venv/bin/python bench/histories.py 10000 100000 1000000 [--days 365] [--communities 20]
 """
 
 from __future__ import annotations
@@ -59,13 +59,14 @@ def households_for(events: int, days: int) -> int:
     return max(1, round(events / (EVENTS_PER_HOUSEHOLD_DAY * days)))
 
 
-def _name(households: int, days: int, seed: int) -> str:
-    return f"sim-h{households}-d{days}-s{seed}"
+def _name(households: int, days: int, seed: int, communities: int = 1) -> str:
+    split = f"-c{communities}" if communities > 1 else ""
+    return f"sim-h{households}-d{days}-s{seed}{split}"
 
 
-def cached(events: int, days: int = DAYS, seed: int = SEED) -> History | None:
+def cached(events: int, days: int = DAYS, seed: int = SEED, communities: int = 1) -> History | None:
     households = households_for(events, days)
-    name = _name(households, days, seed)
+    name = _name(households, days, seed, communities)
     meta, db = DATA / f"{name}.json", DATA / f"{name}.db"
     if not (meta.exists() and db.exists()):
         return None
@@ -74,26 +75,34 @@ def cached(events: int, days: int = DAYS, seed: int = SEED) -> History | None:
     return History(**found)
 
 
-def history(events: int, days: int = DAYS, seed: int = SEED) -> History:
-    """The cached history for about `events` events, written first if missing."""
-    found = cached(events, days, seed)
+def history(events: int, days: int = DAYS, seed: int = SEED, communities: int = 1) -> History:
+    """The cached history for about `events` events (its households split evenly over
+    `communities`), written first if missing."""
+    found = cached(events, days, seed, communities)
     if found is not None:
         return found
-    return write(events, days, seed)
+    return write(events, days, seed, communities)
 
 
-def write(events: int, days: int = DAYS, seed: int = SEED) -> History:
+def write(events: int, days: int = DAYS, seed: int = SEED, communities: int = 1) -> History:
     from api.config.settings import Settings  # imported here: `--help` and `cached` stay fast
     from api.simulation.simulator import Scenario, simulate
+    from api.simulation.sites import company_sites
+    from api.storage.communities import open_communities
 
     households = households_for(events, days)
-    name = _name(households, days, seed)
+    name = _name(households, days, seed, communities)
     DATA.mkdir(parents=True, exist_ok=True)
     fast = fast_directory()
     work = Path(tempfile.mkdtemp(prefix="propdesk-bench-", dir=fast or DATA))
     try:
         db = work / f"{name}.db"
-        scenario = Scenario(households=households, days=days, seed=seed, end=END)
+        sites = company_sites(households, communities) if communities > 1 else ()
+        scenario = Scenario(households=households, days=days, seed=seed, end=END, communities=sites)
+        registry = open_communities(Settings.load({}, db=str(db)))
+        for site in sites:
+            registry.register(site.code, site.name, by="bench")
+        registry.close()
         bar = progress(unit="% of the period")
         with bar:
             task = bar.add_task(
@@ -146,8 +155,9 @@ def main() -> None:
     parser.add_argument("events", type=int, nargs="+", help="about how many events each")
     parser.add_argument("--days", type=int, default=DAYS)
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--communities", type=int, default=1, help="split evenly over N")
     args = parser.parse_args()
-    found = [history(n, args.days, args.seed) for n in args.events]
+    found = [history(n, args.days, args.seed, args.communities) for n in args.events]
     for h in found:
         console.print(
             f"{h.events:>10,} events  {h.households:>7,} households x {h.days} days  "

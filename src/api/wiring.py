@@ -4,6 +4,7 @@ the storage."""
 from __future__ import annotations
 
 from contextlib import nullcontext
+from dataclasses import replace
 from functools import partial
 
 from api.config.settings import Settings, read_models_env
@@ -71,4 +72,14 @@ def open_follower(
     rebuilding: bool = False,
 ) -> Follower:
     app = service or open_service(settings)
-    return Follower(app, open_read_models(settings), policy, rebuilding=rebuilding)
+    directory = app.communities
+    books = directory.policy_versions if isinstance(directory, CommunityStore) else None
+    return Follower(app, open_read_models(settings), policy, rebuilding=rebuilding, books=books)
+
+
+def policy_book(policy: Policy, service: CaseService) -> Policy:
+    """`policy` with each community's own policies, as the registry holds them now."""
+    directory = service.communities
+    if not isinstance(directory, CommunityStore):
+        return policy
+    return replace(policy, communities=directory.policy_versions())

@@ -69,6 +69,7 @@ def histories(
     through the facts recorded by `as_of`."""
     start, end = period.bounds
     known = to_micros(as_of)
+    policy = policy.known_by(as_of)  # the communities' policies recorded by then
     among = ""
     if communities is not None:
         if not communities:

@@ -66,7 +66,11 @@ class CaseFile:
     milestones: dict[str, MilestoneClock] = field(default_factory=dict)
     # Milestones changed since the read model last wrote them; not stored.
     dirty: set[str] = field(default_factory=set)
-    # The policy's milestones for this kind and priority; not stored.
+    # The version of the community's policy in force at receipt (0: the deployment's): it
+    # names the case's milestones. One that started under another is in `versions`.
+    policy_version: int = 0
+    versions: dict[str, int] = field(default_factory=dict)
+    # The policy's milestones for this kind and priority, each as judged; not stored.
     applicable: tuple[MilestoneSpec, ...] = ()
 
     @property
@@ -75,8 +79,35 @@ class CaseFile:
 
     def specs(self, policy: Policy) -> tuple[MilestoneSpec, ...]:
         if not self.applicable:
-            self.applicable = policy.milestones_for(self.kind, self.priority)
+            found = policy.version(self.community, self.policy_version).milestones_for(
+                self.kind, self.priority
+            )
+            if self.versions:
+                found = tuple(self._judged(policy, spec) for spec in found)
+            self.applicable = found
         return self.applicable
+
+    def version_of(self, milestone: str) -> int:
+        return self.versions.get(milestone, self.policy_version)
+
+    def _judged(self, policy: Policy, spec: MilestoneSpec) -> MilestoneSpec:
+        number = self.versions.get(spec.name, self.policy_version)
+        if number != self.policy_version:
+            own = policy.version(self.community, number).milestones_for(self.kind, self.priority)
+            for other in own:
+                if other.name == spec.name:
+                    return other
+        return spec
+
+    def started(self, policy: Policy, milestone: str, at: datetime) -> None:
+        """A milestone started at `at`: it is judged under the policy in force then, when
+        that one has it for this case (otherwise under the one in force at receipt)."""
+        chosen, number = policy.in_force(self.community, at)
+        if number == self.version_of(milestone):
+            return
+        if any(s.name == milestone for s in chosen.milestones_for(self.kind, self.priority)):
+            self.versions[milestone] = number
+            self.applicable = ()
 
 
 def open_case_file(fact: Fact, policy: Policy) -> CaseFile:
@@ -97,6 +128,8 @@ def open_case_file(fact: Fact, policy: Policy) -> CaseFile:
         version=fact.version,
         position=fact.position,
     )
+    if policy.communities:
+        case.policy_version = policy.in_force(case.community, fact.occurred_at)[1]
     case.milestones = {
         spec.name: MilestoneClock(
             spec.name, started_at=fact.occurred_at if spec.start == "received" else None
@@ -152,8 +185,11 @@ def evolve(case: CaseFile, fact: Fact, policy: Policy, calendar: BusinessCalenda
         on_hold = after == "on_hold"
         for spec in specs:
             clock = case.milestones[spec.name]
+            waiting = clock.started_at is None
             if clock.on_signal(spec, signal, at, on_hold, calendar, fact.late):
                 changed.add(spec.name)
+                if waiting and policy.communities:
+                    case.started(policy, spec.name, at)
     if topic in _ENDING_CLOCKS:
         for name, clock in case.milestones.items():
             if clock.on_end():

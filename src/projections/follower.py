@@ -12,6 +12,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from eventsourcing.application import Application
@@ -21,9 +22,9 @@ from projections.casefile import CaseFile, evolve, open_case_file
 from projections.collector import rare_collections
 from projections.facts import Fact
 from projections.layout import check_build, record_build
-from projections.policy import Policy
+from projections.policy import CommunityPolicy, Policy
 from projections.reader import can_read_in_child, read_page, read_pages_in_child
-from projections.readmodels import all_read_models
+from projections.readmodels import SlaFacts, all_read_models
 from projections.rows import case_from_row
 from projections.store import ReadModelStore
 from workflow.events import Received
@@ -48,6 +49,7 @@ class Follower:
         page_size: int = 2000,
         cache_size: int | None = None,
         rebuilding: bool = False,
+        books: Callable[[], tuple[CommunityPolicy, ...]] | None = None,
     ) -> None:
         self.app = app  # held: the application closes its store when collected
         self.recorder: ApplicationRecorder = app.recorder
@@ -56,6 +58,8 @@ class Follower:
         self.policy = policy
         self.calendar = policy.new_calendar()
         self.models = all_read_models(policy, self.calendar)
+        # The communities' own policies, read again with every page (api.wiring).
+        self.books = books
         self.page_size = page_size
         default_cache = REBUILD_CACHE if rebuilding else LIVE_CACHE
         self.cache_size = default_cache if cache_size is None else cache_size
@@ -91,7 +95,26 @@ class Follower:
         while len(self._cases) > self.cache_size:
             self._cases.popitem(last=False)
 
+    def _refresh_policy(self) -> None:
+        """The communities' policies as recorded now. Read after the facts: a version
+        recorded later starts after every one of them, so none is judged under it, and a
+        rebuild judges them as this does."""
+        if self.books is None:
+            return
+        found = self.books()
+        if found != self.policy.communities:
+            self.policy = replace(self.policy, communities=found)
+            for model in self.models:
+                if isinstance(model, SlaFacts):
+                    model.policy = self.policy
+
+    def current_policy(self) -> Policy:
+        """The policy with the communities' own as recorded now: what reports judge by."""
+        self._refresh_policy()
+        return self.policy
+
     def _evolve(self, facts: list[Fact], touched: dict[str, CaseFile]) -> dict[str, CaseFile]:
+        self._refresh_policy()
         self._load({f.case_id for f in facts if f.version > 1 and f.case_id not in self._cases})
         for fact in facts:
             if fact.topic == Received.TOPIC:

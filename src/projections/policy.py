@@ -10,8 +10,8 @@ import hashlib
 import json
 import re
 import tomllib
-from dataclasses import asdict, dataclass, field
-from datetime import date, time
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date, datetime, time
 from importlib.resources import files
 from pathlib import Path
 from typing import Literal
@@ -66,6 +66,18 @@ class MilestoneSpec:
 
 
 @dataclass(frozen=True)
+class CommunityPolicy:
+    """A community's own policy from an instant on: version `version` of the community in
+    the deployment's registry (version 0 is the deployment's policy itself)."""
+
+    community: str
+    version: int
+    starts: datetime  # milestones that start at or after it are judged under `policy`
+    recorded_at: datetime
+    policy: Policy
+
+
+@dataclass(frozen=True)
 class Policy:
     name: str
     effective: date
@@ -76,6 +88,30 @@ class Policy:
     _applicable: dict[tuple[str, str], tuple[MilestoneSpec, ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    # The communities' own policies, each from its instant: the deployment's policy book.
+    # Not part of the digest: a version applies only to milestones starting after it was
+    # recorded, so adding one changes nothing the read models hold.
+    communities: tuple[CommunityPolicy, ...] = field(default=(), compare=False, repr=False)
+
+    def in_force(self, community: str, at: datetime) -> tuple[Policy, int]:
+        """The policy a milestone of `community` starting at `at` is judged under, and its
+        version (0: this one)."""
+        found: tuple[Policy, int] = (self, 0)
+        for own in self.communities:
+            if own.community == community and own.starts <= at:
+                found = (own.policy, own.version)
+        return found
+
+    def version(self, community: str, number: int) -> Policy:
+        for own in self.communities:
+            if own.community == community and own.version == number:
+                return own.policy
+        return self
+
+    def known_by(self, moment: datetime) -> Policy:
+        """The book as it stood at `moment`: versions recorded later left out."""
+        known = tuple(c for c in self.communities if c.recorded_at <= moment)
+        return self if known == self.communities else replace(self, communities=known)
 
     def milestones_for(self, kind: str, priority: str) -> tuple[MilestoneSpec, ...]:
         found = self._applicable.get((kind, priority))
@@ -92,7 +128,8 @@ class Policy:
     @property
     def digest(self) -> str:
         """Identifies the policy's content: read models built with another need a rebuild."""
-        content = {k: v for k, v in asdict(self).items() if k != "_applicable"}
+        plain = asdict(replace(self, communities=()))
+        content = {k: v for k, v in plain.items() if k not in ("_applicable", "communities")}
         encoded = json.dumps(content, default=str, sort_keys=True).encode()
         return hashlib.sha256(encoded).hexdigest()[:16]
 

@@ -33,13 +33,15 @@ class SlaFacts:
 
     UPSERT = (
         "INSERT INTO rm_milestones (case_id, name, started_at, stopped_at, held_seconds,"
-        " held_since, excluded, due_at, elapsed_seconds, status, late_stop)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (case_id, name) DO UPDATE SET"
+        " held_since, excluded, due_at, elapsed_seconds, status, late_stop, policy_name,"
+        " policy_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (case_id, name) DO UPDATE SET"
         " started_at = excluded.started_at, stopped_at = excluded.stopped_at,"
         " held_seconds = excluded.held_seconds, held_since = excluded.held_since,"
         " excluded = excluded.excluded, due_at = excluded.due_at,"
         " elapsed_seconds = excluded.elapsed_seconds, status = excluded.status,"
-        " late_stop = excluded.late_stop"
+        " late_stop = excluded.late_stop, policy_name = excluded.policy_name,"
+        " policy_version = excluded.policy_version"
     )
 
     def __init__(self, policy: Policy, calendar: BusinessCalendar) -> None:
@@ -82,10 +84,15 @@ class SlaFacts:
                         seconds,
                         status,
                         int(clock.late_stop),
+                        *self._judged_under(case, spec.name),
                     )
                 )
             case.dirty.clear()  # on a failed write the follower drops its case files
         return [(self.UPSERT, rows)]
+
+    def _judged_under(self, case: CaseFile, milestone: str) -> tuple[str, int]:
+        number = case.version_of(milestone)
+        return self.policy.version(case.community, number).name, number
 
 
 class FirstContact:

@@ -73,6 +73,8 @@ class Report:
     rows: list[dict[str, Any]]
     communities: tuple[str, ...] | None = None  # the cases of these alone; None: all
     group_by: str | None = None  # "community": a block of rows per community, then the total
+    # The communities' own policies that judged at least one of its milestones.
+    versions: tuple[dict[str, Any], ...] = ()
 
     def document(self) -> dict[str, Any]:
         document: dict[str, Any] = {
@@ -83,8 +85,11 @@ class Report:
         # before reports could be grouped, key for key.
         if self.group_by is not None:
             document["group_by"] = self.group_by
+        policy: dict[str, Any] = {"name": self.policy, "effective": self.effective}
+        if self.versions:  # none: every milestone was judged under the deployment's policy
+            policy["communities"] = list(self.versions)
         return document | {
-            "policy": {"name": self.policy, "effective": self.effective},
+            "policy": policy,
             "period": {
                 "from": self.period.start.isoformat(),
                 "to": self.period.end.isoformat(),

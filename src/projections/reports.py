@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -86,13 +86,17 @@ def sla_report(
     communities: Sequence[str] | None = None,
     group_by: str | None = None,
 ) -> Report:
+    policy = policy.known_by(as_of)  # the communities' policies recorded by then
     calendar = policy.new_calendar()
     grouped = is_grouped(group_by)
     # Keyed by the case's community when grouped, else by None, the total's block.
     rows: dict[tuple[str | None, str, str, str], SlaRow] = {}
+    versions: set[tuple[str, int]] = set()
     for history in histories(store, policy, calendar, period, as_of, communities):
         case = history.case
         block = case.community if grouped else None
+        if policy.communities:
+            versions.update((case.community, case.version_of(s.name)) for s in case.specs(policy))
         for spec in case.specs(policy):
             key = (block, case.kind, case.priority, spec.name)
             row = rows.get(key) or rows.setdefault(key, SlaRow(*key[1:]))
@@ -115,7 +119,24 @@ def sla_report(
     for key in sorted(rows, key=lambda k: (block_order(k[0]), _ORDER[k[1]], k[2], _SEQ[k[3]])):
         rows[key].finish()
         shown.append(in_block(key[0], rows[key].as_dict(), grouped))
-    return _report("sla", policy, calendar, period, as_of, SLA_FIELDS, shown, communities, group_by)
+    report = _report(
+        "sla", policy, calendar, period, as_of, SLA_FIELDS, shown, communities, group_by
+    )
+    return replace(report, versions=contributing(policy, versions))
+
+
+def contributing(policy: Policy, used: set[tuple[str, int]]) -> tuple[dict[str, Any], ...]:
+    """The communities' own policies among `used` (version 0 is the deployment's)."""
+    return tuple(
+        {
+            "community": own.community,
+            "version": own.version,
+            "name": own.policy.name,
+            "from": own.starts.isoformat(),
+        }
+        for own in policy.communities
+        if (own.community, own.version) in used
+    )
 
 
 def first_contact_report(
@@ -126,6 +147,7 @@ def first_contact_report(
     communities: Sequence[str] | None = None,
     group_by: str | None = None,
 ) -> Report:
+    policy = policy.known_by(as_of)
     calendar = policy.new_calendar()
     grouped = is_grouped(group_by)
     # The report's counts, plus the two the satisfaction rate is computed from.

@@ -32,6 +32,7 @@ CASE_COLUMNS = (
     "satisfied",
     "completed_at",
     "ended_at",
+    "policy_version",
 )
 _TIMES = {"received_at", "received_recorded_at", "last_occurred_at", "completed_at", "ended_at"}
 
@@ -44,7 +45,7 @@ def case_row(case: CaseFile) -> tuple[Any, ...]:
         to_micros(case.received_at), to_micros(case.received_recorded_at),
         to_micros(case.last_occurred_at), case.version, case.position,
         int(case.dispatched_elsewhere), case.callbacks, case.satisfied,
-        to_micros(case.completed_at), to_micros(case.ended_at),
+        to_micros(case.completed_at), to_micros(case.ended_at), case.policy_version,
     )  # fmt: skip
 
 
@@ -66,6 +67,11 @@ def case_from_row(row: Mapping[str, Any], milestones: list[Mapping[str, Any]]) -
             late_stop=bool(m["late_stop"]),
         )
         for m in milestones
+    }
+    case.versions = {
+        m["name"]: int(m["policy_version"])
+        for m in milestones
+        if int(m["policy_version"]) != case.policy_version
     }
     return case
 

@@ -9,7 +9,7 @@ from workflow.lifecycles import TERMINAL
 
 # Raise when a table or what it holds changes: read models of another version are upgraded
 # at start-up where `projections.upgrades` knows how, and must be rebuilt otherwise.
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 
 TABLES = [
     # The case index: one row per case, as it stands now.
@@ -21,13 +21,15 @@ TABLES = [
         held_from TEXT, received_at BIGINT NOT NULL, received_recorded_at BIGINT NOT NULL,
         last_occurred_at BIGINT, version BIGINT NOT NULL, position BIGINT NOT NULL,
         dispatched_elsewhere INTEGER NOT NULL, callbacks INTEGER NOT NULL,
-        satisfied INTEGER NOT NULL, completed_at BIGINT, ended_at BIGINT)""",
+        satisfied INTEGER NOT NULL, completed_at BIGINT, ended_at BIGINT,
+        policy_version INTEGER NOT NULL DEFAULT 0)""",
     # Per-milestone SLA facts: each applicable milestone's clock on each case.
     """CREATE TABLE IF NOT EXISTS rm_milestones (
         case_id TEXT NOT NULL, name TEXT NOT NULL, started_at BIGINT, stopped_at BIGINT,
         held_seconds DOUBLE PRECISION NOT NULL, held_since BIGINT, excluded INTEGER NOT NULL,
         due_at BIGINT, elapsed_seconds DOUBLE PRECISION, status TEXT NOT NULL,
-        late_stop INTEGER NOT NULL, PRIMARY KEY (case_id, name))""",
+        late_stop INTEGER NOT NULL, policy_name TEXT,
+        policy_version INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (case_id, name))""",
     # First-contact responsibility counters per staff member.
     """CREATE TABLE IF NOT EXISTS rm_staff (
         staff TEXT PRIMARY KEY, received INTEGER NOT NULL, handed_over INTEGER NOT NULL)""",

@@ -81,4 +81,26 @@ UPGRADES: dict[str, tuple[str, list[Statement]]] = {
             ),
         ],
     ),
+    # Layout 7: the policy version each case and each milestone is judged under; every one
+    # indexed before is judged under the deployment's policy (version 0), which the read
+    # models were built with.
+    "6": (
+        "7",
+        [
+            (
+                "ALTER TABLE rm_case_index ADD COLUMN policy_version INTEGER NOT NULL DEFAULT 0",
+                [()],
+            ),
+            (
+                "ALTER TABLE rm_milestones ADD COLUMN policy_version INTEGER NOT NULL DEFAULT 0",
+                [()],
+            ),
+            ("ALTER TABLE rm_milestones ADD COLUMN policy_name TEXT", [()]),
+            (
+                "UPDATE rm_milestones SET policy_name ="
+                " (SELECT value FROM rm_meta WHERE key = 'policy_name')",
+                [()],
+            ),
+        ],
+    ),
 }

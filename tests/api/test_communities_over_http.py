@@ -3,8 +3,12 @@ where there are several, and cases are found by community."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from importlib.resources import files
+
 import pytest
 
+from projections.calendar import SHANGHAI
 from support.api_client import Api
 from support.request_bodies import BODIES
 
@@ -128,3 +132,46 @@ def test_reports_count_the_cases_of_the_communities_asked_for(api: Api) -> None:
     unknown = api.client.get("/reports/sla?community=lake", headers=api.supervisor)
     assert unknown.status_code == 422, unknown.text
     assert "unknown community 'lake'" in unknown.json()["detail"]
+
+
+def test_an_admin_sets_a_communitys_policy_and_new_cases_are_judged_under_it(api: Api) -> None:
+    level_2 = files("projections").joinpath("policies/level-2.toml").read_text(encoding="utf-8")
+    today = datetime.now(SHANGHAI).date().isoformat()
+    api.client.post("/communities", json=SUNNY, headers=admin(api))
+    path = "/communities/sunny-garden/policy"
+    refusals = [
+        ("/communities/north/policy", {"policy": level_2, "from": today}, 404, "no community"),
+        (path, {"policy": level_2, "from": "2020-01-01"}, 422, "is before today"),
+        (path, {"policy": "name = ", "from": today}, 422, "not valid TOML"),
+        (path, {"policy": level_2}, 422, "body.from"),
+    ]
+    for where, body, status, says in refusals:
+        refused = api.client.post(where, json=body, headers=admin(api))
+        assert refused.status_code == status, refused.text
+        assert says in refused.json()["detail"]
+    forbidden = api.client.post(
+        path, json={"policy": level_2, "from": today}, headers=api.supervisor
+    )
+    assert forbidden.status_code == 403, forbidden.text
+    listed = {c["code"]: c for c in api.client.get("/communities", headers=api.agent).json()}
+    assert (listed["sunny-garden"]["policy_version"], listed["sunny-garden"]["policy_from"]) == (
+        0,
+        None,
+    )
+
+    done = api.client.post(path, json={"policy": level_2, "from": today}, headers=admin(api))
+    assert done.status_code == 200, done.text
+    assert (done.json()["policy"], done.json()["policy_version"]) == ("level-2 (二级)", 2)
+    assert done.json()["policy_from"] == today
+    body = {**_body(), "priority": "emergency", "community": "sunny-garden"}
+    created = api.client.post("/requests", json=body, headers=api.agent)
+    assert created.status_code == 201, created.text
+    dispatch = next(m for m in created.json()["milestones"] if m["name"] == "dispatch")
+    assert dispatch["target"] == "15m"  # level 2's; the default's is 10m
+    elsewhere = api.client.post(
+        "/requests", json={**body, "community": "default"}, headers=api.agent
+    )
+    assert (
+        next(m for m in elsewhere.json()["milestones"] if m["name"] == "dispatch")["target"]
+        == "10m"
+    )

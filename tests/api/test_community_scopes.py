@@ -9,6 +9,7 @@ and PostgreSQL.
 
 from __future__ import annotations
 
+from importlib.resources import files
 from typing import Any
 
 from support.api_client import Api
@@ -18,6 +19,7 @@ from support.scoped_company import EAST, NAMES, WEST, Company, company_of, roles
 from workflow.declared import COMMANDS
 from workflow.roles import Role
 
+LEVEL_2 = files("projections").joinpath("policies/level-2.toml").read_text(encoding="utf-8")
 MISSING_ID = "6f1c2b7e-0000-4000-8000-000000000000"
 MISSING_NUMBER = "BX-20991231-9999"
 CASE_ROUTES = [
@@ -37,6 +39,7 @@ OTHER_ROUTES = {
     ("GET", "/events"),
     ("GET", "/communities"),
     ("POST", "/communities"),
+    ("POST", "/communities/{code}/policy"),
     ("GET", "/tokens"),
     ("POST", "/tokens"),
     ("DELETE", "/tokens/{name}"),
@@ -194,6 +197,7 @@ def test_only_an_admin_for_every_community_manages_tokens_and_communities(api_on
         ("POST", "/tokens", {"name": "new-one", "role": "agent", "communities": [EAST]}),
         ("DELETE", "/tokens/desk-zhang", None),
         ("POST", "/communities", {"code": "north", "name": "北苑"}),
+        ("POST", f"/communities/{EAST}/policy", {"policy": LEVEL_2, "from": "2099-01-01"}),
     ]
     for method, path, body in calls:
         refused = client.request(method, path, json=body, headers=company.east[Role.ADMIN])

@@ -19,7 +19,7 @@ from api.simulation.simulator import Scenario
 from api.simulation.sites import company_sites
 from api.simulation.world import DESK_AGENTS, ENGINEERS, INSPECTORS
 from api.storage.communities import open_communities
-from api.wiring import open_service
+from api.wiring import open_read_models, open_service
 from workflow.events import CaseEvent, Dispatched, Received
 
 
@@ -82,12 +82,27 @@ def test_the_company_demo_registers_its_communities_and_each_works_its_own_cases
 
 def test_the_demo_command_reports_each_community_then_the_company(tmp_path: Path) -> None:
     db = tmp_path / "propdesk.db"
-    args = ["demo", "--households", "150", "--days", "3", "--seed", "3", "--db", str(db)]
+    args = ["demo", "--households", "600", "--days", "4", "--seed", "3", "--db", str(db)]
     ran = CliRunner().invoke(cli, args, env={"COLUMNS": "220"})
     assert ran.exit_code == 0, ran.output
     assert "sla report by community" in ran.output
     assert "first-contact report by community" in ran.output
     assert "全部" in ran.output  # the company-wide block
+    # The smallest community's contract moved to 二级 halfway through the four days.
+    assert "pine-court from" in ran.output
+    assert "'level-2 (二级)' (version 2)" in ran.output
+    store = open_read_models(Settings.load({}, db=str(db)))
+    try:
+        rows = store.query(
+            "SELECT c.community, m.policy_version FROM rm_milestones m"
+            " JOIN rm_case_index c ON c.case_id = m.case_id"
+        )
+    finally:
+        store.datastore.close()  # type: ignore[attr-defined]
+    judged = {(r["community"], r["policy_version"]) for r in rows}
+    assert ("pine-court", 0) in judged
+    assert ("pine-court", 2) in judged
+    assert {v for c, v in judged if c != "pine-court"} == {0}
     single = CliRunner().invoke(cli, [*args, "--communities", "1"], env={"COLUMNS": "220"})
     assert single.exit_code == 0, single.output
     assert "cases by community" not in single.output

@@ -70,7 +70,7 @@ def test_read_models_built_before_late_entries_ask_for_a_rebuild_which_adds_them
         cursor.execute("ALTER TABLE rm_timeline DROP COLUMN late")
         cursor.execute("ALTER TABLE rm_milestones DROP COLUMN late_stop")
     store.set_meta("schema", "3")
-    with pytest.raises(PolicyMismatch, match=r"table layout 3, this version uses 6.*rebuild"):
+    with pytest.raises(PolicyMismatch, match=r"table layout 3, this version uses 7.*rebuild"):
         open_follower(settings, settings.policy)
 
     open_follower(settings, settings.policy, rebuilding=True).rebuild()
@@ -84,7 +84,7 @@ def test_read_models_built_before_late_entries_ask_for_a_rebuild_which_adds_them
     assert [(r["name"], r["late_stop"]) for r in stops] == [("dispatch", 1)]
 
 
-def test_read_models_of_layouts_4_and_5_are_upgraded_at_start_up_to_topics_and_communities(
+def test_read_models_of_layouts_4_to_6_are_upgraded_to_topics_communities_and_policy_versions(
     db: str,
 ) -> None:
     settings = Settings.load({}, db=db)
@@ -99,7 +99,8 @@ def test_read_models_of_layouts_4_and_5_are_upgraded_at_start_up_to_topics_and_c
     assert sum(row["received"] for row in reports[1].rows) > 100
 
     # The read models as an older version left them: layout 4, whose timeline held each
-    # event's class name, and whose case index had no community (nor had layout 5's).
+    # event's class name, and whose case index had no community (nor had layout 5's), and
+    # no policy version on a case or a milestone (nor had layout 6's).
     # Events first recorded since (urges) keep their topic: an upgrade must leave them
     # as they are.
     notes = follower.app.recorder.select_notifications(start=1, limit=1_000_000)
@@ -109,6 +110,9 @@ def test_read_models_of_layouts_4_and_5_are_upgraded_at_start_up_to_topics_and_c
     with store._cursor(commit=True) as cursor:
         cursor.execute("DROP INDEX rm_case_index_community")
         cursor.execute("ALTER TABLE rm_case_index DROP COLUMN community")
+        cursor.execute("ALTER TABLE rm_case_index DROP COLUMN policy_version")
+        cursor.execute("ALTER TABLE rm_milestones DROP COLUMN policy_version")
+        cursor.execute("ALTER TABLE rm_milestones DROP COLUMN policy_name")
         for position, event in events.items():
             if type(event).__name__ in LAYOUT_4_TYPES:
                 cursor.execute(
@@ -122,6 +126,6 @@ def test_read_models_of_layouts_4_and_5_are_upgraded_at_start_up_to_topics_and_c
     assert stored == {*LAYOUT_4_TYPES, *newer}
 
     upgraded = open_follower(settings, settings.policy).store
-    assert upgraded.meta("schema") == "6"
+    assert upgraded.meta("schema") == "7"
     assert dump(upgraded) == expected
     assert [build(upgraded, settings.policy, period, now) for build in REPORTS] == reports

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from api.simulation import world
+from api.simulation.sites import MOST, company_sites
 from workflow import labels
 from workflow.errors import InvalidInput
 from workflow.inputs import HOUSEHOLD, area_of
@@ -176,10 +177,13 @@ def test_every_location_name_and_team_of_the_demo_keeps_to_the_rules() -> None:
         world.FINANCE,
         world.SUPERVISOR,
     ]
+    for site in company_sites(2000, MOST):  # each community's own desk and engineers
+        own = world.build_community(site.households, site.code)
+        staff.extend([*own.front_desk, *own.engineers])
     for name in staff:
         assert labels.name("actor", name) == name
     for category in ("elevator", "plumbing"):
-        team, _ = world.crew_for(category)
+        team, _ = world.crew_for(category, None)
         assert labels.team(team) == team
     assert labels.team("renovation review") == "renovation review"
     assert labels.team("engineering") == "engineering"

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import FrameType
 from zoneinfo import ZoneInfo
@@ -212,6 +212,14 @@ def _run_table(result: DemoResult, zone: ZoneInfo) -> Table:
         ("households", f"{result.scenario.households:,}"),
         ("simulated period", f"{first} to {last}"),
         ("seed", str(result.scenario.seed)),
+        *(
+            (
+                "service level",
+                f"{c.community}: 二级 (level-2) from "
+                f"{(result.start + timedelta(days=c.after_days)).astimezone(zone).date()}",
+            )
+            for c in result.scenario.contracts
+        ),
         ("cases", f"{result.case_count:,}"),
         ("events written", f"{result.events:,}"),
         ("elapsed", f"{result.elapsed:.1f} s"),

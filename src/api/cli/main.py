@@ -20,10 +20,10 @@ from api.cli.serve import register as register_serve
 from api.cli.tokens import register as register_tokens
 from api.config.settings import Settings
 from api.simulation.simulator import Scenario
-from api.simulation.sites import MOST, company_sites
+from api.simulation.sites import MOST, company_contracts, company_sites
 from api.storage.case_numbers import CaseNumbers, open_case_numbers
 from api.terminal.consoles import output_console
-from api.wiring import open_service
+from api.wiring import open_service, policy_book
 from workflow.case_numbers import NUMBER_PATTERN
 from workflow.diagrams import draw, lifecycles_document
 from workflow.errors import InvalidInput
@@ -114,7 +114,8 @@ def show(
         number = numbers.number_of(case.id)
     finally:
         numbers.close()
-    document = {"number": number, **case_document(service, case, settings.policy, moment)}
+    book = policy_book(settings.policy, service)
+    document = {"number": number, **case_document(service, case, book, moment)}
     if fmt is OutputFormat.json:
         typer.echo(to_json(plain(document, zone)))
         return
@@ -183,7 +184,13 @@ def demo(
         raise typer.BadParameter(str(error), param_hint="--communities") from None
     result = run_demo(
         settings,
-        Scenario(households=households, days=days, seed=seed, communities=sites),
+        Scenario(
+            households=households,
+            days=days,
+            seed=seed,
+            communities=sites,
+            contracts=company_contracts(sites, days),
+        ),
         replace=replace,
         console=console,
     )

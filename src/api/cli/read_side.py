@@ -93,10 +93,11 @@ def _report(
 ) -> Report:
     settings = Settings.load(db=db)
     period, moment = _period(start, end), _as_of(as_of, settings.timezone)
-    chosen: Policy = load_policy(policy) if policy else settings.policy
     among = _communities(settings, communities)
     follower = open_follower(settings, settings.policy)
     catch_up(follower)
+    # A policy given is every community's; otherwise each community's own, by version.
+    chosen: Policy = load_policy(policy) if policy else follower.current_policy()
     build = sla_report if kind == "sla" else first_contact_report
     grouping = group_by.value if group_by is not None else None
     return build(follower.store, chosen, period, moment, among, grouping)
@@ -175,7 +176,7 @@ def replay(
     follower = open_follower(settings, settings.policy)
     catch_up(follower)
     with progress_console.status("evaluating the live and the candidate policy"):
-        live = sla_report(follower.store, settings.policy, period, moment, among)
+        live = sla_report(follower.store, follower.current_policy(), period, moment, among)
         tried = sla_report(follower.store, candidate, period, moment, among)
     print_comparison(compare(live, tried), fmt, console, output, force=force)
 
@@ -191,7 +192,7 @@ def print_demo_reports(settings: Settings, result: DemoResult, out: Console) -> 
     # A company of several communities sees each one's figures, then the company's.
     grouped = "community" if result.scenario.communities else None
     for build in (sla_report, first_contact_report):
-        report = build(follower.store, settings.policy, period, moment, None, grouped)
+        report = build(follower.store, follower.current_policy(), period, moment, None, grouped)
         print_report(report, ReportFormat.table, out)
 
 

@@ -36,7 +36,13 @@ def report_table(report: Report) -> Table:
             f"{report.title} report{grouped}: cases{among} received {report.period.start} to "
             f"{report.period.end} (exclusive), as of {report.as_of.isoformat(' ', 'seconds')}"
         ),
-        caption=text(f"policy {report.policy!r}, effective {report.effective}{estimated}"),
+        caption=text(
+            f"policy {report.policy!r}, effective {report.effective}{estimated}"
+            + "".join(
+                f"; {v['community']} from {v['from'][:10]}: {v['name']!r} (version {v['version']})"
+                for v in report.versions
+            )
+        ),
     )
     for name in report.fields:
         left = name in ("community", "kind", "priority", "milestone", "staff")

@@ -10,7 +10,6 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from api.http.fields import CommunityCode
 from api.storage.tokens import check_name
-from workflow.communities import CODE_PATTERN
 
 MilestoneStatus = Literal["met", "breached", "pending", "paused", "not_started", "excluded"]
 
@@ -206,25 +205,3 @@ class TokenInfo(BaseModel):
 
 class IssuedToken(TokenInfo):
     token: str = Field(description="shown once; only its hash is stored")
-
-
-class CommunityIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    code: Annotated[
-        str,
-        Field(
-            pattern=CODE_PATTERN.pattern,
-            description="permanent: 1-40 lowercase letters, digits and '-'",
-            examples=["sunny-garden"],
-        ),
-    ]
-    name: Annotated[str, Field(min_length=1, max_length=100, examples=["阳光花园"])]
-
-
-class CommunityOut(BaseModel):
-    code: str
-    name: str
-    policy: str = Field(description="the name of the policy its cases are judged under")
-    policy_from: str | None = Field(description="when that policy took effect; null: always")
-    registered_at: datetime

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 
 from api.config.server import ServerConfig
@@ -13,7 +14,7 @@ from api.http.group_commit import IntakeWriter
 from api.storage.case_numbers import CaseNumbers, open_case_numbers
 from api.storage.communities import CommunityStore, open_communities
 from api.storage.tokens import Role, TokenStore, open_tokens
-from api.wiring import open_follower, open_read_models, open_service
+from api.wiring import open_follower, open_read_models, open_service, policy_book
 from projections.calendar import BusinessCalendar
 from projections.follower import Follower
 from projections.policy import Policy
@@ -21,6 +22,7 @@ from projections.store import ReadModelStore
 from workflow.backdating import Backdating
 from workflow.service import CaseService
 
+BOOK_SECONDS = 2.0  # how stale the communities' policies may be in an answer
 log = logging.getLogger("propdesk.http")
 
 
@@ -63,9 +65,22 @@ class Runtime:
     # How far back each role may date an action, from the settings.
     backdating: dict[Role, Backdating] = field(default_factory=dict)
 
+    _book: Policy | None = None
+    _book_read: float = 0.0
+
     @property
     def policy(self) -> Policy:
-        return self.config.settings.policy
+        """The deployment's policy with the communities' own, read again at most every
+        BOOK_SECONDS (`propdesk community set-policy` may run beside the server)."""
+        now = time.monotonic()
+        if self._book is None or now - self._book_read >= BOOK_SECONDS:
+            self._book = policy_book(self.config.settings.policy, self.service)
+            self._book_read = now
+        return self._book
+
+    def forget_policy(self) -> None:
+        """Read the communities' policies again on next use: this process recorded one."""
+        self._book = None
 
     @classmethod
     def open(cls, config: ServerConfig) -> Runtime:

@@ -16,6 +16,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
 from api.config.settings import Settings
 from api.simulation.arrivals import arrival_times, draw_arrival
@@ -24,7 +25,10 @@ from api.simulation.flows import complaint, repair
 from api.simulation.renovation import renovation
 from api.simulation.story import Script, Story, Tally, intake
 from api.simulation.world import build_community, leaving_at, on_duty
+from api.storage.communities import CommunityStore
 from api.wiring import open_service
+from projections.calendar import SHANGHAI
+from projections.community_policy import community_policy
 from workflow.communities import DEFAULT_COMMUNITY
 from workflow.service import CaseService
 
@@ -33,6 +37,7 @@ FLOWS = {"repair": repair, "complaint": complaint, "renovation": renovation}
 # that are handed to the next shift rather than followed up on the agent's return.
 HANDOVER_SHARE = 0.2
 PROGRESS_EVERY = 100  # actions between progress reports
+ADMIN = "it-admin"  # who records a community's new service level
 
 Progress = Callable[[float, int], None]  # share of the period simulated, events written
 
@@ -47,6 +52,16 @@ class Site:
 
 
 @dataclass(frozen=True)
+class Contract:
+    """A community's new service level, taking effect `after_days` into the period: the
+    admin records it at that midnight."""
+
+    community: str
+    policy: str  # the policy file's text
+    after_days: int
+
+
+@dataclass(frozen=True)
 class Scenario:
     households: int = 2000
     days: int = 30
@@ -54,6 +69,7 @@ class Scenario:
     end: datetime | None = None  # when the period ends; default today 00:00 in Shanghai
     # The communities the households live in; none: one, the deployment's default.
     communities: tuple[Site, ...] = ()
+    contracts: tuple[Contract, ...] = ()
 
     def __post_init__(self) -> None:
         if self.households < 1 or self.days < 1:
@@ -119,6 +135,10 @@ def simulate(
                 story = Story(app, clock, tally, arrival, scenario.seed)
                 queue.push(at, intake(story, FLOWS[arrival.request.kind]))
         queue.push(start, _shift_changes(app, clock, tally, scenario.seed, start, end))
+        for contract in scenario.contracts:
+            queue.push(
+                start + timedelta(days=contract.after_days), _new_level(app, settings, contract)
+            )
         _run(queue, clock, tally, start, end, progress)
     finally:
         app.close()
@@ -147,6 +167,16 @@ def _run(
             progress((clock.now - start).total_seconds() / span, tally.events)
     if progress is not None:
         progress(1.0, tally.events)
+
+
+def _new_level(app: CaseService, settings: Settings, contract: Contract) -> Script:
+    """The admin records the community's new policy, from the day that starts now."""
+    registry = cast(CommunityStore, app.communities)
+    own = community_policy(contract.policy, f"{contract.community}'s contract", settings.policy)
+    at = app.clock()
+    day = at.astimezone(SHANGHAI).date()
+    registry.set_policy(contract.community, own, contract.policy, day, by=ADMIN, at=at)
+    yield from ()  # a script that acts once
 
 
 def _shift_changes(

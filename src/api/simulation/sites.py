@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from api.simulation.simulator import Site
+from importlib.resources import files
+
+from api.simulation.simulator import Contract, Site
 
 # Common names of Chinese residential communities, with codes an operator would choose.
 NAMES = (
@@ -45,3 +47,12 @@ def company_sites(households: int, count: int) -> tuple[Site, ...]:
     sizes = [households * w // sum(weights) for w in weights]
     sizes[0] += households - sum(sizes)  # what rounding left over goes to the largest
     return tuple(Site(code, name, size) for (code, name), size in zip(NAMES, sizes, strict=False))
+
+
+def company_contracts(sites: tuple[Site, ...], days: int) -> tuple[Contract, ...]:
+    """Three communities: the smallest's contract moves to a looser level (二级) halfway
+    through the period; the others keep the deployment's policy."""
+    if len(sites) != 3 or days < 2:
+        return ()
+    text = files("projections").joinpath("policies/level-2.toml").read_text(encoding="utf-8")
+    return (Contract(sites[2].code, text, days // 2),)

@@ -10,13 +10,19 @@ had communities: a deployment with one community never names it.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from datetime import time as dt_time
+
+import psycopg
 
 from api.config.settings import Settings
 from api.storage.own_tables import SideDatabase, open_own_store
+from projections.calendar import SHANGHAI
+from projections.policy import CommunityPolicy, Policy, parse_policy
 from workflow import inputs, labels
 from workflow.communities import DEFAULT_COMMUNITY, community_code
 from workflow.errors import InvalidInput
@@ -36,6 +42,17 @@ _REGISTER = (
     " VALUES (?, 1, ?, ?, ?, NULL, ?, ?) ON CONFLICT (code, version) DO NOTHING"
 )
 _CODES = "SELECT code FROM propdesk_communities WHERE version = 1"
+# A later version: the latest's name, a policy from a day on.
+_SET_POLICY = (
+    "INSERT INTO propdesk_communities"
+    " (code, version, name, policy_name, policy, effective_from, recorded_at, recorded_by)"
+    " SELECT code, version + 1, name, ?, ?, ?, ?, ? FROM propdesk_communities"
+    " WHERE code = ? AND version = (SELECT MAX(version) FROM propdesk_communities WHERE code = ?)"
+)
+_POLICIES = (
+    "SELECT code, version, policy, effective_from, recorded_at FROM propdesk_communities"
+    " WHERE policy IS NOT NULL ORDER BY code, version"
+)
 _ALL = (
     "SELECT code, version, name, policy_name, effective_from, recorded_at, recorded_by"
     " FROM propdesk_communities ORDER BY code, version"
@@ -76,6 +93,7 @@ class CommunityStore:
         now = datetime.now(UTC).isoformat()
         db.run(_REGISTER, (DEFAULT_COMMUNITY, DEFAULT_NAME, None, None, now, "propdesk"))
         self._codes: frozenset[str] = frozenset()
+        self._parsed: dict[tuple[str, int], CommunityPolicy] = {}  # versions never change
         self._read_at = -_FRESH_SECONDS
 
     def codes(self) -> Collection[str]:
@@ -111,6 +129,43 @@ class CommunityStore:
             raise CommunityExists(f"a community {code!r} exists already")
         self.refresh()
         return next(c for c in self.communities() if c.code == code)
+
+    def set_policy(
+        self, code: str, policy: Policy, text: str, starting: date, *, by: str, at: datetime
+    ) -> Community:
+        """The community's cases judged under `policy` from `starting` (Asia/Shanghai) on;
+        `text` is its file, kept as given. `at` is when it is recorded (now, but for a
+        simulation): no milestone that started before is judged under it."""
+        try:
+            by = labels.name("by", by)
+        except InvalidInput as error:
+            raise CommunityError(str(error)) from None
+        if code not in self.refresh():
+            raise CommunityError(f"unknown community {code!r}; `community list` lists them")
+        params = (policy.name, text, starting.isoformat(), at.isoformat(), by, code, code)
+        try:
+            self._db.run(_SET_POLICY, params)
+        except (sqlite3.IntegrityError, psycopg.IntegrityError):
+            raise CommunityError(
+                f"community {code!r} was changed at the same moment; run the command again"
+            ) from None
+        return next(c for c in self.communities() if c.code == code)
+
+    def policy_versions(self) -> tuple[CommunityPolicy, ...]:
+        """Every community's own policies, each from the instant it takes effect: its day
+        (Asia/Shanghai), or when it was recorded if that is later."""
+        _, rows = self._db.run(_POLICIES)
+        found = []
+        for code, version, text, effective_from, recorded_at in rows:
+            key = (str(code), int(version))
+            if key not in self._parsed:
+                recorded = datetime.fromisoformat(recorded_at)
+                day = datetime.combine(date.fromisoformat(effective_from), dt_time(), SHANGHAI)
+                parsed = parse_policy(text, f"community {code} version {version}")
+                starts = max(day, recorded).astimezone(SHANGHAI)
+                self._parsed[key] = CommunityPolicy(*key, starts, recorded, parsed)
+            found.append(self._parsed[key])
+        return tuple(found)
 
     def communities(self) -> list[Community]:
         """Every community as it stands, by code."""
