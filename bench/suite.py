@@ -14,6 +14,8 @@ benchmarks (in this order):
   commands  dispatch and complete on cases of 200 events, in-process (command_latency.py)
   rebuild   rebuilding every read model vs reading and decoding the log (rebuild.py)
   replay    propdesk replay --policy over the largest history (whatif.py)
+  communities  one community's reports vs the company's, the largest history over 20
+            communities (community_reports.py; written once, like the others)
   scale     intake and command cost at each history size (scale.py)
   memory    the server's and a rebuild's peak memory on the largest history (footprint.py)
 """
@@ -43,6 +45,7 @@ PIECES = {
     "commands": "command_latency.py",
     "rebuild": "rebuild.py",
     "replay": "whatif.py",
+    "communities": "community_reports.py",
     "scale": "scale.py",
     "memory": "footprint.py",
 }
@@ -122,6 +125,8 @@ def piece_arguments(name: str, args: argparse.Namespace, sizes: list[int]) -> li
         return ["--events", str(args.rebuild_events or largest), "--runs", str(runs)]
     if name == "replay":
         return ["--events", str(largest), *given("--runs", args.replay_runs)]
+    if name == "communities":
+        return ["--events", str(largest)]
     if name == "scale":
         return ["--sizes", ",".join(map(str, sizes)), *given("--samples", args.scale_samples)]
     if name == "memory":

@@ -32,7 +32,7 @@ class PolicyIn(BaseModel):
         str,
         Field(
             min_length=1,
-            max_length=100_000,
+            max_length=16_000,  # a policy file is a few kilobytes; the body limit is 64 KiB
             description="the SLA policy file's text (TOML), without [calendar]: the "
             "deployment's business calendar applies",
         ),
