@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from support.api_client import Api, running
+from support.backends import BACKENDS, database
 from support.request_bodies import REPAIR
 from support.scoped_company import bearer
 
@@ -39,10 +39,16 @@ class World:
     keys: Iterator[int] = field(default_factory=lambda: iter(range(10**9)))
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    db = str(Path(tmp_path_factory.mktemp("isolation")) / "propdesk.db")
-    with running(db) as api:
+@pytest.fixture(scope="module", params=BACKENDS)
+def world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    """One deployment for every example on each backend: what examples leave behind is
+    more history for the next to keep apart."""
+    with (
+        database(request.param, tmp_path_factory.mktemp("isolation")) as db,
+        running(db, follow=True) as api,
+    ):
         admin = bearer(api.tokens.issue("it-chen", "admin"))
         sides = {}
         for code, letter in ((A, "a"), (B, "b")):

@@ -38,7 +38,8 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "api.report_files": INNER,
     "api.terminal": INNER,
     "api.backup": (*INNER, "api.config", "api.storage"),
-    "api.simulation": (*INNER, "api.config", "api.wiring"),
+    # The simulator records a community's new service level in the registry, as an admin.
+    "api.simulation": (*INNER, "api.config", "api.storage", "api.wiring"),
     **{entry: (*INNER, *ADAPTERS) for entry in ENTRY_POINTS},
 }
 

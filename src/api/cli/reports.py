@@ -50,7 +50,8 @@ def report_table(report: Report) -> Table:
         # rather than being cut, so a narrow terminal still shows everything whole.
         table.add_column(name, justify="left" if left else "right", overflow="fold", no_wrap=left)
     rows = labelled_rows(report)
-    for row, following in zip(rows, [*rows[1:], None], strict=True):
+    for index, row in enumerate(rows):
+        following = rows[index + 1] if index + 1 < len(rows) else None
         # A rule under each community's block, so that the blocks read apart.
         last = report.group_by is not None and (
             following is None or following["community"] != row["community"]
