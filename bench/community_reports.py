@@ -33,6 +33,7 @@ from projections.reports import first_contact_report, sla_report
 COMMUNITIES = 20
 TARGET_SHARE = 0.2  # a community's report, as a share of the company's time
 PER_EVENTS = 1_000_000
+ABOUT = 0.95
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -77,7 +78,8 @@ def run(args: argparse.Namespace) -> list[Figure]:
                     seconds, part = timed(build, follower.store, policy, chosen, moment, one)
                     community.append(seconds)
             share = statistics.median(community) / statistics.median(company)
-            judged = head >= PER_EVENTS and len(codes) == COMMUNITIES
+            # "About one million": the simulator writes 0.99 to 1.03 million for the target.
+            judged = head >= ABOUT * PER_EVENTS and len(codes) == COMMUNITIES
             console.print(
                 f"{name}: company {statistics.median(company):.2f} s, {one[0]} "
                 f"{statistics.median(community):.3f} s ({share:.3f} of it)"

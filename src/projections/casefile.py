@@ -69,7 +69,9 @@ class CaseFile:
     # The version of the community's policy in force at receipt (0: the deployment's): it
     # names the case's milestones. One that started under another is in `versions`.
     policy_version: int = 0
-    versions: dict[str, int] = field(default_factory=dict)
+    # None rather than an empty dict: a rebuild holds tens of thousands of case files, and
+    # most never have a milestone judged under another version.
+    versions: dict[str, int] | None = None
     # The policy's milestones for this kind and priority, each as judged; not stored.
     applicable: tuple[MilestoneSpec, ...] = ()
 
@@ -88,10 +90,12 @@ class CaseFile:
         return self.applicable
 
     def version_of(self, milestone: str) -> int:
+        if self.versions is None:
+            return self.policy_version
         return self.versions.get(milestone, self.policy_version)
 
     def _judged(self, policy: Policy, spec: MilestoneSpec) -> MilestoneSpec:
-        number = self.versions.get(spec.name, self.policy_version)
+        number = self.version_of(spec.name)
         if number != self.policy_version:
             own = policy.version(self.community, number).milestones_for(self.kind, self.priority)
             for other in own:
@@ -106,7 +110,7 @@ class CaseFile:
         if number == self.version_of(milestone):
             return
         if any(s.name == milestone for s in chosen.milestones_for(self.kind, self.priority)):
-            self.versions[milestone] = number
+            self.versions = {**(self.versions or {}), milestone: number}
             self.applicable = ()
 
 

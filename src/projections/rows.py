@@ -68,11 +68,12 @@ def case_from_row(row: Mapping[str, Any], milestones: list[Mapping[str, Any]]) -
         )
         for m in milestones
     }
-    case.versions = {
+    others = {
         m["name"]: int(m["policy_version"])
         for m in milestones
         if int(m["policy_version"]) != case.policy_version
     }
+    case.versions = others or None
     return case
 
 
