@@ -141,7 +141,7 @@ def _document(
 ) -> dict[str, Any] | Response:
     await_position(rt, min_position)
     registered = rt.communities.refresh() if communities and who.communities is None else None
-    chosen = communities_for(who, communities, registered or ())
+    chosen = communities_for(who, communities, registered)
     moment = as_of or datetime.now(UTC)
     report = build(rt.store, rt.policy, period(start, end), moment, chosen, group_by)
     if fmt == "json":
