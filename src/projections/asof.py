@@ -68,20 +68,40 @@ def histories(
     """Each case received in the period (in one of `communities`, if given), evolved
     through the facts recorded by `as_of`."""
     start, end = period.bounds
-    known = to_micros(as_of)
-    policy = policy.known_by(as_of)  # the communities' policies recorded by then
     among = ""
     if communities is not None:
         if not communities:
             return
         among = f" AND c.community IN ({', '.join('?' for _ in communities)})"
+    yield from known_at(
+        store,
+        policy,
+        calendar,
+        as_of,
+        f"c.received_at >= ? AND c.received_at < ?{among}",
+        (to_micros(start), to_micros(end), *(communities or ())),
+    )
+
+
+def known_at(
+    store: ReadModelStore,
+    policy: Policy,
+    calendar: BusinessCalendar,
+    as_of: datetime,
+    where: str,
+    params: Sequence[Any],
+) -> Iterator[CaseHistory]:
+    """Each case of the case index matching `where` (on its alias `c`) and recorded by
+    `as_of`, evolved through the facts recorded by then, in case-id order."""
+    known = to_micros(as_of)
+    policy = policy.known_by(as_of)  # the communities' policies recorded by then
     rows = store.stream(
         "SELECT t.position, t.case_id, t.version, t.type, t.occurred_at, t.recorded_at,"
         " t.actor, t.value, t.late, c.community, c.kind, c.priority, c.category, c.location,"
         " c.channel, c.received_by FROM rm_timeline t JOIN rm_case_index c ON c.case_id = t.case_id"
-        " WHERE c.received_at >= ? AND c.received_at < ? AND c.received_recorded_at <= ?"
-        f" AND t.recorded_at <= ?{among} ORDER BY t.case_id, t.version",
-        (to_micros(start), to_micros(end), known, known, *(communities or ())),
+        f" WHERE ({where}) AND c.received_recorded_at <= ? AND t.recorded_at <= ?"
+        " ORDER BY t.case_id, t.version",
+        (*params, known, known),
     )
     current: CaseHistory | None = None
     for row in rows:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Annotated, Any
 
 from pydantic import ValidationInfo, field_validator
@@ -17,6 +18,7 @@ from api.config.environment import variable_of
 from api.config.settings import Environment, Settings, SettingsError
 
 BODY_LIMIT = 64 * 1024  # bytes: larger request bodies answer 413
+CONSOLE_IDLE_HOURS = 8.0
 
 FOLLOW_ENV = "PROPDESK_HTTP_FOLLOW"  # auto | on | off
 SERVER_PID_ENV = "PROPDESK_HTTP_SERVER_PID"  # set by `propdesk serve` for its workers
@@ -54,6 +56,11 @@ class ServerEnvironment(Environment):
     metrics: bool = False  # GET /metrics (api/http/metrics.py)
     # host:port: /metrics there, without a token. Read as written, not as JSON.
     metrics_address: Annotated[tuple[str, int] | None, NoDecode] = None
+    # The console's sessions end after this many hours without a request.
+    console_idle_hours: float = CONSOLE_IDLE_HOURS
+    # Session cookies marked Secure even when the request came over plain HTTP: for a
+    # server behind a proxy that ends TLS (they are marked on HTTPS requests anyway).
+    console_secure_cookie: bool = False
 
     @field_validator("http_follow", mode="plain")
     @classmethod
@@ -89,7 +96,14 @@ class ServerEnvironment(Environment):
             return value
         return int(value) if value.isdigit() else None
 
-    @field_validator("http_telemetry", "metrics", mode="plain")
+    @field_validator("console_idle_hours", mode="plain")
+    @classmethod
+    def _idle_hours(cls, value: str | float, info: ValidationInfo) -> float:
+        if not isinstance(value, str):
+            return value
+        return _bounded(value, info, CONSOLE_IDLE_HOURS, 0.05, 168, "hours")
+
+    @field_validator("http_telemetry", "metrics", "console_secure_cookie", mode="plain")
     @classmethod
     def _on_off(cls, value: str | bool, info: ValidationInfo) -> bool:
         """A switch that is off unless set on."""
@@ -155,6 +169,8 @@ class ServerConfig:
     limits: ConnectionLimits = ConnectionLimits()
     metrics: bool = False
     metrics_address: tuple[str, int] | None = None  # then not on the API's own address
+    console_idle: timedelta = timedelta(hours=CONSOLE_IDLE_HOURS)
+    console_secure_cookie: bool = False
 
     @classmethod
     def load(
@@ -179,6 +195,8 @@ class ServerConfig:
             limits=found.limits,
             metrics=found.metrics,
             metrics_address=found.metrics_address,
+            console_idle=timedelta(hours=found.console_idle_hours),
+            console_secure_cookie=found.console_secure_cookie,
         )
 
 
@@ -199,7 +217,7 @@ def _bounded(
     try:
         number = int(text) if unit == "bytes" else float(text)
     except ValueError:
-        kind = "a whole number of bytes" if unit == "bytes" else "a number of seconds"
+        kind = "a whole number of bytes" if unit == "bytes" else f"a number of {unit}"
         raise SettingsError(f"{name}={text!r} is not {kind}") from None
     if not low <= number <= high:
         raise SettingsError(f"{name}={text!r}; use {low:g} to {high:g} {unit}")

@@ -16,6 +16,7 @@ from fastapi.openapi.utils import get_openapi
 from starlette.concurrency import run_in_threadpool
 
 from api.config.server import BODY_LIMIT, ServerConfig, ServerEnvironment
+from api.console import mount as console
 from api.http import docs_pages, handlers
 from api.http.bodies import NewRequestIn
 from api.http.limits import BodyLimit
@@ -40,7 +41,7 @@ except `GET /health`. Errors are RFC 9457 problem documents
 
 
 # The documentation's paths: the same for everyone, so a cache may keep it.
-DOCUMENTATION = (*docs_pages.PAGES, docs_pages.ASSETS, "/openapi.json")
+DOCUMENTATION = (*docs_pages.PAGES, docs_pages.ASSETS, "/openapi.json", console.STATIC_PATH)
 
 
 def _problems_for_validation(document: dict[str, Any]) -> None:
@@ -102,6 +103,7 @@ def create_app(config: ServerConfig | None = None, runtime: Runtime | None = Non
         ],
     )
     handlers.install(app)
+    console.install(app)  # after the handlers: it wraps them for its pages
     docs_pages.install(app)
     app.router.route_class = StrictRoute  # the routers' own are; this for routes added here
     for module in (requests, commands, reports, events, communities, tokens, health):

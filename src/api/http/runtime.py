@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from api.config.server import ServerConfig
 from api.http.backdating import rules_by_role
 from api.http.group_commit import IntakeWriter
+from api.storage.access_log import AccessLog, open_access_log
 from api.storage.case_numbers import CaseNumbers, open_case_numbers
 from api.storage.communities import CommunityStore, open_communities
 from api.storage.tokens import Role, TokenStore, open_tokens
+from api.storage.users import UserStore, open_users
 from api.wiring import open_follower, open_read_models, open_service, policy_book
 from projections.calendar import BusinessCalendar
 from projections.follower import Follower
@@ -61,6 +63,8 @@ class Runtime:
     numbers: CaseNumbers
     calendar: BusinessCalendar
     intake: IntakeWriter
+    users: UserStore
+    access_log: AccessLog
     follower: FollowerThread | None = None
     # How far back each role may date an action, from the settings.
     backdating: dict[Role, Backdating] = field(default_factory=dict)
@@ -102,6 +106,8 @@ class Runtime:
                 store = open_read_models(settings)
             tokens = open_tokens(settings)
             numbers = open_case_numbers(settings)
+            users = open_users(settings)
+            access_log = open_access_log(settings)
         except BaseException:
             service.close()
             communities.close()
@@ -117,6 +123,8 @@ class Runtime:
             numbers,
             calendar,
             IntakeWriter(service, numbers_of=numbers.numbers_of),
+            users,
+            access_log,
             thread,
             rules,
         )
@@ -133,6 +141,8 @@ class Runtime:
         if self.follower is not None:
             self.follower.close()
         self.tokens.close()
+        self.users.close()
+        self.access_log.close()
         self.communities.close()
         self.numbers.close()
         datastore = getattr(self.store, "datastore", None)  # both stores have one

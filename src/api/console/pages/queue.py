@@ -1,0 +1,118 @@
+"""The queue page, `/console/cases`: its table refreshes itself every 30 seconds (htmx),
+and the same address with `format=csv` downloads every row the filters select."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from api.console.case_queue import QueuePage, live_page
+from api.console.params import one_of
+from api.console.past_queue import past_page
+from api.console.queue_filters import (
+    PRIORITY_CHOICES,
+    SLA_CONDITIONS,
+    STATE_CHOICES,
+    QueueFilters,
+    read_filters,
+)
+from api.console.rendering import render
+from api.console.visitors import Visitor, page
+from api.http.runtime import Runtime
+from api.http.scopes import communities_for
+from api.http.views import local
+from api.report_files.formats import rows_csv
+from workflow.roles import Role
+from workflow.vocabulary import Kind
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+CSV_LIMIT = 100_000
+CSV_COLUMNS = (
+    "number", "case_id", "community", "kind", "category", "priority", "location", "state",
+    "first_contact_owner", "assignee", "received_at", "next_due", "milestones",
+)  # fmt: skip
+
+
+def queue_page(rt: Runtime, who: Visitor, filters: QueueFilters, limit: int | None) -> QueuePage:
+    scope = communities_for(who.principal, filters.communities or None)
+    read = past_page if filters.as_of is not None else live_page
+    moment = filters.as_of or datetime.now(UTC)
+    return read(
+        rt.store, rt.policy, rt.calendar, filters, scope, moment, rt.numbers.numbers_of, limit
+    )
+
+
+def visitor_filters(request: Request, who: Visitor) -> QueueFilters:
+    filters = read_filters(request)
+    if who.principal.role is Role.WORKER:  # a worker's queue is the cases assigned to them
+        filters = replace(filters, assignee=who.name)
+    return filters
+
+
+@router.get("/cases")
+def cases(request: Request, who: Annotated[Visitor, page("cases")]) -> Response:
+    rt: Runtime = request.app.state.runtime
+    filters = visitor_filters(request, who)
+    fmt = one_of("format", request.query_params.get("format"), ("html", "csv")) or "html"
+    if fmt == "csv":
+        return _csv(queue_page(rt, who, filters, CSV_LIMIT), filters)
+    found = queue_page(rt, who, filters, limit=50)
+    held = [UUID(r.case.case_id) for r in found.rows if any(c.held for c in r.clocks)]
+    context = {
+        "user": who,
+        "current": "cases",
+        "filters": filters,
+        "found": found,
+        "as_of": filters.as_of,
+        "now": datetime.now(UTC),
+        "choices": {
+            "kind": [k.value for k in Kind],
+            "state": STATE_CHOICES,
+            "priority": PRIORITY_CHOICES,
+            "sla": SLA_CONDITIONS,
+        },
+        "communities": _communities(rt, who),
+        "is_worker": who.principal.role is Role.WORKER,
+        "hold_reasons": {str(i): _hold_reason(rt, i, filters.as_of) for i in held},
+    }
+    template = "queue_table.html" if request.headers.get("hx-request") else "queue.html"
+    return render(request, template, context, language=who.language)
+
+
+def _hold_reason(rt: Runtime, case_id: UUID, as_of: datetime | None) -> str | None:
+    case = rt.service.as_of(case_id, as_of) if as_of else rt.service.get(case_id)
+    return case.hold_reason
+
+
+def _communities(rt: Runtime, who: Visitor) -> list[tuple[str, str]]:
+    return [
+        (c.code, c.name)
+        for c in sorted(rt.communities.communities(), key=lambda c: c.code)
+        if who.principal.sees(c.code)
+    ]
+
+
+def _csv(found: QueuePage, filters: QueueFilters) -> Response:
+    rows = [
+        {
+            "number": row.number, "case_id": row.case.case_id, "community": row.case.community,
+            "kind": row.case.kind, "category": row.case.category, "priority": row.case.priority,
+            "location": row.case.location, "state": row.case.state,
+            "first_contact_owner": row.case.owner, "assignee": row.case.assignee,
+            "received_at": local(row.case.received_at).isoformat(),
+            "next_due": local(row.next_due).isoformat() if row.next_due else None,
+            "milestones": [f"{c.name}={c.status}" for c in row.clocks],
+        }
+        for row in found.rows
+    ]  # fmt: skip
+    stamp = (filters.as_of or datetime.now(UTC)).strftime("%Y%m%d-%H%M")
+    return Response(
+        "\ufeff" + rows_csv(CSV_COLUMNS, rows),  # Excel reads UTF-8 Chinese only with a BOM
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="cases-{stamp}.csv"'},
+    )
