@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.console.pages import queue
+from api.console.pages import access_log, callbacks, case, dashboards, queue, what_if
 
-ROUTERS: tuple[APIRouter, ...] = (queue.router,)
+ROUTERS: tuple[APIRouter, ...] = (
+    queue.router,
+    case.router,
+    callbacks.router,
+    dashboards.router,
+    what_if.router,
+    access_log.router,
+)
