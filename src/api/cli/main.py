@@ -18,6 +18,7 @@ from api.cli.projection_commands import register as register_projections
 from api.cli.read_side import known_moment, print_demo_reports, register
 from api.cli.serve import register as register_serve
 from api.cli.tokens import register as register_tokens
+from api.cli.users import register as register_users
 from api.config.settings import Settings
 from api.simulation.simulator import Scenario
 from api.simulation.sites import MOST, company_contracts, company_sites
@@ -204,6 +205,7 @@ register_serve(app)
 register_tokens(app)
 register_backup(app)
 register_communities(app)
+register_users(app)
 
 
 def main() -> None:
