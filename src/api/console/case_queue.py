@@ -188,7 +188,7 @@ def live_page(
     order = (
         "c.received_at DESC, c.case_id"
         if filters.sort == "received"
-        else "next_due IS NULL, next_due, c.received_at DESC, c.case_id"
+        else "next_due NULLS LAST, c.received_at DESC, c.case_id"
     )
     sql = (
         f"SELECT c.*, (SELECT MIN(m.due_at) {_RUNNING}) AS next_due FROM rm_case_index c"
