@@ -21,9 +21,7 @@ CONSOLE = ROOT / "src" / "api" / "console"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "translate": (2,)}
 METHODS = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
 OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
-SHIPPED = tuple(
-    load_policy(p) for p in sorted((ROOT / "src/projections/policies").glob("*.toml"))
-)
+SHIPPED = tuple(load_policy(p) for p in sorted((ROOT / "src/projections/policies").glob("*.toml")))
 
 
 def extracted() -> set[str]:
@@ -81,4 +79,6 @@ def test_placeholders_survive_translation() -> None:
     for (_, message), translated in chinese.items():
         if translated:
             wanted = sorted(PLACEHOLDER.findall(message))
-            assert sorted(PLACEHOLDER.findall(translated)) == wanted, f"{message!r} → {translated!r}"
+            assert sorted(PLACEHOLDER.findall(translated)) == wanted, (
+                f"{message!r} → {translated!r}"
+            )

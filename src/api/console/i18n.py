@@ -12,7 +12,6 @@ import io
 from functools import cache
 from pathlib import Path
 
-from babel.core import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -84,7 +83,4 @@ def negotiated(accept_language: str | None) -> str:
 
 def html_lang(language: str) -> str:
     """The `lang` attribute: BCP 47 (zh-CN), not gettext's zh_CN."""
-    try:
-        return str(Locale.parse(language)).replace("_", "-")
-    except (ValueError, UnknownLocaleError):
-        return "zh-CN"
+    return language.replace("_", "-")

@@ -26,6 +26,7 @@ from api.console.visitors import (
     visitor,
 )
 from api.http.runtime import Runtime
+from api.storage.users import UserError
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
@@ -99,7 +100,13 @@ async def login(
                      next_path=safe_next(next))  # fmt: skip
     await run_in_threadpool(runtime.users.clear_failures, name)
     remembered = chosen(request.cookies.get(LANGUAGE_COOKIE))
-    session_id, _ = await run_in_threadpool(runtime.users.open_session, found.name, now, remembered)
+    try:
+        session_id, _ = await run_in_threadpool(
+            runtime.users.open_session, found.name, now, remembered
+        )
+    except UserError:  # disabled between the password check and now
+        return _form(request, language, status=401, error="wrong", name=name,
+                     next_path=safe_next(next))  # fmt: skip
     answer = RedirectResponse(safe_next(next) or home(found.role), status_code=303)
     answer.set_cookie(SESSION_COOKIE, session_id, httponly=True, samesite="lax",
                       secure=secure_cookies(request), path="/console")  # fmt: skip
