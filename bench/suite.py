@@ -16,6 +16,8 @@ benchmarks (in this order):
   replay    propdesk replay --policy over the largest history (whatif.py)
   communities  one community's reports vs the company's, the largest history over 20
             communities (community_reports.py; written once, like the others)
+  console   the web console's pages on the largest history, live and past views
+            (console_pages.py)
   scale     intake and command cost at each history size (scale.py)
   memory    the server's and a rebuild's peak memory on the largest history (footprint.py)
 """
@@ -46,6 +48,7 @@ PIECES = {
     "rebuild": "rebuild.py",
     "replay": "whatif.py",
     "communities": "community_reports.py",
+    "console": "console_pages.py",
     "scale": "scale.py",
     "memory": "footprint.py",
 }
@@ -126,6 +129,8 @@ def piece_arguments(name: str, args: argparse.Namespace, sizes: list[int]) -> li
     if name == "replay":
         return ["--events", str(largest), *given("--runs", args.replay_runs)]
     if name == "communities":
+        return ["--events", str(largest)]
+    if name == "console":
         return ["--events", str(largest)]
     if name == "scale":
         return ["--sizes", ",".join(map(str, sizes)), *given("--samples", args.scale_samples)]

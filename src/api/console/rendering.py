@@ -82,7 +82,9 @@ def render(
     headers: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
     page = environment(language).get_template(template)
-    body = page.render({"request": request, "user": None, "current": None, "as_of": None, **context})
+    body = page.render(
+        {"request": request, "user": None, "current": None, "as_of": None, **context}
+    )
     return HTMLResponse(body, status_code=status, headers=dict(headers or {}))
 
 
