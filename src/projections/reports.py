@@ -1,15 +1,22 @@
-"""The SLA and first-contact responsibility reports, exact and reproducible from the events."""
+"""The SLA and first-contact responsibility reports, exact and reproducible from the events.
+
+Each report is counted in two steps: what each case brings to it (`sla_cases`: its
+milestones' verdicts; `first_contact_cases`: its figures per staff member), then the sum
+(`SlaTally`, `StaffTally`). Whoever needs the cases behind a figure (the console's
+drill-down) reads the same per-case contributions the sum is made of, so the two cannot
+disagree.
+"""
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from projections.asof import Period, histories
+from projections.asof import CaseHistory, Period, histories
 from projections.calendar import BusinessCalendar
 from projections.milestones import judge
 from projections.policy import Policy
@@ -66,7 +73,8 @@ class SlaRow:
         self.p90_minutes = _minutes(nearest_rank(values, 90))
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if k in SLA_FIELDS}
+        # Field by field, not dataclasses.asdict: that would copy every stopped time.
+        return {name: getattr(self, name) for name in SLA_FIELDS}
 
 
 _ORDER = {"repair": 0, "complaint": 1, "renovation": 2}
@@ -76,6 +84,104 @@ _SEQ = {  # the milestones in the order a case meets them
         ("dispatch", "on_site", "first_reply", "review", "completion", "acceptance", "callback")
     )
 }
+# The verdicts a row counts; a milestone not started or excluded is in none.
+COUNTED = ("met", "breached", "pending")
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """One milestone of one case as the SLA report counts it."""
+
+    milestone: str
+    status: str  # met | breached | pending | not_started | excluded
+    stopped_seconds: float | None  # its time on its clock, once stopped
+    late_stop: bool  # stopped by a late entry
+    version: int  # of its community's policy it is judged under (0: the deployment's)
+
+
+def verdicts(
+    case_history: CaseHistory, policy: Policy, calendar: BusinessCalendar, as_of: datetime
+) -> list[Verdict]:
+    case = case_history.case
+    found = []
+    for spec in case.specs(policy):
+        clock = case.milestones[spec.name]
+        judged = judge(spec, clock, as_of, calendar)
+        stopped = judged.elapsed_seconds if judged.stopped else None
+        late = judged.stopped and clock.late_stop
+        found.append(Verdict(spec.name, judged.status, stopped, late, case.version_of(spec.name)))
+    return found
+
+
+def judged_by(policy: Policy, as_of: datetime) -> tuple[Policy, BusinessCalendar]:
+    """The policy book as it stood at `as_of` (the communities' versions recorded by then)
+    and a calendar of its own, which remembers whether it had to estimate a day."""
+    known = policy.known_by(as_of)
+    return known, known.new_calendar()
+
+
+def sla_cases(
+    store: ReadModelStore,
+    policy: Policy,
+    calendar: BusinessCalendar,
+    period: Period,
+    as_of: datetime,
+    communities: Sequence[str] | None = None,
+) -> Iterator[tuple[CaseHistory, list[Verdict]]]:
+    """Each case received in the period, as known at `as_of`, with its milestones' verdicts
+    (`policy` and `calendar` from `judged_by`)."""
+    for found in histories(store, policy, calendar, period, as_of, communities):
+        yield found, verdicts(found, policy, calendar, as_of)
+
+
+class SlaTally:
+    """The SLA report's rows, summed case by case."""
+
+    def __init__(self, group_by: str | None = None) -> None:
+        self.grouped = is_grouped(group_by)
+        self.group_by = group_by
+        # Keyed by the case's community when grouped, else by None, the total's block.
+        self.rows: dict[tuple[str | None, str, str, str], SlaRow] = {}
+        self.versions: set[tuple[str, int]] = set()
+
+    def add(self, case_history: CaseHistory, found: list[Verdict]) -> None:
+        case = case_history.case
+        block = case.community if self.grouped else None
+        for verdict in found:
+            self.versions.add((case.community, verdict.version))
+            key = (block, case.kind, case.priority, verdict.milestone)
+            row = self.rows.get(key) or self.rows.setdefault(key, SlaRow(*key[1:]))
+            if verdict.late_stop:
+                row.late_stops += 1
+            if verdict.status == "met":
+                row.met += 1
+            elif verdict.status == "breached":
+                row.breached += 1
+            elif verdict.status == "pending":
+                row.pending += 1
+            if verdict.stopped_seconds is not None:
+                row._stopped.append(verdict.stopped_seconds)
+
+    def report(
+        self,
+        policy: Policy,
+        calendar: BusinessCalendar,
+        period: Period,
+        as_of: datetime,
+        communities: Sequence[str] | None = None,
+    ) -> Report:
+        rows = self.rows
+        # The total, from the communities' rows: the cases are read once, whatever the grouping.
+        for key, row in list(rows.items()) if self.grouped else ():
+            rows.setdefault((None, *key[1:]), SlaRow(*key[1:])).add(row)
+        shown = []
+        for key in sorted(rows, key=lambda k: (block_order(k[0]), _ORDER[k[1]], k[2], _SEQ[k[3]])):
+            rows[key].finish()
+            shown.append(in_block(key[0], rows[key].as_dict(), self.grouped))
+        report = _report(
+            "sla", policy, calendar, period, as_of, SLA_FIELDS, shown, communities, self.group_by
+        )
+        return replace(report, versions=contributing(policy, self.versions))
 
 
 def sla_report(
@@ -86,43 +192,11 @@ def sla_report(
     communities: Sequence[str] | None = None,
     group_by: str | None = None,
 ) -> Report:
-    policy = policy.known_by(as_of)  # the communities' policies recorded by then
-    calendar = policy.new_calendar()
-    grouped = is_grouped(group_by)
-    # Keyed by the case's community when grouped, else by None, the total's block.
-    rows: dict[tuple[str | None, str, str, str], SlaRow] = {}
-    versions: set[tuple[str, int]] = set()
-    for history in histories(store, policy, calendar, period, as_of, communities):
-        case = history.case
-        block = case.community if grouped else None
-        if policy.communities:
-            versions.update((case.community, case.version_of(s.name)) for s in case.specs(policy))
-        for spec in case.specs(policy):
-            key = (block, case.kind, case.priority, spec.name)
-            row = rows.get(key) or rows.setdefault(key, SlaRow(*key[1:]))
-            clock = case.milestones[spec.name]
-            judged = judge(spec, clock, as_of, calendar)
-            if judged.stopped and clock.late_stop:
-                row.late_stops += 1
-            if judged.status == "met":
-                row.met += 1
-            elif judged.status == "breached":
-                row.breached += 1
-            elif judged.status == "pending":
-                row.pending += 1
-            if judged.stopped and judged.elapsed_seconds is not None:
-                row._stopped.append(judged.elapsed_seconds)
-    # The total, from the communities' rows: the cases are read once, whatever the grouping.
-    for key, row in list(rows.items()) if grouped else ():
-        rows.setdefault((None, *key[1:]), SlaRow(*key[1:])).add(row)
-    shown = []
-    for key in sorted(rows, key=lambda k: (block_order(k[0]), _ORDER[k[1]], k[2], _SEQ[k[3]])):
-        rows[key].finish()
-        shown.append(in_block(key[0], rows[key].as_dict(), grouped))
-    report = _report(
-        "sla", policy, calendar, period, as_of, SLA_FIELDS, shown, communities, group_by
-    )
-    return replace(report, versions=contributing(policy, versions))
+    policy, calendar = judged_by(policy, as_of)
+    tally = SlaTally(group_by)
+    for case_history, found in sla_cases(store, policy, calendar, period, as_of, communities):
+        tally.add(case_history, found)
+    return tally.report(policy, calendar, period, as_of, communities)
 
 
 def contributing(policy: Policy, used: set[tuple[str, int]]) -> tuple[dict[str, Any], ...]:
@@ -139,6 +213,101 @@ def contributing(policy: Policy, used: set[tuple[str, int]]) -> tuple[dict[str, 
     )
 
 
+# The first-contact report's counts, plus the two the satisfaction rate is computed from.
+STAFF_COUNTS = (*FIRST_CONTACT_FIELDS[1:-1], "callbacks", "satisfied")
+Figure = tuple[str, str, int]  # (staff member, one of STAFF_COUNTS, how many)
+
+
+def staff_figures(
+    case_history: CaseHistory, policy: Policy, calendar: BusinessCalendar, as_of: datetime
+) -> list[Figure]:
+    """What one case adds to whom in the first-contact report."""
+    case = case_history.case
+    owner = case.owner
+    found: list[Figure] = [(case.received_by, "received", 1)]
+    found.extend((previous, "handed_over", 1) for previous in case_history.handovers_from)
+    found.append((owner, "owned", 1))
+    if case.state in ("closed", "rejected", "invalid"):
+        found.append((owner, "closed", 1))
+    elif case.is_open:
+        found.append((owner, "open", 1))
+        if any(
+            judge(spec, case.milestones[spec.name], as_of, calendar).status == "breached"
+            for spec in case.specs(policy)
+        ):
+            found.append((owner, "overdue", 1))
+    if case.state in ("completed", "closed") and not case.dispatched_elsewhere:
+        found.append((owner, "resolved_at_first_contact", 1))
+    for figure, count in (
+        ("urged", case_history.urges),
+        ("callbacks", case.callbacks),
+        ("satisfied", case.satisfied),
+    ):
+        if count:
+            found.append((owner, figure, count))
+    return found
+
+
+def first_contact_cases(
+    store: ReadModelStore,
+    policy: Policy,
+    calendar: BusinessCalendar,
+    period: Period,
+    as_of: datetime,
+    communities: Sequence[str] | None = None,
+) -> Iterator[tuple[CaseHistory, list[Figure]]]:
+    """Each case received in the period, as known at `as_of`, with what it adds to whom
+    (`policy` and `calendar` from `judged_by`)."""
+    for found in histories(store, policy, calendar, period, as_of, communities):
+        yield found, staff_figures(found, policy, calendar, as_of)
+
+
+class StaffTally:
+    """The first-contact report's rows, summed case by case."""
+
+    def __init__(self, group_by: str | None = None) -> None:
+        self.grouped = is_grouped(group_by)
+        self.group_by = group_by
+        self.staff: dict[tuple[str | None, str], dict[str, int]] = defaultdict(
+            lambda: dict.fromkeys(STAFF_COUNTS, 0)
+        )
+
+    def add(self, case_history: CaseHistory, found: list[Figure]) -> None:
+        block = case_history.case.community if self.grouped else None  # None: the total
+        for name, figure, count in found:
+            self.staff[block, name][figure] += count
+
+    def report(
+        self,
+        policy: Policy,
+        calendar: BusinessCalendar,
+        period: Period,
+        as_of: datetime,
+        communities: Sequence[str] | None = None,
+    ) -> Report:
+        staff = self.staff
+        # Each staff member's total, from their rows in the communities they work in.
+        for (_, name), counts in list(staff.items()) if self.grouped else ():
+            total = staff[None, name]
+            for figure in STAFF_COUNTS:
+                total[figure] += counts[figure]
+        rows = []
+        for block, name in sorted(staff, key=lambda key: (block_order(key[0]), key[1])):
+            counts = staff[block, name]
+            callbacks = counts["callbacks"]
+            rate = round(counts["satisfied"] / callbacks, 4) if callbacks else None
+            values = {
+                "staff": name,
+                **{f: counts[f] for f in FIRST_CONTACT_FIELDS[1:-1]},
+                "satisfaction_rate": rate,
+            }
+            rows.append(in_block(block, values, self.grouped))
+        return _report(
+            "first-contact", policy, calendar, period, as_of, FIRST_CONTACT_FIELDS,
+            rows, communities, self.group_by,
+        )  # fmt: skip
+
+
 def first_contact_report(
     store: ReadModelStore,
     policy: Policy,
@@ -147,55 +316,12 @@ def first_contact_report(
     communities: Sequence[str] | None = None,
     group_by: str | None = None,
 ) -> Report:
-    policy = policy.known_by(as_of)
-    calendar = policy.new_calendar()
-    grouped = is_grouped(group_by)
-    # The report's counts, plus the two the satisfaction rate is computed from.
-    counted = (*FIRST_CONTACT_FIELDS[1:-1], "callbacks", "satisfied")
-    staff: dict[tuple[str | None, str], dict[str, int]] = defaultdict(
-        lambda: dict.fromkeys(counted, 0)
-    )
-    for history in histories(store, policy, calendar, period, as_of, communities):
-        case = history.case
-        block = case.community if grouped else None  # None: the total's block
-        staff[block, case.received_by]["received"] += 1
-        for previous in history.handovers_from:
-            staff[block, previous]["handed_over"] += 1
-        mine = staff[block, case.owner]
-        mine["owned"] += 1
-        if case.state in ("closed", "rejected", "invalid"):
-            mine["closed"] += 1
-        elif case.is_open:
-            mine["open"] += 1
-            if any(
-                judge(spec, case.milestones[spec.name], as_of, calendar).status == "breached"
-                for spec in case.specs(policy)
-            ):
-                mine["overdue"] += 1
-        if case.state in ("completed", "closed") and not case.dispatched_elsewhere:
-            mine["resolved_at_first_contact"] += 1
-        mine["urged"] += history.urges
-        mine["callbacks"] += case.callbacks
-        mine["satisfied"] += case.satisfied
-    # Each staff member's total, from their rows in the communities they work in.
-    for (_, name), counts in list(staff.items()) if grouped else ():
-        total = staff[None, name]
-        for figure in counted:
-            total[figure] += counts[figure]
-    rows = []
-    for block, name in sorted(staff, key=lambda key: (block_order(key[0]), key[1])):
-        counts = staff[block, name]
-        rate = round(counts["satisfied"] / counts["callbacks"], 4) if counts["callbacks"] else None
-        values = {
-            "staff": name,
-            **{f: counts[f] for f in FIRST_CONTACT_FIELDS[1:-1]},
-            "satisfaction_rate": rate,
-        }
-        rows.append(in_block(block, values, grouped))
-    return _report(
-        "first-contact", policy, calendar, period, as_of, FIRST_CONTACT_FIELDS, rows,
-        communities, group_by,
-    )  # fmt: skip
+    policy, calendar = judged_by(policy, as_of)
+    tally = StaffTally(group_by)
+    cases = first_contact_cases(store, policy, calendar, period, as_of, communities)
+    for case_history, found in cases:
+        tally.add(case_history, found)
+    return tally.report(policy, calendar, period, as_of, communities)
 
 
 def _report(
