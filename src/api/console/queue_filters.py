@@ -7,6 +7,9 @@ bookmark), and what each SLA condition means.
 | at_risk        | is open and a running milestone falls due within `within` minutes  |
 | paused         | is open and a milestone is paused by a hold                        |
 | ever_breached  | has a milestone over its target, stopped or running, open or not   |
+
+`drill=...` lists the cases behind one figure of a dashboard instead
+(`api.console.dashboards.selection`): open and closed alike, the other filters refused.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from datetime import date, datetime
 from fastapi import Request
 
 from api.console import params
+from api.console.dashboards.selection import Drill, read_drill
 from workflow.lifecycles import LIFECYCLES
 from workflow.vocabulary import PRIORITIES, Kind
 
@@ -45,6 +49,7 @@ class QueueFilters:
     sort: str = "due"
     page: int = 1
     as_of: datetime | None = None
+    drill: Drill | None = None  # the cases behind a dashboard's figure
 
     @property
     def offset(self) -> int:
@@ -60,10 +65,11 @@ def read_filters(request: Request) -> QueueFilters:
     )
     if len(communities) > 100:
         raise params.refused("community", "at most 100 communities")
+    drill = read_drill(q)
     return QueueFilters(
         communities=communities,
         kind=params.one_of("kind", q.get("kind"), [k.value for k in Kind]),
-        state=params.one_of("state", q.get("state"), STATE_CHOICES) or "open",
+        state=params.one_of("state", q.get("state"), STATE_CHOICES) or ("all" if drill else "open"),
         priority=params.one_of("priority", q.get("priority"), PRIORITY_CHOICES),
         assignee=params.short("assignee", q.get("assignee")),
         owner=params.short("owner", q.get("owner")),
@@ -75,4 +81,5 @@ def read_filters(request: Request) -> QueueFilters:
         sort=params.one_of("sort", q.get("sort"), SORTS) or "due",
         page=params.whole("page", q.get("page"), 1, 100_000, 1),
         as_of=params.moment("as_of", q.get("as_of")),
+        drill=drill,
     )

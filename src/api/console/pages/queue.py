@@ -1,5 +1,9 @@
 """The queue page, `/console/cases`: its table refreshes itself every 30 seconds (htmx),
-and the same address with `format=csv` downloads every row the filters select."""
+and the same address with `format=csv` downloads every row the filters select.
+
+With `drill=...` it lists the cases behind one figure of a dashboard instead, as they
+stood when the figure was counted (`api.console.dashboards.selection`); only the roles
+that may open that dashboard may drill down."""
 
 from __future__ import annotations
 
@@ -12,6 +16,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.console.case_queue import QueuePage, live_page
+from api.console.dashboards.drill_rows import DrillAnswer, drill_page
+from api.console.dashboards.query import scope_of
+from api.console.dashboards.selection import dashboard_url
+from api.console.navigation import PAGES
 from api.console.params import one_of
 from api.console.past_queue import past_page
 from api.console.queue_filters import (
@@ -22,7 +30,7 @@ from api.console.queue_filters import (
     read_filters,
 )
 from api.console.rendering import render
-from api.console.visitors import Visitor, page
+from api.console.visitors import PageRefused, Visitor, page
 from api.http.runtime import Runtime
 from api.http.scopes import communities_for
 from api.http.views import local
@@ -54,14 +62,30 @@ def visitor_filters(request: Request, who: Visitor) -> QueueFilters:
     return filters
 
 
+def drilled(
+    request: Request, who: Visitor, filters: QueueFilters, limit: int | None
+) -> DrillAnswer:
+    """The cases behind a dashboard's figure, for those who may open the dashboard."""
+    rt: Runtime = request.app.state.runtime
+    assert filters.drill is not None
+    if who.principal.role not in PAGES[filters.drill.page].roles:
+        raise PageRefused(who, filters.drill.page)
+    scope = scope_of(rt, who, filters.communities)
+    return drill_page(rt, request.app.state, filters, scope, limit)
+
+
 @router.get("/cases")
 def cases(request: Request, who: Annotated[Visitor, page("cases")]) -> Response:
     rt: Runtime = request.app.state.runtime
     filters = visitor_filters(request, who)
     fmt = one_of("format", request.query_params.get("format"), ("html", "csv")) or "html"
+    drill: DrillAnswer | None = None
+    if filters.drill is not None:
+        drill = drilled(request, who, filters, CSV_LIMIT if fmt == "csv" else 50)
+        filters = replace(filters, as_of=drill.instant)  # the rows as they stood then
     if fmt == "csv":
-        return _csv(queue_page(rt, who, filters, CSV_LIMIT), filters)
-    found = queue_page(rt, who, filters, limit=50)
+        return _csv(drill.page if drill else queue_page(rt, who, filters, CSV_LIMIT), filters)
+    found = drill.page if drill else queue_page(rt, who, filters, limit=50)
     held = [UUID(r.case.case_id) for r in found.rows if any(c.held for c in r.clocks)]
     context = {
         "user": who,
@@ -79,6 +103,10 @@ def cases(request: Request, who: Annotated[Visitor, page("cases")]) -> Response:
         "communities": _communities(rt, who),
         "is_worker": who.principal.role is Role.WORKER,
         "hold_reasons": {str(i): _hold_reason(rt, i, filters.as_of) for i in held},
+        "drill": drill,
+        "back": dashboard_url(filters.drill, filters.communities, drill.instant)
+        if filters.drill and drill
+        else None,
     }
     template = "queue_table.html" if request.headers.get("hx-request") else "queue.html"
     return render(request, template, context, language=who.language)
