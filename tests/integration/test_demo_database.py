@@ -1,5 +1,6 @@
-"""The demo never destroys data: it replaces only its own earlier output, never a database
-holding a token or a case it did not write unless told to (`--replace`), and never one
+"""The demo never destroys data: it replaces only its own earlier output (its console
+accounts, and what signing in with them wrote, included), never a database holding a
+token, a case or an account it did not write unless told to (`--replace`), and never one
 another process has open, told to or not."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import sqlite3
 import stat
 import subprocess
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from typer.testing import CliRunner, Result
@@ -17,6 +19,7 @@ from typer.testing import CliRunner, Result
 from api.cli.main import app as cli
 from api.config.settings import Settings
 from api.storage.tokens import open_tokens
+from api.storage.users import open_users
 from api.wiring import open_service
 from support.driver import new_request
 from support.holders import held_open_elsewhere
@@ -68,6 +71,29 @@ def test_a_database_with_a_token_or_a_case_the_demo_did_not_write_is_refused(
     assert tokens.verify(token) is not None
     tokens.close()
     assert open_service(Settings.load({}, db=str(with_case))).get(real).version == 1
+
+
+def test_signing_in_with_the_demo_s_accounts_does_not_stop_the_next_run_another_account_does(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "propdesk.db"
+    assert demo(db).exit_code == 0
+    users = open_users(Settings.load({}, db=str(db)))
+    now = datetime.now(UTC)
+    users.open_session("sup-huang", now, "en")  # someone looked around as the supervisor
+    users.record_failure("sup-huang", now)
+    users.close()
+    again = demo(db)
+    assert again.exit_code == 0, again.output
+    assert "replaced the earlier demo database" in again.output
+
+    users = open_users(Settings.load({}, db=str(db)))
+    users.add("desk-new", "agent", None, "a password of the company's")
+    users.close()
+    refused(demo(db), "holds console accounts the demo did not create: desk-new")
+    users = open_users(Settings.load({}, db=str(db)))
+    assert "desk-new" in {u.name for u in users.records()}
+    users.close()
 
 
 def test_replace_deletes_data_the_demo_did_not_write_when_no_other_process_has_it(

@@ -1,4 +1,5 @@
-"""`propdesk demo`: simulate a community into an SQLite file, with progress and a summary.
+"""`propdesk demo`: simulate a community into an SQLite file, with progress and a summary,
+and create the console's demo accounts (api.cli.demo_accounts).
 
 The demo replaces its own earlier output without asking, and nothing else unasked
 (api.cli.demo_database says how it tells them apart).
@@ -22,7 +23,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from api.cli.demo_database import mark, prepare_database, seal
+from api.cli.demo_accounts import DemoAccount, create_accounts
+from api.cli.demo_database import mark, prepare_database, record_accounts, seal
 from api.cli.local_times import local_text
 from api.config.settings import Settings, SettingsError
 from api.simulation.clock import SHANGHAI
@@ -50,6 +52,7 @@ class DemoResult:
     activity: dict[str, int]  # holds, handovers, reopens... as the simulation counted them
     elapsed: float  # seconds
     replaced: str | None  # what happened to a file that was there before
+    accounts: tuple[DemoAccount, ...]  # the console's, with their passwords
 
     @property
     def case_count(self) -> int:
@@ -105,6 +108,8 @@ def run_demo(
         # An interrupted run too: what it wrote until then stays known as the demo's.
         seal(path, run, tally.events)
     elapsed = time.perf_counter() - began
+    accounts = create_accounts(settings, scenario)
+    record_accounts(path, run, [a.name for a in accounts])
     return DemoResult(
         db=path,
         scenario=scenario,
@@ -117,6 +122,7 @@ def run_demo(
         activity=dict(tally.activity),
         elapsed=elapsed,
         replaced=replaced,
+        accounts=accounts,
     )
 
 

@@ -3,8 +3,11 @@
 The demo replaces a database only when everything in it is the demo's own work and no
 other process has it open. It knows its own work by a marker table, written before the
 first event, in which a run that ends records how many events it wrote, when it wrote
-every event in the file. A file whose events match the last run's count exactly, that
-holds no API token and no table the demo does not write, is an earlier demo's output.
+every event in the file, and the names of the console accounts it created. A file whose
+events match the last run's count exactly, that holds no API token, no account but the
+run's and no table the demo does not write, is an earlier demo's output: the sessions,
+failed logins and access log of its own accounts are the demo's too (someone looked around
+with them).
 Anything else (a token, a case from the server, an interrupted run, a file an older
 propdesk wrote) is data the demo did not write: it is left alone unless `--replace` says
 to delete it, and even then not while another process has it open.
@@ -12,6 +15,7 @@ to delete it, and even then not while another process has it open.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -25,7 +29,9 @@ from api.storage.private_files import JOURNALS, private_database
 MARKER = "propdesk_demo"
 EVENTS = "stored_events"  # eventsourcing's table of the events, on SQLite
 TOKENS = "propdesk_tokens"
-# What a demo run writes: its events and snapshots, the reporters' records, its marker.
+USERS = "propdesk_users"
+# What a demo run writes: its events and snapshots, the reporters' records, its accounts,
+# its marker; and what signing in with its accounts writes.
 DEMO_TABLES = frozenset(
     {
         EVENTS,
@@ -33,6 +39,10 @@ DEMO_TABLES = frozenset(
         "propdesk_reporters",
         "propdesk_communities",
         "propdesk_case_numbers",
+        USERS,
+        "propdesk_sessions",
+        "propdesk_login_failures",
+        "propdesk_access_log",
         MARKER,
     }
 )
@@ -101,6 +111,8 @@ def _foreign(db: sqlite3.Connection, filled: set[str]) -> str:
     last_run = db.execute(f"SELECT * FROM {MARKER} ORDER BY rowid DESC LIMIT 1")
     columns = [column[0] for column in last_run.description]
     run = dict(zip(columns, last_run.fetchone(), strict=True))
+    if USERS in filled and (strangers := _strangers(db, run.get("accounts"))):
+        return f"holds console accounts the demo did not create: {', '.join(strangers)}"
     written = run.get("events")  # a marker from before runs recorded it has none
     found = (0, 0)
     if EVENTS in filled:
@@ -111,6 +123,12 @@ def _foreign(db: sqlite3.Connection, filled: set[str]) -> str:
             "a command, or an interrupted or older demo run)"
         )
     return ""
+
+
+def _strangers(db: sqlite3.Connection, accounts: str | None) -> list[str]:
+    """The accounts in the file that the last run did not create."""
+    own = set(json.loads(accounts)) if accounts else set()
+    return sorted({name for (name,) in db.execute(f"SELECT name FROM {USERS}")} - own)
 
 
 def _rows(db: sqlite3.Connection, table: str, query: str) -> int:
@@ -134,7 +152,7 @@ def mark(path: Path, scenario: Scenario) -> int:
     with closing(sqlite3.connect(path)) as db, db:
         db.execute(
             f"CREATE TABLE IF NOT EXISTS {MARKER}"
-            " (seed INTEGER, households INTEGER, days INTEGER, events INTEGER)"
+            " (seed INTEGER, households INTEGER, days INTEGER, events INTEGER, accounts TEXT)"
         )
         added = db.execute(
             f"INSERT INTO {MARKER} (seed, households, days) VALUES (?, ?, ?)",
@@ -153,3 +171,9 @@ def seal(path: Path, run: int, written: int) -> None:
             f" AND (SELECT coalesce(max(rowid), 0) FROM {EVENTS}) = ?",
             (written, run, written, written),
         )
+
+
+def record_accounts(path: Path, run: int, names: list[str]) -> None:
+    """The console accounts the run created: a later run replaces them with the file."""
+    with closing(sqlite3.connect(path, timeout=10)) as db, db:
+        db.execute(f"UPDATE {MARKER} SET accounts = ? WHERE rowid = ?", (json.dumps(names), run))
