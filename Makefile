@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit install clean diagrams docs bench lock mutation catalogues
+.PHONY: demo test lint typecheck unit install clean diagrams docs bench lock mutation catalogues screenshots
 
 # Every dependency, the build backend included, comes from requirements.lock: exact
 # versions with their hashes, so a clone installs next month what it installs today.
@@ -71,6 +71,11 @@ catalogues: $(STAMP)
 		$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) -l $$lang \
 			--no-fuzzy-matching --omit-header --ignore-obsolete || exit 1; \
 	done
+
+# A PNG of each console page on demo data, into docs/console/ (scripts/screenshots.py):
+# Playwright drives Debian's Chromium (apt-get install chromium fonts-noto-cjk libatomic1).
+screenshots: $(STAMP)
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) .lock-env .mypy_cache .ruff_cache .pytest_cache .hypothesis .mutation
