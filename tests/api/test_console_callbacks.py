@@ -13,10 +13,12 @@ from typing import Any
 
 import pytest
 
+from api.console.callback_queue import WAITING
 from api.storage.users import UserStore, open_users
 from projections.calendar import SHANGHAI
 from support.api_client import Api
 from support.console import sign_in
+from workflow.lifecycles import LIFECYCLES
 
 REASON = "entered from the paper log"
 _ROW = re.compile(r'<tr data-case="([0-9a-f-]+)"( class="overdue")?>(.*?)</tr>', re.S)
@@ -168,3 +170,9 @@ def test_a_malformed_filter_answers_422_as_a_page(api: Api) -> None:
     answer = api.client.get("/console/callbacks", params={"kind": "laundry"})
     assert answer.status_code == 422
     assert "query.kind" in answer.text
+
+
+def test_every_kind_records_its_callback_in_the_one_state_the_queue_lists() -> None:
+    for kind, lifecycle in LIFECYCLES.items():
+        waiting = [s for s in lifecycle.states if "callback" in lifecycle.allowed(s)]
+        assert waiting == [WAITING], kind

@@ -38,9 +38,9 @@ class WhatIfInputs:
         return self.policy is not None or self.upload is not None
 
     def moment(self) -> datetime:
-        """The instant judged at: the one asked for, or now to the second (a link can
-        name it exactly)."""
-        return self.as_of or datetime.now(UTC).replace(microsecond=0)
+        """The instant judged at: the one asked for, or now (to the microsecond: a link
+        names it exactly, and nothing recorded before it is left out)."""
+        return self.as_of or datetime.now(UTC)
 
     def pinned(self, moment: datetime) -> WhatIfInputs:
         return replace(self, as_of=moment)
