@@ -1,8 +1,8 @@
 """The cases behind a row of a what-if comparison: those whose milestone's status under
 the candidate policy differs from its status under the live one.
 
-Each case is judged as the SLA report judges it (`projections.reports.sla_report`): the
-cases received in the period, in the communities asked for, evolved through what was
+Each case is judged by the SLA report's own verdicts (`projections.reports.verdicts`):
+the cases received in the period, in the communities asked for, evolved through what was
 recorded by the instant, under each policy in turn, in memory; the read models are only
 read. A status is None where a policy has no such milestone for the case.
 """
@@ -15,8 +15,8 @@ from datetime import datetime
 
 from projections.asof import Period, known_at
 from projections.casefile import CaseFile
-from projections.milestones import judge
 from projections.policy import Policy
+from projections.reports import judged_by, verdicts
 from projections.store import ReadModelStore
 from projections.times import to_micros
 
@@ -43,8 +43,7 @@ def _statuses(
     communities: Sequence[str] | None,
     row: RowKey,
 ) -> dict[str, tuple[CaseFile, str | None]]:
-    policy = policy.known_by(as_of)  # as the report: the communities' versions known then
-    calendar = policy.new_calendar()
+    policy, calendar = judged_by(policy, as_of)  # as the report judges
     start, end = period.bounds
     where = "c.received_at >= ? AND c.received_at < ? AND c.kind = ? AND c.priority = ?"
     params: list[object] = [to_micros(start), to_micros(end), row.kind, row.priority]
@@ -53,12 +52,9 @@ def _statuses(
         params.extend(communities)
     found = {}
     for history in known_at(store, policy, calendar, as_of, where, params):
-        case = history.case
-        status = None
-        for spec in case.specs(policy):
-            if spec.name == row.milestone:
-                status = judge(spec, case.milestones[spec.name], as_of, calendar).status
-        found[case.case_id] = (case, status)
+        judged = verdicts(history, policy, calendar, as_of)
+        status = next((v.status for v in judged if v.milestone == row.milestone), None)
+        found[history.case.case_id] = (history.case, status)
     return found
 
 
