@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -60,6 +61,7 @@ class SeededConsole:
 
     base: str
     db: str
+    token: str  # a supervisor's, for every community: the API's figures to compare with
     cases: dict[str, dict[str, Any]] = field(default_factory=dict)  # by a name of its own
 
     def case_id(self, name: str) -> str:
@@ -117,12 +119,13 @@ class _Desk:
         assert answer.status_code == 200, answer.text
 
 
-def _seed(base: str, config: ServerConfig) -> dict[str, dict[str, Any]]:
+def _seed(base: str, config: ServerConfig) -> SeededConsole:
     tokens = open_tokens(config.settings)
     try:
         admin = tokens.issue("it-chen", "admin")
         agent = tokens.issue("desk-zhang", "agent")
         worker = tokens.issue("eng-wang", "worker")
+        supervisor = tokens.issue("boss-liu", "supervisor")
     finally:
         tokens.close()
     with httpx.Client(base_url=base, timeout=30) as client:
@@ -143,6 +146,8 @@ def _seed(base: str, config: ServerConfig) -> dict[str, dict[str, Any]]:
             "waiting for parts": desk.receive("repair", EAST, location="1-1-101"),
             "done": desk.receive("repair", EAST, location="2-1-502", priority="normal"),
             "west": desk.receive("repair", WEST, location="8-1-801"),
+            # Recorded three hours late, never dispatched: its dispatch milestone breached.
+            "late": desk.receive("repair", EAST, location="6-2-1602", received_at=_ago(3)),
         }
         for name in ("burst pipe", "script", "done"):
             desk.act(cases[name], "dispatch", assignee="eng-wang")
@@ -154,7 +159,11 @@ def _seed(base: str, config: ServerConfig) -> dict[str, dict[str, Any]]:
         desk.act(cases["done"], "complete", by_worker=True, resolution="replaced the valve")
         desk.act(cases["west"], "dispatch", assignee="eng-wang-west")
         desk.caught_up()
-    return cases
+    return SeededConsole(base, config.settings.db, supervisor, cases)
+
+
+def _ago(hours: int) -> str:
+    return (datetime.now(UTC) - timedelta(hours=hours)).isoformat()
 
 
 @contextmanager
@@ -164,7 +173,7 @@ def seeded_console(db: str) -> Iterator[SeededConsole]:
     config = ServerConfig.load({}, db=db, follow=True)
     _accounts(config)
     with live_server(config) as live:
-        yield SeededConsole(live.base, db, _seed(live.base, config))
+        yield _seed(live.base, config)
 
 
 # -- in the browser ----------------------------------------------------------------
