@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
@@ -40,7 +41,6 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-    "--lang=zh-CN",  # the browser's own parts too: date fields as 年/月/日
 ]
 DESKTOP = ViewportSize(width=1280, height=800)
 TABLET = ViewportSize(width=768, height=1024)
@@ -114,15 +114,17 @@ def sign_in(page: Page, account: DemoAccount) -> None:
         raise SystemExit(f"could not sign in as {account.name}")
 
 
-def shoot(page: Page, path: str, name: str) -> bool:
-    """A PNG of the page at `path`; False (and a message) when the console does not
-    serve it yet."""
+def shoot(page: Page, path: str, name: str, scroll_to: str | None = None) -> bool:
+    """A PNG of the page at `path` (scrolled to the first `scroll_to` element, if any);
+    False (and a message) when the console does not serve it yet."""
     answer = page.goto(path)
     if answer is None or answer.status != 200:
         status = answer.status if answer else "no answer"
         print(f"  skipped {name}: {path} answered {status} (not served yet?)")
         return False
     page.wait_for_load_state("networkidle")
+    if scroll_to and page.locator(scroll_to).count():
+        page.locator(scroll_to).first.evaluate("e => { e.scrollIntoView(); scrollBy(0, -70); }")
     target = OUT / f"{name}.png"
     page.screenshot(path=str(target))
     print(f"  {target.relative_to(OUT.parent.parent)} ({target.stat().st_size // 1024} KB)")
@@ -141,6 +143,19 @@ def worked_case(page: Page) -> str | None:
         }"""
     )
     return found
+
+
+def what_if_comparison(page: Page) -> str:
+    """The what-if page comparing the live policies with the shipped level-2 file (the
+    first candidate offered, if that is not one)."""
+    page.goto("/console/what-if")
+    options = page.locator("#s-policy option")
+    if not options.count():
+        return "/console/what-if"
+    texts = options.all_inner_texts()
+    chosen = next((i for i, t in enumerate(texts) if "level-2.toml" in t), 0)
+    key = options.nth(chosen).get_attribute("value") or ""
+    return f"/console/what-if?policy={quote(key)}"
 
 
 def as_role(
@@ -167,7 +182,8 @@ def photograph(browser: Browser, base: str, accounts: dict[str, DemoAccount]) ->
     shoot(boss, "/console/sla", "sla")
     shoot(boss, "/console/first-contact", "first-contact")
     shoot(boss, "/console/callbacks", "callbacks")
-    shoot(boss, "/console/what-if", "what-if")
+    # The comparison, below the two forms.
+    shoot(boss, what_if_comparison(boss), "what-if", scroll_to="dl.facts")
     if case is not None:  # a reveal, so that the access log has a line to show
         boss.goto(case)
         reveal = boss.locator("form.reveal button")
