@@ -1,15 +1,21 @@
 """Both languages in Chromium: Simplified Chinese by default, English by `?lang=en`, the
 browser's Accept-Language on a first visit, and a choice made once remembered by the
-session. A Chinese page shows no untranslated interface text."""
+session. No Chinese page shows interface text in English: not one heading, label, button,
+link or column of any page is an English message of the catalogues (or a domain code's
+English label), as it would be where a translation is missing."""
 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import pytest
+from babel.messages.pofile import read_po
 from playwright.sync_api import Browser, Page, expect
 
-from support.browser_server import ACCOUNTS, PASSWORD, SeededConsole
+from api.console.i18n import catalogue_path
+from api.console.navigation import PAGES
+from support.browser_server import ACCOUNTS, PASSWORD, OpenAs, SeededConsole
 
 # Interface text of the queue page: headings, labels, buttons, the menu and the pager.
 INTERFACE = "h1, label, button, th, nav a, .pager a, .pager span:not(.muted), option"
@@ -109,3 +115,74 @@ def test_the_english_queue_shows_english_interface_text(page: Page) -> None:
     for label in ("Cases", "Community", "Kind", "Priority", "Download CSV", "Filter"):
         assert label in texts
     assert "工单" not in texts
+
+
+# Where interface text is: not the table cells, which hold the cases' own words.
+LABELLED = (
+    "h1, h2, h3, label, button, th, summary, dt, caption, legend, a, option, "
+    "[role=alert], [role=status], p.muted, .pager span"
+)
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+
+
+@cache
+def english_messages() -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
+    """Every English text a Chinese page would show where its translation is missing: the
+    interface messages and the domain codes' English labels, whose Chinese differs. Those
+    with placeholders as patterns."""
+    with catalogue_path("zh_CN").open("rb") as source:
+        chinese = {m.id: m.string for m in read_po(source) if m.id}
+    with catalogue_path("zh_CN", "domain").open("rb") as source:
+        labels = {(m.context, m.id): m.string for m in read_po(source) if m.id}
+    with catalogue_path("en", "domain").open("rb") as source:
+        english = {(m.context, m.id): m.string for m in read_po(source) if m.id}
+    texts = {str(i) for i, zh in chinese.items() if zh != i}
+    texts |= {str(label) for key, label in english.items() if label != labels.get(key)}
+    plain = frozenset(t for t in texts if not PLACEHOLDER.search(t))
+    patterns = tuple(
+        re.compile(".+".join(re.escape(part) for part in PLACEHOLDER.split(t)[::2]))
+        for t in texts
+        if PLACEHOLDER.search(t)
+    )
+    return plain, patterns
+
+
+def _untranslated(page: Page) -> list[str]:
+    plain, patterns = english_messages()
+    shown = {" ".join((t or "").split()) for t in page.locator(LABELLED).all_inner_texts()}
+    shown.add(page.title().removesuffix(" · propdesk"))
+    return sorted(t for t in shown if t and (t in plain or any(p.fullmatch(t) for p in patterns)))
+
+
+def _every_page(console: SeededConsole) -> list[str]:
+    case = console.case_id("done")
+    paths = ["/console/cases?state=all", "/console/cases?as_of=2026-01-01", "/console/nowhere"]
+    paths += [f"/console/cases/{case}", f"/console/cases/{case}?at_version=1"]
+    paths += [p.path for name, p in PAGES.items() if name not in ("cases", "case")]
+    return paths
+
+
+def test_no_chinese_page_shows_an_english_interface_message(
+    open_as: OpenAs, console: SeededConsole
+) -> None:
+    page = open_as("admin")  # every page
+    found: dict[str, list[str]] = {}
+    for path in _every_page(console):
+        page.goto(path)
+        assert page.locator("html").get_attribute("lang") == "zh-CN"
+        if untranslated := _untranslated(page):
+            found[path] = untranslated
+    page.context.clear_cookies()
+    page.goto("/console/login")
+    if untranslated := _untranslated(page):
+        found["/console/login"] = untranslated
+    assert found == {}
+
+
+def test_the_untranslated_check_would_see_english_text(page: Page) -> None:
+    _signed_in(page, ACCOUNTS["supervisor"].name, lang="en")
+    page.goto("/console/cases")
+    shown = _untranslated(page)
+    assert "Cases" in shown
+    assert "Download CSV" in shown
+    assert any(t.endswith(" cases") for t in shown)  # "%(total)s cases", a pattern
