@@ -245,6 +245,11 @@ def test_the_demo_command_runs_end_to_end_and_can_be_run_again(tmp_path: Path) -
     first = CliRunner().invoke(cli, args)
     assert first.exit_code == 0, first.output
     assert "cases by kind and state" in first.output
+    # It ends by saying how to reach the console and whom to sign in as.
+    closing = first.output[first.output.index("the web console") :]
+    assert f"serve --db {db}" in closing.replace("\n", "")
+    assert "/console/login" in closing
+    assert "sup-huang" in closing
     app = open_app(db)
     written = app.recorder.max_notification_id()
     app.close()

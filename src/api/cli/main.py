@@ -12,6 +12,7 @@ from api.cli.backup import register as register_backup
 from api.cli.case_view import case_document, case_tables, history_rows, history_table
 from api.cli.communities import register as register_communities
 from api.cli.demo import print_summary, run_demo
+from api.cli.demo_accounts import print_sign_in
 from api.cli.errors import DbOption, reports_errors
 from api.cli.printable import plain, to_json
 from api.cli.projection_commands import register as register_projections
@@ -197,6 +198,7 @@ def demo(
     )
     print_summary(console, result, settings.timezone)
     print_demo_reports(settings, result, console)
+    print_sign_in(console, result.db, result.accounts)
 
 
 register_projections(app)
