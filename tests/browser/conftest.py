@@ -19,19 +19,7 @@ from playwright.sync_api import Browser, BrowserContext, Page
 
 from support.backends import BACKENDS, database
 from support.browser_server import OpenAs, SeededConsole, seeded_console, sign_in_as
-
-CHROMIUM = Path("/usr/bin/chromium")
-# Headless in a container: no sandbox (root), no /dev/shm limits, no GPU, and nothing that
-# would reach for the network by itself (the origin test counts every request).
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-dev-shm-usage",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from support.chromium import CHROMIUM, CHROMIUM_FLAGS
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -20,6 +20,7 @@ from api.console.visitors import (
     CsrfRefused,
     PageRefused,
     SignInNeeded,
+    Visitor,
     language_of,
     sign_in_path,
 )
@@ -47,10 +48,17 @@ def _language(request: Request) -> str:
         return DEFAULT
 
 
-def error_page(request: Request, status: int, detail: str, headers: dict[str, str]) -> Response:
-    language = _language(request)
+def error_page(
+    request: Request,
+    status: int,
+    detail: str,
+    headers: dict[str, str],
+    visitor: Visitor | None = None,
+) -> Response:
+    """The page of an error; with the menu when the visitor is known (a page refused)."""
+    language = visitor.language if visitor is not None else _language(request)
     title = translate(language, TITLES.get(status, OTHER))
-    context = {"title": title, "status": status, "detail": detail, "user": None}
+    context = {"title": title, "status": status, "detail": detail, "user": visitor}
     return render(request, "error.html", context, language=language, status=status,
                   headers=headers)  # fmt: skip
 
@@ -82,7 +90,7 @@ async def _refused(request: Request, error: Exception) -> Response:
     assert isinstance(error, PageRefused)
     language = error.visitor.language
     detail = translate(language, "Your role may not open this page.")
-    return error_page(request, 403, detail, {})
+    return error_page(request, 403, detail, {}, error.visitor)
 
 
 async def _csrf(request: Request, _: Exception) -> Response:
