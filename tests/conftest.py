@@ -8,7 +8,15 @@ import pytest
 from api.config.settings import Settings
 from api.wiring import open_service
 from support.backends import BACKENDS, database
+from support.chromium import is_browser_test
 from workflow.service import CaseService
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The browser tests last: Playwright's synchronous API keeps an event loop running in
+    the main thread from its first use to the session's end, and a test after it could
+    not call asyncio.run()."""
+    items.sort(key=lambda item: is_browser_test(Path(str(item.path))))
 
 
 @pytest.fixture

@@ -16,3 +16,10 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+BROWSER_TESTS = Path(__file__).resolve().parents[1] / "browser"
+
+
+def is_browser_test(path: Path) -> bool:
+    """Whether a test lives under tests/browser (they run last: see tests/conftest.py)."""
+    return BROWSER_TESTS in Path(path).resolve().parents
