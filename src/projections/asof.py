@@ -90,16 +90,29 @@ def known_at(
     as_of: datetime,
     where: str,
     params: Sequence[Any],
+    *,
+    few: bool = False,
 ) -> Iterator[CaseHistory]:
     """Each case of the case index matching `where` (on its alias `c`) and recorded by
-    `as_of`, evolved through the facts recorded by then, in case-id order."""
+    `as_of`, evolved through the facts recorded by then, in case-id order.
+
+    `few`: `where` selects a few cases out of many by what no index holds; then the cases
+    are read first and their events looked up by case (SQLite takes CROSS JOIN's left
+    table as the outer loop; PostgreSQL plans either way), rather than the timeline read
+    whole in case order, which suits a period's cases."""
     known = to_micros(as_of)
     policy = policy.known_by(as_of)  # the communities' policies recorded by then
+    tables = (
+        "rm_case_index c CROSS JOIN rm_timeline t"
+        if few
+        else "rm_timeline t JOIN rm_case_index c ON c.case_id = t.case_id"
+    )
+    joined = " AND c.case_id = t.case_id" if few else ""
     rows = store.stream(
         "SELECT t.position, t.case_id, t.version, t.type, t.occurred_at, t.recorded_at,"
         " t.actor, t.value, t.late, c.community, c.kind, c.priority, c.category, c.location,"
-        " c.channel, c.received_by FROM rm_timeline t JOIN rm_case_index c ON c.case_id = t.case_id"
-        f" WHERE ({where}) AND c.received_recorded_at <= ? AND t.recorded_at <= ?"
+        f" c.channel, c.received_by FROM {tables}"
+        f" WHERE ({where}){joined} AND c.received_recorded_at <= ? AND t.recorded_at <= ?"
         " ORDER BY t.case_id, t.version",
         (*params, known, known),
     )

@@ -153,17 +153,11 @@ _SLA_SQL = {
 }
 
 
-def live_page(
-    store: ReadModelStore,
-    policy: Policy,
-    calendar: BusinessCalendar,
-    filters: QueueFilters,
-    scope: tuple[str, ...] | None,
-    now: datetime,
-    numbers_of: Callable[[list[str]], dict[str, str]],
-    limit: int | None = PAGE_SIZE,
-) -> QueuePage:
-    where, params = fixed_where(filters, scope)
+def conditions(filters: QueueFilters, moment: datetime) -> tuple[list[str], list[Any]]:
+    """The conditions on what a case's row holds as it stands (state, people, clocks),
+    judged at `moment`."""
+    where: list[str] = []
+    params: list[Any] = []
     if filters.state == "open":
         where.append(OPEN)
     elif filters.state != "all":
@@ -176,18 +170,30 @@ def live_page(
             params.append(value)
     if filters.sla is not None:
         where.append(_SLA_SQL[filters.sla])
-        instant = micros(now)
+        instant = micros(moment)
         if filters.sla == "at_risk":
             params.extend([instant, instant + filters.within * 60_000_000])
         elif filters.sla != "paused":
             params.append(instant)
+    return where, params
+
+
+def select_rows(
+    store: ReadModelStore,
+    where: list[str],
+    params: list[Any],
+    sort: str,
+    limit: int | None,
+    offset: int,
+) -> tuple[int, list[Mapping[str, Any]]]:
+    """How many rows of the case index match, and those of the page, in the queue's order."""
     condition = " WHERE " + " AND ".join(where) if where else ""
     total = int(
         store.query(f"SELECT COUNT(*) AS n FROM rm_case_index c{condition}", params)[0]["n"]
     )
     order = (
         "c.received_at DESC, c.case_id"
-        if filters.sort == "received"
+        if sort == "received"
         else "next_due NULLS LAST, c.received_at DESC, c.case_id"
     )
     sql = (
@@ -195,12 +201,29 @@ def live_page(
         f"{condition} ORDER BY {order}"
     )
     if limit is not None:
-        sql += f" LIMIT {int(limit)} OFFSET {int(filters.offset)}"
-    found = store.query(sql, params)
-    return QueuePage(_rows(store, policy, calendar, found, now, numbers_of), total, filters.page)
+        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    return total, store.query(sql, params)
 
 
-def _rows(
+def live_page(
+    store: ReadModelStore,
+    policy: Policy,
+    calendar: BusinessCalendar,
+    filters: QueueFilters,
+    scope: tuple[str, ...] | None,
+    now: datetime,
+    numbers_of: Callable[[list[str]], dict[str, str]],
+    limit: int | None = PAGE_SIZE,
+) -> QueuePage:
+    where, params = fixed_where(filters, scope)
+    more, more_params = conditions(filters, now)
+    total, found = select_rows(
+        store, [*where, *more], [*params, *more_params], filters.sort, limit, filters.offset
+    )
+    return QueuePage(rows_of(store, policy, calendar, found, now, numbers_of), total, filters.page)
+
+
+def rows_of(
     store: ReadModelStore,
     policy: Policy,
     calendar: BusinessCalendar,
