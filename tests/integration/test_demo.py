@@ -250,6 +250,7 @@ def test_the_demo_command_runs_end_to_end_and_can_be_run_again(tmp_path: Path) -
     assert f"serve --db {db}" in closing.replace("\n", "")
     assert "/console/login" in closing
     assert "sup-huang" in closing
+    assert "bold]" not in first.output  # the command line's console shows markup as it is
     app = open_app(db)
     written = app.recorder.max_notification_id()
     app.close()

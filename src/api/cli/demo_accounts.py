@@ -14,6 +14,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from api.config.settings import Settings
 from api.simulation.simulator import Scenario
@@ -70,7 +71,7 @@ def _command() -> str:
 def print_sign_in(console: Console, db: Path, accounts: tuple[DemoAccount, ...]) -> None:
     """The last words of the demo: how to start the server and whom to sign in as."""
     console.print()
-    console.print("[bold]the web console[/bold]: start the server, then sign in")
+    console.print(Text("the web console", style="bold") + Text(": start the server, then sign in"))
     console.print(text(f"    {_command()} serve --db {db}"))
     console.print(text(f"    open {CONSOLE_URL}"))
     table = Table(title="demo accounts (passwords shown once)")
