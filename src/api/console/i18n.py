@@ -11,10 +11,10 @@ from __future__ import annotations
 import io
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import Translations
+if TYPE_CHECKING:
+    from babel.support import Translations
 
 LANGUAGES = ("zh_CN", "en")  # the first is the default
 DEFAULT = LANGUAGES[0]
@@ -38,6 +38,12 @@ def catalogue_path(language: str, domain: str = "messages") -> Path:
 
 
 def _compiled(language: str, domain: str) -> Translations:
+    # Babel is imported when a page is first rendered: a server process that serves only
+    # the API (most do, under intake load) never holds it.
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import Translations
+
     with catalogue_path(language, domain).open("rb") as source:
         catalogue = read_po(source, locale=language)
     compiled = io.BytesIO()

@@ -6,17 +6,19 @@ from collections.abc import Mapping
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from api.console.i18n import html_lang, translations
 from api.console.navigation import menu
 from api.console.vocabulary import labeller
 from projections.calendar import SHANGHAI
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -52,6 +54,9 @@ def url_with(request: Request, **changes: object) -> str:
 
 @cache
 def environment(language: str) -> Environment:
+    # Jinja2 is imported when a page is first rendered, as Babel is (api.console.i18n).
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
     found = translations(language)
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
