@@ -27,8 +27,9 @@ from whatif import bring_up_to_date, period
 from api.config.settings import Settings
 from api.wiring import open_follower
 from projections.asof import Period
+from projections.first_contact import first_contact_report
 from projections.report_document import Report
-from projections.reports import first_contact_report, sla_report
+from projections.reports import sla_report
 
 COMMUNITIES = 20
 TARGET_SHARE = 0.2  # a community's report, as a share of the company's time

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from projections.asof import Period
-from projections.reports import first_contact_report, sla_report
+from projections.first_contact import first_contact_report
+from projections.reports import sla_report
 from support.api_client import Api
 from workflow.lifecycles import LIFECYCLES
 

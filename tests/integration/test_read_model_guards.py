@@ -13,8 +13,9 @@ import pytest
 from api.config.settings import Settings
 from api.wiring import open_follower, open_read_models
 from projections.asof import Period
+from projections.first_contact import first_contact_report
 from projections.layout import PolicyMismatch
-from projections.reports import first_contact_report, sla_report
+from projections.reports import sla_report
 from projections.upgrades import LAYOUT_4_TYPES
 from support.driver import paths_to_states, receive
 from support.dumps import dump

@@ -15,7 +15,8 @@ from api.config.settings import Settings
 from api.storage.communities import open_communities
 from api.wiring import open_follower
 from projections.asof import Period
-from projections.reports import first_contact_report, sla_report
+from projections.first_contact import first_contact_report
+from projections.reports import sla_report
 from support.driver import new_request
 
 

@@ -19,8 +19,9 @@ from typer.testing import CliRunner
 
 from api.cli.main import app
 from projections.asof import Period
+from projections.first_contact import first_contact_report
 from projections.report_document import FIRST_CONTACT_FIELDS, Report
-from projections.reports import first_contact_report, sla_report
+from projections.reports import sla_report
 from support.readside import Scenario, shanghai
 from support.three_communities import AS_OF, WINDOW, morning
 

@@ -10,9 +10,10 @@ from api.config.settings import Settings
 from api.wiring import open_follower, open_service
 from projections.asof import Period
 from projections.calendar import SHANGHAI
+from projections.first_contact import first_contact_report
 from projections.follower import Follower
 from projections.policy import Policy
-from projections.reports import Report, first_contact_report, sla_report
+from projections.reports import Report, sla_report
 from support.driver import new_request
 from workflow.service import CaseService
 

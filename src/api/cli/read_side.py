@@ -21,10 +21,11 @@ from api.terminal.progress import catch_up, progress_console
 from api.wiring import open_follower
 from projections.asof import Period
 from projections.calendar import SHANGHAI
+from projections.first_contact import first_contact_report
 from projections.policy import Policy, load_policy
 from projections.replay import compare
 from projections.report_document import Report
-from projections.reports import first_contact_report, sla_report
+from projections.reports import sla_report
 from workflow import inputs
 from workflow.communities import known_communities
 

@@ -1,9 +1,9 @@
 """A report counted once, with the cases behind each of its figures.
 
 The report and the index of its cases come from one pass over the reports' own per-case
-contributions (`projections.reports.sla_cases`, `first_contact_cases`): the row a case
-adds to is the row whose cases it is listed under, so a figure and the list behind it
-cannot disagree.
+contributions (`sla_cases` of projections.reports, `first_contact_cases` of
+projections.first_contact): the row a case adds to is the row whose cases it is listed
+under, so a figure and the list behind it cannot disagree.
 """
 
 from __future__ import annotations
@@ -18,17 +18,11 @@ from api.console.dashboards.chart import Week, WeeklyTally
 from projections.asof import Period
 from projections.calendar import BusinessCalendar
 from projections.casefile import CaseFile
+from projections.first_contact import StaffTally, first_contact_cases
 from projections.milestones import due
 from projections.policy import Policy
 from projections.report_document import Report
-from projections.reports import (
-    COUNTED,
-    SlaTally,
-    StaffTally,
-    first_contact_cases,
-    judged_by,
-    sla_cases,
-)
+from projections.reports import COUNTED, SlaTally, judged_by, sla_cases
 from projections.store import ReadModelStore
 from projections.times import to_micros
 

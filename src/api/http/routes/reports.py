@@ -20,9 +20,10 @@ from api.report_files.formats import MEDIA_TYPES, file_name, report_file
 from api.storage.tokens import Principal, Role
 from projections.asof import Period
 from projections.calendar import SHANGHAI
+from projections.first_contact import first_contact_report
 from projections.policy import Policy
 from projections.report_document import Report
-from projections.reports import first_contact_report, sla_report
+from projections.reports import sla_report
 from projections.store import ReadModelStore
 
 router = APIRouter(prefix="/reports", tags=["reports"], route_class=StrictRoute)
