@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from api.console.case_queue import Clock, clocks_of, fixed_where, micros
+from api.console.case_queue import CHUNK, Clock, clocks_of, fixed_where, micros, milestone_rows
 from api.console.queue_filters import QueueFilters
 from projections.asof import known_at
 from projections.calendar import BusinessCalendar
@@ -32,7 +32,6 @@ WAITING = "completed"  # the state every kind's callback is recorded in
 MILESTONE = "callback"
 PAGE_SIZE = 50
 COMPLETING = (Completed.TOPIC, DepositRefunded.TOPIC, ResolvedAtFirstContact.TOPIC)
-_CHUNK = 500  # ids per IN (...) list
 
 
 @dataclass(frozen=True)
@@ -80,8 +79,8 @@ def details(
     them, or those recorded by `known_by`."""
     completions: dict[str, datetime] = {}
     attempts: dict[str, list[Attempt]] = {}
-    for start in range(0, len(ids), _CHUNK):
-        chunk = list(ids[start : start + _CHUNK])
+    for start in range(0, len(ids), CHUNK):
+        chunk = list(ids[start : start + CHUNK])
         topics = (*COMPLETING, CallbackRecorded.TOPIC)
         sql = (
             "SELECT case_id, type, occurred_at, actor, value FROM rm_timeline"
@@ -137,12 +136,7 @@ def live_callbacks(
         sql += f" LIMIT {int(limit)} OFFSET {int((filters.page - 1) * PAGE_SIZE)}"
     found = store.query(sql, [*COMPLETING, MILESTONE, *params])
     ids = [str(r["case_id"]) for r in found]
-    clocks: dict[str, list[Mapping[str, Any]]] = {}
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        marks = ", ".join("?" for _ in chunk)
-        for row in store.query(f"SELECT * FROM rm_milestones WHERE case_id IN ({marks})", chunk):
-            clocks.setdefault(str(row["case_id"]), []).append(row)
+    clocks = milestone_rows(store, ids)
     cases = [case_from_row(row, clocks.get(i, [])) for row, i in zip(found, ids, strict=True)]
     found_details = details(store, ids, None)
     return _page(policy, calendar, cases, found_details, now, numbers_of, total, filters.page)

@@ -223,6 +223,20 @@ def live_page(
     return QueuePage(rows_of(store, policy, calendar, found, now, numbers_of), total, filters.page)
 
 
+CHUNK = 500  # ids per IN (...) list: a CSV of every row may name 100,000 cases
+
+
+def milestone_rows(store: ReadModelStore, ids: list[str]) -> dict[str, list[Mapping[str, Any]]]:
+    """The milestone rows of these cases, by case."""
+    clocks: dict[str, list[Mapping[str, Any]]] = {}
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        marks = ", ".join("?" for _ in chunk)
+        for row in store.query(f"SELECT * FROM rm_milestones WHERE case_id IN ({marks})", chunk):
+            clocks.setdefault(str(row["case_id"]), []).append(row)
+    return clocks
+
+
 def rows_of(
     store: ReadModelStore,
     policy: Policy,
@@ -232,11 +246,7 @@ def rows_of(
     numbers_of: Callable[[list[str]], dict[str, str]],
 ) -> list[QueueRow]:
     ids = [str(r["case_id"]) for r in found]
-    marks = ", ".join("?" for _ in ids)
-    clocks: dict[str, list[Mapping[str, Any]]] = {}
-    if ids:
-        for row in store.query(f"SELECT * FROM rm_milestones WHERE case_id IN ({marks})", ids):
-            clocks.setdefault(str(row["case_id"]), []).append(row)
+    clocks = milestone_rows(store, ids)
     numbers = numbers_of(ids)
     rows = []
     for row, case_id in zip(found, ids, strict=True):

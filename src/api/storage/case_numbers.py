@@ -57,15 +57,18 @@ class CaseNumbers:
         return self.numbers_of([case_id]).get(str(case_id))
 
     def numbers_of(self, case_ids: Sequence[UUID | str]) -> dict[str, str]:
-        if not case_ids:
-            return {}
-        marks = ", ".join("?" for _ in case_ids)
-        _, rows = self._db.run(
-            "SELECT case_id, prefix, day, place FROM propdesk_case_numbers"
-            f" WHERE case_id IN ({marks})",
-            [str(c) for c in case_ids],
-        )
-        return {str(r[0]): case_number(r[1], r[2], int(r[3])) for r in rows}
+        found: dict[str, str] = {}
+        # A few hundred ids a query: SQLite admits at most 32,766 parameters in one.
+        for start in range(0, len(case_ids), 500):
+            chunk = [str(c) for c in case_ids[start : start + 500]]
+            marks = ", ".join("?" for _ in chunk)
+            _, rows = self._db.run(
+                "SELECT case_id, prefix, day, place FROM propdesk_case_numbers"
+                f" WHERE case_id IN ({marks})",
+                chunk,
+            )
+            found.update((str(r[0]), case_number(r[1], r[2], int(r[3]))) for r in rows)
+        return found
 
     def case_of(self, number: str) -> str | None:
         """The id of the case with this number; InvalidInput if it is not a number."""
