@@ -49,9 +49,9 @@ ALLOWED: dict[str, tuple[str, ...]] = {
 # The modules an entry point offers the others. The HTTP API: its app factory, the
 # protocol that serves it, the opening of a server process's runtime (which `propdesk
 # serve` tries before it starts workers), the metrics address, and the case answer that
-# `propdesk show` prints alike. The server: the processes `propdesk serve` runs, and the
-# garbage-collector settings its processes apply once started (the HTTP app's lifespan
-# applies them in a worker).
+# `propdesk show` prints alike. The server: the processes `propdesk serve` runs, how they
+# say they cannot start, and the garbage-collector settings its processes apply once
+# started (the HTTP app's lifespan applies them in a worker).
 PUBLIC_FACE = {
     "api.http": {
         "api.http.app",
@@ -60,7 +60,12 @@ PUBLIC_FACE = {
         "api.http.metrics_server",
         "api.http.views",
     },
-    "api.server": {"api.server.follower", "api.server.workers", "api.server.garbage_collector"},
+    "api.server": {
+        "api.server.supervisor",
+        "api.server.workers",
+        "api.server.start_failures",
+        "api.server.garbage_collector",
+    },
     "api.cli": set(),
 }
 

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import os
-from contextlib import ExitStack
 from typing import Annotated
 
 import typer
 
 from api.cli.errors import DbOption, reports_errors
 from api.config.server import FOLLOW_ENV, SERVER_PID_ENV, ServerConfig
-from api.http.metrics_server import metrics_for_serve
-from api.http.startup import StartFailed, open_runtime
-from api.server.follower import FollowerFailed, start_follower, stop_follower
-from api.server.workers import PortInUse, check_port, run_server, run_workers
+from api.http.startup import open_runtime
+from api.server.start_failures import StartFailed
+from api.server.supervisor import replace_this_process
+from api.server.workers import PortInUse, check_port
 from api.terminal.consoles import output_console, say_error
 
 console = output_console()
@@ -54,32 +53,14 @@ def serve(
     os.environ["PROPDESK_DB"] = settings.db
     os.environ[FOLLOW_ENV] = "off"  # one follower for all: never in a worker
     os.environ[SERVER_PID_ENV] = str(os.getpid())  # they end with this process
-    with ExitStack() as serving:
-        try:
-            check_port(host, port)  # before the follower catches up, which may take a while
-            # The database opens (or one line says why, before anything starts); a metrics
-            # address reads the log's positions through this runtime while serving.
-            runtime = open_runtime(config)
-            if config.metrics_address is None:
-                runtime.close()
-            else:
-                serving.callback(runtime.close)
-            serving.enter_context(metrics_for_serve(config, runtime))
-            follower = start_follower() if following else None
-        except (PortInUse, StartFailed, FollowerFailed) as error:
-            say_error(str(error))
-            raise typer.Exit(2) from None
-        try:
-            if count == 1:
-                status = 2 if run_server(host, port, log_level) else 0
-            else:
-                status = run_workers(host, port, count, log_level)
-        finally:
-            if follower is not None:
-                stop_follower(follower)
-    if status:
-        say_error("the server could not start; its error is above")
-        raise typer.Exit(status)
+    try:
+        check_port(host, port)  # before the follower catches up, which may take a while
+        # The database opens, or one line says why before anything starts.
+        open_runtime(config).close()
+    except (PortInUse, StartFailed) as error:
+        say_error(str(error))
+        raise typer.Exit(2) from None
+    replace_this_process(host, port, count, log_level, follow=following, metrics=config.metrics)
 
 
 def register(app: typer.Typer) -> None:

@@ -13,34 +13,34 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from wsgiref.simple_server import WSGIServer
 
 from api.config.server import METRICS_ADDRESS_ENV, METRICS_DIRECTORY_ENV, ServerConfig
 from api.http.runtime import Runtime
-from api.http.startup import StartFailed
+from api.http.startup import open_runtime
+from api.server.start_failures import StartFailed
 
 
 @contextmanager
-def metrics_for_serve(config: ServerConfig, runtime: Runtime) -> Iterator[None]:
+def metrics_for_serve(config: ServerConfig) -> Iterator[None]:
     """While serving: the directory, and the metrics address served from this process
-    (the event log's positions read through `runtime`, which stays open until then)."""
+    (the event log's positions read through a runtime of its own, open until then)."""
     if not config.metrics:
         yield
         return
     directory = tempfile.mkdtemp(prefix="propdesk-metrics-")
     os.environ[METRICS_DIRECTORY_ENV] = directory
-    server: WSGIServer | None = None
-    try:
+    with ExitStack() as serving:
+        serving.callback(shutil.rmtree, directory, ignore_errors=True)
+        serving.callback(os.environ.pop, METRICS_DIRECTORY_ENV, None)
         if config.metrics_address is not None:
+            runtime = open_runtime(config)
+            serving.callback(runtime.close)
             server = _serve_address(config.metrics_address, directory, runtime)
+            serving.callback(server.server_close)
+            serving.callback(server.shutdown)
         yield
-    finally:
-        if server is not None:
-            server.shutdown()
-            server.server_close()
-        os.environ.pop(METRICS_DIRECTORY_ENV, None)
-        shutil.rmtree(directory, ignore_errors=True)
 
 
 def _serve_address(address: tuple[str, int], directory: str, runtime: Runtime) -> WSGIServer:

@@ -17,16 +17,11 @@ from api.config.redaction import redact
 from api.config.server import ServerConfig
 from api.config.settings import Settings
 from api.http.runtime import Runtime
+from api.server.start_failures import StartFailed
 
 # What storage raises when it cannot be opened: eventsourcing's wrappers, psycopg and
 # psycopg_pool's own errors, sqlite3's, and the file system's (permissions, no space).
 STORAGE_ERRORS = (PersistenceError, psycopg.Error, sqlite3.Error, OSError)
-
-START_FAILED = 3  # a worker's exit status when it could not start (uvicorn's own too)
-
-
-class StartFailed(RuntimeError):
-    """The server process cannot start; the message says why, in one line."""
 
 
 def open_runtime(config: ServerConfig) -> Runtime:

@@ -5,6 +5,9 @@ interpreter lock from the requests; in a process of its own it runs on another C
 It catches up before the server starts serving (so the first request reads current
 read models), stops on SIGTERM or SIGINT, and stops by itself when the server that
 started it is gone, even after a SIGKILL.
+
+The supervisor that starts it imports this module, so what the follower itself needs
+is imported in the follower's process alone.
 """
 
 from __future__ import annotations
@@ -16,16 +19,8 @@ import threading
 from multiprocessing.context import SpawnProcess
 from multiprocessing.synchronize import Event
 
-from api.config.settings import Settings, SettingsError
-from api.http.startup import STORAGE_ERRORS, cannot_open
 from api.server.garbage_collector import settle_after_start
 from api.server.parent_watch import end_with_parent
-from api.terminal.consoles import say_error
-from api.terminal.progress import catch_up
-from api.wiring import open_follower
-from projections.layout import PolicyMismatch
-from projections.policy import PolicyError
-from workflow.errors import DomainError
 
 POLL_SECONDS = 0.05
 
@@ -61,16 +56,22 @@ def stop_follower(process: SpawnProcess) -> None:
         process.join()
 
 
-# What opening the read models refuses with a message for the operator, e.g. read models
-# built under another SLA policy.
-OPENING_REFUSED = (DomainError, SettingsError, PolicyError, PolicyMismatch)
-
-
 def _follow(ready: Event, server: int) -> None:
+    from api.config.settings import Settings, SettingsError
+    from api.http.startup import STORAGE_ERRORS, cannot_open
+    from api.terminal.consoles import say_error
+    from api.terminal.progress import catch_up
+    from api.wiring import open_follower
+    from projections.layout import PolicyMismatch
+    from projections.policy import PolicyError
+    from workflow.errors import DomainError
+
     settings = Settings.load()  # checked by `propdesk serve` before it started this
     try:
         follower = open_follower(settings, settings.policy)
-    except OPENING_REFUSED as error:
+    # what opening the read models refuses with a message for the operator, e.g. read
+    # models built under another SLA policy
+    except (DomainError, SettingsError, PolicyError, PolicyMismatch) as error:
         say_error(str(error))
         raise SystemExit(2) from None
     except STORAGE_ERRORS as error:

@@ -21,9 +21,8 @@ import time
 from multiprocessing.connection import wait
 from multiprocessing.context import SpawnProcess
 
-from api.config.server import ServerConfig
-from api.http.startup import START_FAILED, StartFailed, open_runtime
 from api.server.parent_watch import end_with_parent
+from api.server.start_failures import START_FAILED, StartFailed
 
 QUICK_DEATH = 5.0  # seconds: a worker that dies sooner failed to start
 QUICK_DEATHS_ALLOWED = 3
@@ -102,8 +101,10 @@ def run_server(host: str, port: int, log_level: str, listener: socket.socket | N
         # Here, not in the supervisor, which never loads the app.
         import uvicorn
 
+        from api.config.server import ServerConfig
         from api.http.app import create_app
         from api.http.guarded_protocol import GuardedProtocol
+        from api.http.startup import open_runtime
     except ImportError as error:  # a broken installation
         print(f"error: cannot load the server: {error}", file=sys.stderr, flush=True)
         return START_FAILED

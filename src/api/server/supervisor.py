@@ -1,0 +1,97 @@
+"""`propdesk serve` once its checks pass: the process that starts the read-model follower
+and the workers, watches over them and stops them.
+
+`propdesk serve` checks every setting, the port and the database, then replaces itself
+with this module in a fresh interpreter (same process id, same environment). The command
+line has imported what all its commands need; none of it is needed to watch processes,
+and each worker and the follower, spawned afresh, would import it again with the main
+module. So this module imports almost nothing at its top, and the processes import what
+they use themselves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+
+from api.server.follower import FollowerFailed, start_follower, stop_follower
+from api.server.start_failures import StartFailed
+from api.server.workers import run_server, run_workers
+
+
+def replace_this_process(
+    host: str, port: int, workers: int, log_level: str, *, follow: bool, metrics: bool
+) -> None:
+    """Becomes the supervisor; never returns."""
+    argv = [sys.executable, "-P", "-m", __name__, "--host", host, "--port", str(port)]
+    argv += ["--workers", str(workers), "--log-level", log_level]
+    argv += ["--follow"] * follow + ["--metrics"] * metrics
+    # The interpreter finds this package where this process found it, installed or not.
+    source = str(Path(__file__).resolve().parents[2])
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [source, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    )
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, argv)
+
+
+def supervise(
+    host: str, port: int, workers: int, log_level: str, *, follow: bool, metrics: bool
+) -> int:
+    """Serves until SIGINT or SIGTERM; returns the exit status."""
+    with ExitStack() as serving:
+        try:
+            if metrics:
+                from api.config.server import ServerConfig
+                from api.http.metrics_server import metrics_for_serve
+
+                serving.enter_context(metrics_for_serve(ServerConfig.load()))
+            follower = start_follower() if follow else None
+        except (StartFailed, FollowerFailed) as error:
+            _say_error(str(error))
+            return 2
+        try:
+            if workers == 1:
+                status = 2 if run_server(host, port, log_level) else 0
+            else:
+                status = run_workers(host, port, workers, log_level)
+        finally:
+            if follower is not None:
+                stop_follower(follower)
+    if status:
+        _say_error("the server could not start; its error is above")
+    return status
+
+
+def _say_error(message: str) -> None:
+    # as the command line says it, without loading its console for two lines
+    print(f"error: {message}", file=sys.stderr, flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="propdesk serve (supervisor)")
+    parser.add_argument("--host", required=True)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--workers", type=int, required=True)
+    parser.add_argument("--log-level", required=True)
+    parser.add_argument("--follow", action="store_true")
+    parser.add_argument("--metrics", action="store_true")
+    args = parser.parse_args()
+    raise SystemExit(
+        supervise(
+            args.host,
+            args.port,
+            args.workers,
+            args.log_level,
+            follow=args.follow,
+            metrics=args.metrics,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
