@@ -141,6 +141,26 @@ def test_the_past_view_shows_a_case_that_waited_then_and_is_closed_now(api: Api)
     assert 'class="past"' in past.text
 
 
+def test_the_past_view_keeps_a_case_waiting_since_and_leaves_out_one_completed_after(
+    api: Api,
+) -> None:
+    waiting = resolved(api, timedelta(hours=3), timedelta(hours=2))
+    later = api.create("repair", received_at=ago(timedelta(hours=1)))["id"]
+    then = datetime.now(UTC)
+    done = api.act(later, "resolve", {"resolution": "told the resident"})
+    assert done.status_code == 200, done.text
+    caught_up(api)
+    users = open_users(api.config.settings)
+    try:
+        sign_in(api.client, users, "boss-liu", "supervisor")
+    finally:
+        users.close()
+    live = {r[0] for r in rows(api.client.get("/console/callbacks").text)}
+    assert live == {waiting, later}
+    past = api.client.get("/console/callbacks", params={"as_of": then.isoformat()})
+    assert [r[0] for r in rows(past.text)] == [waiting]
+
+
 def test_the_csv_download_holds_the_rows_of_the_list(api: Api) -> None:
     first = resolved(api, timedelta(days=4), timedelta(days=4))
     second = resolved(api, timedelta(hours=3), timedelta(hours=2))

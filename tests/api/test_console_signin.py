@@ -129,6 +129,20 @@ def test_console_pages_carry_the_security_headers(api: Api) -> None:
         assert answer.headers["referrer-policy"] == "same-origin"
 
 
+def test_a_form_over_the_body_limit_answers_413_as_a_page_with_the_console_headers(
+    api: Api,
+) -> None:
+    huge = {"username": "boss-liu", "password": "x" * (70 * 1024)}
+    answer = api.client.post("/console/login", data=huge, follow_redirects=False)
+    assert answer.status_code == 413
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "at most 65536 are accepted" in answer.text
+    assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
+    outside = api.client.post("/requests", content=b"{" + b" " * (70 * 1024) + b"}")
+    assert outside.status_code == 413
+    assert outside.headers["content-type"] == "application/problem+json"
+
+
 def test_the_language_follows_the_query_then_the_session_then_accept_language(
     api: Api,
 ) -> None:

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from api.console.case_queue import CHUNK, Clock, clocks_of, fixed_where, micros, milestone_rows
+from api.console.past_queue import first_recorded_after
 from api.console.queue_filters import QueueFilters
 from projections.asof import known_at
 from projections.calendar import BusinessCalendar
@@ -153,13 +154,11 @@ def past_callbacks(
     limit: int | None = PAGE_SIZE,
 ) -> CallbackPage:
     """The queue as known at `as_of`. Candidates: cases completed at some time (the first
-    completion is never undone) that wait now or were changed after `as_of`."""
+    completion is never undone) that wait now or were changed after `as_of` (their last
+    event is at or past the log's first position recorded after it)."""
     where, params = fixed_where(filters, scope)
-    where.append(
-        "c.completed_at IS NOT NULL AND (c.state = ? OR EXISTS (SELECT 1 FROM rm_timeline l"
-        " WHERE l.case_id = c.case_id AND l.recorded_at > ?))"
-    )
-    params.extend([WAITING, micros(as_of)])
+    where.append("c.completed_at IS NOT NULL AND (c.state = ? OR c.position >= ?)")
+    params.extend([WAITING, first_recorded_after(store, as_of)])
     waiting = [
         h.case
         for h in known_at(store, policy, calendar, as_of, " AND ".join(where), params)

@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.types import Scope
 
 from api.console.headers import PREFIX
 from api.console.i18n import DEFAULT, N_
@@ -24,6 +25,7 @@ from api.console.visitors import (
     language_of,
     sign_in_path,
 )
+from api.http import limits
 
 Handler = Callable[[Request, Exception], Awaitable[Response]]
 TITLES = {  # the error page's heading by status: interface messages
@@ -61,6 +63,13 @@ def error_page(
     context = {"title": title, "status": status, "detail": detail, "user": visitor}
     return render(request, "error.html", context, language=language, status=status,
                   headers=headers)  # fmt: skip
+
+
+def too_large(scope: Scope, detail: str) -> Response:
+    """A body over the limit: a page under /console, the API's problem elsewhere."""
+    if not str(scope.get("path", "")).startswith(PREFIX):
+        return limits.problem(scope, detail)
+    return error_page(Request(scope), 413, detail, {})
 
 
 def _as_page(original: Handler) -> Handler:

@@ -138,3 +138,12 @@ def new_sign_in_token() -> str:
 
 def sign_in_path(next_path: str) -> str:
     return "/console/login?next=" + quote(next_path, safe="/")
+
+
+def communities_seen(rt: Runtime, who: Visitor) -> list[tuple[str, str]]:
+    """The communities in the visitor's scope, by code: a filter's choices."""
+    return [
+        (c.code, c.name)
+        for c in sorted(rt.communities.communities(), key=lambda c: c.code)
+        if who.principal.sees(c.code)
+    ]

@@ -16,6 +16,7 @@ from fastapi.openapi.utils import get_openapi
 from starlette.concurrency import run_in_threadpool
 
 from api.config.server import BODY_LIMIT, ServerConfig, ServerEnvironment
+from api.console import errors as console_errors
 from api.console import mount as console
 from api.http import docs_pages, handlers
 from api.http.bodies import NewRequestIn
@@ -103,12 +104,13 @@ def create_app(config: ServerConfig | None = None, runtime: Runtime | None = Non
         ],
     )
     handlers.install(app)
+    # Inside the console's headers, which the console's answer to a large body carries too
+    app.add_middleware(BodyLimit, limit=BODY_LIMIT, answer=console_errors.too_large)
     console.install(app)  # after the handlers: it wraps them for its pages
     docs_pages.install(app)
     app.router.route_class = StrictRoute  # the routers' own are; this for routes added here
     for module in (requests, commands, reports, events, communities, tokens, health):
         app.include_router(module.router)
-    app.add_middleware(BodyLimit, limit=BODY_LIMIT)
     app.add_middleware(NoStore, public=DOCUMENTATION)
     app.state.metrics = None
     if switches.metrics:

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http.problems import problem_response
+
+# The answer to a body over the limit, from the request's scope and what was wrong.
+TooLarge = Callable[[Scope, str], Response]
+
+
+def problem(scope: Scope, detail: str) -> Response:
+    """The API's answer: a problem document."""
+    return problem_response(413, "too-large", "Request body too large", detail)
 
 
 class BodyLimit:
     """Pure ASGI middleware: reads the body (at most `limit` bytes), then hands it on."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, answer: TooLarge = problem) -> None:
         self.app = app
         self.limit = limit
+        self.answer = answer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -42,13 +54,8 @@ class BodyLimit:
 
     async def _too_large(self, size: int, scope: Scope, receive: Receive, send: Send) -> None:
         at_least = "" if size > self.limit + 1 else "at least "
-        response = problem_response(
-            413,
-            "too-large",
-            "Request body too large",
-            f"the body is {at_least}{size} bytes; at most {self.limit} are accepted",
-        )
-        await response(scope, receive, send)
+        detail = f"the body is {at_least}{size} bytes; at most {self.limit} are accepted"
+        await self.answer(scope, detail)(scope, receive, send)
 
 
 def _replay(messages: list[Message], receive: Receive) -> Receive:

@@ -14,7 +14,7 @@ from api.console import params
 from api.console.callback_queue import CallbackPage, live_callbacks, past_callbacks
 from api.console.queue_filters import QueueFilters
 from api.console.rendering import render
-from api.console.visitors import Visitor, page
+from api.console.visitors import Visitor, communities_seen, page
 from api.http.runtime import Runtime
 from api.http.scopes import communities_for
 from api.http.views import local
@@ -72,11 +72,7 @@ def callbacks(request: Request, who: Annotated[Visitor, page("callbacks")]) -> R
         "as_of": filters.as_of,
         "now": filters.as_of or datetime.now(UTC),
         "kinds": [k.value for k in Kind],
-        "communities": [
-            (c.code, c.name)
-            for c in sorted(rt.communities.communities(), key=lambda c: c.code)
-            if who.principal.sees(c.code)
-        ],
+        "communities": communities_seen(rt, who),
     }
     return render(request, "callbacks.html", context, language=who.language)
 

@@ -22,7 +22,7 @@ from api.console.dashboards.query import DashboardQuery, read_query, scope_of
 from api.console.dashboards.reading import counted_report
 from api.console.dashboards.selection import drill_url
 from api.console.rendering import render
-from api.console.visitors import Visitor, page
+from api.console.visitors import Visitor, communities_seen, page
 from api.http.runtime import Runtime
 from api.report_files.formats import MEDIA_TYPES, file_name, report_file
 
@@ -55,7 +55,7 @@ def dashboard(request: Request, who: Visitor, report: str) -> Response:
         "query": query,
         "counted": counted,
         "last_day": query.period.end - timedelta(days=1),
-        "communities": _communities(rt, who),
+        "communities": communities_seen(rt, who),
         "figure_url": _links(report, query, counted),
     }
     if report == SLA:
@@ -68,14 +68,6 @@ def _links(report: str, query: DashboardQuery, counted: Counted) -> Any:
         return drill_url(report, query.period, query.communities, counted.instant, key)
 
     return figure_url
-
-
-def _communities(rt: Runtime, who: Visitor) -> list[tuple[str, str]]:
-    return [
-        (c.code, c.name)
-        for c in sorted(rt.communities.communities(), key=lambda c: c.code)
-        if who.principal.sees(c.code)
-    ]
 
 
 def _file(counted: Counted, fmt: str) -> Response:

@@ -30,7 +30,7 @@ from api.console.queue_filters import (
     read_filters,
 )
 from api.console.rendering import render
-from api.console.visitors import PageRefused, Visitor, page
+from api.console.visitors import PageRefused, Visitor, communities_seen, page
 from api.http.runtime import Runtime
 from api.http.scopes import communities_for
 from api.http.views import local
@@ -100,7 +100,7 @@ def cases(request: Request, who: Annotated[Visitor, page("cases")]) -> Response:
             "priority": PRIORITY_CHOICES,
             "sla": SLA_CONDITIONS,
         },
-        "communities": _communities(rt, who),
+        "communities": communities_seen(rt, who),
         "is_worker": who.principal.role is Role.WORKER,
         "hold_reasons": {str(i): _hold_reason(rt, i, filters.as_of) for i in held},
         "drill": drill,
@@ -115,14 +115,6 @@ def cases(request: Request, who: Annotated[Visitor, page("cases")]) -> Response:
 def _hold_reason(rt: Runtime, case_id: UUID, as_of: datetime | None) -> str | None:
     case = rt.service.as_of(case_id, as_of) if as_of else rt.service.get(case_id)
     return case.hold_reason
-
-
-def _communities(rt: Runtime, who: Visitor) -> list[tuple[str, str]]:
-    return [
-        (c.code, c.name)
-        for c in sorted(rt.communities.communities(), key=lambda c: c.code)
-        if who.principal.sees(c.code)
-    ]
 
 
 def _csv(found: QueuePage, filters: QueueFilters) -> Response:
