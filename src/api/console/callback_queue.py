@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from api.console.case_queue import CHUNK, Clock, clocks_of, fixed_where, micros, milestone_rows
+from api.console.case_queue import Clock, clocks_of
 from api.console.past_queue import first_recorded_after
 from api.console.queue_filters import QueueFilters
+from api.console.queue_sql import CHUNK, fixed_where, micros, milestone_rows
 from projections.asof import known_at
 from projections.calendar import BusinessCalendar
 from projections.casefile import CaseFile

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from api.console.queue_filters import PAGE_SIZE, QueueFilters
+from api.console.queue_sql import conditions, fixed_where, milestone_rows, select_rows
 from api.http.views import milestones
-from projections.calendar import SHANGHAI, BusinessCalendar
+from projections.calendar import BusinessCalendar
 from projections.casefile import CaseFile
 from projections.policy import Policy
 from projections.rows import case_from_row
 from projections.store import ReadModelStore
-from projections.times import EPOCH, MICROSECOND
-from workflow.lifecycles import LIFECYCLES, TERMINAL
 
 
 @dataclass(frozen=True)
@@ -108,106 +107,6 @@ def matches_sla(
     return any(c.held for c in clocks)
 
 
-def micros(moment: datetime) -> int:
-    return (moment - EPOCH) // MICROSECOND
-
-
-def day_start(day: date) -> int:
-    return micros(datetime.combine(day, time(0), SHANGHAI))
-
-
-def fixed_where(
-    filters: QueueFilters, scope: tuple[str, ...] | None
-) -> tuple[list[str], list[Any]]:
-    """Conditions on what a case never changes (community, kind, priority, receipt),
-    shared by both ways of reading the queue."""
-    where: list[str] = []
-    params: list[Any] = []
-    chosen = filters.communities or scope
-    if chosen is not None:
-        where.append(f"c.community IN ({', '.join('?' for _ in chosen)})")
-        params.extend(chosen)
-    for column in ("kind", "priority"):
-        value = getattr(filters, column)
-        if value is not None:
-            where.append(f"c.{column} = ?")
-            params.append(value)
-    if filters.received_from is not None:
-        where.append("c.received_at >= ?")
-        params.append(day_start(filters.received_from))
-    if filters.received_to is not None:
-        where.append("c.received_at < ?")
-        params.append(day_start(filters.received_to + timedelta(days=1)))
-    return where, params
-
-
-# Open states named, not terminal ones excluded: `IN` reads the open cases through the
-# state index, where `NOT IN` scanned every case ever received (docs/benchmarks.md).
-_OPEN_STATES = sorted({s for lc in LIFECYCLES.values() for s in lc.states} - set(TERMINAL))
-OPEN = f"c.state IN ({', '.join(repr(s) for s in _OPEN_STATES)})"
-_RUNNING = "FROM rm_milestones m WHERE m.case_id = c.case_id AND m.status = 'running'"
-_SLA_SQL = {
-    "breached": f"{OPEN} AND EXISTS (SELECT 1 {_RUNNING} AND m.due_at < ?)",
-    "at_risk": f"{OPEN} AND EXISTS (SELECT 1 {_RUNNING} AND m.due_at >= ? AND m.due_at <= ?)",
-    "paused": f"{OPEN} AND EXISTS (SELECT 1 FROM rm_milestones m WHERE m.case_id = c.case_id"
-    " AND m.status = 'paused')",
-    "ever_breached": "EXISTS (SELECT 1 FROM rm_milestones m WHERE m.case_id = c.case_id AND"
-    " (m.status = 'breached' OR (m.status = 'running' AND m.due_at < ?)))",
-}
-
-
-def conditions(filters: QueueFilters, moment: datetime) -> tuple[list[str], list[Any]]:
-    """The conditions on what a case's row holds as it stands (state, people, clocks),
-    judged at `moment`."""
-    where: list[str] = []
-    params: list[Any] = []
-    if filters.state == "open":
-        where.append(OPEN)
-    elif filters.state != "all":
-        where.append("c.state = ?")
-        params.append(filters.state)
-    for column in ("assignee", "owner"):
-        value = getattr(filters, column)
-        if value is not None:
-            where.append(f"c.{column} = ?")
-            params.append(value)
-    if filters.sla is not None:
-        where.append(_SLA_SQL[filters.sla])
-        instant = micros(moment)
-        if filters.sla == "at_risk":
-            params.extend([instant, instant + filters.within * 60_000_000])
-        elif filters.sla != "paused":
-            params.append(instant)
-    return where, params
-
-
-def select_rows(
-    store: ReadModelStore,
-    where: list[str],
-    params: list[Any],
-    sort: str,
-    limit: int | None,
-    offset: int,
-) -> tuple[int, list[Mapping[str, Any]]]:
-    """How many rows of the case index match, and those of the page, in the queue's order."""
-    condition = " WHERE " + " AND ".join(where) if where else ""
-    total = int(
-        store.query(f"SELECT COUNT(*) AS n FROM rm_case_index c{condition}", params)[0]["n"]
-    )
-    order = (
-        "c.received_at DESC, c.case_id"
-        if sort == "received"
-        else "next_due NULLS LAST, c.received_at DESC, c.case_id"
-    )
-    sql = (
-        f"SELECT c.*, (SELECT MIN(m.due_at) {_RUNNING}) AS next_due FROM rm_case_index c"
-        f"{condition} ORDER BY {order}"
-    )
-    if limit is not None:
-        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-    return total, store.query(sql, params)
-
-
 def live_page(
     store: ReadModelStore,
     policy: Policy,
@@ -224,20 +123,6 @@ def live_page(
         store, [*where, *more], [*params, *more_params], filters.sort, limit, filters.offset
     )
     return QueuePage(rows_of(store, policy, calendar, found, now, numbers_of), total, filters.page)
-
-
-CHUNK = 500  # ids per IN (...) list: a CSV of every row may name 100,000 cases
-
-
-def milestone_rows(store: ReadModelStore, ids: list[str]) -> dict[str, list[Mapping[str, Any]]]:
-    """The milestone rows of these cases, by case."""
-    clocks: dict[str, list[Mapping[str, Any]]] = {}
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        marks = ", ".join("?" for _ in chunk)
-        for row in store.query(f"SELECT * FROM rm_milestones WHERE case_id IN ({marks})", chunk):
-            clocks.setdefault(str(row["case_id"]), []).append(row)
-    return clocks
 
 
 def rows_of(

@@ -18,18 +18,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from api.console.case_queue import (
-    QueuePage,
-    QueueRow,
-    clocks_of,
-    conditions,
-    fixed_where,
-    matches_sla,
-    micros,
-    rows_of,
-    select_rows,
-)
+from api.console.case_queue import QueuePage, QueueRow, clocks_of, matches_sla, rows_of
 from api.console.queue_filters import PAGE_SIZE, QueueFilters
+from api.console.queue_sql import conditions, fixed_where, micros, select_rows
 from projections.asof import known_at
 from projections.calendar import BusinessCalendar
 from projections.casefile import CaseFile
