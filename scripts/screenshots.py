@@ -31,17 +31,11 @@ from api.config.settings import Settings
 from api.simulation.simulator import Scenario
 from api.simulation.sites import company_contracts, company_sites
 
-OUT = Path(__file__).resolve().parent.parent / "docs" / "console"
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-dev-shm-usage",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))  # the browser as the browser tests launch it
+from support.chromium import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
+
+OUT = ROOT / "docs" / "console"
 DESKTOP = ViewportSize(width=1280, height=800)
 TABLET = ViewportSize(width=768, height=1024)
 HOUSEHOLDS, DAYS = 1000, 14
@@ -207,7 +201,7 @@ def main() -> None:
         db, accounts = demo_database(folder)
         with served(db, folder) as base, sync_playwright() as playwright:
             print(f"photographing the console at {base} into {OUT}")
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
             try:
                 photograph(browser, base, accounts)
             finally:

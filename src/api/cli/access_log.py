@@ -3,18 +3,15 @@ console records it (`api.storage.access_log`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from api.cli.errors import DbOption, reports_errors
+from api.cli.listings import ListFormat, list_content
 from api.cli.local_times import local_iso, local_text
 from api.cli.output_files import ForceOption, OutputOption, check_output, deliver
 from api.config.settings import Settings
-from api.report_files.formats import HEADERS, list_file
-from api.report_files.xlsx import Sheet, workbook
 from api.storage.access_log import open_access_log
 from api.storage.case_numbers import open_case_numbers
 from api.terminal.consoles import output_console
@@ -23,30 +20,6 @@ from workflow.errors import InvalidInput
 
 console = output_console()
 ACCESS_FIELDS = ("at", "who", "role", "case_id", "what")
-# Headers of the spreadsheets' columns the reports and token lists do not have.
-OWN_HEADERS = {
-    "disabled_at": "停用时间",
-    "at": "时间",
-    "who": "员工",
-    "case_id": "工单",
-    "what": "查看内容",
-}
-
-
-class ListFormat(StrEnum):
-    text = "text"
-    json = "json"
-    csv = "csv"
-    xlsx = "xlsx"
-
-
-def list_content(
-    title: str, fields: Sequence[str], rows: Sequence[Mapping[str, Any]], fmt: ListFormat
-) -> str | bytes:
-    """A list as json, csv or xlsx (with the Chinese headers of these lists' own columns)."""
-    if fmt is ListFormat.xlsx:
-        return workbook(Sheet(title, fields, {**HEADERS, **OWN_HEADERS}, rows))
-    return list_file(title, fields, rows, fmt.value)
 
 
 def _case_id(given: str, settings: Settings) -> str:

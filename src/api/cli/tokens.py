@@ -3,16 +3,14 @@ the communities it may see."""
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from api.cli.errors import DbOption, reports_errors
-from api.cli.local_times import local_text
-from api.cli.output_files import ForceOption, OutputOption, check_output, deliver
+from api.cli.listings import ListFormat, holder_rows, show_holders
+from api.cli.output_files import ForceOption, OutputOption, check_output
 from api.config.settings import Settings
-from api.report_files.formats import list_file
 from api.storage.communities import open_communities
 from api.storage.tokens import Role, ScopeError, TokenError, open_tokens, scope_to_issue
 from api.terminal.consoles import output_console, say_error
@@ -20,7 +18,6 @@ from api.terminal.consoles import output_console, say_error
 console = output_console()
 TOKEN_FIELDS = ("name", "role", "communities", "created_at", "revoked_at")
 token_app = typer.Typer(help="Bearer tokens for the HTTP API.", no_args_is_help=True)
-EVERY_COMMUNITY = "*"  # how the list shows a token for every community
 
 
 @token_app.command("new")
@@ -78,13 +75,6 @@ def token_revoke(name: Annotated[str, typer.Argument()], db: DbOption = None) ->
     console.print(f"revoked {name!r}")
 
 
-class ListFormat(StrEnum):
-    text = "text"
-    json = "json"
-    csv = "csv"
-    xlsx = "xlsx"
-
-
 @token_app.command("list")
 @reports_errors
 def token_list(
@@ -104,25 +94,8 @@ def token_list(
         records = tokens.records()
     finally:
         tokens.close()
-    rows = [
-        {
-            "name": r.name,
-            "role": r.role.value,
-            "communities": EVERY_COMMUNITY if r.communities is None else " ".join(r.communities),
-            "created_at": local_text(r.created_at, zone),
-            "revoked_at": local_text(r.revoked_at, zone) or None,
-        }
-        for r in records
-    ]
-    if fmt is not ListFormat.text:
-        content = list_file("令牌", TOKEN_FIELDS, rows, fmt.value)
-        deliver(content, output, force=force, console=console)
-        return
-    for row in rows:
-        state = f"revoked {row['revoked_at']}" if row["revoked_at"] else "active"
-        typer.echo(
-            f"{row['name']}\t{row['role']}\t{row['communities']}\t{row['created_at']}\t{state}"
-        )
+    rows = holder_rows(records, zone, "revoked_at")
+    show_holders("令牌", TOKEN_FIELDS, rows, fmt, output, force=force, ended_word="revoked")
 
 
 def register(app: typer.Typer) -> None:

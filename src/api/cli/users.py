@@ -10,11 +10,10 @@ from typing import Annotated
 
 import typer
 
-from api.cli.access_log import ListFormat, list_content
 from api.cli.access_log import register as register_access_log
 from api.cli.errors import DbOption, reports_errors
-from api.cli.local_times import local_text
-from api.cli.output_files import ForceOption, OutputOption, check_output, deliver
+from api.cli.listings import ListFormat, holder_rows, show_holders
+from api.cli.output_files import ForceOption, OutputOption, check_output
 from api.config.settings import Settings
 from api.storage.communities import open_communities
 from api.storage.tokens import Role, ScopeError, scope_to_issue
@@ -24,7 +23,6 @@ from api.terminal.consoles import output_console, say_error
 console = output_console()
 user_app = typer.Typer(help="Staff accounts for the web console.", no_args_is_help=True)
 USER_FIELDS = ("name", "role", "communities", "created_at", "disabled_at")
-EVERY_COMMUNITY = "*"  # how the list shows an account for every community
 
 PasswordStdin = Annotated[
     bool,
@@ -154,24 +152,8 @@ def user_list(
         records = users.records()
     finally:
         users.close()
-    rows = [
-        {
-            "name": r.name,
-            "role": r.role.value,
-            "communities": EVERY_COMMUNITY if r.communities is None else " ".join(r.communities),
-            "created_at": local_text(r.created_at, zone),
-            "disabled_at": local_text(r.disabled_at, zone) or None,
-        }
-        for r in records
-    ]
-    if fmt is not ListFormat.text:
-        deliver(list_content("账号", USER_FIELDS, rows, fmt), output, force=force, console=console)
-        return
-    for row in rows:
-        state = f"disabled {row['disabled_at']}" if row["disabled_at"] else "active"
-        typer.echo(
-            f"{row['name']}\t{row['role']}\t{row['communities']}\t{row['created_at']}\t{state}"
-        )
+    rows = holder_rows(records, zone, "disabled_at")
+    show_holders("账号", USER_FIELDS, rows, fmt, output, force=force, ended_word="disabled")
 
 
 def register(app: typer.Typer) -> None:
