@@ -13,7 +13,7 @@ from projections.facts import Fact, expand
 from projections.policy import Policy
 from projections.store import ReadModelStore
 from projections.times import to_micros
-from workflow.events import HandedOver, Received, Urged
+from workflow.events import Amended, HandedOver, Received, Urged
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,10 @@ def known_at(
     `few`: `where` selects a few cases out of many by what no index holds; then the cases
     are read first and their events looked up by case (SQLite takes CROSS JOIN's left
     table as the outer loop; PostgreSQL plans either way), rather than the timeline read
-    whole in case order, which suits a period's cases."""
+    whole in case order, which suits a period's cases.
+
+    The case index holds a case's data as last corrected; a correction recorded after
+    `as_of` is read too, for the value it replaced: what the case held then."""
     known = to_micros(as_of)
     policy = policy.known_by(as_of)  # the communities' policies recorded by then
     tables = (
@@ -112,18 +115,27 @@ def known_at(
         "SELECT t.position, t.case_id, t.version, t.type, t.occurred_at, t.recorded_at,"
         " t.actor, t.value, t.late, c.community, c.kind, c.priority, c.category, c.location,"
         f" c.channel, c.received_by FROM {tables}"
-        f" WHERE ({where}){joined} AND c.received_recorded_at <= ? AND t.recorded_at <= ?"
-        " ORDER BY t.case_id, t.version",
-        (*params, known, known),
+        f" WHERE ({where}){joined} AND c.received_recorded_at <= ?"
+        " AND (t.recorded_at <= ? OR t.type = ?) ORDER BY t.case_id, t.version",
+        (*params, known, known, Amended.TOPIC),
     )
     current: CaseHistory | None = None
+    restored: set[str] = set()
     for row in rows:
         fact = _fact(row)
         if fact.topic == Received.TOPIC:
             if current is not None:
                 yield current
             current = CaseHistory(open_case_file(fact, policy))
+            restored = set()
         elif current is not None and current.case.case_id == fact.case_id:
+            if known is not None and fact.recorded_us > known:
+                # A correction recorded later: what it replaced is what the case held then.
+                for name, (old, _) in fact.data.items():
+                    if name not in restored:
+                        restored.add(name)
+                        setattr(current.case, name, old)
+                continue
             if fact.topic == HandedOver.TOPIC:
                 current.handovers_from.append(current.case.owner)
             elif fact.topic == Urged.TOPIC:

@@ -15,6 +15,7 @@ from projections.milestones import MilestoneClock
 from projections.policy import MilestoneSpec, Policy
 from projections.times import EPOCH
 from workflow.events import (
+    Amended,
     CallbackRecorded,
     Cancelled,
     Completed,
@@ -36,7 +37,7 @@ _ENDING_CLOCKS = frozenset({Cancelled.TOPIC, Invalidated.TOPIC})
 # and a module constant is cheaper to compare with than a class attribute.
 _HELD, _RESUMED, _DISPATCHED = Held.TOPIC, Resumed.TOPIC, Dispatched.TOPIC
 _HANDED_OVER, _CALLBACK = HandedOver.TOPIC, CallbackRecorded.TOPIC
-_RESOLVED = ResolvedAtFirstContact.TOPIC
+_RESOLVED, _AMENDED = ResolvedAtFirstContact.TOPIC, Amended.TOPIC
 
 
 @dataclass(slots=True)
@@ -167,6 +168,11 @@ def evolve(case: CaseFile, fact: Fact, policy: Policy, calendar: BusinessCalenda
             case.dispatched_elsewhere = True
     elif topic == _HANDED_OVER:
         case.owner = fact.data["to"]
+    elif topic == _AMENDED:
+        if "location" in fact.data:
+            case.location = fact.data["location"][1]
+        if "category" in fact.data:
+            case.category = fact.data["category"][1]
     elif topic == _CALLBACK:
         outcome = fact.data["outcome"]
         if outcome != "unreachable":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,6 +12,7 @@ from workflow.events import (
     AcceptanceFailed,
     AcceptancePassed,
     AcceptanceRequested,
+    Amended,
     Approved,
     Arrived,
     CallbackRecorded,
@@ -44,7 +46,8 @@ _SIGNALS: dict[str, str] = {
 
 # An event as a row of the timeline read model: position, case_id, version, topic,
 # occurred_at and recorded_at (integer microseconds), actor, `value`, the one
-# datum a report needs: the assignee, the callback outcome, or the new owner, and
+# datum a report needs: the assignee, the callback outcome, or the new owner (for a
+# correction, JSON of the case data it corrected, each field's old and new value), and
 # `late`, 1 for a late entry (one recorded with a late reason), else 0.
 TimelineRow = tuple[int, str, int, str, int, int, str, str | None, int]
 
@@ -93,6 +96,9 @@ def compact(event: CaseEvent, position: int) -> Compact:
     elif isinstance(event, HandedOver):
         value = event.to
         extra = {"previous_owner": event.previous_owner, "to": event.to}
+    elif isinstance(event, Amended):
+        extra = corrected(event)
+        value = json.dumps(extra, ensure_ascii=False) if extra else None
     row = (
         position,
         str(event.originator_id),
@@ -114,11 +120,25 @@ _VALUE_FIELD = {
 }
 
 
+def corrected(event: Amended) -> dict[str, list[str]]:
+    """The case data a correction changed that read models hold: [old, new] by field."""
+    pairs = {
+        "location": (event.previous_location, event.location),
+        "category": (event.previous_category, event.category),
+    }
+    return {name: [old, new] for name, (old, new) in pairs.items() if old and new}
+
+
+_AMENDED = Amended.TOPIC
+
+
 def expand(row: TimelineRow, extra: dict[str, Any] | None) -> Fact:
     """The fact of a compact event (from `compact`, or from the timeline read model)."""
     position, case_id, version, topic, occurred_us, recorded_us, actor, value, late = row
     if extra is not None:
         data = extra
+    elif topic == _AMENDED:
+        data = json.loads(value) if value else {}
     elif topic in _VALUE_FIELD:
         data = {_VALUE_FIELD[topic]: value}
     else:
@@ -137,7 +157,10 @@ def timeline_row(fact: Fact) -> TimelineRow:
     if fact.row is not None:
         return fact.row
     field_name = _VALUE_FIELD.get(fact.topic)
-    value = None if field_name is None else str(fact.data[field_name])
+    if fact.topic == _AMENDED:
+        value = json.dumps(fact.data, ensure_ascii=False) if fact.data else None
+    else:
+        value = None if field_name is None else str(fact.data[field_name])
     return (
         fact.position, fact.case_id, fact.version, fact.topic,
         fact.occurred_us, fact.recorded_us, fact.actor, value, int(fact.late),

@@ -20,6 +20,7 @@ from eventsourcing.utils import register_topic
 
 from workflow import events as ev
 from workflow import inputs, labels
+from workflow.amending import corrections
 from workflow.communities import DEFAULT_COMMUNITY
 from workflow.errors import InvalidInput
 from workflow.kind_commands import ComplaintWork, RenovationWork, RepairWork
@@ -228,6 +229,20 @@ class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
     def cancel(self, stamp: Stamp, reason: str) -> None:
         self.lifecycle.check(self.state, "cancel")  # the state first, then fields
         self._record("cancel", ev.Cancelled, stamp, reason=inputs.text("reason", reason))
+
+    def amend(
+        self,
+        stamp: Stamp,
+        location: str | None = None,
+        category: str | None = None,
+        description: str | None = None,
+        *,
+        reason: str,
+    ) -> None:
+        """更正: correct what intake recorded; the kind and priority never change."""
+        self.lifecycle.check(self.state, "amend")  # the state first, then fields
+        corrected = corrections(self, location, category, description)
+        self._record("amend", ev.Amended, stamp, reason=inputs.text("reason", reason), **corrected)
 
     def urge(self, stamp: Stamp, note: str) -> None:
         """催办: recorded with what the resident said as its note, which it requires."""

@@ -145,6 +145,17 @@ class CaseCommands:
             reason: str,
             **opts: Unpack[CommandOptions],
         ) -> Recorded: ...
+        def amend(
+            self,
+            case_id: CaseRef,
+            *,
+            actor: str,
+            location: str | None = None,
+            category: str | None = None,
+            description: str | None = None,
+            reason: str,
+            **opts: Unpack[CommandOptions],
+        ) -> Recorded: ...
         def cancel(
             self, case_id: CaseRef, *, actor: str, reason: str, **opts: Unpack[CommandOptions]
         ) -> Recorded: ...

@@ -156,6 +156,39 @@ COMMANDS: tuple[Command, ...] = (
             ),
         ),
     ),
+    Command(
+        "amend",
+        "Correct what intake recorded (更正): location, category or description; "
+        "never the kind or priority",
+        ev.Amended,
+        (Role.AGENT, Role.SUPERVISOR),
+        Inputs(
+            "Amend",
+            (
+                Input(
+                    "location",
+                    Value.LINE,
+                    "the corrected location",
+                    example="3-2-502",
+                    required=False,
+                ),
+                Input(
+                    "category",
+                    Value.LINE,
+                    "the corrected category, one of the kind's (no example: each kind has its own)",
+                    required=False,
+                ),
+                Input(
+                    "description",
+                    Value.TEXT,
+                    "the corrected description",
+                    example="the kitchen tap leaks, not the bathroom's",
+                    required=False,
+                ),
+                Input("reason", Value.LINE, "why, in a line", example="wrong unit taken down"),
+            ),
+        ),
+    ),
     Command("cancel", "Cancel the case", ev.Cancelled, DESK, _REASON),
     Command(
         "invalidate",

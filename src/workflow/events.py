@@ -186,6 +186,29 @@ class Urged(CaseEvent):
         case.urges += 1
 
 
+class Amended(CaseEvent):
+    """更正: what intake recorded, corrected. Each field holds its corrected value, or
+    None where it was not corrected; `previous_*` what it held before."""
+
+    TOPIC = "propdesk.case.amended"
+    reason: str
+    location: str | None
+    previous_location: str | None
+    category: str | None
+    previous_category: str | None
+    description: str | None
+    previous_description: str | None
+
+    def evolve(self, case: Case) -> None:
+        if self.location is not None:
+            case.location = self.location
+            case.area = area_of(self.location)
+        if self.category is not None:
+            case.category = self.category
+        if self.description is not None:
+            case.description = self.description
+
+
 CASE_EVENTS: tuple[type[CaseEvent], ...] = (
     Received,
     Dispatched,
@@ -210,6 +233,7 @@ CASE_EVENTS: tuple[type[CaseEvent], ...] = (
     DepositRefunded,
     Urged,
     ResolvedAtFirstContact,
+    Amended,
 )
 
 for _event_class in CASE_EVENTS:
@@ -220,6 +244,7 @@ __all__ = [
     "AcceptanceFailed",
     "AcceptancePassed",
     "AcceptanceRequested",
+    "Amended",
     "Approved",
     "Arrived",
     "CallbackRecorded",

@@ -46,6 +46,7 @@ REPAIR: list[_Row] = [
     _row("resolve", "received", "completed"),  # 当场解决: settled by whoever took it
     *[_row("callback", "completed", dest) for dest in ("closed", "reopened", None)],
     _row("handover", _REPAIR_OPEN, None),
+    _row("amend", _REPAIR_OPEN, None),
     _row("cancel", _REPAIR_OPEN, "cancelled"),
     _row("urge", _REPAIR_OPEN, None),
 ]
@@ -63,6 +64,7 @@ COMPLAINT: list[_Row] = [
     *[_row("callback", "completed", dest) for dest in ("closed", "reopened", None)],
     _row("invalidate", ["received", "dispatched", "on_hold"], "invalid"),
     _row("handover", _COMPLAINT_OPEN, None),
+    _row("amend", _COMPLAINT_OPEN, None),
     _row("cancel", _COMPLAINT_OPEN, "cancelled"),
     _row("urge", _COMPLAINT_OPEN, None),
 ]
@@ -94,6 +96,7 @@ RENOVATION: list[_Row] = [
     _row("complete", "rework", "completed"),
     *[_row("callback", "completed", dest) for dest in ("closed", "reopened", None)],
     _row("handover", _RENOVATION_OPEN, None),
+    _row("amend", _RENOVATION_OPEN, None),
     _row("cancel", _RENOVATION_OPEN, "cancelled"),
     _row("urge", _RENOVATION_OPEN, None),  # 催办: the resident chases an open case
 ]

@@ -40,7 +40,7 @@ def test_a_signed_repair_cannot_be_completed_before_the_engineer_arrives() -> No
     error = refusal(case, "complete", clock.stamp(), resolution="fixed")
     assert str(error) == (
         "cannot complete repair in state 'signed'; "
-        "allowed: dispatch, arrive, hold, handover, cancel, urge"
+        "allowed: dispatch, arrive, hold, handover, amend, cancel, urge"
     )
 
 

@@ -31,7 +31,7 @@ def test_a_received_case_resolved_at_first_contact_is_completed_and_awaits_its_c
         "desk-zhang",
         None,
     )
-    assert case.allowed_commands() == ("callback", "handover", "cancel", "urge")
+    assert case.allowed_commands() == ("callback", "handover", "amend", "cancel", "urge")
     act(case, clock, ("callback", {"outcome": "satisfied"}))
     assert (case.state, case.ended_at) == ("closed", clock.now)
     again = replayed(case.collect_events())

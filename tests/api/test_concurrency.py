@@ -21,9 +21,17 @@ def test_a_command_the_state_does_not_allow_answers_409_with_the_domain_message(
     problem = response.json()
     assert problem["detail"] == (
         "cannot complete repair in state 'received'; "
-        "allowed: dispatch, hold, resolve, handover, cancel, urge"
+        "allowed: dispatch, hold, resolve, handover, amend, cancel, urge"
     )
-    assert problem["allowed"] == ["dispatch", "hold", "resolve", "handover", "cancel", "urge"]
+    assert problem["allowed"] == [
+        "dispatch",
+        "hold",
+        "resolve",
+        "handover",
+        "amend",
+        "cancel",
+        "urge",
+    ]
     assert api.head() == head
 
 

@@ -30,7 +30,7 @@ def test_the_desk_resolves_a_received_repair_and_the_answer_shows_it_completed(
         SETTLED["resolution"],
         None,
     )
-    assert body["allowed_commands"] == ["callback", "handover", "cancel", "urge"]
+    assert body["allowed_commands"] == ["callback", "handover", "amend", "cancel", "urge"]
     statuses = {m["name"]: m["status"] for m in body["milestones"]}
     assert statuses == {
         "dispatch": "excluded",

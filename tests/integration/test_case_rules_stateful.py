@@ -84,7 +84,7 @@ ELAPSED = st.sampled_from((timedelta(0), timedelta(minutes=1))) | st.timedeltas(
 
 # Allowed, but they end a case early or leave its state as it is.
 SIDE_STEPS = frozenset(
-    {"cancel", "invalidate", "reject", "hold", "handover", "inspect", "reply", "urge"}
+    {"cancel", "invalidate", "reject", "hold", "handover", "inspect", "reply", "urge", "amend"}
 )
 
 
@@ -105,6 +105,9 @@ class CaseModel:
     kind: str
     owner: str
     last_at: datetime
+    location: str
+    category: str
+    description: str
     state: str = "received"
     events: int = 1
     assignee: str | None = None
@@ -148,6 +151,14 @@ def fixed_arguments(command: str) -> st.SearchStrategy[dict[str, Any]]:
         )
     if command == "handover":
         return st.fixed_dictionaries({"to": st.sampled_from(STAFF), "reason": st.just("shift")})
+    if command == "amend":  # the intake's own values among them: not a correction
+        return st.fixed_dictionaries(
+            {
+                "location": st.sampled_from(("3-2-1201", "9-9-901")),
+                "description": st.sampled_from((None, "water leaking", "the kitchen tap")),
+                "reason": st.just("wrong unit taken down"),
+            }
+        )
     if command == "quote":
         return st.fixed_dictionaries({"amount": st.sampled_from(("80", "120.50", "0"))})
     if command == "callback":
@@ -178,6 +189,9 @@ def refused_field(command: str, args: dict[str, Any], model: CaseModel) -> str |
         return "assignee" if args["assignee"] == model.assignee else None
     if command == "handover":
         return "to" if args["to"] == model.owner else None
+    if command == "amend":
+        same = args["location"] == model.location
+        return "location" if same and args["description"] in (None, model.description) else None
     if command == "quote":
         return "amount" if Decimal(args["amount"]) <= 0 else None
     if command == "refund_deposit":
@@ -427,7 +441,12 @@ class CaseRules(RuleBasedStateMachine):
                 "personal data reached the event history"
             )
         self.models[case.id] = CaseModel(
-            kind=request.kind, owner=request.received_by, last_at=expected_at
+            kind=request.kind,
+            owner=request.received_by,
+            last_at=expected_at,
+            location=request.location,
+            category=request.category,
+            description=request.description,
         )
         return case.id
 
@@ -527,6 +546,9 @@ class CaseRules(RuleBasedStateMachine):
             model.assignee = args["assignee"]
         elif command == "handover":
             model.owner = args["to"]
+        elif command == "amend":
+            model.location = args["location"]
+            model.description = args["description"] or model.description
         elif command == "approve":
             model.deposit = Decimal(args["deposit"]).quantize(CENT)
         model.state = state
@@ -567,6 +589,7 @@ class CaseRules(RuleBasedStateMachine):
                 case.assignee,
                 case.ended_at,
             )
+            assert (file.location, file.category) == (case.location, case.category)
 
     @invariant()
     def every_case_matches_the_model(self) -> None:
@@ -576,6 +599,11 @@ class CaseRules(RuleBasedStateMachine):
                 model.state,
                 model.owner,
                 model.events,
+            )
+            assert (case.location, case.category, case.description) == (
+                model.location,
+                model.category,
+                model.description,
             )
             assert case.last_occurred_at == model.last_at
 

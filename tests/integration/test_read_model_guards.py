@@ -21,6 +21,7 @@ from support.driver import paths_to_states, receive
 from support.dumps import dump
 from workflow.events import (
     CASE_EVENTS,
+    Amended,
     CaseEvent,
     Dispatched,
     Received,
@@ -123,7 +124,7 @@ def test_read_models_of_layouts_4_to_6_are_upgraded_to_topics_communities_and_po
     store.set_meta("schema", "4")
     stored = {row["type"] for row in store.query("SELECT DISTINCT type FROM rm_timeline")}
     newer = {cls.TOPIC for cls in CASE_EVENTS if cls.__name__ not in LAYOUT_4_TYPES}
-    assert newer == {Urged.TOPIC, ResolvedAtFirstContact.TOPIC}
+    assert newer == {Urged.TOPIC, ResolvedAtFirstContact.TOPIC, Amended.TOPIC}
     assert stored == {*LAYOUT_4_TYPES, *newer}
 
     upgraded = open_follower(settings, settings.policy).store

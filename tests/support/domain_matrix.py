@@ -2,8 +2,8 @@
 
 The answers are literals, not read from the transition tables they check: for every
 state of every kind, the commands allowed and where each may lead. A command that
-records a fact without changing the state (a handover, an urge, a reply, an inspection,
-an unreachable callback) leads to the state it was sent in.
+records a fact without changing the state (a handover, an urge, a correction, a reply,
+an inspection, an unreachable callback) leads to the state it was sent in.
 """
 
 from __future__ import annotations
@@ -12,9 +12,15 @@ Matrix = dict[str, dict[str, set[str]]]
 
 
 def _open_state(here: str, **commands: set[str]) -> dict[str, set[str]]:
-    """A state's commands; every open case may be handed over (internal), cancelled, or
-    urged (催办: the resident chases it, internal)."""
-    return {**commands, "handover": {here}, "cancel": {"cancelled"}, "urge": {here}}
+    """A state's commands; every open case may be handed over (internal), corrected
+    (更正, internal), cancelled, or urged (催办: the resident chases it, internal)."""
+    return {
+        **commands,
+        "handover": {here},
+        "amend": {here},
+        "cancel": {"cancelled"},
+        "urge": {here},
+    }
 
 
 def _awaiting_callback() -> dict[str, set[str]]:

@@ -13,6 +13,7 @@ from workflow.declaration import Value
 from workflow.declared import COMMANDS, declared
 from workflow.intake import NewRequest
 from workflow.service import CaseService, Recorded
+from workflow.vocabulary import CATEGORIES, Kind
 
 ALL_COMMANDS: tuple[str, ...] = tuple(command.name for command in COMMANDS)
 
@@ -42,8 +43,13 @@ def receive(app: CaseService, kind: str, **overrides: Any) -> UUID:
 
 
 # A valid argument that depends on the case: a name other than the one a reassignment or
-# a handover would repeat, and a refund that adds up to the deposit.
+# a handover would repeat, a refund that adds up to the deposit, and a correction to
+# another category of the case's kind and another unit.
 CASE_DEPENDENT: dict[str, Callable[[Case, int], dict[str, Any]]] = {
+    "amend": lambda case, unique: {
+        "category": next(c for c in CATEGORIES[Kind(case.kind)] if c != case.category),
+        "location": f"9-9-{unique % 99_999 + 1}",
+    },
     "dispatch": lambda case, unique: {"assignee": f"worker-{unique}"},
     "handover": lambda case, unique: {"to": f"desk-next-{unique}"},
     "refund_deposit": lambda case, unique: {"refunded": str(case.deposit), "withheld": "0"},

@@ -57,6 +57,7 @@ WEIGHTS = {
     "fail_acceptance": 1,
     "refund_deposit": 8,
     "resolve": 1,
+    "amend": 0.5,
 }
 # The load's staff token is a supervisor's: it sends the commands a supervisor may.
 SENDABLE = frozenset(c.name for c in COMMANDS if Role.SUPERVISOR in c.roles)
@@ -93,6 +94,9 @@ def command_body(command: str, case: dict[str, Any], unique: str, rng: random.Ra
         return {"refunded": case.get("deposit") or "0.00", "withheld": "0.00"}
     if command == "resolve":
         return {"resolution": "reset the breaker"}
+    if command == "amend":  # a unit other than the case's: always a correction
+        unit = next(u for u in ("9-9-901", "9-9-902") if u != case.get("location"))
+        return {"location": unit, "reason": "wrong unit"}
     return {}
 
 

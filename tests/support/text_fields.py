@@ -48,6 +48,12 @@ COMMAND_TEXTS: dict[str, tuple[TextField, ...]] = {
     "complete": (TextField("resolution", "replaced the valve", lines=True),),
     "callback": (TextField("comment", "fixed quickly", lines=True),),
     "handover": (TextField("to", "desk-li"), TextField("reason", "shift change")),
+    "amend": (
+        TextField("location", "9-9-901"),
+        TextField("category", "electrical"),
+        TextField("description", "the kitchen tap", lines=True),
+        TextField("reason", "wrong unit taken down"),
+    ),
     "cancel": (TextField("reason", "resident withdrew"),),
     "reply": (TextField("message", "an engineer comes by 15:00", lines=True),),
     "invalidate": (

@@ -76,7 +76,7 @@ def test_the_error_message_names_kind_state_and_allowed_commands(
     with pytest.raises(
         InvalidTransition,
         match=r"^cannot complete repair in state 'received'; "
-        r"allowed: dispatch, hold, resolve, handover, cancel, urge$",
+        r"allowed: dispatch, hold, resolve, handover, amend, cancel, urge$",
     ):
         shared_app.complete(case_id, actor="agent-1", resolution="fixed")
 

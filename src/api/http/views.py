@@ -141,7 +141,7 @@ FEED_FIELDS = frozenset(
     {
         "community", "kind", "channel", "location", "area", "category", "priority", "received_by",
         "assignee", "team", "amount", "outcome", "previous_owner", "to", "permit_no",
-        "deposit", "fee", "refunded", "withheld",
+        "deposit", "fee", "refunded", "withheld", "previous_location", "previous_category",
     }
 )  # fmt: skip
 
@@ -151,6 +151,7 @@ FEED_FIELDS = frozenset(
 LABELLED: dict[str, Callable[[object], object]] = {
     "community": community_code,
     "location": labels.location,
+    "previous_location": labels.location,
     "team": labels.team,
     "permit_no": labels.permit_no,
     **{

@@ -14,7 +14,8 @@ from workflow.history import HistoryEntry, entry_of
 
 # The case's own fields whose changes the timeline shows, in the order it shows them.
 SCALARS = (
-    "state", "assignee", "team", "owner", "priority", "category", "location", "hold_reason",
+    "state", "assignee", "team", "owner", "priority", "category", "location", "description",
+    "hold_reason",
     "quoted_amount", "quote_accepted", "resolution", "permit_no", "deposit", "fee",
     "refunded", "withheld", "end_reason",
 )  # fmt: skip

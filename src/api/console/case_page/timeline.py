@@ -22,6 +22,7 @@ FIELDS: dict[str, tuple[str, str | None]] = {
     "priority": (N_("Priority"), "priority"),
     "category": (N_("Category"), "category"),
     "location": (N_("Location"), None),
+    "description": (N_("Description"), None),
     "hold_reason": (N_("Hold reason"), None),
     "quoted_amount": (N_("Quoted amount"), None),
     "quote_accepted": (N_("Quote accepted"), None),
