@@ -38,6 +38,8 @@ class Filters:
     owner: str | None = None
     assignee: str | None = None
     location: str | None = None
+    # this unit or any under it: `3-2` finds 3-2-101 and 3-2-1201, never 3-20-101
+    location_prefix: str | None = None
     overdue: bool | None = None
     created_by: str | None = None  # a channel token sees the cases it created
     communities: tuple[str, ...] | None = None  # any of these; None: every community
@@ -70,6 +72,11 @@ def decode_cursor(cursor: str) -> tuple[int, str]:
     return received_at, str(case_id)
 
 
+def _like_escaped(text: str) -> str:
+    """`text` matched as itself in a LIKE pattern: its wildcards are not wildcards."""
+    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+
+
 def find(
     store: ReadModelStore,
     policy: Policy,
@@ -87,6 +94,9 @@ def find(
         if value is not None:
             where.append(f"c.{column} = ?")
             params.append(value)
+    if filters.location_prefix is not None:
+        where.append("(c.location = ? OR c.location LIKE ? ESCAPE '!')")
+        params.extend([filters.location_prefix, _like_escaped(filters.location_prefix) + "-%"])
     if filters.case_id is not None:
         where.append("c.case_id = ?")
         params.append(filters.case_id)

@@ -53,6 +53,15 @@ def find_requests(
     owner: Annotated[PlainText | None, Query(max_length=200, description="首问人")] = None,
     assignee: Annotated[PlainText | None, Query(max_length=200)] = None,
     location: Annotated[PlainText | None, Query(max_length=100)] = None,
+    location_prefix: Annotated[
+        PlainText | None,
+        Query(
+            min_length=1,
+            max_length=100,
+            description="this location or any unit under it: `3-2` finds 3-2-101 and "
+            "3-2-1201 (building 3, entrance 2), never 3-20-101",
+        ),
+    ] = None,
     community: Annotated[
         list[CommunityCode] | None,
         Query(max_length=100, description="repeatable: cases of any of these communities"),
@@ -86,6 +95,7 @@ def find_requests(
         owner=owner,
         assignee=assignee,
         location=location,
+        location_prefix=location_prefix,
         overdue=overdue,
         communities=communities_for(who, community),
         case_id=numbered,
