@@ -21,6 +21,8 @@ from api.server.follower import FollowerFailed, start_follower, stop_follower
 from api.server.start_failures import StartFailed
 from api.server.workers import run_server, run_workers
 
+INTERRUPTED = 130  # the shell's status for a command ended by Ctrl-C
+
 
 def replace_this_process(
     host: str, port: int, workers: int, log_level: str, *, follow: bool, metrics: bool
@@ -81,8 +83,8 @@ def main() -> None:
     parser.add_argument("--follow", action="store_true")
     parser.add_argument("--metrics", action="store_true")
     args = parser.parse_args()
-    raise SystemExit(
-        supervise(
+    try:
+        status = supervise(
             args.host,
             args.port,
             args.workers,
@@ -90,7 +92,10 @@ def main() -> None:
             follow=args.follow,
             metrics=args.metrics,
         )
-    )
+    except KeyboardInterrupt:  # Ctrl-C before the workers took the signals over
+        _say_error("stopped before the server started")
+        status = INTERRUPTED
+    raise SystemExit(status)
 
 
 if __name__ == "__main__":
