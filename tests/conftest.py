@@ -9,6 +9,7 @@ from api.config.settings import Settings
 from api.wiring import open_service
 from support.backends import BACKENDS, database
 from support.chromium import is_browser_test
+from support.readside import Scenario
 from workflow.service import CaseService
 
 
@@ -52,3 +53,10 @@ def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CaseService]
         service = open_service(Settings.load({}, db=url))
         yield service
         service.close()
+
+
+@pytest.fixture(autouse=True)
+def close_scenarios() -> Iterator[None]:
+    """Scenarios a test left open are closed after it (their connections, on PostgreSQL)."""
+    yield
+    Scenario.close_all()

@@ -120,7 +120,7 @@ def test_an_erased_reporter_is_gone_from_the_case(api: Api) -> None:
 
 # Fields of the feed that are not texts at all: vocabularies, derived values, money.
 NOT_TEXT = {
-    "kind", "channel", "category", "priority", "outcome", "area",
+    "kind", "channel", "category", "previous_category", "priority", "outcome", "area",
     "amount", "deposit", "fee", "refunded", "withheld",
 }  # fmt: skip
 

@@ -10,7 +10,11 @@ from support.readside import Scenario, shanghai
 def test_the_case_index_holds_the_last_correction_and_the_past_what_it_was_then(
     db: str,
 ) -> None:
-    s = Scenario(db)
+    with Scenario(db) as s:
+        check_corrections_as_of(s)
+
+
+def check_corrections_as_of(s: Scenario) -> None:
     case = s.receive("2026-11-24T09:00", "repair", location="3-2-101", category="plumbing")
     s.do("2026-11-24T10:00", "amend", case, location="3-2-102", category="drainage", reason="a")
     s.do("2026-11-24T11:00", "amend", case, description="the drain, not the tap", reason="b")
@@ -36,7 +40,11 @@ def test_the_case_index_holds_the_last_correction_and_the_past_what_it_was_then(
 
 
 def test_a_rebuild_reads_corrections_as_the_follower_did(db: str) -> None:
-    s = Scenario(db)
+    with Scenario(db) as s:
+        check_rebuild(s)
+
+
+def check_rebuild(s: Scenario) -> None:
     case = s.receive("2026-11-24T09:00", "complaint", location="1-1-101")
     s.do("2026-11-24T10:00", "amend", case, location="1-1-102", reason="wrong unit")
     s.follower.catch_up()

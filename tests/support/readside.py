@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from api.config.settings import Settings
@@ -23,12 +23,39 @@ def shanghai(text: str) -> datetime:
 
 
 class Scenario:
+    # Those not closed yet: tests/conftest.py closes them after each test, so that on
+    # PostgreSQL a session's scenarios do not hold connections up to the server's limit.
+    opened: ClassVar[list[Scenario]] = []
+
     def __init__(self, db: str, policy: Policy | None = None) -> None:
         self.now = datetime(2026, 1, 1, tzinfo=UTC)
         self.settings = Settings.load({}, db=db)
         self.policy = policy or self.settings.policy
         self.app: CaseService = open_service(self.settings, clock=lambda: self.now)
         self._follower: Follower | None = None
+        Scenario.opened.append(self)
+
+    @classmethod
+    def close_all(cls) -> None:
+        for scenario in list(cls.opened):
+            scenario.close()
+
+    def __enter__(self) -> Scenario:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """The follower's and the application's connections; once."""
+        if self not in Scenario.opened:
+            return
+        Scenario.opened.remove(self)
+        if self._follower is not None:
+            datastore = getattr(self._follower.store, "datastore", None)  # both stores have one
+            if datastore is not None:
+                datastore.close()
+        self.app.close()
 
     def receive(self, when: str, kind: str, **overrides: Any) -> UUID:
         self.now = shanghai(when)
