@@ -47,6 +47,15 @@ def resolved(api: Api, received: timedelta, done: timedelta, **fields: Any) -> s
     return str(case["id"])
 
 
+def as_supervisor(api: Api) -> None:
+    """The test client signed in as a supervisor of every community."""
+    users = open_users(api.config.settings)
+    try:
+        sign_in(api.client, users, "boss-liu", "supervisor")
+    finally:
+        users.close()
+
+
 def caught_up(api: Api) -> None:
     """The read models have every event written so far."""
     answer = api.client.get("/requests", params={"min_position": api.head()}, headers=api.agent)
@@ -129,11 +138,7 @@ def test_the_past_view_shows_a_case_that_waited_then_and_is_closed_now(api: Api)
     then = datetime.now(UTC)
     assert api.act(case, "callback", {"outcome": "basically_satisfied"}).status_code == 200
     caught_up(api)
-    users = open_users(api.config.settings)
-    try:
-        sign_in(api.client, users, "boss-liu", "supervisor")
-    finally:
-        users.close()
+    as_supervisor(api)
     assert rows(api.client.get("/console/callbacks").text) == []
     past = api.client.get("/console/callbacks", params={"as_of": then.isoformat()})
     assert past.status_code == 200
@@ -150,11 +155,7 @@ def test_the_past_view_keeps_a_case_waiting_since_and_leaves_out_one_completed_a
     done = api.act(later, "resolve", {"resolution": "told the resident"})
     assert done.status_code == 200, done.text
     caught_up(api)
-    users = open_users(api.config.settings)
-    try:
-        sign_in(api.client, users, "boss-liu", "supervisor")
-    finally:
-        users.close()
+    as_supervisor(api)
     live = {r[0] for r in rows(api.client.get("/console/callbacks").text)}
     assert live == {waiting, later}
     past = api.client.get("/console/callbacks", params={"as_of": then.isoformat()})
@@ -166,11 +167,7 @@ def test_the_csv_download_holds_the_rows_of_the_list(api: Api) -> None:
     second = resolved(api, timedelta(hours=3), timedelta(hours=2))
     api.act(second, "callback", {"outcome": "unreachable"})
     caught_up(api)
-    users = open_users(api.config.settings)
-    try:
-        sign_in(api.client, users, "boss-liu", "supervisor")
-    finally:
-        users.close()
+    as_supervisor(api)
     answer = api.client.get("/console/callbacks", params={"format": "csv", "kind": "repair"})
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/csv")
@@ -182,11 +179,7 @@ def test_the_csv_download_holds_the_rows_of_the_list(api: Api) -> None:
 
 
 def test_a_malformed_filter_answers_422_as_a_page(api: Api) -> None:
-    users = open_users(api.config.settings)
-    try:
-        sign_in(api.client, users, "boss-liu", "supervisor")
-    finally:
-        users.close()
+    as_supervisor(api)
     answer = api.client.get("/console/callbacks", params={"kind": "laundry"})
     assert answer.status_code == 422
     assert "query.kind" in answer.text
