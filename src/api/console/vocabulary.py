@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from projections.policy import Policy
+from workflow.declared import COMMANDS
 from workflow.events import CASE_EVENTS
 from workflow.lifecycles import LIFECYCLES
 from workflow.roles import Role
@@ -35,6 +36,7 @@ def vocabularies(policies: tuple[Policy, ...]) -> dict[str, tuple[str, ...]]:
         "role": unique(Role),
         "milestone": unique(m.name for p in policies for m in p.milestones),
         "status": MILESTONE_STATUSES,
+        "field": unique(f.name for c in COMMANDS for f in c.inputs.fields),
     }
 
 

@@ -84,12 +84,13 @@ async def _validation(request: Request, error: Exception) -> JSONResponse:
             "Unsupported media type",
             f"the body must be JSON sent as Content-Type: application/json (got {sent})",
         )
-    fields = [{"field": _where(tuple(p["loc"])), "message": _message(p)} for p in problems]
+    fields = [{"field": _where(tuple(p["loc"])), "message": field_message(p)} for p in problems]
     detail = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
     return problem_response(422, "invalid-input", "Invalid input", detail, errors=fields)
 
 
-def _message(problem: dict[str, Any]) -> str:
+def field_message(problem: dict[str, Any]) -> str:
+    """What was wrong with one input, as the API says it."""
     message = str(problem.get("msg", "invalid"))
     if problem.get("type") == "extra_forbidden":
         return "unknown field; remove it (see the schema in /openapi.json)"

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.console.pages import access_log, callbacks, case, dashboards, queue, what_if
+from api.console.pages import access_log, callbacks, case, commands, dashboards, queue, what_if
 
 ROUTERS: tuple[APIRouter, ...] = (
     queue.router,
     case.router,
+    commands.router,
     callbacks.router,
     dashboards.router,
     what_if.router,

@@ -5,16 +5,19 @@ with `format=csv` downloads every row the filters select."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.console import params
 from api.console.callback_queue import CallbackPage, live_callbacks, past_callbacks
+from api.console.params import blank
 from api.console.queue_filters import QueueFilters
 from api.console.rendering import render
 from api.console.visitors import Visitor, communities_seen, page
+from api.http.reading import check_can_read, load
 from api.http.runtime import Runtime
 from api.http.scopes import communities_for
 from api.http.views import local
@@ -73,8 +76,24 @@ def callbacks(request: Request, who: Annotated[Visitor, page("callbacks")]) -> R
         "now": filters.as_of or datetime.now(UTC),
         "kinds": [k.value for k in Kind],
         "communities": communities_seen(rt, who),
+        **_called(request, rt, who),
     }
     return render(request, "callbacks.html", context, language=who.language)
+
+
+def _called(request: Request, rt: Runtime, who: Visitor) -> dict[str, Any]:
+    """The case whose callback was just recorded from this queue, for the page to say
+    what became of it (closed, reopened for rework, or still waiting)."""
+    q = request.query_params
+    if q.get("done") != "callback" or blank(q.get("case")):
+        return {"called": None}
+    try:
+        case_id = UUID(str(q.get("case"))[:40])
+    except ValueError:
+        return {"called": None}
+    loaded = load(rt, case_id)
+    check_can_read(rt, who.principal, loaded, None)
+    return {"called": loaded.case, "called_number": rt.numbers.number_of(case_id) or str(case_id)}
 
 
 def _csv(found: CallbackPage, filters: QueueFilters) -> Response:

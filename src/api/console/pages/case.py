@@ -15,16 +15,21 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from api.console.case_page.reporter import reporter_shown
+from api.console.actions.forms import Failure, action_forms
+from api.console.case_page.reporter import ReporterShown, reporter_shown
 from api.console.case_page.versions import as_of_links, exact
-from api.console.case_page.view import CaseView, case_view, may_reveal
+from api.console.case_page.view import case_view, may_reveal
 from api.console.errors import error_page
 from api.console.i18n import N_
 from api.console.params import blank, moment, whole
 from api.console.rendering import render, translate, url_with
+from api.console.signin import safe_next
 from api.console.visitors import Visitor, checked_form, page
-from api.http.reading import CaseId, check_can_read, load
+from api.http.reading import CaseId, Loaded, check_can_read, load
 from api.http.runtime import Runtime
+from workflow.declared import COMMANDS
+
+DECLARED = frozenset(c.name for c in COMMANDS)
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 REVEALED = "reporter"  # what the access log says was shown
@@ -40,8 +45,7 @@ def case_page(request: Request, who: Annotated[Visitor, page("case")], case_id: 
     as_of = moment("as_of", request.query_params.get("as_of"))
     loaded = load(rt, case_id, as_of)
     check_can_read(rt, who.principal, loaded, as_of)
-    view = case_view(rt, who.principal, loaded, as_of)
-    context = _context(request, who, view, as_of)
+    context = case_context(request, rt, who, loaded, as_of)
     return render(request, "case.html", context, language=who.language)
 
 
@@ -77,14 +81,27 @@ def reveal(
     shown = reporter_shown(rt.service.reporters, loaded.case, revealed=True)
     if shown.present and not shown.erased:
         rt.access_log.record(who.principal, str(loaded.case.id), REVEALED, at=datetime.now(UTC))
-    view = case_view(rt, who.principal, loaded, as_of, reporter=shown)
+    context = case_context(request, rt, who, loaded, as_of, reporter=shown)
     template = "case_reporter.html" if request.headers.get("hx-request") else "case.html"
-    return render(request, template, _context(request, who, view, as_of), language=who.language)
+    return render(request, template, context, language=who.language)
 
 
-def _context(
-    request: Request, who: Visitor, view: CaseView, as_of: datetime | None
+def case_context(
+    request: Request,
+    rt: Runtime,
+    who: Visitor,
+    loaded: Loaded,
+    as_of: datetime | None,
+    *,
+    reporter: ReporterShown | None = None,
+    failure: Failure | None = None,
 ) -> dict[str, Any]:
+    """The case page's context. Commands are offered on the case as it is now only: a past
+    view is a record, not a place to act."""
+    view = case_view(rt, who.principal, loaded, as_of, reporter=reporter)
+    query = request.query_params
+    opened = failure or _asked_for(query.get("act"))
+    actions = [] if as_of is not None else action_forms(rt, who.principal, loaded.case, opened)
     return {
         "user": who,
         "current": "case",
@@ -92,4 +109,22 @@ def _context(
         "view": view,
         "exact": exact,
         "versions": as_of_links(request, view.ticks),
+        "actions": actions,
+        "done": _done(request.query_params.get("done")),
+        "changed_since": None,
+        # The page a form sends the visitor back to (the callback queue); the case page
+        # itself when none.
+        "back": safe_next(query.get("next") or (failure.back if failure else None)),
     }
+
+
+def _asked_for(act: str | None) -> Failure | None:
+    """A command whose form opens at once (`?act=callback`, from the callback queue)."""
+    if act is None or act.replace("-", "_") not in DECLARED:
+        return None
+    return Failure(act.replace("-", "_"), {}, opened_only=True)
+
+
+def _done(sent: str | None) -> str | None:
+    """The command a redirect says was recorded, when it names one."""
+    return sent if sent is not None and sent.replace("-", "_") in DECLARED else None
