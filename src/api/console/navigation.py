@@ -3,6 +3,7 @@ the docs and the tests.
 
 | page          | roles                                         |
 | ------------- | --------------------------------------------- |
+| my            | worker (the cases assigned to them; their home) |
 | cases, case   | agent, worker (assigned cases), supervisor, admin, analyst (no personal data) |
 | callbacks     | agent, supervisor, admin                      |
 | sla, first_contact, what_if | supervisor, admin, analyst      |
@@ -34,6 +35,7 @@ class Page:
 PAGES = {
     page.name: page
     for page in (
+        Page("my", "/console/my", N_("My work"), frozenset({W})),
         Page("cases", "/console/cases", N_("Cases"), frozenset({A, W, S, D, N})),
         Page("case", "/console/cases/{case_id}", N_("Case"), frozenset({A, W, S, D, N}), False),
         Page("callbacks", "/console/callbacks", N_("Callbacks"), frozenset({A, S, D})),

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.console.pages import access_log, callbacks, case, commands, dashboards, queue, what_if
+from api.console.pages import (
+    access_log,
+    callbacks,
+    case,
+    commands,
+    dashboards,
+    my_work,
+    queue,
+    what_if,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
+    my_work.router,
     queue.router,
     case.router,
     commands.router,
