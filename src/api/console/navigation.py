@@ -4,6 +4,7 @@ the docs and the tests.
 | page          | roles                                         |
 | ------------- | --------------------------------------------- |
 | my            | worker (the cases assigned to them; their home) |
+| new           | agent, supervisor (who sends it receives the case) |
 | cases, case   | agent, worker (assigned cases), supervisor, admin, analyst (no personal data) |
 | callbacks     | agent, supervisor, admin                      |
 | sla, first_contact, what_if | supervisor, admin, analyst      |
@@ -37,6 +38,7 @@ PAGES = {
     for page in (
         Page("my", "/console/my", N_("My work"), frozenset({W})),
         Page("cases", "/console/cases", N_("Cases"), frozenset({A, W, S, D, N})),
+        Page("new", "/console/new", N_("New case"), frozenset({A, S})),
         Page("case", "/console/cases/{case_id}", N_("Case"), frozenset({A, W, S, D, N}), False),
         Page("callbacks", "/console/callbacks", N_("Callbacks"), frozenset({A, S, D})),
         Page("sla", "/console/sla", N_("SLA"), frozenset({S, D, N})),

@@ -11,12 +11,14 @@ from api.console.pages import (
     commands,
     dashboards,
     my_work,
+    new_case,
     queue,
     what_if,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
     my_work.router,
+    new_case.router,
     queue.router,
     case.router,
     commands.router,

@@ -30,6 +30,7 @@ from api.http.runtime import Runtime
 from workflow.declared import COMMANDS
 
 DECLARED = frozenset(c.name for c in COMMANDS)
+RECEIVED = "receive"  # what a redirect from the new-case form says was done
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 REVEALED = "reporter"  # what the access log says was shown
@@ -127,4 +128,6 @@ def _asked_for(act: str | None) -> Failure | None:
 
 def _done(sent: str | None) -> str | None:
     """The command a redirect says was recorded, when it names one."""
+    if sent == RECEIVED:
+        return sent
     return sent if sent is not None and sent.replace("-", "_") in DECLARED else None
