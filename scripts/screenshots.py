@@ -38,6 +38,7 @@ from support.chromium import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
 OUT = ROOT / "docs" / "console"
 DESKTOP = ViewportSize(width=1280, height=800)
 TABLET = ViewportSize(width=768, height=1024)
+PHONE = ViewportSize(width=360, height=740)
 HOUSEHOLDS, DAYS = 1000, 14
 
 
@@ -188,6 +189,56 @@ def photograph(browser: Browser, base: str, accounts: dict[str, DemoAccount]) ->
     shoot(admin, "/console/access-log", "access-log")
     tablet = as_role(browser, base, accounts["supervisor"], TABLET)
     shoot(tablet, "/console/cases", "queue-tablet")
+    workbench(browser, base, accounts)
+
+
+def workbench(browser: Browser, base: str, accounts: dict[str, DemoAccount]) -> None:
+    """The pages of the day's work, done in the browser as an agent does it: three lift
+    faults recorded at the new-case form and dispatched to the demo's worker from their
+    case pages; a case with its commands; the form again with the three listed as possible
+    duplicates of the location typed; the engineer's page on a phone."""
+    desk = as_role(browser, base, accounts["agent"])
+    worker = accounts["worker"]
+    community = worker.communities[0] if worker.communities else None
+    cases = [record(desk, community, "6-1-1801", f"电梯故障，第 {n} 位住户来电") for n in (1, 2, 3)]
+    shoot(desk, cases[0] + "?act=dispatch", "case-actions", scroll_to="#actions")
+    for case in cases:
+        dispatch(desk, case, worker.name)
+    if shoot(desk, "/console/new", "new-case"):
+        fill_new_case(desk, community, "6-1-1801", "电梯停在 12 楼不动")
+        desk.locator("#similar li").first.wait_for(timeout=10_000)
+        desk.locator("#n-location").evaluate("e => { e.scrollIntoView(); scrollBy(0, -60); }")
+        desk.screenshot(path=str(OUT / "new-case.png"))
+        print("  docs/console/new-case.png, with the possible duplicates")
+    phone = as_role(browser, base, worker, PHONE)
+    shoot(phone, "/console/my", "my-work")
+
+
+def fill_new_case(page: Page, community: str | None, location: str, description: str) -> None:
+    if community:
+        page.select_option("#n-community", community)
+    page.select_option("#n-category", "elevator")
+    page.select_option("#n-priority", "emergency")
+    page.fill("#n-description", description)
+    page.fill("#n-location", location)
+
+
+def record(page: Page, community: str | None, location: str, description: str) -> str:
+    """A repair recorded at the new-case form; the address of its case page."""
+    page.goto("/console/new")
+    fill_new_case(page, community, location, description)
+    with page.expect_navigation():
+        page.locator("form.new-case button[type=submit]").click()
+    return page.url.split("?")[0].removeprefix(page.url.split("/console")[0])
+
+
+def dispatch(page: Page, case: str, worker: str) -> None:
+    """The dispatch form of a case page, filled in and sent."""
+    page.goto(case)
+    page.locator("details[data-command=dispatch] summary").click()
+    page.fill("#dispatch-assignee", worker)
+    with page.expect_navigation():
+        page.locator("form[data-command=dispatch] button[type=submit]").click()
 
 
 def main() -> None:

@@ -32,6 +32,7 @@ from api.console.visitors import Visitor, checked_form, communities_seen, page
 from api.http.intake.request import new_request
 from api.http.problems import ApiProblem
 from api.http.runtime import Runtime
+from workflow.declared import declared
 from workflow.errors import IdempotencyConflict, InvalidInput
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -58,8 +59,12 @@ def kind_choices(request: Request, who: Annotated[Visitor, page("new")]) -> Resp
 def similar(request: Request, who: Annotated[Visitor, page("new")]) -> Response:
     rt: Runtime = request.app.state.runtime
     form = typed(dict(request.query_params))
-    context = {"user": who, "similar": _similar(rt, who, form)}
+    context = {"user": who, "similar": _similar(rt, who, form), "may_urge": _may_urge(who)}
     return render(request, "new_case_similar.html", context, language=who.language)
+
+
+def _may_urge(who: Visitor) -> bool:
+    return who.principal.role in declared("urge").roles
 
 
 @router.post("/new")
@@ -132,6 +137,7 @@ def _page(
         "form": form,
         "communities": seen,
         "similar": _similar(rt, who, form) if status != 200 else [],
+        "may_urge": _may_urge(who),
         **_choices(),
     }
     return render(request, "new_case.html", context, language=who.language, status=status)
