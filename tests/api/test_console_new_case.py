@@ -168,3 +168,14 @@ def test_an_agent_of_one_community_has_it_chosen_and_may_not_record_in_another(
     assert api_on.client.get("/requests", headers=api_on.supervisor).json()["items"] == []
     local = datetime.now(SHANGHAI).strftime("%Y-%m-%dT%H")
     assert f'value="{local}' in page  # when it happened: now, by default
+
+
+def test_a_supervisor_sees_the_hints_without_the_urge_link_their_role_may_not_send(
+    api_on: Api, users: UserStore
+) -> None:
+    case = api_on.create("repair", location="3-2-1201")
+    caught_up(api_on)
+    sign_in(api_on.client, users, "boss-liu", "supervisor")
+    hints = api_on.client.get("/console/new/similar", params={"location": "3-2-1201"}).text
+    assert re.findall(r'data-similar="([0-9a-f-]+)"', hints) == [case["id"]]
+    assert "data-urge=" not in hints
