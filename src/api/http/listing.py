@@ -44,10 +44,8 @@ class Filters:
     created_by: str | None = None  # a channel token sees the cases it created
     communities: tuple[str, ...] | None = None  # any of these; None: every community
     case_id: str | None = None  # the case with a number (工单号)
-    # The cases whose reporter's record is one of these (a resident's, by phone number).
-    reporter_refs: tuple[str, ...] | None = None
-    # Each in the description, anywhere, A-Z as a-z: none of them a pattern.
-    words: tuple[str, ...] = ()
+    reporter_refs: tuple[str, ...] | None = None  # the reporter's record is one of these
+    words: tuple[str, ...] = ()  # each in the description, anywhere, A-Z as a-z; no patterns
 
 
 # What a cursor holds, checked strictly: it is handed to the database, which must not
@@ -82,11 +80,9 @@ def _like_escaped(text: str) -> str:
 
 
 def _refs_first(store: ReadModelStore, refs: tuple[str, ...]) -> tuple[str, list[Any]]:
-    """The references as a table `x` (one parameter for however many a phone number has:
-    a list of placeholders would meet the databases' limits on them), joined to the case
-    index by its index on `reporter_ref`. SQLite, which keeps no statistics here, would
-    rather walk a community's cases in the order asked for; it takes CROSS JOIN's left
-    table as the outer loop. PostgreSQL plans either way."""
+    """The references as a table `x`, one parameter however many there are, joined to the
+    case index by its index on `reporter_ref`: SQLite, with no statistics, would rather walk
+    a community's cases in order; it takes CROSS JOIN's left table as the outer loop."""
     if store.dialect == "postgresql":
         return "unnest(?::text[]) AS x(value) CROSS JOIN rm_case_index c", [list(refs)]
     return "json_each(?) AS x CROSS JOIN rm_case_index c", [json.dumps(refs)]
