@@ -75,6 +75,11 @@ class CaseFile:
     versions: dict[str, int] | None = None
     # The policy's milestones for this kind and priority, each as judged; not stored.
     applicable: tuple[MilestoneSpec, ...] = ()
+    # As last corrected, for finding a case by its words. A view rebuilt from the timeline
+    # (`projections.asof`), which holds no descriptions, leaves it empty.
+    description: str = ""
+    # The reporter's record's reference, for finding a resident's cases; None: no reporter.
+    reporter_ref: str | None = None
 
     @property
     def is_open(self) -> bool:
@@ -132,6 +137,8 @@ def open_case_file(fact: Fact, policy: Policy) -> CaseFile:
         last_occurred_at=fact.occurred_at,
         version=fact.version,
         position=fact.position,
+        description=data.get("description", ""),
+        reporter_ref=data.get("reporter_ref"),
     )
     if policy.communities:
         case.policy_version = policy.in_force(case.community, fact.occurred_at)[1]
@@ -173,6 +180,8 @@ def evolve(case: CaseFile, fact: Fact, policy: Policy, calendar: BusinessCalenda
             case.location = fact.data["location"][1]
         if "category" in fact.data:
             case.category = fact.data["category"][1]
+        if "description" in fact.data:
+            case.description = fact.data["description"][1]
     elif topic == _CALLBACK:
         outcome = fact.data["outcome"]
         if outcome != "unreachable":

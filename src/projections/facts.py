@@ -47,7 +47,8 @@ _SIGNALS: dict[str, str] = {
 # An event as a row of the timeline read model: position, case_id, version, topic,
 # occurred_at and recorded_at (integer microseconds), actor, `value`, the one
 # datum a report needs: the assignee, the callback outcome, or the new owner (for a
-# correction, JSON of the case data it corrected, each field's old and new value), and
+# correction, JSON of the location and category it corrected, each one's old and new
+# value), and
 # `late`, 1 for a late entry (one recorded with a late reason), else 0.
 TimelineRow = tuple[int, str, int, str, int, int, str, str | None, int]
 
@@ -87,7 +88,8 @@ def compact(event: CaseEvent, position: int) -> Compact:
         extra = {
             "community": event.community, "kind": event.kind, "priority": event.priority,
             "category": event.category, "location": event.location, "channel": event.channel,
-            "received_by": event.received_by,
+            "received_by": event.received_by, "description": event.description,
+            "reporter_ref": event.reporter_ref,
         }  # fmt: skip
     elif isinstance(event, Dispatched):
         value = event.assignee
@@ -99,6 +101,10 @@ def compact(event: CaseEvent, position: int) -> Compact:
     elif isinstance(event, Amended):
         extra = corrected(event)
         value = json.dumps(extra, ensure_ascii=False) if extra else None
+        if event.description is not None and event.previous_description is not None:
+            # For the case index only: the timeline keeps no descriptions (they are long,
+            # and the as-of views that read it have no use for them).
+            extra = {**extra, "description": [event.previous_description, event.description]}
     row = (
         position,
         str(event.originator_id),
@@ -121,7 +127,8 @@ _VALUE_FIELD = {
 
 
 def corrected(event: Amended) -> dict[str, list[str]]:
-    """The case data a correction changed that read models hold: [old, new] by field."""
+    """The location and category a correction changed, [old, new] by field: what the
+    timeline keeps of it."""
     pairs = {
         "location": (event.previous_location, event.location),
         "category": (event.previous_category, event.category),
@@ -158,7 +165,8 @@ def timeline_row(fact: Fact) -> TimelineRow:
         return fact.row
     field_name = _VALUE_FIELD.get(fact.topic)
     if fact.topic == _AMENDED:
-        value = json.dumps(fact.data, ensure_ascii=False) if fact.data else None
+        kept = {k: v for k, v in fact.data.items() if k != "description"}
+        value = json.dumps(kept, ensure_ascii=False) if kept else None
     else:
         value = None if field_name is None else str(fact.data[field_name])
     return (

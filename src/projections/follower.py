@@ -69,7 +69,7 @@ class Follower:
         self.rebuild_chunk = 2000
         self._cases: OrderedDict[str, CaseFile] = OrderedDict()
         if not rebuilding:  # a rebuild starts from zero whatever was built before
-            check_build(self.store, self.policy)
+            check_build(self.store, self.policy, app)
 
     def head(self) -> int:
         return self.recorder.max_notification_id() or 0

@@ -4,19 +4,24 @@ anything else must be rebuilt from the events first."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from eventsourcing.application import Application
+
 from projections.policy import Policy
 from projections.schema import SCHEMA_VERSION
 from projections.store import ReadModelStore
-from projections.upgrades import UPGRADES
+from projections.upgrades import FILLED_FROM_THE_LOG, UPGRADES
 
 
 class PolicyMismatch(RuntimeError):
     pass
 
 
-def check_build(store: ReadModelStore, policy: Policy) -> None:
-    """Upgrade the read models' layout if it is older and known; refuse them (with the
-    command that rebuilds them) if their layout or their policy is not this one."""
+def check_build(store: ReadModelStore, policy: Policy, log: Application[Any]) -> None:
+    """Upgrade the read models' layout if it is older and known (from `log`, the event
+    log they follow, where a step needs it); refuse them (with the command that rebuilds
+    them) if their layout or their policy is not this one."""
     if store.position() == 0:
         record_build(store, policy)
         store.create_indexes()
@@ -24,7 +29,9 @@ def check_build(store: ReadModelStore, policy: Policy) -> None:
     schema = store.meta("schema")
     while schema in UPGRADES:
         schema, statements = UPGRADES[schema]
-        store.upgrade(statements, schema)
+        fill = FILLED_FROM_THE_LOG.get(schema)
+        filled = [] if fill is None else [fill(log, store.position())]
+        store.upgrade([*statements, *filled], schema)
     if schema != SCHEMA_VERSION:
         raise PolicyMismatch(
             f"the read models have table layout {schema or 'unknown'}, this version "

@@ -33,6 +33,8 @@ CASE_COLUMNS = (
     "completed_at",
     "ended_at",
     "policy_version",
+    "description",
+    "reporter_ref",
 )
 _TIMES = {"received_at", "received_recorded_at", "last_occurred_at", "completed_at", "ended_at"}
 
@@ -46,6 +48,7 @@ def case_row(case: CaseFile) -> tuple[Any, ...]:
         to_micros(case.last_occurred_at), case.version, case.position,
         int(case.dispatched_elsewhere), case.callbacks, case.satisfied,
         to_micros(case.completed_at), to_micros(case.ended_at), case.policy_version,
+        case.description, case.reporter_ref,
     )  # fmt: skip
 
 

@@ -9,10 +9,12 @@ from workflow.lifecycles import TERMINAL
 
 # Raise when a table or what it holds changes: read models of another version are upgraded
 # at start-up where `projections.upgrades` knows how, and must be rebuilt otherwise.
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 
 TABLES = [
-    # The case index: one row per case, as it stands now.
+    # The case index: one row per case, as it stands now. `description` as last corrected,
+    # for finding cases by its words; `reporter_ref` the reference of the reporter's
+    # record (kept apart from the read models, which hold no personal data), or null.
     """CREATE TABLE IF NOT EXISTS rm_case_index (
         case_id TEXT PRIMARY KEY, community TEXT NOT NULL, kind TEXT NOT NULL,
         priority TEXT NOT NULL, category TEXT NOT NULL, location TEXT NOT NULL,
@@ -22,7 +24,8 @@ TABLES = [
         last_occurred_at BIGINT, version BIGINT NOT NULL, position BIGINT NOT NULL,
         dispatched_elsewhere INTEGER NOT NULL, callbacks INTEGER NOT NULL,
         satisfied INTEGER NOT NULL, completed_at BIGINT, ended_at BIGINT,
-        policy_version INTEGER NOT NULL DEFAULT 0)""",
+        policy_version INTEGER NOT NULL DEFAULT 0, description TEXT NOT NULL DEFAULT '',
+        reporter_ref TEXT)""",
     # Per-milestone SLA facts: each applicable milestone's clock on each case.
     """CREATE TABLE IF NOT EXISTS rm_milestones (
         case_id TEXT NOT NULL, name TEXT NOT NULL, started_at BIGINT, stopped_at BIGINT,
@@ -53,11 +56,15 @@ INDEXES = [
         "CREATE INDEX IF NOT EXISTS rm_case_index_community"
         " ON rm_case_index (community, received_at)"
     ),
+    # A resident's cases, from the references of their records (`GET /requests?phone=`).
+    REPORTER_INDEX := (
+        "CREATE INDEX IF NOT EXISTS rm_case_index_reporter ON rm_case_index (reporter_ref)"
+    ),
     "CREATE INDEX IF NOT EXISTS rm_milestones_due ON rm_milestones (due_at)",
     "CREATE INDEX IF NOT EXISTS rm_timeline_case ON rm_timeline (case_id, version)",
 ]
 
-NEWER_COLUMNS_INDEXES = (COMMUNITY_INDEX,)
+NEWER_COLUMNS_INDEXES = (COMMUNITY_INDEX, REPORTER_INDEX)
 
 # The open backlog: open cases by kind, state and assignee.
 BACKLOG_VIEW = f"""AS

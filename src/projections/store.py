@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -25,6 +25,8 @@ from projections.schema import DROP, INDEXES, tables
 
 UPSTREAM = "cases"  # the application whose log the read models follow
 Statement = tuple[str, Sequence[Sequence[Any]]]
+# An upgrade's statement: its rows may be produced as they are written (`upgrades`).
+Rewrite = tuple[str, Iterable[Sequence[Any]]]
 _SET_META = (
     "INSERT INTO rm_meta (key, value) VALUES (?, ?) ON CONFLICT (key)"
     " DO UPDATE SET value = excluded.value"
@@ -110,7 +112,7 @@ class ReadModelStore(TrackingRecorder, ABC):
         with self._cursor(commit=True) as c:
             c.execute(self._sql(_SET_META), (key, value))
 
-    def upgrade(self, statements: Sequence[Statement], schema: str) -> None:
+    def upgrade(self, statements: Sequence[Rewrite], schema: str) -> None:
         """Rewrite the read models and record the table layout reached, in one transaction."""
         with self._cursor(commit=True) as c:
             for sql, rows in statements:

@@ -1,15 +1,23 @@
 """Read models of an older table layout, brought up to this one where that is simple and
 safe: each step rewrites what the older layout stored, in the same transaction as the
-layout it reaches. A layout with no step here must be rebuilt from the events."""
+layout it reaches. A step may also fill in, from the event log, what the older layout never
+held (`FILLED_FROM_THE_LOG`). A layout with no step here must be rebuilt from the events."""
 
 from __future__ import annotations
 
-from projections.store import Statement
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from eventsourcing.application import Application
+from eventsourcing.utils import resolve_topic
+
+from projections.store import Rewrite, Statement
 from workflow.communities import DEFAULT_COMMUNITY
 from workflow.events import (
     AcceptanceFailed,
     AcceptancePassed,
     AcceptanceRequested,
+    Amended,
     Approved,
     Arrived,
     CallbackRecorded,
@@ -103,4 +111,51 @@ UPGRADES: dict[str, tuple[str, list[Statement]]] = {
             ),
         ],
     ),
+    # Layout 8: the case index holds each case's description as last corrected and its
+    # reporter's record's reference, filled from the log (`case_texts`).
+    "7": (
+        "8",
+        [
+            ("ALTER TABLE rm_case_index ADD COLUMN description TEXT NOT NULL DEFAULT ''", [()]),
+            ("ALTER TABLE rm_case_index ADD COLUMN reporter_ref TEXT", [()]),
+        ],
+    ),
 }
+
+PAGE = 1000  # events read from the log at a time by a fill
+
+
+def case_texts(log: Application[Any], position: int) -> Rewrite:
+    """Each case's description and reporter reference, from the events up to `position`
+    (those the read models have applied; the follower applies the later ones). Read in log
+    order, a correction's description overwrites the one before it. Only the receipts and
+    corrections are decoded; the rows are produced as the upgrade writes them, so no more
+    than a page of events is held."""
+
+    def rows() -> Iterator[tuple[str, str | None, str]]:
+        after = 0
+        while after < position and (
+            notes := log.recorder.select_notifications(
+                start=after, limit=PAGE, stop=position, inclusive_of_start=False
+            )
+        ):
+            for note in notes:
+                if not issubclass(resolve_topic(note.topic), Received | Amended):
+                    continue
+                event = log.mapper.to_domain_event(note)
+                if isinstance(event, Received):
+                    yield event.description, event.reporter_ref, str(event.originator_id)
+                elif isinstance(event, Amended) and event.description is not None:
+                    yield event.description, None, str(event.originator_id)
+            after = notes[-1].id
+
+    return (
+        "UPDATE rm_case_index SET description = ?, reporter_ref = COALESCE(?, reporter_ref)"
+        " WHERE case_id = ?",
+        rows(),
+    )
+
+
+# The layouts whose step also fills what the older layout never held from the event log:
+# a function of the log and the read models' position.
+FILLED_FROM_THE_LOG: dict[str, Callable[[Application[Any], int], Rewrite]] = {"8": case_texts}

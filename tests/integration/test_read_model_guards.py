@@ -72,7 +72,7 @@ def test_read_models_built_before_late_entries_ask_for_a_rebuild_which_adds_them
         cursor.execute("ALTER TABLE rm_timeline DROP COLUMN late")
         cursor.execute("ALTER TABLE rm_milestones DROP COLUMN late_stop")
     store.set_meta("schema", "3")
-    with pytest.raises(PolicyMismatch, match=r"table layout 3, this version uses 7.*rebuild"):
+    with pytest.raises(PolicyMismatch, match=r"table layout 3, this version uses 8.*rebuild"):
         open_follower(settings, settings.policy)
 
     open_follower(settings, settings.policy, rebuilding=True).rebuild()
@@ -86,7 +86,7 @@ def test_read_models_built_before_late_entries_ask_for_a_rebuild_which_adds_them
     assert [(r["name"], r["late_stop"]) for r in stops] == [("dispatch", 1)]
 
 
-def test_read_models_of_layouts_4_to_6_are_upgraded_to_topics_communities_and_policy_versions(
+def test_read_models_of_layouts_4_to_7_are_upgraded_in_place(
     db: str,
 ) -> None:
     settings = Settings.load({}, db=db)
@@ -102,7 +102,8 @@ def test_read_models_of_layouts_4_to_6_are_upgraded_to_topics_communities_and_po
 
     # The read models as an older version left them: layout 4, whose timeline held each
     # event's class name, and whose case index had no community (nor had layout 5's), and
-    # no policy version on a case or a milestone (nor had layout 6's).
+    # no policy version on a case or a milestone (nor had layout 6's), nor a description
+    # or a reporter's reference (nor had layout 7's).
     # Events first recorded since (urges) keep their topic: an upgrade must leave them
     # as they are.
     notes = follower.app.recorder.select_notifications(start=1, limit=1_000_000)
@@ -111,6 +112,9 @@ def test_read_models_of_layouts_4_to_6_are_upgraded_to_topics_communities_and_po
     store = open_read_models(settings)
     with store._cursor(commit=True) as cursor:
         cursor.execute("DROP INDEX rm_case_index_community")
+        cursor.execute("DROP INDEX rm_case_index_reporter")
+        cursor.execute("ALTER TABLE rm_case_index DROP COLUMN description")
+        cursor.execute("ALTER TABLE rm_case_index DROP COLUMN reporter_ref")
         cursor.execute("ALTER TABLE rm_case_index DROP COLUMN community")
         cursor.execute("ALTER TABLE rm_case_index DROP COLUMN policy_version")
         cursor.execute("ALTER TABLE rm_milestones DROP COLUMN policy_version")
@@ -128,6 +132,6 @@ def test_read_models_of_layouts_4_to_6_are_upgraded_to_topics_communities_and_po
     assert stored == {*LAYOUT_4_TYPES, *newer}
 
     upgraded = open_follower(settings, settings.policy).store
-    assert upgraded.meta("schema") == "7"
+    assert upgraded.meta("schema") == "8"
     assert dump(upgraded) == expected
     assert [build(upgraded, settings.policy, period, now) for build in REPORTS] == reports

@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from api.config.server import BODY_LIMIT, ServerConfig, ServerEnvironment
 from api.console import errors as console_errors
 from api.console import mount as console
-from api.http import docs_pages, handlers
+from api.http import docs_pages, handlers, request_log
 from api.http.bodies import NewRequestIn
 from api.http.limits import BodyLimit
 from api.http.no_store import NoStore
@@ -104,6 +104,7 @@ def create_app(config: ServerConfig | None = None, runtime: Runtime | None = Non
         ],
     )
     handlers.install(app)
+    request_log.install()
     # Inside the console's headers, which the console's answer to a large body carries too
     app.add_middleware(BodyLimit, limit=BODY_LIMIT, answer=console_errors.too_large)
     console.install(app)  # after the handlers: it wraps them for its pages

@@ -44,6 +44,8 @@ class Filters:
     created_by: str | None = None  # a channel token sees the cases it created
     communities: tuple[str, ...] | None = None  # any of these; None: every community
     case_id: str | None = None  # the case with a number (工单号)
+    reporter_refs: tuple[str, ...] | None = None  # the reporter's record is one of these
+    words: tuple[str, ...] = ()  # each in the description, anywhere, A-Z as a-z; no patterns
 
 
 # What a cursor holds, checked strictly: it is handed to the database, which must not
@@ -77,6 +79,15 @@ def _like_escaped(text: str) -> str:
     return text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
 
 
+def _refs_first(store: ReadModelStore, refs: tuple[str, ...]) -> tuple[str, list[Any]]:
+    """The references as a table `x`, one parameter however many there are, joined to the
+    case index by its index on `reporter_ref`: SQLite, with no statistics, would rather walk
+    a community's cases in order; it takes CROSS JOIN's left table as the outer loop."""
+    if store.dialect == "postgresql":
+        return "unnest(?::text[]) AS x(value) CROSS JOIN rm_case_index c", [list(refs)]
+    return "json_each(?) AS x CROSS JOIN rm_case_index c", [json.dumps(refs)]
+
+
 def find(
     store: ReadModelStore,
     policy: Policy,
@@ -87,6 +98,25 @@ def find(
     numbers_of: Callable[[list[str]], dict[str, str]],
 ) -> models.CasePage:
     now = datetime.now(UTC)
+    rows = store.query(*selection(store, filters, limit + 1, cursor, now))
+    page, more = rows[:limit], len(rows) > limit
+    ids = [str(r["case_id"]) for r in page]
+    clocks = _milestone_rows(store, ids)
+    numbers = numbers_of(ids)
+    items = [
+        _summary(row, clocks.get(case_id, []), numbers.get(case_id), policy, calendar, now)
+        for row, case_id in zip(page, ids, strict=True)
+    ]
+    last = page[-1] if page and more else None
+    next_cursor = encode_cursor(int(last["received_at"]), str(last["case_id"])) if last else None
+    return models.CasePage(items=items, next_cursor=next_cursor)
+
+
+def selection(
+    store: ReadModelStore, filters: Filters, rows: int, cursor: str | None, now: datetime
+) -> tuple[str, list[Any]]:
+    """The query for the case index rows that pass `filters`, newest first, and its
+    parameters: at most `rows`, after `cursor`'s."""
     where: list[str] = []
     params: list[Any] = []
     for column in ("state", "kind", "owner", "assignee", "location"):
@@ -100,6 +130,14 @@ def find(
     if filters.case_id is not None:
         where.append("c.case_id = ?")
         params.append(filters.case_id)
+    source, source_params = "rm_case_index c", list[Any]()
+    if filters.reporter_refs is not None:
+        source, source_params = _refs_first(store, filters.reporter_refs)
+        where.append("c.reporter_ref = x.value")
+    for word in filters.words:
+        # Both sides folded by the database itself, so they fold alike.
+        where.append("LOWER(c.description) LIKE LOWER(?) ESCAPE '!'")
+        params.append(f"%{_like_escaped(word)}%")
     if filters.communities is not None:
         where.append(f"c.community IN ({', '.join('?' for _ in filters.communities)})")
         params.extend(filters.communities)
@@ -115,22 +153,11 @@ def find(
         received_at, case_id = decode_cursor(cursor)
         where.append("(c.received_at < ? OR (c.received_at = ? AND c.case_id < ?))")
         params.extend([received_at, received_at, case_id])
-    sql = "SELECT * FROM rm_case_index c"
+    sql = f"SELECT c.* FROM {source}"
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY c.received_at DESC, c.case_id DESC LIMIT ?"
-    rows = store.query(sql, [*params, limit + 1])
-    page, more = rows[:limit], len(rows) > limit
-    ids = [str(r["case_id"]) for r in page]
-    clocks = _milestone_rows(store, ids)
-    numbers = numbers_of(ids)
-    items = [
-        _summary(row, clocks.get(case_id, []), numbers.get(case_id), policy, calendar, now)
-        for row, case_id in zip(page, ids, strict=True)
-    ]
-    last = page[-1] if page and more else None
-    next_cursor = encode_cursor(int(last["received_at"]), str(last["case_id"])) if last else None
-    return models.CasePage(items=items, next_cursor=next_cursor)
+    return sql, [*source_params, *params, rows]
 
 
 def _milestone_rows(

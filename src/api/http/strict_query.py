@@ -1,4 +1,4 @@
-"""Query parameters a route does not declare answer 422: `GET /requests?phone=...` must not
+"""Query parameters a route does not declare answer 422: `GET /requests?name=...` must not
 pass for a request without a filter and answer every case.
 
 Every route is a `StrictRoute` (the routers' `route_class`; `DirectRoute` is one too), so

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from api.http import listing, models, views
+from api.http import listing, models, searching, views
 from api.http.answers import CASE_HEADERS, case_headers
 from api.http.auth import CASE_READERS, RuntimeDep, requires
 from api.http.fields import CommunityCode, PlainText
@@ -73,12 +73,18 @@ def find_requests(
     overdue: Annotated[
         bool | None, Query(description="open with a milestone past its target")
     ] = None,
+    phone: searching.Phone = None,
+    text: searching.Text = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[PlainText | None, Query(max_length=200)] = None,
     min_position: MinPosition = None,
 ) -> models.CasePage:
     """From the case index read model, newest first. A channel token finds the cases it
-    created; a worker token the cases assigned to it."""
+    created; a worker token the cases assigned to it. Only agents and supervisors may find
+    cases by the reporter's phone number."""
+    if phone is not None:
+        searching.check_may_search_by_phone(who)
+    words = searching.words_of(text) if text is not None else ()
     await_position(rt, min_position)
     if who.role is Role.WORKER:
         if assignee not in (None, who.name):
@@ -88,6 +94,11 @@ def find_requests(
     if number is not None:
         numbered = rt.numbers.case_of(number)
         if numbered is None:
+            return models.CasePage(items=[], next_cursor=None)
+    refs = None
+    if phone is not None:
+        refs = searching.reporter_refs(rt, phone)
+        if not refs:
             return models.CasePage(items=[], next_cursor=None)
     filters = listing.Filters(
         state=state.value if state else None,
@@ -100,6 +111,8 @@ def find_requests(
         communities=communities_for(who, community),
         case_id=numbered,
         created_by=who.name if who.role is Role.CHANNEL else None,
+        reporter_refs=refs,
+        words=words,
     )
     return listing.find(
         rt.store, rt.policy, rt.calendar, filters, limit, cursor, rt.numbers.numbers_of
