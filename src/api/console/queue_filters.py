@@ -21,6 +21,7 @@ from fastapi import Request
 
 from api.console import params
 from api.console.dashboards.selection import Drill, read_drill
+from api.http.searching import words_of
 from workflow.lifecycles import LIFECYCLES
 from workflow.vocabulary import PRIORITIES, Kind
 
@@ -45,7 +46,11 @@ class QueueFilters:
     received_to: date | None = None  # the last day included
     sla: str | None = None
     within: int = 60  # minutes, for at_risk
-    number: str | None = None
+    number: str | None = None  # a case number: the search opens that case
+    location: str | None = None  # a location and every unit under it (3-2 finds 3-2-1201)
+    words: tuple[str, ...] = ()  # each in the description, anywhere
+    phone: str | None = None  # the reporter's; agents and supervisors only
+    reporter_refs: tuple[str, ...] | None = None  # the records with that phone, looked up
     sort: str = "due"
     page: int = 1
     as_of: datetime | None = None
@@ -78,6 +83,9 @@ def read_filters(request: Request) -> QueueFilters:
         sla=params.one_of("sla", q.get("sla"), SLA_CONDITIONS),
         within=params.whole("within", q.get("within"), 1, 7 * 24 * 60, 60),
         number=params.short("number", q.get("number"), 40),
+        location=params.short("location", q.get("location")),
+        words=words_of(text) if (text := params.short("text", q.get("text"), 500)) else (),
+        phone=params.short("phone", q.get("phone"), 40),
         sort=params.one_of("sort", q.get("sort"), SORTS) or "due",
         page=params.whole("page", q.get("page"), 1, 100_000, 1),
         as_of=params.moment("as_of", q.get("as_of")),

@@ -48,7 +48,29 @@ def fixed_where(
     if filters.received_to is not None:
         where.append("c.received_at < ?")
         params.append(day_start(filters.received_to + timedelta(days=1)))
+    searched(filters, where, params)
     return where, params
+
+
+def _like_escaped(text: str) -> str:
+    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+
+
+def searched(filters: QueueFilters, where: list[str], params: list[Any]) -> None:
+    """A resident's cases: by the reporter's record (found by phone), a location and the
+    units under it, words of the description. Matched against the case as it is now, also
+    in a past view: a correction made since counts (the read models keep no earlier
+    description), which a search for a resident's cases wants."""
+    if filters.reporter_refs is not None:
+        refs = filters.reporter_refs[:500] or ("",)
+        where.append(f"c.reporter_ref IN ({', '.join('?' for _ in refs)})")
+        params.extend(refs)
+    if filters.location is not None:
+        where.append("(c.location = ? OR c.location LIKE ? ESCAPE '!')")
+        params.extend([filters.location, _like_escaped(filters.location) + "-%"])
+    for word in filters.words:
+        where.append("LOWER(c.description) LIKE LOWER(?) ESCAPE '!'")
+        params.append(f"%{_like_escaped(word)}%")
 
 
 # Open states named, not terminal ones excluded: `IN` reads the open cases through the

@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Annotated
+from urllib.parse import quote
 from uuid import UUID
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from api.console.case_queue import QueuePage, live_page
 from api.console.dashboards.drill_rows import DrillAnswer, drill_page
@@ -31,6 +32,7 @@ from api.console.queue_filters import (
 )
 from api.console.rendering import render
 from api.console.visitors import PageRefused, Visitor, communities_seen, page
+from api.http import searching
 from api.http.runtime import Runtime
 from api.http.scopes import communities_for
 from api.http.views import local
@@ -59,6 +61,10 @@ def visitor_filters(request: Request, who: Visitor) -> QueueFilters:
     filters = read_filters(request)
     if who.principal.role is Role.WORKER:  # a worker's queue is the cases assigned to them
         filters = replace(filters, assignee=who.name)
+    if filters.phone is not None:
+        searching.check_may_search_by_phone(who.principal)
+        rt: Runtime = request.app.state.runtime
+        filters = replace(filters, reporter_refs=searching.reporter_refs(rt, filters.phone))
     return filters
 
 
@@ -78,6 +84,9 @@ def drilled(
 def cases(request: Request, who: Annotated[Visitor, page("cases")]) -> Response:
     rt: Runtime = request.app.state.runtime
     filters = visitor_filters(request, who)
+    if filters.number is not None and filters.drill is None:
+        # A case number is one case: the search opens it (404 when none is yours).
+        return RedirectResponse(f"/console/cases/{quote(filters.number)}", status_code=303)
     fmt = one_of("format", request.query_params.get("format"), ("html", "csv")) or "html"
     drill: DrillAnswer | None = None
     if filters.drill is not None:
@@ -102,6 +111,7 @@ def cases(request: Request, who: Annotated[Visitor, page("cases")]) -> Response:
         },
         "communities": communities_seen(rt, who),
         "is_worker": who.principal.role is Role.WORKER,
+        "may_search_phone": who.principal.role in searching.PHONE_SEARCHERS,
         "hold_reasons": {str(i): _hold_reason(rt, i, filters.as_of) for i in held},
         "drill": drill,
         "back": dashboard_url(filters.drill, filters.communities, drill.instant)
