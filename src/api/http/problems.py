@@ -8,7 +8,7 @@ from typing import Any
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from workflow.errors import AlreadyOwned, InvalidTransition
+from workflow.errors import InvalidTransition
 from workflow.lifecycles import lifecycle
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -118,8 +118,9 @@ _DOCUMENTED: dict[int, _Documented] = {
     409: _Documented(
         "invalid-transition",
         "Not allowed in this state",
-        "The case's state does not allow the command, another command changed it first, "
-        "or a claimed case is claimed again",
+        "The case's state does not allow the command, or another command changed it first; "
+        "`already-owned` (with its `owner`) for a claim of a case that has its first-contact "
+        "owner",
         # The refusal itself, so that the example follows the lifecycle table: an owned
         # case's, which offers no `claim`.
         str(
@@ -129,14 +130,6 @@ _DOCUMENTED: dict[int, _Documented] = {
                 "complete",
                 [c for c in lifecycle("repair").allowed("received") if c != "claim"],
             )
-        ),
-        also=(
-            _Documented(
-                "already-owned",
-                "Owned already",
-                "claim on a case that has its first-contact owner",
-                str(AlreadyOwned("repair", "dispatched", "desk-zhang", ["dispatch", "sign"])),
-            ),
         ),
     ),
     412: _Documented(
