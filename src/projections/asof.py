@@ -47,6 +47,8 @@ _CASE_DATA = ("community", "kind", "priority", "category", "location", "channel"
 
 def _fact(row: Mapping[str, Any]) -> Fact:
     extra = {name: row[name] for name in _CASE_DATA} if row["type"] == Received.TOPIC else None
+    if extra is not None:
+        extra["received_by"] = extra["received_by"] or None  # NO_ONE: received unowned
     return expand(
         (
             int(row["position"]), str(row["case_id"]), int(row["version"]), str(row["type"]),
@@ -136,7 +138,9 @@ def known_at(
                         restored.add(name)
                         setattr(current.case, name, old)
                 continue
-            if fact.topic == HandedOver.TOPIC:
+            if fact.topic == HandedOver.TOPIC and current.case.owner is not None:
+                # Always owned by then: a case received unowned is claimed before it is
+                # handed over, in the same save.
                 current.handovers_from.append(current.case.owner)
             elif fact.topic == Urged.TOPIC:
                 current.urges += 1

@@ -12,12 +12,13 @@ from datetime import datetime, timedelta
 from projections.calendar import BusinessCalendar
 from projections.facts import Fact
 from projections.milestones import MilestoneClock
-from projections.policy import MilestoneSpec, Policy
+from projections.policy import RECEIVED_UNOWNED, MilestoneSpec, Policy
 from projections.times import EPOCH
 from workflow.events import (
     Amended,
     CallbackRecorded,
     Cancelled,
+    Claimed,
     Completed,
     DepositRefunded,
     Dispatched,
@@ -37,7 +38,8 @@ _ENDING_CLOCKS = frozenset({Cancelled.TOPIC, Invalidated.TOPIC})
 # and a module constant is cheaper to compare with than a class attribute.
 _HELD, _RESUMED, _DISPATCHED = Held.TOPIC, Resumed.TOPIC, Dispatched.TOPIC
 _HANDED_OVER, _CALLBACK = HandedOver.TOPIC, CallbackRecorded.TOPIC
-_RESOLVED, _AMENDED = ResolvedAtFirstContact.TOPIC, Amended.TOPIC
+_RESOLVED, _AMENDED, _CLAIMED = ResolvedAtFirstContact.TOPIC, Amended.TOPIC, Claimed.TOPIC
+_STARTED_AT_RECEIPT = frozenset({"received", RECEIVED_UNOWNED})
 
 
 @dataclass(slots=True)
@@ -49,8 +51,8 @@ class CaseFile:
     category: str
     location: str
     channel: str
-    received_by: str
-    owner: str
+    received_by: str | None  # None: received unowned (a self-service request)
+    owner: str | None  # None until such a case is claimed
     received_at: datetime
     received_recorded_at: datetime
     state: str = "received"
@@ -80,6 +82,17 @@ class CaseFile:
     description: str = ""
     # The reporter's record's reference, for finding a resident's cases; None: no reporter.
     reporter_ref: str | None = None
+    # Who claimed it, if received unowned. Not stored (the case index has no column for
+    # it): the first-contact report, which reads it, evolves its case files from receipt.
+    claimed_by: str | None = None
+
+    @property
+    def first_contact(self) -> str | None:
+        """Its 首问人: its receiver, or whoever claimed it (read back from the case index,
+        its owner: handed over since, the case has no other record of the claimer here)."""
+        if self.received_by is not None:
+            return self.received_by
+        return self.claimed_by or self.owner
 
     @property
     def is_open(self) -> bool:
@@ -88,7 +101,7 @@ class CaseFile:
     def specs(self, policy: Policy) -> tuple[MilestoneSpec, ...]:
         if not self.applicable:
             found = policy.version(self.community, self.policy_version).milestones_for(
-                self.kind, self.priority
+                self.kind, self.priority, self.received_by is None
             )
             if self.versions:
                 found = tuple(self._judged(policy, spec) for spec in found)
@@ -103,7 +116,9 @@ class CaseFile:
     def _judged(self, policy: Policy, spec: MilestoneSpec) -> MilestoneSpec:
         number = self.version_of(spec.name)
         if number != self.policy_version:
-            own = policy.version(self.community, number).milestones_for(self.kind, self.priority)
+            own = policy.version(self.community, number).milestones_for(
+                self.kind, self.priority, self.received_by is None
+            )
             for other in own:
                 if other.name == spec.name:
                     return other
@@ -115,7 +130,8 @@ class CaseFile:
         chosen, number = policy.in_force(self.community, at)
         if number == self.version_of(milestone):
             return
-        if any(s.name == milestone for s in chosen.milestones_for(self.kind, self.priority)):
+        specs = chosen.milestones_for(self.kind, self.priority, self.received_by is None)
+        if any(s.name == milestone for s in specs):
             self.versions = {**(self.versions or {}), milestone: number}
             self.applicable = ()
 
@@ -131,7 +147,7 @@ def open_case_file(fact: Fact, policy: Policy) -> CaseFile:
         location=data["location"],
         channel=data["channel"],
         received_by=data["received_by"],
-        owner=data["received_by"],
+        owner=data["received_by"],  # None for one received unowned
         received_at=fact.occurred_at,
         received_recorded_at=EPOCH + timedelta(microseconds=fact.recorded_us),
         last_occurred_at=fact.occurred_at,
@@ -144,7 +160,8 @@ def open_case_file(fact: Fact, policy: Policy) -> CaseFile:
         case.policy_version = policy.in_force(case.community, fact.occurred_at)[1]
     case.milestones = {
         spec.name: MilestoneClock(
-            spec.name, started_at=fact.occurred_at if spec.start == "received" else None
+            spec.name,
+            started_at=fact.occurred_at if spec.start in _STARTED_AT_RECEIPT else None,
         )
         for spec in case.specs(policy)
     }
@@ -171,10 +188,12 @@ def evolve(case: CaseFile, fact: Fact, policy: Policy, calendar: BusinessCalenda
                 changed.add(spec.name)
     elif topic == _DISPATCHED:
         case.assignee = fact.data["assignee"]
-        if case.assignee != case.received_by:
+        if case.assignee != case.first_contact:
             case.dispatched_elsewhere = True
     elif topic == _HANDED_OVER:
         case.owner = fact.data["to"]
+    elif topic == _CLAIMED:
+        case.owner = case.claimed_by = fact.actor
     elif topic == _AMENDED:
         if "location" in fact.data:
             case.location = fact.data["location"][1]

@@ -17,6 +17,7 @@ from workflow.events import (
     Arrived,
     CallbackRecorded,
     CaseEvent,
+    Claimed,
     Completed,
     DepositRefunded,
     Dispatched,
@@ -30,6 +31,7 @@ from workflow.events import (
 # The policy signal each event gives (see policies/default.toml), by its topic.
 _SIGNALS: dict[str, str] = {
     Received.TOPIC: "received",
+    Claimed.TOPIC: "claimed",
     Dispatched.TOPIC: "dispatched",
     Arrived.TOPIC: "arrived",
     Completed.TOPIC: "completed",

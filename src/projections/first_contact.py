@@ -30,10 +30,13 @@ Figure = tuple[str, str, int]  # (staff member, one of STAFF_COUNTS, how many)
 def staff_figures(
     case_history: CaseHistory, policy: Policy, calendar: BusinessCalendar, as_of: datetime
 ) -> list[Figure]:
-    """What one case adds to whom in the first-contact report."""
+    """What one case adds to whom in the first-contact report. A case received unowned
+    counts from its claim, its claimer as the one who received it; unclaimed, for no one."""
     case = case_history.case
-    owner = case.owner
-    found: list[Figure] = [(case.received_by, "received", 1)]
+    owner, first = case.owner, case.first_contact
+    if owner is None or first is None:
+        return []
+    found: list[Figure] = [(first, "received", 1)]
     found.extend((previous, "handed_over", 1) for previous in case_history.handovers_from)
     found.append((owner, "owned", 1))
     if case.state in ("closed", "rejected", "invalid"):

@@ -31,9 +31,12 @@ from projections.policy_messages import describe, milestone_place
 from workflow.vocabulary import PRIORITIES, Kind
 
 Signal = Literal[
-    "received", "dispatched", "arrived", "completed", "replied", "decided",
-    "acceptance_requested", "acceptance_decided", "callback_reached",
+    "received", "received_unowned", "claimed", "dispatched", "arrived", "completed",
+    "replied", "decided", "acceptance_requested", "acceptance_decided", "callback_reached",
 ]  # fmt: skip
+# The start of a milestone that applies only to a case received with no one to own it (a
+# self-service request), given by its receipt; other cases do not have the milestone.
+RECEIVED_UNOWNED = "received_unowned"
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d)\s*$")
 _UNIT_SECONDS = {"m": 60, "min": 60, "h": 3600, "d": 86400}
@@ -85,7 +88,7 @@ class Policy:
     closes: time
     years: tuple[SuppliedYear, ...]
     milestones: tuple[MilestoneSpec, ...]
-    _applicable: dict[tuple[str, str], tuple[MilestoneSpec, ...]] = field(
+    _applicable: dict[tuple[str, str, bool], tuple[MilestoneSpec, ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
     # The communities' own policies, each from its instant: the deployment's policy book.
@@ -113,11 +116,19 @@ class Policy:
         known = tuple(c for c in self.communities if c.recorded_at <= moment)
         return self if known == self.communities else replace(self, communities=known)
 
-    def milestones_for(self, kind: str, priority: str) -> tuple[MilestoneSpec, ...]:
-        found = self._applicable.get((kind, priority))
+    def milestones_for(
+        self, kind: str, priority: str, unowned: bool = False
+    ) -> tuple[MilestoneSpec, ...]:
+        """Those of a case of this kind and priority; `unowned`: one received unowned,
+        which alone has the milestones that start at `received_unowned`."""
+        found = self._applicable.get((kind, priority, unowned))
         if found is None:
-            found = tuple(m for m in self.milestones if m.applies_to(kind, priority))
-            self._applicable[(kind, priority)] = found
+            found = tuple(
+                m
+                for m in self.milestones
+                if m.applies_to(kind, priority) and (unowned or m.start != RECEIVED_UNOWNED)
+            )
+            self._applicable[(kind, priority, unowned)] = found
         return found
 
     def new_calendar(self) -> BusinessCalendar:
@@ -143,8 +154,9 @@ class _Strict(BaseModel):
 
 class _Milestone(_Strict):
     name: Literal[
-        "dispatch", "on_site", "completion", "first_reply", "review", "acceptance", "callback"
-    ]
+        "claim", "dispatch", "on_site", "completion", "first_reply", "review", "acceptance",
+        "callback",
+    ]  # fmt: skip
     kind: Literal["repair", "complaint", "renovation"]
     priority: str | None = None
     start: Signal

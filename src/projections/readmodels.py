@@ -14,7 +14,7 @@ from projections.policy import Policy
 from projections.rows import UPSERT_CASE, case_row
 from projections.store import Statement
 from projections.times import to_micros
-from workflow.events import HandedOver, Received
+from workflow.events import Claimed, HandedOver, Received
 
 
 class ReadModel(Protocol):
@@ -96,7 +96,8 @@ class SlaFacts:
 
 
 class FirstContact:
-    """首问负责制 counters per staff member: requests first received, handovers given."""
+    """首问负责制 counters per staff member: requests first received (a case received
+    unowned by whoever claimed it), handovers given."""
 
     UPSERT = (
         "INSERT INTO rm_staff (staff, received, handed_over) VALUES (?, ?, ?)"
@@ -109,7 +110,10 @@ class FirstContact:
         handed_over: Counter[str] = Counter()
         for fact in facts:
             if fact.topic == Received.TOPIC:
-                received[fact.data["received_by"]] += 1
+                if fact.data["received_by"] is not None:
+                    received[fact.data["received_by"]] += 1
+            elif fact.topic == Claimed.TOPIC:
+                received[fact.actor] += 1
             elif fact.topic == HandedOver.TOPIC:
                 handed_over[fact.data["previous_owner"]] += 1
         staff = sorted(set(received) | set(handed_over))

@@ -81,7 +81,16 @@ _ORDER = {"repair": 0, "complaint": 1, "renovation": 2}
 _SEQ = {  # the milestones in the order a case meets them
     n: i
     for i, n in enumerate(
-        ("dispatch", "on_site", "first_reply", "review", "completion", "acceptance", "callback")
+        (
+            "claim",
+            "dispatch",
+            "on_site",
+            "first_reply",
+            "review",
+            "completion",
+            "acceptance",
+            "callback",
+        )
     )
 }
 # The verdicts a row counts; a milestone not started or excluded is in none.

@@ -36,6 +36,10 @@ CASE_COLUMNS = (
     "description",
     "reporter_ref",
 )
+# The case index's `received_by` and `owner` are NOT NULL: a case received unowned has the
+# empty name there, which no staff member can have, and None in its case file. So its
+# layout holds self-service cases as it is.
+NO_ONE = ""
 _TIMES = {"received_at", "received_recorded_at", "last_occurred_at", "completed_at", "ended_at"}
 
 
@@ -43,7 +47,8 @@ def case_row(case: CaseFile) -> tuple[Any, ...]:
     """The columns of CASE_COLUMNS, in order (spelt out: it runs for every case written)."""
     return (
         case.case_id, case.community, case.kind, case.priority, case.category, case.location,
-        case.channel, case.received_by, case.owner, case.assignee, case.state, case.held_from,
+        case.channel, case.received_by or NO_ONE, case.owner or NO_ONE, case.assignee,
+        case.state, case.held_from,
         to_micros(case.received_at), to_micros(case.received_recorded_at),
         to_micros(case.last_occurred_at), case.version, case.position,
         int(case.dispatched_elsewhere), case.callbacks, case.satisfied,
@@ -57,6 +62,8 @@ def case_from_row(row: Mapping[str, Any], milestones: list[Mapping[str, Any]]) -
     for column in _TIMES:
         fields[column] = from_micros(fields[column])
     fields["dispatched_elsewhere"] = bool(fields["dispatched_elsewhere"])
+    for column in ("received_by", "owner"):
+        fields[column] = fields[column] or None
     case = CaseFile(**fields)
     case.milestones = {
         m["name"]: MilestoneClock(

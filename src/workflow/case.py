@@ -22,12 +22,16 @@ from workflow import events as ev
 from workflow import inputs, labels
 from workflow.amending import corrections
 from workflow.communities import DEFAULT_COMMUNITY
-from workflow.errors import InvalidInput
+from workflow.errors import AlreadyOwned, InvalidInput, InvalidTransition
 from workflow.kind_commands import ComplaintWork, RenovationWork, RepairWork
 from workflow.lifecycles import TERMINAL, TRIGGER_OF_EVENT, Lifecycle, lifecycle, next_state
 from workflow.stamp import Stamp
 
-__all__ = ["Case", "Stamp"]
+__all__ = ["CLAIM_FREE", "Case", "Stamp"]
+
+# The commands that leave a case received unowned unclaimed: `claim` records the claim
+# itself, and an urge (催办) records the resident chasing it, which takes no one's work up.
+CLAIM_FREE = frozenset({"claim", "urge"})
 
 
 class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
@@ -36,8 +40,8 @@ class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
     # from deriving event classes of its own.
     Event = ev.CaseEvent
     Created = ev.Received
-    # Snapshots' version: 2 added `urges` (docs/upcasting.md).
-    class_version = 3
+    # Snapshots' version: 2 added `urges` (docs/upcasting.md); 3 `community`; 4 the claim.
+    class_version = 4
 
     class Snapshot(LibrarySnapshot):
         TOPIC = "propdesk.case.snapshot"
@@ -51,6 +55,13 @@ class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
     def upcast_v2_v3(state: dict[str, Any]) -> None:
         """A snapshot taken before cases had communities: the case is the default's."""
         state["community"] = DEFAULT_COMMUNITY
+
+    @staticmethod
+    def upcast_v3_v4(state: dict[str, Any]) -> None:
+        """A snapshot taken before self-service requests: every case had a receiver, and
+        none was claimed."""
+        state["claimed_by"] = None
+        state["claimed_at"] = None
 
     # Declared for the type checker only: the library would turn class-level
     # annotations into constructor arguments.
@@ -66,9 +77,9 @@ class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
         reporter_ref: str | None
         details: dict[str, str]
         fingerprint: str
-        received_by: str
+        received_by: str | None  # None: received unowned (self-service)
         received_at: datetime
-        owner: str
+        owner: str | None  # None until a staff member claims a case received unowned
         state: str
         last_occurred_at: datetime
 
@@ -88,6 +99,8 @@ class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
         self.callbacks: list[str] = []
         self.handovers = 0
         self.urges = 0
+        self.claimed_by: str | None = None  # who claimed it, if it was received unowned
+        self.claimed_at: datetime | None = None
         self.permit_no: str | None = None
         self.deposit: Decimal | None = None
         self.fee: Decimal | None = None
@@ -126,7 +139,14 @@ class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
         return self.lifecycle.is_open(self.state)
 
     def allowed_commands(self) -> tuple[str, ...]:
-        return self.lifecycle.allowed(self.state)
+        """The state's commands; `claim` only while no one owns the case."""
+        allowed = self.lifecycle.allowed(self.state)
+        return allowed if self.owner is None else tuple(c for c in allowed if c != "claim")
+
+    def check(self, command: str) -> None:
+        """Refuses a command the case's state does not allow, naming those it does."""
+        if not self.lifecycle.destinations(self.state, command):
+            raise InvalidTransition(self.kind, self.state, command, self.allowed_commands())
 
     def advance(self, event: ev.CaseEvent) -> None:
         """Apply one fact: the event changes the case's fields, the lifecycle table gives
@@ -146,24 +166,21 @@ class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
     def _record(
         self, command: str, event_class: type[ev.CaseEvent], stamp: Stamp, **fields: Any
     ) -> None:
-        self.lifecycle.check(self.state, command)
+        self.check(command)
         actor = labels.name("actor", stamp.actor)
         note = inputs.text("note", stamp.note, limit=inputs.LONG_TEXT, required=False)
         at, late_reason = stamp.occurrence(not_before=self.last_occurred_at)
-        self.trigger_event(
-            event_class,
-            timestamp=stamp.now,
-            actor=actor,
-            occurred_at=at,
-            note=note,
-            late_reason=late_reason,
-            **fields,
-        )
+        when = {"timestamp": stamp.now, "actor": actor, "occurred_at": at}
+        if self.owner is None and command not in CLAIM_FREE:
+            # 首问负责制: whoever first acts on a case received unowned owns it, and that is
+            # a fact of its own, recorded first and saved with the command's.
+            self.trigger_event(ev.Claimed, note="", late_reason=late_reason, **when)
+        self.trigger_event(event_class, note=note, late_reason=late_reason, **when, **fields)
 
     # -- commands on every kind ------------------------------------------------
 
     def dispatch(self, stamp: Stamp, assignee: str, team: str | None = None) -> None:
-        self.lifecycle.check(self.state, "dispatch")
+        self.check("dispatch")
         who = labels.name("assignee", assignee)
         if self.state in ("dispatched", "rework") and who == self.assignee:
             raise InvalidInput(
@@ -178,14 +195,14 @@ class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
         )
 
     def hold(self, stamp: Stamp, reason: str) -> None:
-        self.lifecycle.check(self.state, "hold")  # the state first, then fields
+        self.check("hold")  # the state first, then fields
         self._record("hold", ev.Held, stamp, reason=inputs.text("reason", reason))
 
     def resume(self, stamp: Stamp) -> None:
         self._record("resume", ev.Resumed, stamp)
 
     def complete(self, stamp: Stamp, resolution: str) -> None:
-        self.lifecycle.check(self.state, "complete")  # the state first, then fields
+        self.check("complete")  # the state first, then fields
         self._record(
             "complete",
             ev.Completed,
@@ -194,7 +211,7 @@ class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
         )
 
     def resolve(self, stamp: Stamp, resolution: str) -> None:
-        self.lifecycle.check(self.state, "resolve")  # the state first, then fields
+        self.check("resolve")  # the state first, then fields
         self._record(
             "resolve",
             ev.ResolvedAtFirstContact,
@@ -203,7 +220,7 @@ class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
         )
 
     def callback(self, stamp: Stamp, outcome: str, comment: str | None = None) -> None:
-        self.lifecycle.check(self.state, "callback")
+        self.check("callback")
         self._record(
             "callback",
             ev.CallbackRecorded,
@@ -213,21 +230,29 @@ class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
         )
 
     def handover(self, stamp: Stamp, to: str, reason: str) -> None:
-        self.lifecycle.check(self.state, "handover")
+        self.check("handover")
         new_owner = labels.name("to", to)
-        if new_owner == self.owner:
+        # A case no one owns is claimed by whoever hands it over (`_record`), first.
+        owner = self.owner if self.owner is not None else labels.name("actor", stamp.actor)
+        if new_owner == owner:
             raise InvalidInput("to", f"{new_owner!r} already owns the case; hand over to another")
         self._record(
             "handover",
             ev.HandedOver,
             stamp,
-            previous_owner=self.owner,
+            previous_owner=owner,
             to=new_owner,
             reason=inputs.text("reason", reason),
         )
 
+    def claim(self, stamp: Stamp) -> None:
+        """认领: take up a case received unowned; the claimer owns it from now on."""
+        if self.owner is not None:  # in any state: the refusal names who owns it
+            raise AlreadyOwned(self.kind, self.state, self.owner, self.allowed_commands())
+        self._record("claim", ev.Claimed, stamp)
+
     def cancel(self, stamp: Stamp, reason: str) -> None:
-        self.lifecycle.check(self.state, "cancel")  # the state first, then fields
+        self.check("cancel")  # the state first, then fields
         self._record("cancel", ev.Cancelled, stamp, reason=inputs.text("reason", reason))
 
     def amend(
@@ -240,13 +265,13 @@ class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
         reason: str,
     ) -> None:
         """更正: correct what intake recorded; the kind and priority never change."""
-        self.lifecycle.check(self.state, "amend")  # the state first, then fields
+        self.check("amend")  # the state first, then fields
         corrected = corrections(self, location, category, description)
         self._record("amend", ev.Amended, stamp, reason=inputs.text("reason", reason), **corrected)
 
     def urge(self, stamp: Stamp, note: str) -> None:
         """催办: recorded with what the resident said as its note, which it requires."""
-        self.lifecycle.check(self.state, "urge")  # the state first, then fields
+        self.check("urge")  # the state first, then fields
         said = inputs.text("note", note, limit=inputs.LONG_TEXT)
         self._record("urge", ev.Urged, replace(stamp, note=said))
 

@@ -145,6 +145,9 @@ class CaseCommands:
             reason: str,
             **opts: Unpack[CommandOptions],
         ) -> Recorded: ...
+        def claim(
+            self, case_id: CaseRef, *, actor: str, **opts: Unpack[CommandOptions]
+        ) -> Recorded: ...
         def amend(
             self,
             case_id: CaseRef,

@@ -157,6 +157,13 @@ COMMANDS: tuple[Command, ...] = (
         ),
     ),
     Command(
+        "claim",
+        "Claim a case received unowned (认领): a self-service request's first-contact owner "
+        "(首问人) is whoever claims it; any other command from the desk claims it first",
+        ev.Claimed,
+        (Role.AGENT, Role.SUPERVISOR),
+    ),
+    Command(
         "amend",
         "Correct what intake recorded (更正): location, category or description; "
         "never the kind or priority",

@@ -61,6 +61,25 @@ class InvalidTransition(DomainError):
         self.allowed = tuple(allowed)
 
 
+class AlreadyOwned(InvalidTransition):
+    """`claim` on a case that has its first-contact owner (首问人), in whatever state: only a
+    case received unowned may be claimed, and only a handover moves ownership."""
+
+    def __init__(self, kind: str, state: str, owner: str, allowed: Sequence[str]) -> None:
+        allowed_text = ", ".join(allowed) if allowed else "none (the case has ended)"
+        DomainError.__init__(
+            self,
+            f"cannot claim {kind} in state '{state}'; allowed: {allowed_text}; {owner!r} owns "
+            "it already (首问人): only a case received unowned may be claimed, and only a "
+            "handover moves ownership",
+        )
+        self.kind = kind
+        self.state = state
+        self.command = "claim"
+        self.allowed = tuple(allowed)
+        self.owner = owner
+
+
 class CaseNotFound(DomainError):
     def __init__(self, case_id: object) -> None:
         super().__init__(f"no case with id {case_id}")

@@ -46,8 +46,9 @@ if TYPE_CHECKING:
 class Received(CaseEvent, Aggregate.Created):
     TOPIC = "propdesk.case.received"
     # Version 2 added `area` (the worked example of docs/upcasting.md); version 3
-    # `late_reason`, as every case event's version 2 did; version 4 `community`.
-    class_version = 4
+    # `late_reason`, as every case event's version 2 did; version 4 `community`; version 5
+    # lets `received_by` be None: a request its resident submitted, received by no one.
+    class_version = 5
     community: str
     kind: str
     channel: str
@@ -57,7 +58,9 @@ class Received(CaseEvent, Aggregate.Created):
     priority: str
     description: str
     reporter_ref: str | None
-    received_by: str
+    # 首问人: who first received it; None for a self-service request (mini-program, app,
+    # web form), which the first staff member to take it up owns (Claimed).
+    received_by: str | None
     details: dict[str, str]
     fingerprint: str
 
@@ -75,6 +78,11 @@ class Received(CaseEvent, Aggregate.Created):
     def upcast_v3_v4(state: dict[str, Any]) -> None:
         """Version 3 had no `community`: the deployment had one, now called the default."""
         state["community"] = DEFAULT_COMMUNITY
+
+    @staticmethod
+    def upcast_v4_v5(state: dict[str, Any]) -> None:
+        """Version 4 always named its receiver, which version 5 may leave None: a stored
+        version-4 event is a version-5 one as it stands."""
 
     def evolve(self, case: Case) -> None:
         case.community = self.community
@@ -169,6 +177,19 @@ class HandedOver(CaseEvent):
         case.handovers += 1
 
 
+class Claimed(CaseEvent):
+    """认领: a staff member took up a case received unowned and owns it from now on, as its
+    首问人; the claimer is the event's actor. Recorded by `claim`, or before the first other
+    command a staff member sends on the case, in the same save."""
+
+    TOPIC = "propdesk.case.claimed"
+
+    def evolve(self, case: Case) -> None:
+        case.owner = self.actor
+        case.claimed_by = self.actor
+        case.claimed_at = self.occurred_at
+
+
 class Cancelled(CaseEvent):
     TOPIC = "propdesk.case.cancelled"
     reason: str
@@ -234,6 +255,7 @@ CASE_EVENTS: tuple[type[CaseEvent], ...] = (
     Urged,
     ResolvedAtFirstContact,
     Amended,
+    Claimed,
 )
 
 for _event_class in CASE_EVENTS:
@@ -250,6 +272,7 @@ __all__ = [
     "CallbackRecorded",
     "Cancelled",
     "CaseEvent",
+    "Claimed",
     "Completed",
     "DepositRefunded",
     "Dispatched",

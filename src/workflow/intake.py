@@ -33,7 +33,10 @@ class NewRequest:
     location: str
     category: str
     description: str
-    received_by: str
+    # 首问人: who first received it. None for a request its resident submitted (mini-program,
+    # app, web form): the case is received unowned, and the first staff member to claim
+    # it, or to act on it, owns it (Claimed).
+    received_by: str | None
     priority: str | None = None
     reporter: Reporter | None = None
     received_at: datetime | str | None = None
@@ -97,7 +100,9 @@ def validate(request: NewRequest) -> dict[str, Any]:
         "category": category,
         "priority": priority,
         "description": inputs.text("description", request.description, limit=inputs.LONG_TEXT),
-        "received_by": labels.name("received_by", request.received_by),
+        "received_by": None
+        if request.received_by is None
+        else labels.name("received_by", request.received_by),
         "details": details,
     }
 

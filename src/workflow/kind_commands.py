@@ -11,7 +11,6 @@ from workflow import inputs, labels
 from workflow import kind_events as ev
 from workflow.case_event import CaseEvent
 from workflow.errors import InvalidInput
-from workflow.lifecycles import Lifecycle
 from workflow.stamp import Stamp
 
 
@@ -21,8 +20,7 @@ class _Recording(Protocol):
     state: str
     deposit: Decimal | None
 
-    @property
-    def lifecycle(self) -> Lifecycle: ...
+    def check(self, command: str) -> None: ...
 
     def _record(
         self, command: str, event_class: type[CaseEvent], stamp: Stamp, **fields: Any
@@ -37,7 +35,7 @@ class RepairWork:
         self._record("arrive", ev.Arrived, stamp)
 
     def quote(self: _Recording, stamp: Stamp, amount: Decimal | str | int) -> None:
-        self.lifecycle.check(self.state, "quote")
+        self.check("quote")
         value = inputs.money("amount", amount)
         if value <= 0:
             raise InvalidInput("amount", "a quote must be above 0; free work needs no quote")
@@ -49,7 +47,7 @@ class RepairWork:
 
 class ComplaintWork:
     def reply(self: _Recording, stamp: Stamp, message: str) -> None:
-        self.lifecycle.check(self.state, "reply")  # the state first, then fields
+        self.check("reply")  # the state first, then fields
         self._record(
             "reply",
             ev.Replied,
@@ -58,7 +56,7 @@ class ComplaintWork:
         )
 
     def invalidate(self: _Recording, stamp: Stamp, reason: str, explanation: str) -> None:
-        self.lifecycle.check(self.state, "invalidate")  # the state first, then fields
+        self.check("invalidate")  # the state first, then fields
         self._record(
             "invalidate",
             ev.Invalidated,
@@ -76,7 +74,7 @@ class RenovationWork:
         deposit: Decimal | str | int,
         fee: Decimal | str | int,
     ) -> None:
-        self.lifecycle.check(self.state, "approve")
+        self.check("approve")
         self._record(
             "approve",
             ev.Approved,
@@ -87,7 +85,7 @@ class RenovationWork:
         )
 
     def reject(self: _Recording, stamp: Stamp, reasons: str) -> None:
-        self.lifecycle.check(self.state, "reject")  # the state first, then fields
+        self.check("reject")  # the state first, then fields
         self._record(
             "reject",
             ev.Rejected,
@@ -98,7 +96,7 @@ class RenovationWork:
     def inspect(
         self: _Recording, stamp: Stamp, findings: str, violation: str | None = None
     ) -> None:
-        self.lifecycle.check(self.state, "inspect")  # the state first, then fields
+        self.check("inspect")  # the state first, then fields
         self._record(
             "inspect",
             ev.Inspected,
@@ -115,7 +113,7 @@ class RenovationWork:
         self._record("pass_acceptance", ev.AcceptancePassed, stamp)
 
     def fail_acceptance(self: _Recording, stamp: Stamp, reasons: str) -> None:
-        self.lifecycle.check(self.state, "fail_acceptance")  # the state first, then fields
+        self.check("fail_acceptance")  # the state first, then fields
         self._record(
             "fail_acceptance",
             ev.AcceptanceFailed,
@@ -130,7 +128,7 @@ class RenovationWork:
         withheld: Decimal | str | int = 0,
         reason: str | None = None,
     ) -> None:
-        self.lifecycle.check(self.state, "refund_deposit")
+        self.check("refund_deposit")
         back = inputs.money("refunded", refunded)
         kept = inputs.money("withheld", withheld)
         deposit = self.deposit or Decimal("0.00")

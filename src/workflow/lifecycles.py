@@ -45,6 +45,7 @@ REPAIR: list[_Row] = [
     _row("complete", "on_site", "completed"),
     _row("resolve", "received", "completed"),  # 当场解决: settled by whoever took it
     *[_row("callback", "completed", dest) for dest in ("closed", "reopened", None)],
+    _row("claim", "received", None),  # 认领: only a case received unowned
     _row("handover", _REPAIR_OPEN, None),
     _row("amend", _REPAIR_OPEN, None),
     _row("cancel", _REPAIR_OPEN, "cancelled"),
@@ -63,6 +64,7 @@ COMPLAINT: list[_Row] = [
     _row("resolve", "received", "completed"),
     *[_row("callback", "completed", dest) for dest in ("closed", "reopened", None)],
     _row("invalidate", ["received", "dispatched", "on_hold"], "invalid"),
+    _row("claim", "received", None),  # 认领: only a case received unowned
     _row("handover", _COMPLAINT_OPEN, None),
     _row("amend", _COMPLAINT_OPEN, None),
     _row("cancel", _COMPLAINT_OPEN, "cancelled"),
@@ -95,6 +97,7 @@ RENOVATION: list[_Row] = [
     _row("refund_deposit", "accepted", "completed"),
     _row("complete", "rework", "completed"),
     *[_row("callback", "completed", dest) for dest in ("closed", "reopened", None)],
+    _row("claim", "received", None),  # 认领: only a case received unowned
     _row("handover", _RENOVATION_OPEN, None),
     _row("amend", _RENOVATION_OPEN, None),
     _row("cancel", _RENOVATION_OPEN, "cancelled"),

@@ -16,7 +16,7 @@ from workflow import communities, intake
 from workflow.backdating import Backdating
 from workflow.case import Case, Stamp
 from workflow.communities import CommunityDirectory
-from workflow.errors import DomainError, IdempotencyConflict
+from workflow.errors import DomainError, IdempotencyConflict, InvalidInput
 from workflow.intake import NewRequest
 from workflow.new_cases import NewCases
 from workflow.personal_data import Reporter
@@ -186,8 +186,15 @@ class CaseIntake:
         key = request.idempotency_key
         scope = intake.key_scope(request, fields["channel"])
         case_id = uuid4() if key is None else intake.case_id_for(scope, key)
+        recorder = actor or fields["received_by"]
+        if recorder is None:
+            raise InvalidInput(
+                "received_by",
+                "a request received by no one (self-service) is recorded by the channel that "
+                "submitted it: name that channel as the actor, or who received it",
+            )
         stamp = Stamp(
-            actor or fields["received_by"],
+            recorder,
             self.clock(),
             request.received_at,
             request.note,

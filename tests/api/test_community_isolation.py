@@ -82,6 +82,8 @@ def _apply(world: World, step: tuple[str, str, Any, int]) -> None:
     letter = code[0]
     if what == "receive":
         receiver = f"clerk-{letter}-{who}"
+        if receiver not in side.staff:  # a receiver a channel names is a known agent
+            world.api.tokens.issue(receiver, "agent", {code})
         body = {**REPAIR, "location": target, "received_by": receiver}
         headers = {**side.tokens["channel"], "Idempotency-Key": f"k-{next(world.keys)}"}
         answer = client.post("/requests", json=body, headers=headers)

@@ -15,6 +15,7 @@ BODY = {**COMPLAINT, "received_by": "desk-li", "reporter": {"name": "张女士",
 
 
 def post(api: Api, key: str | None, body: dict[str, Any] = BODY, token: str = "hotline") -> Any:
+    api.auth("desk-li", "agent")  # a receiver a channel names is a known agent
     headers = api.auth(token, "channel")
     if key is not None:
         headers = {**headers, "Idempotency-Key": key}
@@ -49,6 +50,7 @@ def test_the_same_key_with_another_channel_in_the_body_answers_422_and_writes_no
 ) -> None:
     role = "channel" if token == "hotline" else "agent"
     body = BODY if role == "channel" else {k: v for k, v in BODY.items() if k != "received_by"}
+    api_on.auth("desk-li", "agent")  # a receiver a channel names is a known agent
     headers = {**api_on.auth(token, role), "Idempotency-Key": "wechat-9003"}
     first = api_on.client.post("/requests", json=body, headers=headers)
     assert first.status_code == 201, first.text
@@ -124,6 +126,7 @@ def test_concurrent_duplicates_become_exactly_one_case(api_on: Api) -> None:
     threads, barrier = 8, threading.Barrier(8)
     answers: list[tuple[int, str]] = []
     api_on.auth("hotline", "channel")  # issued before the threads race
+    api_on.auth("desk-li", "agent")
 
     def send() -> None:
         barrier.wait()

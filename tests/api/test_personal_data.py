@@ -61,6 +61,7 @@ def test_a_worker_sees_no_reporter_on_a_case_not_assigned_to_it(api: Api) -> Non
 
 def test_channels_see_no_reporter(api: Api) -> None:
     channel = api.auth("hotline", "channel")
+    api.auth("desk-li", "agent")  # a receiver a channel names is a known agent
     created = api.client.post(
         "/requests",
         json={**REPAIR, "received_by": "desk-li", "reporter": {"name": NAME, "phone": PHONE}},

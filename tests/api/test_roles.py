@@ -26,9 +26,9 @@ STAFF = {"agent", "supervisor"}
 WRITERS = {*STAFF, "admin"}
 WORKER_COMMANDS = {"sign", "arrive", "quote", "accept-quote", "complete", "hold", "resume"}
 # Commands whose senders are not the writers: the resident's chase comes in by the hotline
-# system or to a desk agent; only the desk settles a call at first contact, and only the
-# desk corrects what intake took down.
-OTHER_SENDERS = {"urge": {"channel", "agent"}, "resolve": STAFF, "amend": STAFF}
+# system or to a desk agent; only the desk settles a call at first contact, corrects what
+# intake took down, and claims a self-service request.
+OTHER_SENDERS = {"urge": {"channel", "agent"}, "resolve": STAFF, "amend": STAFF, "claim": STAFF}
 BODY = WIRE_EXAMPLES
 _keys = itertools.count()
 

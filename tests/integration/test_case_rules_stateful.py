@@ -45,8 +45,9 @@ from projections.policy import load_policy
 from support.command_examples import EXAMPLES
 from support.driver import ALL_COMMANDS
 from workflow.backdating import TRUSTED
-from workflow.case import Case
+from workflow.case import CLAIM_FREE, Case
 from workflow.errors import (
+    AlreadyOwned,
     DomainError,
     IdempotencyConflict,
     InvalidInput,
@@ -71,6 +72,15 @@ Instant = datetime | str  # what `at` may be
 
 MAX_CASES = 2  # few cases, so that each one gets far along its lifecycle
 STAFF = ("desk-zhang", "desk-li", "desk-chen")  # receivers and handover targets
+ACTOR = "agent-1"  # who sends every command, and claims a case received unowned
+CHANNEL = "wechat-mini"  # who records a self-service request
+
+
+def recorder(request: NewRequest) -> str | None:
+    """Intake's actor: the channel, for a request received by no one."""
+    return CHANNEL if request.received_by is None else None
+
+
 WORKERS = ("eng-wang", "eng-zhao", "eng-sun")  # dispatch targets
 CHANNELS = ("phone", "wechat")
 KEYS = ("retry-1", "retry-2", "retry-3")  # few, so that keys are used again
@@ -84,8 +94,11 @@ ELAPSED = st.sampled_from((timedelta(0), timedelta(minutes=1))) | st.timedeltas(
 
 # Allowed, but they end a case early or leave its state as it is.
 SIDE_STEPS = frozenset(
-    {"cancel", "invalidate", "reject", "hold", "handover", "inspect", "reply", "urge", "amend"}
-)
+    {
+        "cancel", "invalidate", "reject", "hold", "handover", "inspect", "reply", "urge",
+        "amend", "claim",
+    }
+)  # fmt: skip
 
 
 class ManualClock:
@@ -103,7 +116,7 @@ class CaseModel:
     """What the test expects of one case, kept apart from the application."""
 
     kind: str
-    owner: str
+    owner: str | None  # None: received unowned (self-service), not claimed yet
     last_at: datetime
     location: str
     category: str
@@ -188,7 +201,8 @@ def refused_field(command: str, args: dict[str, Any], model: CaseModel) -> str |
     if command == "dispatch" and model.state in ("dispatched", "rework"):
         return "assignee" if args["assignee"] == model.assignee else None
     if command == "handover":
-        return "to" if args["to"] == model.owner else None
+        # A case no one owns is claimed by the sender first, who then owns it.
+        return "to" if args["to"] == (model.owner or ACTOR) else None
     if command == "amend":
         same = args["location"] == model.location
         return "location" if same and args["description"] in (None, model.description) else None
@@ -290,7 +304,7 @@ def new_requests(
         category=draw(st.sampled_from(CATEGORIES[kind])),
         priority=draw(st.sampled_from(PRIORITIES[kind])),
         description=draw(st.sampled_from(("water leaking", "noise at night", "new kitchen"))),
-        received_by=draw(st.sampled_from(STAFF)),
+        received_by=draw(st.sampled_from((*STAFF, None))),  # None: self-service
         reporter=draw(st.sampled_from((None, RESIDENT))),
         received_at=received_at,
         idempotency_key=draw(st.none() | st.sampled_from(KEYS)),
@@ -372,7 +386,7 @@ class CaseRules(RuleBasedStateMachine):
     def assert_retry_returns_the_case(self, request: NewRequest, case_id: UUID) -> None:
         before = self.position()
         stored = self.app.get(case_id)
-        result = self.app.receive(request)
+        result = self.app.receive(request, actor=recorder(request))
         assert result.case.id == case_id, "a retried intake made another case"
         assert not result.created
         assert result.position is None
@@ -408,18 +422,18 @@ class CaseRules(RuleBasedStateMachine):
         if used is not None:
             event("intake: key reused for another request")
             with pytest.raises(IdempotencyConflict):
-                self.app.receive(request)
+                self.app.receive(request, actor=recorder(request))
             self.expect_nothing_written(before, None)
             return multiple()
         if expected_at is None:
             event("intake: refused, received in the future")
             with pytest.raises(InvalidTime):
-                self.app.receive(request)
+                self.app.receive(request, actor=recorder(request))
             self.expect_nothing_written(before, None)
             return multiple()
 
         event("intake: new" + (" with a key" if key else ""))
-        result = self.app.receive(request)
+        result = self.app.receive(request, actor=recorder(request))
         case = result.case
         assert result.created
         assert result.position is not None
@@ -466,7 +480,7 @@ class CaseRules(RuleBasedStateMachine):
         before = self.position()
         stored = self.app.get(case_id)
         with pytest.raises(IdempotencyConflict):
-            self.app.receive(other)
+            self.app.receive(other, actor=recorder(other))
         self.expect_nothing_written(before, stored)
 
     @rule(case_id=cases, data=st.data())
@@ -504,7 +518,9 @@ class CaseRules(RuleBasedStateMachine):
         before = self.position()
         send = getattr(self.app, command)
         expected: type[DomainError] | None = None
-        if command not in lifecycle(model.kind).allowed(model.state):
+        if command == "claim" and model.owner is not None:
+            expected = AlreadyOwned
+        elif command not in lifecycle(model.kind).allowed(model.state):
             expected = InvalidTransition
         elif (refused_for := refused_field(command, args, model)) is not None:
             expected = InvalidInput
@@ -514,7 +530,7 @@ class CaseRules(RuleBasedStateMachine):
         if expected is not None:
             event(f"command refused: {expected.__name__}")
             with pytest.raises(expected) as refused:
-                send(case_id, actor="agent-1", at=at, late_reason=late_reason, **args)
+                send(case_id, actor=ACTOR, at=at, late_reason=late_reason, **args)
             error = refused.value
             if isinstance(error, InvalidTransition):
                 assert (error.state, error.command) == (model.state, command)
@@ -528,13 +544,19 @@ class CaseRules(RuleBasedStateMachine):
             return
 
         assert expected_at is not None
-        result = send(case_id, actor="agent-1", at=at, late_reason=late_reason, **args)
+        result = send(case_id, actor=ACTOR, at=at, late_reason=late_reason, **args)
+        # A command on a case no one owns records its sender's claim first, in the same save.
+        claims = model.owner is None and command not in CLAIM_FREE
+        if claims:
+            event(f"claimed by {command}")
+            assert type(result.events[0]).__name__ == "Claimed"
+            model.owner = ACTOR
         assert result.events[-1].late_reason == late_reason
         case: Case = result.case
         assert result.position is not None
         assert result.position == self.position()
         assert before is None or result.position > before
-        assert case.version == before_case.version + 1
+        assert case.version == before_case.version + 1 + claims
         assert vars(case) == vars(self.app.get(case_id)), "the store gives back another case"
 
         state = next_state(model, command, args)
@@ -546,13 +568,15 @@ class CaseRules(RuleBasedStateMachine):
             model.assignee = args["assignee"]
         elif command == "handover":
             model.owner = args["to"]
+        elif command == "claim":
+            model.owner = ACTOR
         elif command == "amend":
             model.location = args["location"]
             model.description = args["description"] or model.description
         elif command == "approve":
             model.deposit = Decimal(args["deposit"]).quantize(CENT)
         model.state = state
-        model.events += 1
+        model.events += 1 + claims
         model.last_at = expected_at
         event(f"reached: {model.kind} {state}")
 
@@ -625,6 +649,9 @@ class CaseRules(RuleBasedStateMachine):
         for case_id, seen in self.observed().items():
             owner = seen.history[0].data["received_by"]
             for entry in seen.history[1:]:
+                if entry.type == "Claimed":  # only a case received unowned, once
+                    assert owner is None
+                    owner = entry.actor
                 if entry.type == "HandedOver":
                     assert entry.data["previous_owner"] == owner
                     owner = entry.data["to"]

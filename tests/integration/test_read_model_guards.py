@@ -17,12 +17,13 @@ from projections.first_contact import first_contact_report
 from projections.layout import PolicyMismatch
 from projections.reports import sla_report
 from projections.upgrades import LAYOUT_4_TYPES
-from support.driver import paths_to_states, receive
+from support.driver import SELF_SERVICE, paths_to_states, receive
 from support.dumps import dump
 from workflow.events import (
     CASE_EVENTS,
     Amended,
     CaseEvent,
+    Claimed,
     Dispatched,
     Received,
     ResolvedAtFirstContact,
@@ -93,6 +94,8 @@ def test_read_models_of_layouts_4_to_7_are_upgraded_in_place(
     follower = open_follower(settings, settings.policy)
     for kind in Kind:  # a case in every state of every kind: every event class
         paths_to_states(follower.app, kind.value)
+        # and a self-service request, claimed
+        follower.app.claim(receive(follower.app, kind.value, **SELF_SERVICE), actor="desk-1")
     follower.catch_up()
     expected = dump(follower.store)
     now = datetime.now(UTC)
@@ -128,7 +131,7 @@ def test_read_models_of_layouts_4_to_7_are_upgraded_in_place(
     store.set_meta("schema", "4")
     stored = {row["type"] for row in store.query("SELECT DISTINCT type FROM rm_timeline")}
     newer = {cls.TOPIC for cls in CASE_EVENTS if cls.__name__ not in LAYOUT_4_TYPES}
-    assert newer == {Urged.TOPIC, ResolvedAtFirstContact.TOPIC, Amended.TOPIC}
+    assert newer == {Urged.TOPIC, ResolvedAtFirstContact.TOPIC, Amended.TOPIC, Claimed.TOPIC}
     assert stored == {*LAYOUT_4_TYPES, *newer}
 
     upgraded = open_follower(settings, settings.policy).store

@@ -55,7 +55,7 @@ def test_a_version_one_received_event_is_upcast_when_the_case_loads(
 ) -> None:
     written = sqlite_app.get(receive(sqlite_app, "repair", location="7-1-302"))
     stored = sqlite_app.recorder.select_events(written.id)[0]
-    assert json.loads(stored.state)["class_version"] == 4
+    assert json.loads(stored.state)["class_version"] == 5
     # What version 1 wrote: no area, no late reason, no community.
     old = old_shape(stored, 1, "area", "late_reason", "community")
     case_id = store_copy(sqlite_app, [(stored, old)])
@@ -107,12 +107,13 @@ def test_a_case_snapshot_stored_before_urges_were_recorded_loads_with_none(
     snapshot = stored_app.snapshots.recorder.select_events(written)[-1]
     state = json.loads(snapshot.state)
     taken = state["state"]  # the case's own fields, as the snapshot took them
-    # Version 1 had neither urges nor a community.
+    # Version 1 had neither urges, nor a community, nor a claim.
     assert (taken.pop("class_version"), taken.pop("urges"), taken.pop("community")) == (
-        3,
+        4,
         0,
         "default",
     )
+    assert (taken.pop("claimed_by"), taken.pop("claimed_at")) == (None, None)
     events = stored_app.recorder.select_events(written)
     case_id = store_copy(stored_app, [(e, json.loads(e.state)) for e in events])
     stored_app.snapshots.recorder.insert_events(
@@ -133,3 +134,16 @@ def test_a_case_received_before_communities_existed_belongs_to_the_default_one(
     case_id = store_copy(stored_app, [(received, old_shape(received, 3, "community"))])
     assert stored_app.get(case_id).community == "default"
     assert stored_app.history(case_id)[0].data["community"] == "default"
+
+
+def test_a_version_four_received_event_loads_with_its_receiver_as_the_owner(
+    stored_app: CaseService,
+) -> None:
+    received = stored_app.recorder.select_events(receive(stored_app, "repair"))[0]
+    # Version 4 of Received: the same fields, its receiver always named.
+    case_id = store_copy(stored_app, [(received, old_shape(received, 4))])
+    loaded = stored_app.get(case_id)
+    assert (loaded.received_by, loaded.owner, loaded.claimed_by) == ("desk-1", "desk-1", None)
+    assert "claim" not in loaded.allowed_commands()
+    dispatched = stored_app.dispatch(case_id, actor="desk-2", assignee="eng-wang")
+    assert [type(e).__name__ for e in dispatched.events] == ["Dispatched"]

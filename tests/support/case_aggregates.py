@@ -128,12 +128,14 @@ def received(
     kind: str,
     clock: Clock | None = None,
     *,
-    received_by: str = "desk-zhang",
+    received_by: str | None = "desk-zhang",
     actor: str | None = None,
     **stamp_options: Any,
 ) -> Case:
-    """A new case of `kind`, received by `received_by` (the actor too, unless named)."""
-    stamp = (clock or Clock()).stamp(actor or received_by, minutes=0, **stamp_options)
+    """A new case of `kind`, received by `received_by` (the actor too, unless named); by
+    no one (None: a self-service request), recorded by its channel unless named."""
+    recorder = actor or received_by or "wechat-mini"
+    stamp = (clock or Clock()).stamp(recorder, minutes=0, **stamp_options)
     fields = {**FIELDS[kind], "received_by": received_by, "community": "default"}
     return Case.receive(uuid4(), stamp, reporter_ref=None, fingerprint="-", **fields)
 

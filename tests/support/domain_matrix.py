@@ -2,8 +2,8 @@
 
 The answers are literals, not read from the transition tables they check: for every
 state of every kind, the commands allowed and where each may lead. A command that
-records a fact without changing the state (a handover, an urge, a correction, a reply,
-an inspection, an unreachable callback) leads to the state it was sent in.
+records a fact without changing the state (a claim, a handover, an urge, a correction, a
+reply, an inspection, an unreachable callback) leads to the state it was sent in.
 """
 
 from __future__ import annotations
@@ -23,6 +23,12 @@ def _open_state(here: str, **commands: set[str]) -> dict[str, set[str]]:
     }
 
 
+def _received(**commands: set[str]) -> dict[str, set[str]]:
+    """Intake's state: a case received unowned (self-service) may be claimed there (认领,
+    internal); any other command claims it first, so it never leaves unowned."""
+    return _open_state("received", claim={"received"}, **commands)
+
+
 def _awaiting_callback() -> dict[str, set[str]]:
     # Satisfied or basically satisfied closes, unsatisfied reopens, unreachable stays.
     return _open_state("completed", callback={"closed", "reopened", "completed"})
@@ -30,9 +36,7 @@ def _awaiting_callback() -> dict[str, set[str]]:
 
 REPAIR: Matrix = {
     # Whoever takes the call may settle it at once (当场解决): completed, awaiting callback.
-    "received": _open_state(
-        "received", dispatch={"dispatched"}, hold={"on_hold"}, resolve={"completed"}
-    ),
+    "received": _received(dispatch={"dispatched"}, hold={"on_hold"}, resolve={"completed"}),
     # Dispatch again reassigns the work order to another engineer.
     "dispatched": _open_state(
         "dispatched", dispatch={"dispatched"}, sign={"signed"}, hold={"on_hold"}
@@ -58,8 +62,7 @@ REPAIR: Matrix = {
 COMPLAINT: Matrix = {
     # The first reply (回复) to the complainant records a fact at any step before the work
     # is done, on hold included; an invalid complaint (无效投诉) ends with an explanation.
-    "received": _open_state(
-        "received",
+    "received": _received(
         dispatch={"dispatched"},
         reply={"received"},
         hold={"on_hold"},
@@ -95,7 +98,7 @@ _REVIEW = {"approve": {"approved"}, "reject": {"rejected"}, "hold": {"on_hold"}}
 RENOVATION: Matrix = {
     # The application goes to a reviewer (dispatch); review may wait for missing
     # documents (hold), then approves (permit, deposit, fee) or rejects with reasons.
-    "received": _open_state("received", dispatch={"dispatched"}, **_REVIEW),
+    "received": _received(dispatch={"dispatched"}, **_REVIEW),
     "dispatched": _open_state("dispatched", dispatch={"dispatched"}, **_REVIEW),
     # While documents are missing it can be rejected, not approved.
     "on_hold": _open_state("on_hold", resume={"received", "dispatched"}, reject={"rejected"}),

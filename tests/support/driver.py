@@ -37,9 +37,22 @@ def new_request(kind: str, **overrides: Any) -> NewRequest:
     return NewRequest(**fields)
 
 
+# A request its resident submitted (self-service): received unowned, recorded by its channel.
+SELF_SERVICE: dict[str, Any] = {"channel": "wechat", "received_by": None}
+SELF_SERVICE_ACTOR = "wechat-mini"
+
+
 def receive(app: CaseService, kind: str, **overrides: Any) -> UUID:
-    case_id: UUID = app.receive(new_request(kind, **overrides)).case.id
+    request = new_request(kind, **overrides)
+    actor = SELF_SERVICE_ACTOR if request.received_by is None else None
+    case_id: UUID = app.receive(request, actor=actor).case.id
     return case_id
+
+
+def request_for(command: str) -> dict[str, Any]:
+    """What a case's request must be for the command to apply: `claim` takes a case
+    received unowned; every other command, one received by a staff member."""
+    return SELF_SERVICE if command == "claim" else {}
 
 
 # A valid argument that depends on the case: a name other than the one a reassignment or
@@ -91,8 +104,11 @@ def paths_to_states(app: CaseService, kind: str) -> dict[str, list[tuple[str, di
     return paths
 
 
-def replay(app: CaseService, kind: str, path: list[tuple[str, dict[str, Any]]]) -> UUID:
-    case_id = receive(app, kind)
+def replay(
+    app: CaseService, kind: str, path: list[tuple[str, dict[str, Any]]], **overrides: Any
+) -> UUID:
+    """A new case taken along the path; `overrides`: its request's (`request_for`)."""
+    case_id = receive(app, kind, **overrides)
     for command, args in path:
         fresh = variants(app, case_id, command)
         # keep the choices that decide the outcome, refresh what depends on the case

@@ -31,6 +31,8 @@ class Load:
     staff_token: str
     channel_name: str
     seed: int
+    # Whom the channel names as each request's receiver: a known agent or supervisor.
+    receiver: str = "sup-load"
     op_timeout: float = 45.0
     ops: list[Op] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
@@ -147,7 +149,7 @@ class Client:
         body = {
             **INTAKE_BODIES[kind],
             "description": description,
-            "received_by": f"desk-{self.number}",
+            "received_by": self.load.receiver,
             "note": op.note,
         }
         response = self.send(

@@ -58,6 +58,7 @@ WEIGHTS = {
     "refund_deposit": 8,
     "resolve": 1,
     "amend": 0.5,
+    "claim": 0,  # the load's channel names a receiver: its cases are owned from intake
 }
 # The load's staff token is a supervisor's: it sends the commands a supervisor may.
 SENDABLE = frozenset(c.name for c in COMMANDS if Role.SUPERVISOR in c.roles)

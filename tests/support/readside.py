@@ -14,7 +14,7 @@ from projections.first_contact import first_contact_report
 from projections.follower import Follower
 from projections.policy import Policy
 from projections.reports import Report, sla_report
-from support.driver import new_request
+from support.driver import SELF_SERVICE_ACTOR, new_request
 from workflow.service import CaseService
 
 
@@ -58,8 +58,11 @@ class Scenario:
         self.app.close()
 
     def receive(self, when: str, kind: str, **overrides: Any) -> UUID:
+        """A new case; `received_by=None`: a self-service request, recorded by its channel."""
         self.now = shanghai(when)
-        case_id: UUID = self.app.receive(new_request(kind, **overrides)).case.id
+        request = new_request(kind, **overrides)
+        actor = SELF_SERVICE_ACTOR if request.received_by is None else None
+        case_id: UUID = self.app.receive(request, actor=actor).case.id
         return case_id
 
     def do(

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from hypothesis import strategies as st
 
-from support.driver import ALL_COMMANDS, paths_to_states, replay
+from support.driver import ALL_COMMANDS, paths_to_states, replay, request_for
 from workflow.lifecycles import LIFECYCLES
 from workflow.service import CaseService
 
@@ -131,4 +131,4 @@ def _paths() -> dict[str, tuple[str, list[tuple[str, dict[str, Any]]]]]:
 def case_allowing(app: CaseService, command: str) -> UUID:
     """A new case in a state where `command` is allowed."""
     kind, path = _paths()[command]
-    return replay(app, kind, path)
+    return replay(app, kind, path, **request_for(command))

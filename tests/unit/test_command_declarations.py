@@ -11,7 +11,14 @@ from typing import Any
 
 import pytest
 
-from support.driver import CASE_DEPENDENT, paths_to_states, replay, run, variants
+from support.driver import (
+    CASE_DEPENDENT,
+    paths_to_states,
+    replay,
+    request_for,
+    run,
+    variants,
+)
 from support.text_fields import COMMAND_TEXTS
 from workflow.case import Case
 from workflow.command_docs import commands_document
@@ -103,7 +110,7 @@ def test_a_command_records_the_event_its_declaration_names(
 ) -> None:
     kind = command.kinds[0]
     state = next(s for s in paths[kind] if command.name in LIFECYCLES[kind].allowed(s))
-    case_id = replay(app, kind, paths[kind][state])
+    case_id = replay(app, kind, paths[kind][state], **request_for(command.name))
     recorded = run(app, case_id, command.name, variants(app, case_id, command.name)[0])
     assert [type(e) for e in recorded.events] == [command.event]
 

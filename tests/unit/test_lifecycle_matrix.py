@@ -8,8 +8,8 @@ import pytest
 
 from support.command_examples import refused_arguments
 from support.domain_matrix import EXPECTED
-from support.driver import ALL_COMMANDS, paths_to_states, replay, run, variants
-from workflow.errors import InvalidTransition
+from support.driver import ALL_COMMANDS, paths_to_states, replay, request_for, run, variants
+from workflow.errors import AlreadyOwned, InvalidTransition
 from workflow.lifecycles import LIFECYCLES, lifecycle
 from workflow.service import CaseService
 
@@ -54,14 +54,20 @@ def test_a_command_is_applied_or_rejected_as_the_lifecycle_table_says(
 
     if command in lc.allowed(state):
         for args in variants(app, case_id, command):
-            probe = replay(app, kind, path)
+            probe = replay(app, kind, path, **request_for(command))
             after = run(app, probe, command, args).case
             assert after.state in EXPECTED[kind][state][command]
             assert after.version == before.version + 1
+    elif command == "claim":  # a case past intake has its first-contact owner
+        with pytest.raises(AlreadyOwned, match="'desk-1' owns it already"):
+            run(app, case_id, command, {})
+        assert app.get(case_id).version == before.version
+        assert app.recorder.max_notification_id() == position
     else:
         with pytest.raises(InvalidTransition) as rejected:
             run(app, case_id, command, variants(app, case_id, command)[0])
-        allowed = ", ".join(lc.allowed(state)) or "none (the case has ended)"
+        # An owned case is offered no `claim`.
+        allowed = ", ".join(before.allowed_commands()) or "none (the case has ended)"
         assert str(rejected.value) == (
             f"cannot {command} {kind} in state '{state}'; allowed: {allowed}"
         )

@@ -11,7 +11,7 @@ from projections.casefile import CaseFile, evolve, open_case_file
 from projections.facts import fact_of
 from projections.policy import load_policy
 from support.domain_matrix import EXPECTED
-from support.driver import paths_to_states, replay, run, variants
+from support.driver import paths_to_states, replay, request_for, run, variants
 from workflow.events import CASE_EVENTS, CaseEvent, Received
 from workflow.lifecycles import CHOICES, LIFECYCLES, TRIGGER_OF_EVENT, lifecycle, next_state
 from workflow.service import CaseService
@@ -115,9 +115,10 @@ def test_every_transition_records_its_event_and_both_sides_reach_the_same_state(
     reached: set[str] = set()
     for state, path in paths_to_states(app, kind).items():
         for command in lifecycle(kind).allowed(state):
-            case_id = replay(app, kind, path)
+            request = request_for(command)
+            case_id = replay(app, kind, path, **request)
             for args in variants(app, case_id, command):
-                probe = replay(app, kind, path)
+                probe = replay(app, kind, path, **request)
                 (event,) = run(app, probe, command, args).events
                 assert TRIGGER_OF_EVENT[type(event)] == command, (state, command)
                 case = app.get(probe)

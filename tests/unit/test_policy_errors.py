@@ -46,14 +46,14 @@ CASES = {
     "an unknown signal": (
         second(stop='["completed", "landed"]'),
         "milestone 2 (repair/normal completion): `stop` signal 2 'landed' is not a signal; "
-        "allowed: received, dispatched, arrived, completed, replied, decided, "
-        "acceptance_requested, acceptance_decided, callback_reached",
+        "allowed: received, received_unowned, claimed, dispatched, arrived, completed, "
+        "replied, decided, acceptance_requested, acceptance_decided, callback_reached",
     ),
     "an unknown start": (
         second(start='"opened"'),
         "milestone 2 (repair/normal completion): `start` 'opened' is not a signal; allowed: "
-        "received, dispatched, arrived, completed, replied, decided, acceptance_requested, "
-        "acceptance_decided, callback_reached",
+        "received, received_unowned, claimed, dispatched, arrived, completed, replied, "
+        "decided, acceptance_requested, acceptance_decided, callback_reached",
     ),
     "a target that is not a duration": (
         second(target='"half a day"'),

@@ -149,8 +149,11 @@ class NewRequestIn(Body):
         Field(
             min_length=1,
             max_length=SHORT_TEXT,
-            description="who first received it (首问人): required for channel tokens; "
-            "a staff token receives it itself",
+            description="who first received it (首问人). A channel token names an agent or "
+            "supervisor with a token in use or a console account, never itself, or leaves it "
+            "out for a request its resident submitted (mini-program, app, web form): the case "
+            "is then received unowned, and the first staff member to claim it, or to act on "
+            "it, owns it. A staff token receives it itself",
         ),
     ] = None
     received_at: At = None

@@ -21,6 +21,7 @@ from starlette.staticfiles import StaticFiles
 from api.http.backdating import BEYOND_LIMIT
 from api.http.problems import DATABASE_UNAVAILABLE, ApiProblem, problem_response
 from workflow.errors import (
+    AlreadyOwned,
     CaseNotFound,
     ConcurrencyConflict,
     IdempotencyConflict,
@@ -39,6 +40,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(InvalidInput, _invalid_input)
     app.add_exception_handler(InvalidTransition, _invalid_transition)
+    app.add_exception_handler(AlreadyOwned, _already_owned)
     app.add_exception_handler(CaseNotFound, _not_found)
     app.add_exception_handler(ConcurrencyConflict, _conflict)
     app.add_exception_handler(IdempotencyConflict, _idempotency)
@@ -187,6 +189,19 @@ async def _invalid_transition(_: Request, error: Exception) -> JSONResponse:
         "invalid-transition",
         "Not allowed in this state",
         str(error),
+        state=error.state,
+        allowed=[c.replace("_", "-") for c in error.allowed],
+    )
+
+
+async def _already_owned(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, AlreadyOwned)
+    return problem_response(
+        409,
+        "already-owned",
+        "Owned already",
+        str(error),
+        owner=error.owner,
         state=error.state,
         allowed=[c.replace("_", "-") for c in error.allowed],
     )

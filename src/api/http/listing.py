@@ -18,7 +18,7 @@ from api.http.problems import ApiProblem
 from api.http.views import local, milestones
 from projections.calendar import BusinessCalendar
 from projections.policy import Policy
-from projections.rows import case_from_row
+from projections.rows import NO_ONE, case_from_row
 from projections.store import ReadModelStore
 from projections.times import to_micros
 from workflow.lifecycles import TERMINAL
@@ -41,6 +41,8 @@ class Filters:
     # this unit or any under it: `3-2` finds 3-2-101 and 3-2-1201, never 3-20-101
     location_prefix: str | None = None
     overdue: bool | None = None
+    # True: open cases received unowned that no one has claimed; False: every other case
+    unclaimed: bool | None = None
     created_by: str | None = None  # a channel token sees the cases it created
     communities: tuple[str, ...] | None = None  # any of these; None: every community
     case_id: str | None = None  # the case with a number (工单号)
@@ -144,6 +146,11 @@ def selection(
     if filters.overdue is not None:
         where.append(_OVERDUE if filters.overdue else f"NOT {_OVERDUE}")
         params.append(to_micros(now))
+    if filters.unclaimed is not None:
+        # No one owns only a case received unowned and not yet claimed, which is open: any
+        # command that ends a case claims it first.
+        where.append("c.owner = ?" if filters.unclaimed else "c.owner <> ?")
+        params.append(NO_ONE)
     if filters.created_by is not None:
         where.append(
             "c.case_id IN (SELECT t.case_id FROM rm_timeline t WHERE t.version = 1 AND t.actor = ?)"

@@ -49,8 +49,14 @@ class CaseSummary(BaseModel):
     priority: str
     location: str
     channel: str
-    first_contact_owner: str = Field(description="首问人: owns the case until it closes")
-    received_by: str
+    first_contact_owner: str | None = Field(
+        description="首问人: owns the case until it closes; null while a case received "
+        "unowned (a self-service request) is unclaimed"
+    )
+    received_by: str | None = Field(
+        description="who first received it; null for a self-service request, received "
+        "unowned: its first-contact owner is whoever claimed it"
+    )
     assignee: str | None
     received_at: datetime
     milestones: list[Milestone]
@@ -69,6 +75,11 @@ class Case(CaseSummary):
     resolution: str | None
     callbacks: list[str] = Field(description="each callback's outcome, oldest first")
     handovers: int
+    claimed_by: str | None = Field(
+        description="认领: who claimed the case, received unowned (null otherwise and until "
+        "claimed); its first-contact owner from then, until a handover"
+    )
+    claimed_at: datetime | None = Field(description="when it was claimed")
     urges: int = Field(description="催办: how often the resident chased the case")
     permit_no: str | None
     deposit: str | None

@@ -118,11 +118,17 @@ _DOCUMENTED: dict[int, _Documented] = {
     409: _Documented(
         "invalid-transition",
         "Not allowed in this state",
-        "The case's state does not allow the command, or another command changed it first",
-        # The refusal itself, so that the example follows the lifecycle table.
+        "The case's state does not allow the command, or another command changed it first; "
+        "`already-owned` (with its `owner`) for a claim of a case that has its first-contact "
+        "owner",
+        # The refusal itself, so that the example follows the lifecycle table: an owned
+        # case's, which offers no `claim`.
         str(
             InvalidTransition(
-                "repair", "received", "complete", lifecycle("repair").allowed("received")
+                "repair",
+                "received",
+                "complete",
+                [c for c in lifecycle("repair").allowed("received") if c != "claim"],
             )
         ),
     ),

@@ -106,6 +106,8 @@ def case_body(
         resolution=case.resolution,
         callbacks=list(case.callbacks),
         handovers=case.handovers,
+        claimed_by=case.claimed_by,
+        claimed_at=_local(case.claimed_at),
         urges=case.urges,
         permit_no=case.permit_no,
         deposit=_money(case.deposit),
@@ -163,6 +165,8 @@ WITHHELD = "(withheld)"  # no name, location or permit number can start with '('
 
 
 def _shown(value: Any, rule: Callable[[object], object]) -> Any:
+    if value is None:  # nothing recorded (no receiver: a self-service request) hides nothing
+        return None
     try:
         rule(value)
     except InvalidInput:

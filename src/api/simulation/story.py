@@ -30,7 +30,7 @@ class CaseView:
     kind: str
     community: str
     state: str
-    owner: str
+    owner: str | None  # None: received unowned, not yet claimed
     received_at: datetime
     is_open: bool
 

@@ -49,6 +49,7 @@ _VERIFY = (
     "SELECT name, role, communities FROM propdesk_tokens WHERE digest = ? AND revoked_at IS NULL"
 )
 _LIST = "SELECT name, role, created_at, revoked_at, communities FROM propdesk_tokens ORDER BY name"
+_ROLE = "SELECT role FROM propdesk_tokens WHERE name = ? AND revoked_at IS NULL"
 
 
 class TokenError(ValueError):
@@ -182,6 +183,12 @@ class TokenStore:
             return None
         scope = _scope_of(rows[0][2])
         return Principal(rows[0][0], Role(rows[0][1]), None if scope is None else frozenset(scope))
+
+    def role_of(self, name: str) -> Role | None:
+        """The role of the token in use under `name` (NFC-normalised as stored); None when
+        no token of that name is in use."""
+        _, rows = self._run(_ROLE, (name,))
+        return Role(rows[0][0]) if rows else None
 
     def records(self) -> list[TokenRecord]:
         _, rows = self._run(_LIST, ())

@@ -99,9 +99,11 @@ def _invalid(error: ValidationError, *where: str) -> RequestValidationError:
 
 
 def new_request(body: NewRequestIn, who: Principal, idempotency_key: str | None) -> NewRequest:
-    """A channel token must send a key and say who received the request (首问人);
-    a staff token receives it itself; an admin, bringing history over, may name the
-    original receiver."""
+    """A channel token must send a key; it names the staff member who received the request
+    (首问人), or no one for a request its resident submitted, received unowned (who may be
+    named: `receivers.check_receiver`). A staff token receives it itself; an admin, bringing
+    history over, may name the original receiver."""
+    received_by: str | None
     if who.role is Role.CHANNEL:
         if idempotency_key is None:
             raise ApiProblem(
@@ -110,13 +112,6 @@ def new_request(body: NewRequestIn, who: Principal, idempotency_key: str | None)
                 "Idempotency-Key required",
                 "a channel token must send an Idempotency-Key header, unique per request, "
                 "and the same key on every retry",
-            )
-        if body.received_by is None:
-            raise ApiProblem(
-                422,
-                "invalid-input",
-                "Invalid input",
-                "body.received_by: a channel token must say who first received the request",
             )
         received_by = body.received_by
     elif who.role is Role.ADMIN:

@@ -11,6 +11,7 @@ from api.http import models, views
 from api.http.answers import WRITE_HEADERS, case_headers, case_view
 from api.http.auth import INTAKE, requires
 from api.http.intake.direct_route import DirectRoute
+from api.http.intake.receivers import check_receiver
 from api.http.intake.request import (
     BODY_SCHEMA,
     KEY_PARAMETER,
@@ -52,8 +53,8 @@ READS: dict[str, Any] = {
 
 
 async def create_request(raw: Request) -> Response:
-    """A channel token must send an Idempotency-Key and say who received the request;
-    a staff token receives it itself."""
+    """A channel token must send an Idempotency-Key, and names who received the request or
+    no one (self-service: received unowned); a staff token receives it itself."""
     # The token, the body, the key and the runtime are taken from the request, not declared
     # as parameters: on the busiest route, FastAPI's handling of each cost more per request
     # than the work itself (docs/benchmarks.md).
@@ -61,6 +62,7 @@ async def create_request(raw: Request) -> Response:
     rt: Runtime = raw.app.state.runtime
     who = await RECEIVERS(raw)
     request = new_request(await new_request_body(raw), who, idempotency_key(raw))
+    await check_receiver(rt, who, request)
     # Saved by the intake writer, together with the requests arriving beside it.
     recorded = await rt.intake.record(request, who.name, rt.backdating[who.role])
     if recorded.created:

@@ -75,6 +75,14 @@ def find_requests(
     ] = None,
     phone: searching.Phone = None,
     text: searching.Text = None,
+    unclaimed: Annotated[
+        bool | None,
+        Query(
+            description="true: the unclaimed queue, open cases received unowned (self-service "
+            "requests) that no staff member has claimed yet, whose `first_contact_owner` is "
+            "null; false: every other case"
+        ),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[PlainText | None, Query(max_length=200)] = None,
     min_position: MinPosition = None,
@@ -108,6 +116,7 @@ def find_requests(
         location=location,
         location_prefix=location_prefix,
         overdue=overdue,
+        unclaimed=unclaimed,
         communities=communities_for(who, community),
         case_id=numbered,
         created_by=who.name if who.role is Role.CHANNEL else None,
