@@ -108,6 +108,8 @@ def _rebuilt(
             for column in ("assignee", "owner")
         ):
             continue
+        if filters.unclaimed and case.owner:
+            continue
         clocks = clocks_of(case, policy_then, calendar, as_of)
         if matches_sla(filters.sla, clocks, case.is_open, filters.within, as_of):
             kept.append(QueueRow(case, None, clocks))

@@ -42,6 +42,7 @@ class QueueFilters:
     priority: str | None = None
     assignee: str | None = None
     owner: str | None = None
+    unclaimed: bool = False  # open cases received unowned that no one has claimed yet
     received_from: date | None = None
     received_to: date | None = None  # the last day included
     sla: str | None = None
@@ -78,6 +79,7 @@ def read_filters(request: Request) -> QueueFilters:
         priority=params.one_of("priority", q.get("priority"), PRIORITY_CHOICES),
         assignee=params.short("assignee", q.get("assignee")),
         owner=params.short("owner", q.get("owner")),
+        unclaimed=params.one_of("unclaimed", q.get("unclaimed"), ("true", "false")) == "true",
         received_from=params.day("received_from", q.get("received_from")),
         received_to=params.day("received_to", q.get("received_to")),
         sla=params.one_of("sla", q.get("sla"), SLA_CONDITIONS),

@@ -103,6 +103,8 @@ def conditions(filters: QueueFilters, moment: datetime) -> tuple[list[str], list
         if value is not None:
             where.append(f"c.{column} = ?")
             params.append(value)
+    if filters.unclaimed:
+        where.append("c.owner = ''")  # the case index's "no one" (no staff name is empty)
     if filters.sla is not None:
         where.append(_SLA_SQL[filters.sla])
         instant = micros(moment)

@@ -1,5 +1,6 @@
-"""The first-contact chain (首问负责制): who received the case, then every handover of its
-ownership, with the reason given."""
+"""The first-contact chain (首问负责制): who received the case (no one for a self-service
+request, until a staff member claims it), then every handover of its ownership, with the
+reason given."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from api.console.case_page.replay import Version
-from workflow.events import HandedOver
+from workflow.events import Claimed, HandedOver
 
 
 @dataclass(frozen=True)
@@ -20,14 +21,23 @@ class Handover:
 
 
 @dataclass(frozen=True)
+class Claim:
+    by: str
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
 class FirstContact:
-    receiver: str
+    receiver: str | None  # None: received unowned, from a resident's own request
     received_at: datetime
     handovers: tuple[Handover, ...]
+    claim: Claim | None = None
 
     @property
-    def owner(self) -> str:
-        return self.handovers[-1].to if self.handovers else self.receiver
+    def owner(self) -> str | None:
+        if self.handovers:
+            return self.handovers[-1].to
+        return self.claim.by if self.claim else self.receiver
 
 
 def first_contact(versions: list[Version]) -> FirstContact:
@@ -37,4 +47,7 @@ def first_contact(versions: list[Version]) -> FirstContact:
         for e in (v.event for v in versions)
         if isinstance(e, HandedOver)
     )
-    return FirstContact(first.data["received_by"], first.occurred_at, handovers)
+    claims = [Claim(e.actor, e.occurred_at) for e in (v.event for v in versions)
+              if isinstance(e, Claimed)]  # fmt: skip
+    claim = claims[0] if claims else None
+    return FirstContact(first.data["received_by"], first.occurred_at, handovers, claim)

@@ -30,6 +30,7 @@ from api.console.queue_filters import (
     QueueFilters,
     read_filters,
 )
+from api.console.queue_sql import conditions, fixed_where, select_rows
 from api.console.rendering import render
 from api.console.visitors import PageRefused, Visitor, communities_seen, page
 from api.http import searching
@@ -37,6 +38,7 @@ from api.http.runtime import Runtime
 from api.http.scopes import communities_for
 from api.http.views import local
 from api.report_files.formats import rows_csv
+from workflow.declared import declared
 from workflow.roles import Role
 from workflow.vocabulary import Kind
 
@@ -112,6 +114,7 @@ def cases(request: Request, who: Annotated[Visitor, page("cases")]) -> Response:
         "communities": communities_seen(rt, who),
         "is_worker": who.principal.role is Role.WORKER,
         "may_search_phone": who.principal.role in searching.PHONE_SEARCHERS,
+        "unclaimed": unclaimed_count(rt, who) if filters.as_of is None else None,
         "hold_reasons": {str(i): _hold_reason(rt, i, filters.as_of) for i in held},
         "drill": drill,
         "back": dashboard_url(filters.drill, filters.communities, drill.instant)
@@ -120,6 +123,18 @@ def cases(request: Request, who: Annotated[Visitor, page("cases")]) -> Response:
     }
     template = "queue_table.html" if request.headers.get("hx-request") else "queue.html"
     return render(request, template, context, language=who.language)
+
+
+def unclaimed_count(rt: Runtime, who: Visitor) -> int | None:
+    """How many open cases of the visitor's communities wait for someone to claim them
+    (self-service requests); None for a role that may not claim."""
+    if who.principal.role not in declared("claim").roles:
+        return None
+    filters = QueueFilters(unclaimed=True)
+    where, params = fixed_where(filters, communities_for(who.principal, None))
+    more, more_params = conditions(filters, datetime.now(UTC))
+    total, _ = select_rows(rt.store, [*where, *more], [*params, *more_params], "due", 0, 0)
+    return total
 
 
 def _hold_reason(rt: Runtime, case_id: UUID, as_of: datetime | None) -> str | None:

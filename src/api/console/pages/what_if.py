@@ -39,6 +39,7 @@ from workflow.vocabulary import Kind
 router = APIRouter(prefix="/console", include_in_schema=False)
 # The milestones a policy file may name (projections.policy), in the order a case meets them.
 MILESTONES = (
+    "claim",
     "dispatch",
     "on_site",
     "first_reply",
