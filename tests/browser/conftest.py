@@ -1,6 +1,8 @@
 """The console in a real browser: Playwright drives Debian's Chromium (never a downloaded
 browser) against a live server on each backend, seeded with a case or two and an account
-of every role (support.browser_server).
+of every role (support.browser_server). The tests that record cases and send commands
+(the workbench's) use a second console seeded alike (`workbench`, `work_as`), so that the
+other tests may count the first one's cases exactly.
 
 Without /usr/bin/chromium every test here is skipped, saying so; with
 PROPDESK_REQUIRE_BROWSER=1 (as `.ci/run` sets, after installing it) they fail instead.
@@ -55,11 +57,27 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def console(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[SeededConsole]:
+def backend(request: pytest.FixtureRequest) -> str:
+    """The backend of this run's consoles: one parameter for both, so that a test using
+    the two runs once per backend, not once per pair."""
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def console(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeededConsole]:
     with (
-        database(request.param, tmp_path_factory.mktemp("browser")) as db,
+        database(backend, tmp_path_factory.mktemp("browser")) as db,
+        seeded_console(db) as running,
+    ):
+        yield running
+
+
+@pytest.fixture(scope="session")
+def workbench(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeededConsole]:
+    """A second console, seeded alike, for the tests that record cases and send commands
+    from the browser: the other tests count the seeded cases of `console` exactly."""
+    with (
+        database(backend, tmp_path_factory.mktemp("workbench")) as db,
         seeded_console(db) as running,
     ):
         yield running
@@ -98,3 +116,36 @@ def open_as(
         return new_context(storage_state=saved_sessions[role]).new_page()
 
     return opened
+
+
+@pytest.fixture(scope="session")
+def workbench_sessions(workbench: SeededConsole) -> dict[str, Any]:
+    """Each role's signed-in browser state on the workbench's console."""
+    return {}
+
+
+@pytest.fixture
+def work_as(
+    browser: Browser,
+    browser_context_args: dict[str, Any],
+    workbench: SeededConsole,
+    workbench_sessions: dict[str, Any],
+) -> Iterator[OpenAs]:
+    """`open_as` on the workbench's console: a new page signed in as the role's account."""
+    args = {**browser_context_args, "base_url": workbench.base}
+    contexts: list[BrowserContext] = []
+
+    def opened(role: str) -> Page:
+        if role not in workbench_sessions:
+            context = browser.new_context(**args)
+            try:
+                sign_in_as(context.new_page(), role)
+                workbench_sessions[role] = context.storage_state()
+            finally:
+                context.close()
+        contexts.append(browser.new_context(**args, storage_state=workbench_sessions[role]))
+        return contexts[-1].new_page()
+
+    yield opened
+    for context in contexts:
+        context.close()

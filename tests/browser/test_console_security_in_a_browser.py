@@ -4,12 +4,14 @@ and loads htmx, its only script, without a Content-Security-Policy violation."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from playwright.sync_api import ConsoleMessage, Dialog, Page, Request, expect
 
 from api.console.navigation import PAGES
-from support.browser_server import XSS, OpenAs, SeededConsole, needs, routed
+from support.browser_server import ACCOUNTS, XSS, OpenAs, SeededConsole, needs, routed
+from workflow.roles import Role
 
 
 def _scripts(page: Page) -> list[tuple[str, str]]:
@@ -62,37 +64,45 @@ def test_a_script_in_a_description_shows_as_text_on_the_case_page_and_never_runs
     assert dialogs == []
 
 
-def _walk(page: Page, console: SeededConsole) -> list[str]:
-    """Every page of the console the admin can open, a case page in the past included; the
-    paths visited."""
-    visited = ["/console/login", "/console/cases?state=all", "/console/cases?as_of=2026-01-01"]
+def _walk(open_as: OpenAs, console: SeededConsole, watch: Callable[[Page], None]) -> None:
+    """Every page of the console, a case page in the past included, each opened by the admin
+    where the admin may, else by the first seeded account that may (a worker for the
+    engineer's page, a supervisor for the new-case form); `watch` is given each role's page
+    before it loads any."""
+    queues = ("/console/login", "/console/cases?state=all", "/console/cases?as_of=2026-01-01")
+    visited = [("admin", path) for path in queues]
     for name, found in PAGES.items():
         if routed(found) and name != "cases":
-            visited.append(found.path.format(case_id=console.case_id("burst pipe")))
-    for path in visited:
-        answer = page.goto(path)
+            role = next(r for r in ("admin", *ACCOUNTS) if Role(r) in found.roles)
+            visited.append((role, found.path.format(case_id=console.case_id("burst pipe"))))
+    pages: dict[str, Page] = {}
+    for role, path in visited:
+        if role not in pages:
+            pages[role] = open_as(role)
+            watch(pages[role])
+        answer = pages[role].goto(path)
         assert answer is not None
         assert answer.status == 200, path
-        page.wait_for_load_state("networkidle")
-    return visited
+        pages[role].wait_for_load_state("networkidle")
 
 
 def test_no_page_requests_anything_from_another_origin(
     open_as: OpenAs, console: SeededConsole
 ) -> None:
-    page = open_as("admin")
     requested: list[str] = []
 
     def record(request: Request) -> None:
         requested.append(request.url)
 
-    page.on("request", record)
-    _walk(page, console)
+    _walk(open_as, console, lambda page: page.on("request", record))
     origins = {"{0.scheme}://{0.netloc}".format(urlsplit(url)) for url in requested}
     assert origins == {console.base}, requested
-    # The walk did fetch the page's own files: the test watched real loads.
+    # The walk did fetch the pages' own files and every page: the test watched real loads.
     assert console.url("/console/static/htmx.min.js") in requested
     assert console.url("/console/static/console.css") in requested
+    for found in PAGES.values():
+        if routed(found) and "{" not in found.path:
+            assert any(url.startswith(console.url(found.path)) for url in requested), found.path
 
 
 def test_every_page_carries_the_security_headers_and_runs_htmx_without_a_csp_violation(

@@ -1,9 +1,10 @@
 """A new case recorded at the desk: `/console/new`, while the resident is on the phone.
 
 The form lists, as the agent types, the open cases it may duplicate (`/console/new/similar`,
-an htmx fragment; listed again on a refused form without htmx); the agent may open one and
-record the call on it as an urge instead. Sent, the case page opens. The kind's categories
-and priorities follow the kind (`/console/new/choices`).
+an htmx fragment; listed again on a refused form without htmx); an agent may open one and
+record the call on it as an urge instead (a supervisor, who may not urge, is offered the
+case only). Sent, the case page opens. The kind's categories and priorities follow the kind
+(`/console/new/choices`).
 """
 
 from __future__ import annotations
@@ -59,12 +60,8 @@ def kind_choices(request: Request, who: Annotated[Visitor, page("new")]) -> Resp
 def similar(request: Request, who: Annotated[Visitor, page("new")]) -> Response:
     rt: Runtime = request.app.state.runtime
     form = typed(dict(request.query_params))
-    context = {"user": who, "similar": _similar(rt, who, form), "may_urge": _may_urge(who)}
+    context = {"user": who, "similar": _similar(rt, who, form), "may_urge": may_urge(who)}
     return render(request, "new_case_similar.html", context, language=who.language)
-
-
-def _may_urge(who: Visitor) -> bool:
-    return who.principal.role in declared("urge").roles
 
 
 @router.post("/new")
@@ -110,6 +107,12 @@ def _choices() -> dict[str, Any]:
     }
 
 
+def may_urge(who: Visitor) -> bool:
+    """Whether the visitor may record a repeated call as an urge: a supervisor records cases
+    but does not urge, so a link to an urge form would open a case page without one."""
+    return who.principal.role in declared("urge").roles
+
+
 def _similar(rt: Runtime, who: Visitor, form: Typed) -> list[Any]:
     community = form.values["community"] or (
         seen[0][0] if len(seen := communities_seen(rt, who)) == 1 else ""
@@ -137,7 +140,7 @@ def _page(
         "form": form,
         "communities": seen,
         "similar": _similar(rt, who, form) if status != 200 else [],
-        "may_urge": _may_urge(who),
+        "may_urge": may_urge(who),
         **_choices(),
     }
     return render(request, "new_case.html", context, language=who.language, status=status)
