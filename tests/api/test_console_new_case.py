@@ -183,4 +183,3 @@ def test_an_agent_of_one_community_has_it_chosen_and_may_not_record_in_another(
     assert api_on.client.get("/requests", headers=api_on.supervisor).json()["items"] == []
     local = datetime.now(SHANGHAI).strftime("%Y-%m-%dT%H")
     assert f'value="{local}' in page  # when it happened: now, by default
-
