@@ -30,7 +30,7 @@ from figures import Figure, piece_main
 from histories import history
 from memory import MB, MemorySampler
 from paths import PROPDESK, ROOT
-from servers import free_port, new_token, running
+from servers import free_port, intake_token, running
 from terminal import console
 from whatif import bring_up_to_date
 from wrk import ensure_wrk, wrk
@@ -51,7 +51,7 @@ def server_memory(args: argparse.Namespace, events: int, seconds: float) -> list
     found = history(events)
     head = bring_up_to_date(found)
     db = scratch_copy(found.db, "footprint")
-    token = new_token(db, "bench-footprint")
+    token = intake_token(db, "bench-footprint")
     port = free_port()
     argv = [PROPDESK, "serve", "--db", str(db), "--port", str(port), "--log-level", "warning"]
     with (

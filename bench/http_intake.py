@@ -25,7 +25,7 @@ from pathlib import Path
 from databases import remove_database
 from figures import Figure, piece_main
 from paths import HERE, PROPDESK, SCRATCH
-from servers import Server, free_port, new_token, running
+from servers import Server, free_port, intake_token, running
 from terminal import console
 from wrk import WrkRun, ensure_wrk, wrk
 
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> list[Figure]:
     ours_db, base_db = SCRATCH / "http-propdesk.db", SCRATCH / "http-baseline.db"
     remove_database(ours_db)
     remove_database(base_db)
-    token = new_token(ours_db, "bench-intake")
+    token = intake_token(ours_db, "bench-intake")
     ours_port, base_port = free_port(), free_port()
     results: dict[str, list[WrkRun]] = {"propdesk": [], "baseline": []}
     stamp = time.strftime("%Y%m%d%H%M%S")

@@ -60,7 +60,9 @@ async def _drive(requests: int) -> tuple[float, float]:
     from api.storage.tokens import open_tokens
 
     config = ServerConfig.load({}, db=str(Path(tempfile.mkdtemp()) / "i.db"), follow=False)
-    token = open_tokens(config.settings).issue("bench", "channel").encode()
+    tokens = open_tokens(config.settings)
+    tokens.issue("desk-li", "agent")  # the receiver each request names: a known agent
+    token = tokens.issue("bench", "channel").encode()
     app = create_app(config)
     startup: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
     sent: asyncio.Queue[dict[str, Any]] = asyncio.Queue()

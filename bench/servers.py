@@ -81,6 +81,17 @@ def running(name: str, argv: list[str], ready_path: str, port: int) -> Iterator[
         server.stop()
 
 
+# The agent bench/intake.lua names as each request's receiver: a channel may name only a
+# known agent or supervisor.
+RECEIVER = "desk-li"
+
+
+def intake_token(db: Path, name: str) -> str:
+    """A channel token for intake load, and a token for the receiver its requests name."""
+    new_token(db, RECEIVER, "agent")
+    return new_token(db, name)
+
+
 def new_token(db: Path, name: str, role: str = "channel") -> str:
     out = subprocess.run(
         [PROPDESK, "token", "new", name, "--role", role, "--db", str(db)],

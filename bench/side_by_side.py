@@ -26,7 +26,7 @@ from pathlib import Path
 
 from figures import Figure, piece_main
 from paths import PROPDESK, ROOT, SCRATCH
-from servers import free_port, new_token, running
+from servers import free_port, intake_token, running
 from terminal import console
 from wrk import WrkRun, ensure_wrk, wrk
 
@@ -62,7 +62,7 @@ def _round(
         servers = []
         for name, src in sides:
             db = Path(tempfile.mkdtemp(dir=SCRATCH, prefix="side-")) / "propdesk.db"
-            token, port = new_token(db, "bench-side"), free_port()
+            token, port = intake_token(db, "bench-side"), free_port()
             paths = [str(src), *filter(None, [os.environ.get("PYTHONPATH")])]
             env = [] if src is None else ["env", "PYTHONPATH=" + os.pathsep.join(paths)]
             argv = [

@@ -142,6 +142,13 @@ def test_a_revoked_agent_is_no_longer_a_receiver_a_channel_may_name(api: Api) ->
     assert submitted(api, received_by="desk-gone").status_code == 422
 
 
+def test_a_name_refused_as_unknown_may_be_named_once_its_account_exists(api: Api) -> None:
+    assert submitted(api, received_by="desk-new").status_code == 422
+    api.auth("desk-new", "agent")
+    assert submitted(api, received_by="desk-new").status_code == 201
+    assert submitted(api, received_by="desk-new").status_code == 201  # believed a while
+
+
 def test_a_staff_token_still_receives_its_requests_itself(api: Api) -> None:
     case = api.create("repair")
     assert (case["received_by"], case["first_contact_owner"]) == ("desk-zhang", "desk-zhang")

@@ -68,6 +68,8 @@ class Runtime:
     follower: FollowerThread | None = None
     # How far back each role may date an action, from the settings.
     backdating: dict[Role, Backdating] = field(default_factory=dict)
+    # Receivers a channel named, found to be staff, until when (`intake.receivers`).
+    staff_seen: dict[str, float] = field(default_factory=dict)
 
     _book: Policy | None = None
     _book_read: float = 0.0
