@@ -59,9 +59,15 @@ def households_for(events: int, days: int) -> int:
     return max(1, round(events / (EVENTS_PER_HOUSEHOLD_DAY * days)))
 
 
+# Raised when the simulator writes other histories for the same arguments, so that a
+# cached history of the old simulator is not measured as the new one's (2: residents'
+# own requests, received unowned and claimed).
+SIMULATOR = 2
+
+
 def _name(households: int, days: int, seed: int, communities: int = 1) -> str:
     split = f"-c{communities}" if communities > 1 else ""
-    return f"sim-h{households}-d{days}-s{seed}{split}"
+    return f"sim{SIMULATOR}-h{households}-d{days}-s{seed}{split}"
 
 
 def cached(events: int, days: int = DAYS, seed: int = SEED, communities: int = 1) -> History | None:

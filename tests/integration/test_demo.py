@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from api.cli.demo import DemoResult, run_demo
 from api.cli.main import app as cli
 from api.config.settings import Settings
-from api.simulation.arrivals import arrival_times
+from api.simulation.arrivals import SELF_SERVICE_CHANNELS, arrival_times
 from api.simulation.catalogue import SETTLED_AT_ONCE, URGE_NOTES
 from api.simulation.clock import SHANGHAI, local, period_end
 from api.simulation.flows import URGE_AFTER
@@ -30,6 +30,7 @@ from workflow.declared import COMMANDS
 from workflow.events import (
     Arrived,
     CaseEvent,
+    Claimed,
     Completed,
     HandedOver,
     ResolvedAtFirstContact,
@@ -205,18 +206,24 @@ def test_requests_are_received_by_staff_on_duty_and_handed_over_at_shift_change(
     month: tuple[DemoResult, CaseService],
 ) -> None:
     _, app = month
-    handovers = 0
+    handovers = self_service = 0
     for event in stored_events(app):
         data = vars(event)
-        if type(event).__name__ == "Received":
+        if type(event).__name__ == "Received" and data["received_by"] is None:
+            assert data["channel"] in SELF_SERVICE_CHANNELS  # a resident's own request
+            self_service += 1
+        elif type(event).__name__ == "Received":
             on_shift = INSPECTORS if data["channel"] == "patrol" else on_duty(event.occurred_at)
             assert data["received_by"] in on_shift
+        if type(event).__name__ == "Claimed":
+            assert event.actor in on_duty(event.occurred_at)
         if type(event).__name__ == "HandedOver":
             handovers += 1
             assert local(event.occurred_at).hour in (0, 8, 16)
             assert data["previous_owner"] in leaving_at(event.occurred_at)
             assert data["to"] in on_duty(event.occurred_at)
     assert handovers > 0
+    assert self_service > 0
 
 
 def test_arrivals_peak_in_the_evening_and_at_weekends() -> None:
@@ -284,7 +291,12 @@ def test_the_desk_settles_a_share_of_the_calls_it_can_settle_and_the_report_coun
             counts[1] += 1
             if any(isinstance(e, ResolvedAtFirstContact) for e in events):
                 counts[0] += 1
-                assert events[1].actor == received["received_by"]
+                # Settled by who took the call, or for a resident's own request, its claimer.
+                owner = received["received_by"] or next(
+                    e.actor for e in events if isinstance(e, Claimed)
+                )
+                resolver = next(e for e in events if isinstance(e, ResolvedAtFirstContact))
+                assert resolver.actor == owner
     (repairs, could_repair), (complaints, could_complain) = settleable.values()
     assert 0.5 < repairs / could_repair < 0.9
     assert 0.3 < complaints / could_complain < 0.7

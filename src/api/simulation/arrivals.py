@@ -24,6 +24,7 @@ HOURLY = (
 )  # fmt: skip
 WEEKEND = 1.35  # residents are at home and notice more
 
+SELF_SERVICE_CHANNELS = ("wechat", "web")
 KINDS = (("repair", 0.65), ("complaint", 0.25), ("renovation", 0.10))
 EMERGENCY_SHARE = 0.10
 MAJOR_COMPLAINT_SHARE = 0.05
@@ -107,6 +108,12 @@ def draw_arrival(number: int, at: datetime, community: Community, rng: random.Ra
         channel = "phone"  # the desk is closed at night; residents call instead
     patrol = channel == "patrol"
     anonymous = patrol or (kind != "renovation" and rng.random() < ANONYMOUS_SHARE)
+    receiver: str | None = rng.choice(_receivers(channel, at, community))
+    # Seven in ten of the app's and the web's requests are residents' own (the mini-program,
+    # a web form): received unowned, the desk's first command claims them. Chosen by number,
+    # not drawn, so that every other draw of a simulation is what it was before.
+    if channel in SELF_SERVICE_CHANNELS and number % 10 < 7:
+        receiver = None
     request = NewRequest(
         kind=kind,
         channel=channel,
@@ -114,7 +121,7 @@ def draw_arrival(number: int, at: datetime, community: Community, rng: random.Ra
         category=content.category,
         priority=content.priority,
         description=content.description,
-        received_by=rng.choice(_receivers(channel, at, community)),
+        received_by=receiver,
         community=None if community.code == DEFAULT_COMMUNITY else community.code,
         reporter=None if anonymous else fake_reporter(rng),
         received_at=at,

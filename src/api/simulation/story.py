@@ -43,8 +43,8 @@ class Tally:
 
     def record(self, recorded: Recorded, *marks: str) -> Case:
         case = recorded.case
-        if recorded.created:  # every command and every new intake writes one event
-            self.events += 1
+        if recorded.created:  # a command on an unclaimed case writes Claimed before its own
+            self.events += max(1, len(recorded.events))
         self.cases[case.id] = CaseView(
             case.kind, case.community, case.state, case.owner, case.received_at, case.is_open
         )
@@ -116,11 +116,13 @@ class Story:
 def intake(story: Story, flow: Callable[[Story], Script]) -> Script:
     """Receive the request, absorb a channel's retry now and then, then follow the flow."""
     request = story.arrival.request
-    case = story.record(story.app.receive(request))
+    # A resident's own request (received by no one) is recorded by its channel's integration.
+    submitter = None if request.received_by is not None else f"{request.channel}-integration"
+    case = story.record(story.app.receive(request, actor=submitter))
     story.id = case.id
     if request.channel in ("wechat", "web") and story.chance(0.04):
         # The integration timed out and posted again: the same case, nothing written.
         yield story.minutes(0.1, 0.5)
-        again = story.app.receive(request)
+        again = story.app.receive(request, actor=submitter)
         story.record(again, *(() if again.created else ("intake retry absorbed",)))
     yield from flow(story)
