@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from api.console.queue_filters import QueueFilters
+from api.http.matching import holding_words, under_location
 from projections.calendar import SHANGHAI
 from projections.store import ReadModelStore
 from projections.times import EPOCH, MICROSECOND
@@ -52,10 +53,6 @@ def fixed_where(
     return where, params
 
 
-def _like_escaped(text: str) -> str:
-    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
-
-
 def searched(filters: QueueFilters, where: list[str], params: list[Any]) -> None:
     """A resident's cases: by the reporter's record (found by phone), a location and the
     units under it, words of the description. Matched against the case as it is now, also
@@ -65,12 +62,12 @@ def searched(filters: QueueFilters, where: list[str], params: list[Any]) -> None
         refs = filters.reporter_refs[:500] or ("",)
         where.append(f"c.reporter_ref IN ({', '.join('?' for _ in refs)})")
         params.extend(refs)
+    found = holding_words(filters.words)
     if filters.location is not None:
-        where.append("(c.location = ? OR c.location LIKE ? ESCAPE '!')")
-        params.extend([filters.location, _like_escaped(filters.location) + "-%"])
-    for word in filters.words:
-        where.append("LOWER(c.description) LIKE LOWER(?) ESCAPE '!'")
-        params.append(f"%{_like_escaped(word)}%")
+        found.append(under_location(filters.location))
+    for condition, values in found:
+        where.append(condition)
+        params.extend(values)
 
 
 # Open states named, not terminal ones excluded: `IN` reads the open cases through the

@@ -14,6 +14,7 @@ from uuid import UUID
 from pydantic import Field, Strict, TypeAdapter
 
 from api.http import models
+from api.http.matching import holding_words, under_location
 from api.http.problems import ApiProblem
 from api.http.views import local, milestones
 from projections.calendar import BusinessCalendar
@@ -76,11 +77,6 @@ def decode_cursor(cursor: str) -> tuple[int, str]:
     return received_at, str(case_id)
 
 
-def _like_escaped(text: str) -> str:
-    """`text` matched as itself in a LIKE pattern: its wildcards are not wildcards."""
-    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
-
-
 def _refs_first(store: ReadModelStore, refs: tuple[str, ...]) -> tuple[str, list[Any]]:
     """The references as a table `x`, one parameter however many there are, joined to the
     case index by its index on `reporter_ref`: SQLite, with no statistics, would rather walk
@@ -126,9 +122,9 @@ def selection(
         if value is not None:
             where.append(f"c.{column} = ?")
             params.append(value)
+    searched = holding_words(filters.words)
     if filters.location_prefix is not None:
-        where.append("(c.location = ? OR c.location LIKE ? ESCAPE '!')")
-        params.extend([filters.location_prefix, _like_escaped(filters.location_prefix) + "-%"])
+        searched.append(under_location(filters.location_prefix))
     if filters.case_id is not None:
         where.append("c.case_id = ?")
         params.append(filters.case_id)
@@ -136,10 +132,9 @@ def selection(
     if filters.reporter_refs is not None:
         source, source_params = _refs_first(store, filters.reporter_refs)
         where.append("c.reporter_ref = x.value")
-    for word in filters.words:
-        # Both sides folded by the database itself, so they fold alike.
-        where.append("LOWER(c.description) LIKE LOWER(?) ESCAPE '!'")
-        params.append(f"%{_like_escaped(word)}%")
+    for condition, values in searched:
+        where.append(condition)
+        params.extend(values)
     if filters.communities is not None:
         where.append(f"c.community IN ({', '.join('?' for _ in filters.communities)})")
         params.extend(filters.communities)

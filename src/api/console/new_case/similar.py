@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from api.console.queue_sql import OPEN, micros
+from api.http.matching import like_escaped
 from projections.store import ReadModelStore
 from projections.times import EPOCH, MICROSECOND
 
@@ -36,10 +37,6 @@ def building_of(location: str) -> str | None:
     return head if dash and head else None
 
 
-def _escaped(text: str) -> str:
-    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
-
-
 def similar_cases(
     store: ReadModelStore,
     community: str,
@@ -56,7 +53,7 @@ def similar_cases(
     building = building_of(location)
     if category and building is not None:
         alike.append("(c.category = ? AND c.location LIKE ? ESCAPE '!')")
-        params.extend([category, _escaped(building) + "-%"])
+        params.extend([category, like_escaped(building) + "-%"])
     rows = store.query(
         "SELECT c.case_id, c.location, c.category, c.state, c.received_at FROM rm_case_index c"
         f" WHERE c.community = ? AND c.received_at >= ? AND {OPEN} AND ({' OR '.join(alike)})"
