@@ -78,21 +78,18 @@ class SlaRow:
 
 
 _ORDER = {"repair": 0, "complaint": 1, "renovation": 2}
-_SEQ = {  # the milestones in the order a case meets them
-    n: i
-    for i, n in enumerate(
-        (
-            "claim",
-            "dispatch",
-            "on_site",
-            "first_reply",
-            "review",
-            "completion",
-            "acceptance",
-            "callback",
-        )
-    )
-}
+# The milestones a policy may name, in the order a case meets them.
+MILESTONE_ORDER = (
+    "claim",
+    "dispatch",
+    "on_site",
+    "first_reply",
+    "review",
+    "completion",
+    "acceptance",
+    "callback",
+)
+_SEQ = {n: i for i, n in enumerate(MILESTONE_ORDER)}
 # The verdicts a row counts; a milestone not started or excluded is in none.
 COUNTED = ("met", "breached", "pending")
 

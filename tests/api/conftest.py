@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from api.storage.users import UserStore, open_users
 from support.api_client import Api, running
 
 
@@ -22,3 +23,11 @@ def api_on(db: str) -> Iterator[Api]:
     """The app on each real backend (SQLite and PostgreSQL), following the log in-process."""
     with running(db, follow=True) as found:
         yield found
+
+
+@pytest.fixture
+def users(api_on: Api) -> Iterator[UserStore]:
+    """The console's accounts of `api_on`'s deployment (sign in with support.console)."""
+    store = open_users(api_on.config.settings)
+    yield store
+    store.close()

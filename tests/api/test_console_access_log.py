@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -21,13 +20,6 @@ from workflow.roles import Role
 
 _ROW = re.compile(r'<tr data-case="([0-9a-f-]+)">(.*?)</tr>', re.S)
 AT = datetime(2026, 12, 1, 2, 30, 15, tzinfo=UTC)  # 10:30:15 in Shanghai
-
-
-@pytest.fixture
-def users(api_on: Api) -> Iterator[UserStore]:
-    store = open_users(api_on.config.settings)
-    yield store
-    store.close()
 
 
 def logged(api: Api) -> tuple[str, str]:

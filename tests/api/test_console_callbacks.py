@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,13 +21,6 @@ from workflow.lifecycles import LIFECYCLES
 
 REASON = "entered from the paper log"
 _ROW = re.compile(r'<tr data-case="([0-9a-f-]+)"( class="overdue")?>(.*?)</tr>', re.S)
-
-
-@pytest.fixture
-def users(api_on: Api) -> Iterator[UserStore]:
-    store = open_users(api_on.config.settings)
-    yield store
-    store.close()
 
 
 def ago(span: timedelta) -> str:

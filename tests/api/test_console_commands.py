@@ -6,26 +6,18 @@ a conflict that says who changed what and writes nothing."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from httpx import Response
 
 from api.console.actions.forms import offered
-from api.storage.users import UserStore, open_users
+from api.storage.users import UserStore
 from support.api_client import Api
 from support.console import sign_in
 from workflow.declared import COMMANDS
 from workflow.roles import Role
 
 _FORM = re.compile(r'<form method="post" action="/console/cases/[^/]+/commands/([a-z-]+)"')
-
-
-@pytest.fixture
-def users(api_on: Api) -> Iterator[UserStore]:
-    store = open_users(api_on.config.settings)
-    yield store
-    store.close()
 
 
 def forms_on(page: str) -> list[str]:

@@ -5,23 +5,15 @@ comes back to it; no one else's case is listed, and other roles have no such pag
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from test_console_callbacks import caught_up
 
-from api.storage.users import UserStore, open_users
+from api.storage.users import UserStore
 from support.api_client import Api
 from support.console import csrf_of, sign_in
 
 _JOB = re.compile(r'<li class="job" data-case="([0-9a-f-]+)">(.*?)</li>\n(?=<li|</ol>)', re.S)
-
-
-@pytest.fixture
-def users(api_on: Api) -> Iterator[UserStore]:
-    store = open_users(api_on.config.settings)
-    yield store
-    store.close()
 
 
 def dispatched(api: Api, to: str, priority: str = "normal", **more: str) -> str:

@@ -5,24 +5,16 @@ message next to its field; open cases it may duplicate are listed as the agent t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from httpx import Response
 from test_console_callbacks import caught_up
 
-from api.storage.users import UserStore, open_users
+from api.storage.users import UserStore
 from projections.calendar import SHANGHAI
 from support.api_client import Api
 from support.console import csrf_of, sign_in
-
-
-@pytest.fixture
-def users(api_on: Api) -> Iterator[UserStore]:
-    store = open_users(api_on.config.settings)
-    yield store
-    store.close()
 
 
 def form_fields(page: str) -> dict[str, str]:

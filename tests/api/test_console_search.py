@@ -5,24 +5,16 @@ by words of the description; in the visitor's communities, on each backend."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 from test_console_callbacks import caught_up
 
-from api.storage.users import UserStore, open_users
+from api.storage.users import UserStore
 from support.api_client import Api
 from support.console import sign_in
 
 _ROW = re.compile(r'<tr data-case="([0-9a-f-]+)"')
-
-
-@pytest.fixture
-def users(api_on: Api) -> Iterator[UserStore]:
-    store = open_users(api_on.config.settings)
-    yield store
-    store.close()
 
 
 def listed(api: Api, **query: str) -> list[str]:

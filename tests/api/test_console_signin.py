@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,13 +9,6 @@ import pytest
 from api.storage.users import UserStore, open_users
 from support.api_client import Api
 from support.console import PASSWORD, csrf_of, sign_in
-
-
-@pytest.fixture
-def users(api_on: Api) -> Iterator[UserStore]:
-    store = open_users(api_on.config.settings)
-    yield store
-    store.close()
 
 
 def _login(api: Api, name: str, password: str, next_path: str = "") -> object:

@@ -5,22 +5,13 @@ acts on it first) becomes its first-contact owner, shown in the chain."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from test_console_callbacks import caught_up
 from test_self_service_over_http import submitted
 
-from api.storage.users import UserStore, open_users
+from api.storage.users import UserStore
 from support.api_client import Api
 from support.console import csrf_of, sign_in
-
-
-@pytest.fixture
-def users(api_on: Api) -> Iterator[UserStore]:
-    store = open_users(api_on.config.settings)
-    yield store
-    store.close()
 
 
 def send(api: Api, case: str, command: str, **fields: str) -> None:

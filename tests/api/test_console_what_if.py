@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from importlib.resources import files
 from typing import Any
@@ -32,13 +31,6 @@ LEVEL_2 = files("projections").joinpath("policies/level-2.toml").read_text(encod
 MALFORMED = 'name = "broken"\neffective = 2026-01-01\n[[milestone]]\nname = "dispatch"\n'
 _CASE_ROW = re.compile(r'<tr data-case="([0-9a-f-]+)">(.*?)</tr>', re.S)
 _LINK = re.compile(r'data-row="repair/emergency/dispatch">.*?<a href="([^"]+)">', re.S)
-
-
-@pytest.fixture
-def users(api_on: Api) -> Iterator[UserStore]:
-    store = open_users(api_on.config.settings)
-    yield store
-    store.close()
 
 
 def dispatched_after(api: Api, minutes: int, **fields: Any) -> str:

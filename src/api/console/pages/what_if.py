@@ -33,21 +33,12 @@ from api.http.runtime import Runtime
 from api.http.scopes import communities_for
 from projections.policy import Policy, PolicyError
 from projections.replay import COMPARED, Comparison, compare
-from projections.reports import sla_report
+from projections.reports import MILESTONE_ORDER, sla_report
 from workflow.vocabulary import Kind
 
 router = APIRouter(prefix="/console", include_in_schema=False)
-# The milestones a policy file may name (projections.policy), in the order a case meets them.
-MILESTONES = (
-    "claim",
-    "dispatch",
-    "on_site",
-    "first_reply",
-    "review",
-    "completion",
-    "acceptance",
-    "callback",
-)
+# The milestones a policy file may name, in the order a case meets them.
+MILESTONES = MILESTONE_ORDER
 FILE_FIELD = "policy_file"
 
 
