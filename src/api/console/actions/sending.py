@@ -68,7 +68,7 @@ def send(
         guard(case)
     if case.version != seen:
         return Conflict(seen)
-    case.lifecycle.check(case.state, command.name)
+    case.check(command.name)
     try:
         body = bodies.body_of(command).model_validate(entered(command, form))
     except ValidationError as invalid:
