@@ -148,6 +148,11 @@ def running(*args: str, log: Path) -> Iterator[subprocess.Popen[str]]:
 
 
 def channel_token(url: str) -> str:
+    """The hotline's token; the agent its requests name as receiver gets one first (a
+    channel may name only known staff)."""
+    receiver = propdesk("token", "new", "desk-zhang", "--role", "agent", "--db", url)
+    _, errors = receiver.communicate(timeout=60)
+    assert receiver.returncode == 0, errors
     issued = propdesk("token", "new", "hotline", "--role", "channel", "--db", url)
     out, errors = issued.communicate(timeout=60)
     assert issued.returncode == 0, errors
