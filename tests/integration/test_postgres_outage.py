@@ -32,7 +32,7 @@ import pytest
 from eventsourcing.persistence import IntegrityError, OperationalError, ProgrammingError
 
 from api.config.settings import Settings
-from api.http.handlers import database_unavailable
+from api.http.storage_errors import database_unavailable
 from api.wiring import open_follower
 from projections.follower import Follower
 from support.backends import admin_url, fresh_postgres
