@@ -62,16 +62,18 @@ def send(
         return Failure(command.name, typed, message=NO_VERSION)
     # In the order a person reads the page: a case that moved on first (what they typed
     # was decided on what they saw), then a command its state refuses, then the inputs.
-    case = rt.service.get(case_id)
+    # The service checks a sent command in that order itself; inputs its body model refuses
+    # are reported after the same checks, made on the case loaded for them.
     guard = command_guard(who)
-    if guard is not None:
-        guard(case)
-    if case.version != seen:
-        return Conflict(seen)
-    case.check(command.name)
     try:
         body = bodies.body_of(command).model_validate(entered(command, form))
     except ValidationError as invalid:
+        case = rt.service.get(case_id)
+        if guard is not None:
+            guard(case)
+        if case.version != seen:
+            return Conflict(seen)
+        case.check(command.name)
         return Failure(command.name, typed, _field_errors(invalid))
     try:
         return rt.service.send(
