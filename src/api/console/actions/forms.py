@@ -32,7 +32,6 @@ class Failure:
     values: Mapping[str, str]
     errors: Mapping[str, str] = field(default_factory=dict)  # by input name
     message: str | None = None  # about the whole form
-    opened_only: bool = False  # not sent: a form asked to be shown open
     back: str | None = None  # the console page the form was to return to
 
 
@@ -69,16 +68,22 @@ def offered(role: Role, case: Case) -> list[Command]:
 
 
 def action_forms(
-    rt: Runtime, who: Principal, case: Case, failure: Failure | None = None
+    rt: Runtime,
+    who: Principal,
+    case: Case,
+    failure: Failure | None = None,
+    opened: str | None = None,
 ) -> list[ActionForm]:
+    """`failure`: a sent form refused, shown open with what was typed; `opened`: the name
+    of a command whose form is shown open (`?act=callback`, from the callback queue)."""
     forms = []
     for command in offered(who.role, case):
-        mine = failure if failure is not None and failure.command == command.name else None
-        sent = mine if mine is not None and not mine.opened_only else None
+        sent = failure if failure is not None and failure.command == command.name else None
         fields = tuple(_field(rt, case, command, i, sent) for i in command.inputs.fields)
         message = sent.message if sent is not None else None
+        shown_open = sent is not None or command.name == opened
         forms.append(
-            ActionForm(command, fields, message, failed=sent is not None, opened=mine is not None)
+            ActionForm(command, fields, message, failed=sent is not None, opened=shown_open)
         )
     return forms
 

@@ -101,8 +101,10 @@ def case_context(
     view is a record, not a place to act."""
     view = case_view(rt, who.principal, loaded, as_of, reporter=reporter)
     query = request.query_params
-    opened = failure or _asked_for(query.get("act"))
-    actions = [] if as_of is not None else action_forms(rt, who.principal, loaded.case, opened)
+    opened = (query.get("act") or "").replace("-", "_")
+    actions = (
+        [] if as_of is not None else action_forms(rt, who.principal, loaded.case, failure, opened)
+    )
     return {
         "user": who,
         "current": "case",
@@ -117,13 +119,6 @@ def case_context(
         # itself when none.
         "back": safe_next(query.get("next") or (failure.back if failure else None)),
     }
-
-
-def _asked_for(act: str | None) -> Failure | None:
-    """A command whose form opens at once (`?act=callback`, from the callback queue)."""
-    if act is None or act.replace("-", "_") not in DECLARED:
-        return None
-    return Failure(act.replace("-", "_"), {}, opened_only=True)
 
 
 def _done(sent: str | None) -> str | None:

@@ -113,10 +113,14 @@ def may_urge(who: Visitor) -> bool:
     return who.principal.role in declared("urge").roles
 
 
-def _similar(rt: Runtime, who: Visitor, form: Typed) -> list[Any]:
-    community = form.values["community"] or (
-        seen[0][0] if len(seen := communities_seen(rt, who)) == 1 else ""
-    )
+def _similar(
+    rt: Runtime, who: Visitor, form: Typed, seen: list[tuple[str, str]] | None = None
+) -> list[Any]:
+    """`seen`: the visitor's communities, when the caller has them already."""
+    community = form.values["community"]
+    if not community:
+        seen = communities_seen(rt, who) if seen is None else seen
+        community = seen[0][0] if len(seen) == 1 else ""
     if not community or not who.principal.sees(community):
         return []
     category = form.values["category"] or None
@@ -139,7 +143,7 @@ def _page(
         "current": "new",
         "form": form,
         "communities": seen,
-        "similar": _similar(rt, who, form) if status != 200 else [],
+        "similar": _similar(rt, who, form, seen) if status != 200 else [],
         "may_urge": may_urge(who),
         **_choices(),
     }
