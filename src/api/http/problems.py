@@ -56,6 +56,18 @@ class ApiProblem(Exception):
         self.extensions = extensions
 
 
+def invalid_field(field: str, message: str) -> ApiProblem:
+    """422 for one input, `field` as the answers place it (`body.received_by`,
+    `query.text`)."""
+    return ApiProblem(
+        422,
+        "invalid-input",
+        "Invalid input",
+        f"{field}: {message}",
+        errors=[{"field": field, "message": message}],
+    )
+
+
 def problem_response(
     status: int,
     slug: str,

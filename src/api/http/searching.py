@@ -9,7 +9,7 @@ from fastapi import Query
 
 from api.http.auth import STAFF, forbidden
 from api.http.fields import PlainText
-from api.http.problems import ApiProblem
+from api.http.problems import ApiProblem, invalid_field
 from api.http.runtime import Runtime
 from api.storage.reporters import SqlReporters
 from api.storage.tokens import Principal
@@ -56,13 +56,7 @@ def words_of(text: str) -> tuple[str, ...]:
 
 
 def _invalid_text(message: str) -> ApiProblem:
-    return ApiProblem(
-        422,
-        "invalid-input",
-        "Invalid input",
-        f"query.text: {message}",
-        errors=[{"field": "query.text", "message": message}],
-    )
+    return invalid_field("query.text", message)
 
 
 def check_may_search_by_phone(who: Principal) -> None:

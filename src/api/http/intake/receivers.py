@@ -14,7 +14,7 @@ import time
 from starlette.concurrency import run_in_threadpool
 
 from api.http.auth import STAFF
-from api.http.problems import ApiProblem
+from api.http.problems import invalid_field
 from api.http.runtime import Runtime
 from api.storage.tokens import Principal, Role
 from workflow import labels
@@ -80,11 +80,4 @@ async def check_receiver(rt: Runtime, who: Principal, request: NewRequest) -> No
 
 
 def _refuse(problem: str) -> None:
-    message = f"{problem}; {_ALLOWED}"
-    raise ApiProblem(
-        422,
-        "invalid-input",
-        "Invalid input",
-        f"body.received_by: {message}",
-        errors=[{"field": "body.received_by", "message": message}],
-    )
+    raise invalid_field("body.received_by", f"{problem}; {_ALLOWED}")
