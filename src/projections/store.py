@@ -8,23 +8,29 @@ so a crash can neither lose nor double-count an event.
 from __future__ import annotations
 
 import os
-from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
-from eventsourcing.persistence import InfrastructureFactory, Tracking, TrackingRecorder
-from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
+from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
-from eventsourcing.utils import Environment
-from psycopg.sql import SQL, Composed
 
-from projections.pool_opening import open_pool
 from projections.schema import DROP, INDEXES, tables
+from projections.tracked import (
+    POSTGRES,
+    SQLITE,
+    UPSTREAM,
+    WRITER_CACHE_KIB,
+    PostgresTables,
+    SQLiteTables,
+    Statement,
+    TrackedStore,
+    open_tracked,
+)
 
-UPSTREAM = "cases"  # the application whose log the read models follow
-Statement = tuple[str, Sequence[Sequence[Any]]]
+__all__ = ["UPSTREAM", "WRITER_CACHE_KIB", "ReadModelStore", "Statement", "open_store"]
+
 # An upgrade's statement: its rows may be produced as they are written (`upgrades`).
 Rewrite = tuple[str, Iterable[Sequence[Any]]]
 _SET_META = (
@@ -33,46 +39,12 @@ _SET_META = (
 )
 
 
-class ReadModelStore(TrackingRecorder, ABC):
-    placeholder = "?"
-    dialect = "sqlite"
+class ReadModelStore(TrackedStore):
+    """The read models' tables (`projections.schema`), emptied and rebuilt as a whole."""
 
-    if TYPE_CHECKING:  # provided by the library's SQLite and PostgreSQL tracking recorders
-
-        def _insert_tracking(self, c: Any, tracking: Tracking) -> None: ...
-
-    @abstractmethod
-    def _cursor(self, *, commit: bool) -> Any: ...
-
-    def _sql(self, statement: str) -> str:
-        return statement if self.placeholder == "?" else statement.replace("?", self.placeholder)
-
-    def position(self) -> int:
-        return self.max_tracking_id(UPSTREAM) or 0
-
-    def write(self, statements: Sequence[Statement], position: int) -> None:
-        """All changes of one page, and the position they reach, in one transaction."""
-        with self._cursor(commit=True) as c:
-            for sql, rows in statements:
-                if rows:
-                    c.executemany(self._sql(sql), rows)
-            self._insert_tracking(c, Tracking(UPSTREAM, position))
-
-    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Mapping[str, Any]]:
-        with self._cursor(commit=False) as c:
-            c.execute(self._sql(sql), tuple(params))
-            return list(c.fetchall())
-
-    def stream(
-        self, sql: str, params: Sequence[Any] = (), batch: int = 5000
-    ) -> Iterator[Mapping[str, Any]]:
-        with self._cursor(commit=False) as c:
-            c.execute(self._sql(sql), tuple(params))
-            while rows := self._fetchmany(c, batch):
-                yield from rows
-
-    def _fetchmany(self, cursor: Any, size: int) -> list[Any]:
-        return list(cursor.fetchmany(size))
+    @classmethod
+    def own_tables(cls, dialect: str) -> list[str]:
+        return tables(dialect)
 
     def reset(self, *, indexes: bool = True) -> None:
         """Empty every read model and forget the position: the next run starts at zero.
@@ -119,38 +91,8 @@ class ReadModelStore(TrackingRecorder, ABC):
                 c.executemany(self._sql(sql), rows)
             c.execute(self._sql(_SET_META), ("schema", schema))
 
-    @property
-    @abstractmethod
-    def tracking_table(self) -> str: ...
 
-
-# The writing connection's page cache (SQLite's default is 2 MiB). Each new case adds a
-# row to tables keyed by its random id, so a page of events touches index pages all
-# over the read models, and with the default cache most had to be read back first
-# (bench/follower_io.py, docs/benchmarks.md). It costs the follower at most this much
-# more memory.
-WRITER_CACHE_KIB = 16 * 1024
-
-
-class SQLiteReadModelStore(ReadModelStore, SQLiteTrackingRecorder):
-    def construct_create_table_statements(self) -> list[str]:
-        return [*super().construct_create_table_statements(), *tables("sqlite")]
-
-    @contextmanager
-    def _cursor(self, *, commit: bool) -> Iterator[Any]:
-        with self.datastore.get_connection(commit=commit) as connection:
-            raw = connection._sqlite_conn
-            if commit and raw.execute("PRAGMA synchronous").fetchone()[0] != 1:
-                # Read models can be rebuilt from the events; in WAL mode NORMAL keeps
-                # each page atomic with its position and skips an fsync per page.
-                raw.execute("PRAGMA synchronous=NORMAL")
-                raw.execute(f"PRAGMA cache_size=-{WRITER_CACHE_KIB}")
-            with connection.transaction(commit=commit) as cursor:
-                yield cursor
-
-    def _fetchmany(self, cursor: Any, size: int) -> list[Any]:
-        return list(cursor.sqlite_cursor.fetchmany(size))  # the library's wrapper lacks it
-
+class SQLiteReadModelStore(SQLiteTables, ReadModelStore, SQLiteTrackingRecorder):
     def start_rebuild(self) -> ReadModelStore:
         """A scratch file beside this one: the live read models stay readable, and intact
         if the rebuild dies, until `finish_rebuild` copies the new ones over in one step."""
@@ -183,10 +125,6 @@ class SQLiteReadModelStore(ReadModelStore, SQLiteTrackingRecorder):
         built.datastore.close()
         _remove_database(Path(built.datastore.pool.db_name))
 
-    @property
-    def tracking_table(self) -> str:
-        return "tracking"
-
 
 class ScratchSQLiteStore(SQLiteReadModelStore):
     """A rebuild's scratch file: thrown away if the rebuild dies, so it needs no journal
@@ -208,33 +146,15 @@ def _remove_database(path: Path) -> None:
         path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
-class PostgresReadModelStore(ReadModelStore, PostgresTrackingRecorder):
-    placeholder = "%s"
-    dialect = "postgresql"
-
-    def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
-        open_pool(datastore.pool)
-        super().__init__(datastore, **kwargs)
-        self.sql_create_statements.extend(Composed([SQL(s)]) for s in tables("postgresql"))
-
-    def _cursor(self, *, commit: bool) -> Any:
-        return self.datastore.transaction(commit=commit)
-
-    @property
-    def tracking_table(self) -> str:
-        return str(self.tracking_table_name)
+class PostgresReadModelStore(PostgresTables, ReadModelStore, PostgresTrackingRecorder):
+    pass
 
 
 def open_store(env: Mapping[str, str], *, scratch: bool = False) -> ReadModelStore:
     """`env` uses eventsourcing's keys (PERSISTENCE_MODULE, SQLITE_DBNAME or POSTGRES_*)."""
-    factory = InfrastructureFactory.construct(Environment(name="readmodels", env=dict(env)))
-    module = env.get("PERSISTENCE_MODULE", "")
-    store: ReadModelStore
-    if module == "eventsourcing.postgres":
-        store = cast(ReadModelStore, factory.tracking_recorder(PostgresReadModelStore))
-    elif module == "eventsourcing.sqlite":
-        sqlite_class = ScratchSQLiteStore if scratch else SQLiteReadModelStore
-        store = cast(ReadModelStore, factory.tracking_recorder(sqlite_class))
-    else:
-        raise ValueError(f"read models need SQLite or PostgreSQL, not {module or 'memory'}")
-    return store
+    sqlite_class = ScratchSQLiteStore if scratch else SQLiteReadModelStore
+    implementations: dict[str, type[ReadModelStore]] = {
+        SQLITE: sqlite_class,
+        POSTGRES: PostgresReadModelStore,
+    }
+    return open_tracked(env, "readmodels", implementations, "read models")
