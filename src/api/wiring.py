@@ -7,6 +7,7 @@ from contextlib import nullcontext
 from dataclasses import replace
 from functools import partial
 
+from api.audit_wiring import open_audit_tree
 from api.config.settings import Settings, read_models_env
 from api.storage.case_numbers import CaseNumbers
 from api.storage.communities import CommunityStore
@@ -70,11 +71,16 @@ def open_follower(
     service: CaseService | None = None,
     *,
     rebuilding: bool = False,
+    audit: bool = False,
 ) -> Follower:
+    """`audit`: the follower also keeps the audit tree and signs its checkpoints, in `run`."""
     app = service or open_service(settings)
     directory = app.communities
     books = directory.policy_versions if isinstance(directory, CommunityStore) else None
-    return Follower(app, open_read_models(settings), policy, rebuilding=rebuilding, books=books)
+    follower = Follower(app, open_read_models(settings), policy, rebuilding=rebuilding, books=books)
+    if audit:
+        follower.companions.append(open_audit_tree(settings, app))
+    return follower
 
 
 def policy_book(policy: Policy, service: CaseService) -> Policy:

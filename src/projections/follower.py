@@ -13,7 +13,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, Protocol
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import ApplicationRecorder, InterfaceError, Mapper, OperationalError
@@ -30,6 +30,16 @@ from projections.store import ReadModelStore
 from workflow.events import Received
 
 Progress = Callable[[int, int], None]  # (position reached, head of the log)
+
+
+class Companion(Protocol):
+    """Another tracked follower of the same log (the audit tree), run in the same loop."""
+
+    def follow(self) -> int:
+        """Catch up and do what is due; returns the events taken in."""
+
+    def forget(self) -> None:
+        """Drop what is held in memory after a failed write."""
 
 
 BUSY_EVENTS = 50  # a round that found this many events was part of a steady stream
@@ -68,6 +78,7 @@ class Follower:
         self.rebuild_page_size = 25_000
         self.rebuild_chunk = 2000
         self._cases: OrderedDict[str, CaseFile] = OrderedDict()
+        self.companions: list[Companion] = []
         if not rebuilding:  # a rebuild starts from zero whatever was built before
             check_build(self.store, self.policy, app)
 
@@ -235,7 +246,8 @@ class Follower:
         report: Callable[[str], None] | None = None,
         busy_seconds: float = BUSY_WAIT_SECONDS,
     ) -> None:
-        """Follow the log until `stop` is set.
+        """Follow the log until `stop` is set; each round, after the read models, each of
+        the `companions` follows too.
 
         At the head it waits `poll_seconds`; while rounds keep finding many events the
         wait doubles, up to `busy_seconds` (see `next_wait`).
@@ -252,6 +264,8 @@ class Follower:
         while not stop.is_set():
             try:
                 found = self.catch_up(progress)
+                for companion in self.companions:
+                    companion.follow()
                 if failures:
                     say(
                         f"the database is back after {time.monotonic() - since:.1f} s; "
@@ -260,6 +274,8 @@ class Follower:
                     failures = 0
             except (OperationalError, InterfaceError) as error:
                 self._cases.clear()
+                for companion in self.companions:
+                    companion.forget()
                 delay = min(2.0**failures, 10.0)
                 if failures == 0:
                     since = time.monotonic()

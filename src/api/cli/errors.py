@@ -15,10 +15,13 @@ import psycopg
 import typer
 from eventsourcing.persistence import PersistenceError
 
+from api.audit_export import NoCheckpointYet
 from api.cli.output_files import OutputError
 from api.config.redaction import redact, redact_url
 from api.config.settings import DEFAULT_DB, SettingsError
+from api.storage.audit_key import AuditKeyError
 from api.terminal.consoles import say_error
+from projections.audit.notes import NoteError
 from projections.layout import PolicyMismatch
 from projections.policy import PolicyError
 from workflow.errors import DomainError
@@ -26,7 +29,16 @@ from workflow.errors import DomainError
 P = ParamSpec("P")
 R = TypeVar("R")
 
-EXPECTED = (DomainError, SettingsError, PolicyError, PolicyMismatch, OutputError)
+EXPECTED = (
+    DomainError,
+    SettingsError,
+    PolicyError,
+    PolicyMismatch,
+    OutputError,
+    AuditKeyError,
+    NoCheckpointYet,
+    NoteError,
+)
 # What the storage raises when it cannot be reached or used: eventsourcing's wrappers,
 # psycopg's and its pool's, sqlite3's.
 STORAGE = (PersistenceError, psycopg.Error, sqlite3.Error)

@@ -54,7 +54,7 @@ def run(
 ) -> None:
     """Follow the event log continuously (until Ctrl-C or SIGTERM)."""
     settings = Settings.load(db=db, policy=policy)
-    follower = open_follower(settings, settings.policy)
+    follower = open_follower(settings, settings.policy, audit=True)
     follower.page_size = page_size
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import NoDecode
 
+from api.config.audit import AuditSettings, audit_origin, checkpoint_seconds, default_key_path
 from api.config.environment import EnvironmentSettings, SettingsError, variable, variable_of
 from api.config.late_entries import (
     DESK_DEFAULT,
@@ -49,6 +50,19 @@ class Environment(EnvironmentSettings):
     late_tolerance_desk: timedelta = DESK_DEFAULT.tolerance
     late_limit_desk: timedelta | None = DESK_DEFAULT.limit
     db: str = Field(DEFAULT_DB, repr=False)  # a file path or a postgresql:// URL
+    audit_key: str = ""  # the signing key's file (docs/audit.md)
+    audit_origin: str = ""
+    audit_checkpoint_seconds: float = Field(60.0)
+
+    @field_validator("audit_origin", mode="plain")
+    @classmethod
+    def _audit_origin(cls, value: str) -> str:
+        return audit_origin(value) or ""
+
+    @field_validator("audit_checkpoint_seconds", mode="plain")
+    @classmethod
+    def _audit_seconds(cls, value: str | float) -> float:
+        return checkpoint_seconds(value)
 
     @field_validator("policy", mode="plain")
     @classmethod
@@ -101,8 +115,17 @@ class Environment(EnvironmentSettings):
         )
 
     def settings(self) -> Settings:
+        audit = AuditSettings(
+            key_path=Path(self.audit_key).expanduser() if self.audit_key.strip() else None,
+            origin=self.audit_origin or None,
+            checkpoint_seconds=self.audit_checkpoint_seconds,
+        )
         return Settings(
-            db=self.db, policy=self.policy, timezone=self.timezone, late_entries=self.late_entries
+            db=self.db,
+            policy=self.policy,
+            timezone=self.timezone,
+            late_entries=self.late_entries,
+            audit=audit,
         )
 
 
@@ -115,6 +138,7 @@ class Settings:
     # The deployment's time zone: the command line shows times in it and reads an
     # --as-of without an offset in it.
     timezone: ZoneInfo = _DEFAULT_ZONE
+    audit: AuditSettings = field(default_factory=AuditSettings)
 
     def __repr__(self) -> str:
         return (
@@ -151,6 +175,12 @@ class Settings:
     def eventsourcing_env(self) -> dict[str, str]:
         """The event store's configuration, in eventsourcing's own keys."""
         return eventsourcing_env(self.db)
+
+    @property
+    def audit_key_path(self) -> Path:
+        if self.audit.key_path is not None:
+            return self.audit.key_path
+        return default_key_path(self.db, None if self.is_postgres else self.sqlite_path)
 
 
 def eventsourcing_env(db: str) -> dict[str, str]:
@@ -222,6 +252,15 @@ def _postgres_env(url: str) -> dict[str, str]:
 def read_models_path(events_file: Path) -> Path:
     """SQLite read models live in their own file beside the event store's."""
     return events_file.with_name(events_file.stem + ".readmodels" + events_file.suffix)
+
+
+def audit_env(settings: Settings) -> dict[str, str]:
+    """The audit tree lives in a file of its own beside SQLite's, or in PostgreSQL."""
+    env = settings.eventsourcing_env()
+    if not settings.is_postgres:
+        path = settings.sqlite_path
+        env["SQLITE_DBNAME"] = str(path.with_name(path.stem + ".audit" + path.suffix))
+    return env
 
 
 def read_models_env(settings: Settings) -> dict[str, str]:

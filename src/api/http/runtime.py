@@ -8,6 +8,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from api.audit_wiring import log_key, open_audit_store_for
 from api.config.server import ServerConfig
 from api.http.backdating import rules_by_role
 from api.http.group_commit import IntakeWriter
@@ -17,6 +18,8 @@ from api.storage.communities import CommunityStore, open_communities
 from api.storage.tokens import Role, TokenStore, open_tokens
 from api.storage.users import UserStore, open_users
 from api.wiring import open_follower, open_read_models, open_service, policy_book
+from projections.audit.notes import VerifierKey
+from projections.audit.store import AuditStore
 from projections.calendar import BusinessCalendar
 from projections.follower import Follower
 from projections.policy import Policy
@@ -73,6 +76,17 @@ class Runtime:
 
     _book: Policy | None = None
     _book_read: float = 0.0
+    _audit: AuditStore | None = None
+
+    def audit_store(self) -> AuditStore:
+        """The audit tree's store, opened at first use (a case's proof)."""
+        if self._audit is None:
+            self._audit = open_audit_store_for(self.config.settings)
+        return self._audit
+
+    def audit_key(self) -> VerifierKey:
+        """The log's verifier key; refused (AuditKeyError) before the key exists."""
+        return log_key(self.config.settings)
 
     @property
     def policy(self) -> Policy:
@@ -100,7 +114,7 @@ class Runtime:
         try:
             thread: FollowerThread | None = None
             if config.follow:
-                follower = open_follower(settings, settings.policy, service)
+                follower = open_follower(settings, settings.policy, service, audit=True)
                 follower.catch_up()  # serve current read models from the first request
                 thread = FollowerThread(follower, config.poll_seconds)
                 store = follower.store
@@ -147,7 +161,8 @@ class Runtime:
         self.access_log.close()
         self.communities.close()
         self.numbers.close()
-        datastore = getattr(self.store, "datastore", None)  # both stores have one
-        if datastore is not None:
-            datastore.close()
+        for store in (self.store, self._audit):
+            datastore = getattr(store, "datastore", None)  # every store has one
+            if datastore is not None:
+                datastore.close()
         self.service.close()

@@ -68,7 +68,7 @@ def _follow(ready: Event, server: int) -> None:
 
     settings = Settings.load()  # checked by `propdesk serve` before it started this
     try:
-        follower = open_follower(settings, settings.policy)
+        follower = open_follower(settings, settings.policy, audit=True)
     # what opening the read models refuses with a message for the operator, e.g. read
     # models built under another SLA policy
     except (DomainError, SettingsError, PolicyError, PolicyMismatch) as error:

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from api.config.settings import Settings, SettingsError, read_models_path
+from api.config.settings import Settings, SettingsError, audit_env, read_models_path
 from api.storage.private_files import private_database, private_file
 
 Keep = Callable[[object], None]
@@ -84,7 +84,9 @@ def _nothing(_store: object) -> None:
 
 
 @contextmanager
-def opening(settings: Settings, *, read_models: bool = False) -> Iterator[Keep]:
+def opening(
+    settings: Settings, *, read_models: bool = False, audit: bool = False
+) -> Iterator[Keep]:
     """Around opening a store: the file it opens is created owner-only first, and the
     database's lock is held; `keep(store)` goes on holding it while `store` lives."""
     if settings.is_postgres:
@@ -93,7 +95,10 @@ def opening(settings: Settings, *, read_models: bool = False) -> Iterator[Keep]:
     events = settings.sqlite_path
     key = _claim(events)
     try:
-        private_database(read_models_path(events) if read_models else events)
+        if audit:
+            private_database(Path(audit_env(settings)["SQLITE_DBNAME"]))
+        else:
+            private_database(read_models_path(events) if read_models else events)
         yield lambda store: _tie(store, events)
     finally:
         _release(key)

@@ -61,6 +61,11 @@ def verifier_key(name: str, key: Ed25519PrivateKey) -> VerifierKey:
     return VerifierKey(name, key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
 
 
+def default_origin(key: Ed25519PrivateKey) -> str:
+    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return "propdesk/" + hashlib.sha256(public).hexdigest()[:16]
+
+
 def parse_vkey(text: str) -> VerifierKey:
     try:
         name, key_id, encoded = text.strip().split("+")
