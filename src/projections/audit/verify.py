@@ -132,12 +132,19 @@ def _compare(leaf: Leaf, row: Mapping[str, Any] | None, result: Verification) ->
     position, case_id = int(row["position"]), str(row["case_id"])
     if position == leaf.position and bytes(row["hash"]) == leaf.hash():
         return True
-    if position == leaf.position:
+    if position == leaf.position and (case_id, int(row["version"])) == (leaf.case_id, leaf.version):
         message = (
             f"the event at position {position} (case {leaf.case_id}, version {leaf.version}) "
             "is not the event the tree recorded there: it was changed"
         )
         result.findings.append(Finding(message, position, leaf.case_id))
+    elif position == leaf.position:
+        message = (
+            f"the event at position {position} is version {leaf.version} of case "
+            f"{leaf.case_id}, but the tree recorded version {row['version']} of case {case_id} "
+            "there: events were inserted, deleted or reordered from here"
+        )
+        result.findings.append(Finding(message, position, case_id))
     elif position < leaf.position:
         message = (
             f"the event at position {position} (case {case_id}, version {row['version']}) "
