@@ -31,7 +31,8 @@ def history(db: str, tmp_path: Path) -> Iterator[tuple[Settings, str]]:
     tree = open_audit_tree(settings, open_service(settings))
     tree.follow()
     signed = tree.checkpoint_if_due(force=True) or tree.store.latest_checkpoint()
-    assert signed is not None and signed.size > 50
+    assert signed is not None
+    assert signed.size > 50
     kept = tmp_path / "kept-checkpoint.txt"
     kept.write_text(signed.note)
     yield settings, signed.note
@@ -83,7 +84,8 @@ def test_a_tampered_event_is_named_by_its_position_and_case(
     result = verified(settings, kept)
     assert not result.ok
     first = result.findings[0]
-    assert (first.position, said) == (position, said) and said in first.message
+    assert (first.position, said) == (position, said)
+    assert said in first.message
     assert first.case_id is not None
     assert first.case_id.replace("-", "") == case_there.replace("-", "")
     # Every checkpoint covering the position disagrees with the log as it is now.
