@@ -68,7 +68,7 @@ def default_origin(key: Ed25519PrivateKey) -> str:
 
 def parse_vkey(text: str) -> VerifierKey:
     try:
-        name, key_id, encoded = text.strip().split("+")
+        name, key_id, encoded = text.strip().split("+", 2)
         raw = base64.b64decode(encoded, validate=True)
     except (ValueError, binascii.Error):
         raise NoteError("a verifier key reads <name>+<key id in hex>+<base64 key>") from None
