@@ -56,6 +56,13 @@ def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CaseService]
 
 
 @pytest.fixture(autouse=True)
+def private_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files a deployment keeps in the user's configuration directory (the audit key of a
+    PostgreSQL deployment) go to the test's own directory, never the user's."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+
+
+@pytest.fixture(autouse=True)
 def close_scenarios() -> Iterator[None]:
     """Scenarios a test left open are closed after it (their connections, on PostgreSQL)."""
     yield

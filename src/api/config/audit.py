@@ -3,6 +3,7 @@ checkpoint is signed (docs/audit.md)."""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,9 +48,11 @@ def checkpoint_seconds(value: str | float) -> float:
 
 
 def default_key_path(db: str, sqlite_path: Path | None) -> Path:
-    """Beside an SQLite file; for PostgreSQL in the user's configuration directory, one
+    """Beside an SQLite file; for PostgreSQL in the user's configuration directory
+    ($XDG_CONFIG_HOME, else ~/.config), one
     per database (a deployment on several machines sets PROPDESK_AUDIT_KEY to one file)."""
     if sqlite_path is not None:
         return sqlite_path.with_name(sqlite_path.stem + ".audit-key.pem")
     name = re.sub(r"[^A-Za-z0-9._-]", "_", db.rsplit("@", 1)[-1])
-    return Path.home() / ".config" / "propdesk" / f"audit-key-{name}.pem"
+    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(config) / "propdesk" / f"audit-key-{name}.pem"
