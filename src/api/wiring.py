@@ -6,9 +6,12 @@ from __future__ import annotations
 from contextlib import nullcontext
 from dataclasses import replace
 from functools import partial
+from typing import Any
 
-from api.audit_wiring import open_audit_tree
-from api.config.settings import Settings, read_models_env
+from eventsourcing.application import Application
+
+from api.config.settings import Settings, audit_env, read_models_env
+from api.storage.audit_key import load_or_create_key
 from api.storage.case_numbers import CaseNumbers
 from api.storage.communities import CommunityStore
 from api.storage.in_use import opening
@@ -16,6 +19,9 @@ from api.storage.own_tables import open_side_database, schema_lock
 from api.storage.recorders import SavedWithTheirRecords, recorder_topic
 from api.storage.reporters import SqlReporters
 from api.storage.sqlite_write_lock import SqliteWriteLock
+from projections.audit.notes import VerifierKey
+from projections.audit.store import AuditStore, open_audit_store
+from projections.audit.tree import AuditTree, Signer
 from projections.follower import Follower
 from projections.policy import Policy
 from projections.store import ReadModelStore, open_store
@@ -89,3 +95,28 @@ def policy_book(policy: Policy, service: CaseService) -> Policy:
     if not isinstance(directory, CommunityStore):
         return policy
     return replace(policy, communities=directory.policy_versions())
+
+
+def open_audit_store_for(settings: Settings) -> AuditStore:
+    with schema_lock(settings), opening(settings, audit=True) as keep:
+        store = open_audit_store(audit_env(settings))
+        keep(store)
+        return store
+
+
+def signer_for(settings: Settings, *, create: bool = True) -> Signer:
+    """The key is read (or, with `create`, made) when the first checkpoint is signed."""
+    return Signer(
+        partial(load_or_create_key, settings.audit_key_path, create=create),
+        settings.audit.origin,
+        settings.audit.checkpoint_seconds,
+    )
+
+
+def open_audit_tree(settings: Settings, app: Application[Any]) -> AuditTree:
+    return AuditTree(app, open_audit_store_for(settings), signer_for(settings))
+
+
+def log_key(settings: Settings) -> VerifierKey:
+    """The verifier key of this deployment's log; refuses when there is no key yet."""
+    return signer_for(settings, create=False).verifier

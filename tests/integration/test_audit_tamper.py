@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from api.audit_wiring import log_key, open_audit_tree
 from api.config.settings import Settings
 from api.simulation.simulator import Scenario, simulate
-from api.wiring import open_service
+from api.wiring import log_key, open_audit_tree, open_service
 from projections.audit.notes import parse_note
 from projections.audit.tree import AuditTree
 from projections.audit.verify import Given, Verification, verify

@@ -6,10 +6,9 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from api.audit_wiring import open_audit_tree
 from api.config.settings import Settings
 from api.simulation.simulator import Scenario, simulate
-from api.wiring import open_follower, open_service
+from api.wiring import open_audit_tree, open_follower, open_service
 from projections.audit.merkle import RightEdge, leaf_hash
 from projections.audit.notes import parse_note
 from projections.audit.tree import AuditTree

@@ -59,6 +59,7 @@ PUBLIC_FACE = {
         "api.http.startup",
         "api.http.metrics_server",
         "api.http.views",
+        "api.http.proof_document",
     },
     "api.server": {
         "api.server.supervisor",

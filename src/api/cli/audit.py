@@ -12,15 +12,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from api.audit_export import case_proof
-from api.audit_wiring import log_key, open_audit_tree, signer_for
 from api.cli.errors import DbOption, reports_errors
 from api.cli.output_files import deliver
 from api.config.settings import Settings
+from api.http.proof_document import case_proof
 from api.storage.case_numbers import case_for, open_case_numbers
 from api.terminal.consoles import output_console, say_error
 from api.terminal.progress import progress_bar
-from api.wiring import open_service
+from api.wiring import log_key, open_audit_tree, open_service, signer_for
 from projections.audit.merkle import ProofError
 from projections.audit.notes import NoteError, VerifierKey, parse_note, parse_vkey
 from projections.audit.tree import AuditTree

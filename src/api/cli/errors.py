@@ -15,10 +15,10 @@ import psycopg
 import typer
 from eventsourcing.persistence import PersistenceError
 
-from api.audit_export import NoCheckpointYet
 from api.cli.output_files import OutputError
 from api.config.redaction import redact, redact_url
 from api.config.settings import DEFAULT_DB, SettingsError
+from api.http.proof_document import NoCheckpointYet
 from api.storage.audit_key import AuditKeyError
 from api.terminal.consoles import say_error
 from projections.audit.notes import NoteError

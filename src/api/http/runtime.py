@@ -8,7 +8,6 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from api.audit_wiring import log_key, open_audit_store_for
 from api.config.server import ServerConfig
 from api.http.backdating import rules_by_role
 from api.http.group_commit import IntakeWriter
@@ -17,7 +16,14 @@ from api.storage.case_numbers import CaseNumbers, open_case_numbers
 from api.storage.communities import CommunityStore, open_communities
 from api.storage.tokens import Role, TokenStore, open_tokens
 from api.storage.users import UserStore, open_users
-from api.wiring import open_follower, open_read_models, open_service, policy_book
+from api.wiring import (
+    log_key,
+    open_audit_store_for,
+    open_follower,
+    open_read_models,
+    open_service,
+    policy_book,
+)
 from projections.audit.notes import VerifierKey
 from projections.audit.store import AuditStore
 from projections.calendar import BusinessCalendar

@@ -8,9 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
-from api.audit_export import NoCheckpointYet, case_proof
 from api.http.auth import RuntimeDep, requires
 from api.http.problems import ApiProblem, problem_responses
+from api.http.proof_document import NoCheckpointYet, case_proof
 from api.http.reading import CaseId
 from api.http.scopes import check_in_scope
 from api.http.strict_query import StrictRoute
