@@ -23,7 +23,16 @@ from api.http.bodies import NewRequestIn
 from api.http.limits import BodyLimit
 from api.http.no_store import NoStore
 from api.http.problems import PROBLEM_MEDIA_TYPE, Problem, problem_responses
-from api.http.routes import commands, communities, events, health, reports, requests, tokens
+from api.http.routes import (
+    commands,
+    communities,
+    events,
+    health,
+    reports,
+    requests,
+    sla,
+    tokens,
+)
 from api.http.runtime import Runtime
 from api.http.strict_query import StrictRoute
 from api.server.garbage_collector import settle_after_start
@@ -110,7 +119,7 @@ def create_app(config: ServerConfig | None = None, runtime: Runtime | None = Non
     console.install(app)  # after the handlers: it wraps them for its pages
     docs_pages.install(app)
     app.router.route_class = StrictRoute  # the routers' own are; this for routes added here
-    for module in (requests, commands, reports, events, communities, tokens, health):
+    for module in (requests, sla, commands, reports, events, communities, tokens, health):
         app.include_router(module.router)
     app.add_middleware(NoStore, public=DOCUMENTATION)
     app.state.metrics = None
