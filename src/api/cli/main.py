@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from api.cli.backup import register as register_backup
+from api.cli.case_ids import case_for
 from api.cli.case_view import case_document, case_tables, history_rows, history_table
 from api.cli.communities import register as register_communities
 from api.cli.demo import print_summary, run_demo
@@ -18,17 +19,16 @@ from api.cli.printable import plain, to_json
 from api.cli.projection_commands import register as register_projections
 from api.cli.read_side import known_moment, print_demo_reports, register
 from api.cli.serve import register as register_serve
+from api.cli.sla_explain import register as register_sla
 from api.cli.tokens import register as register_tokens
 from api.cli.users import register as register_users
 from api.config.settings import Settings
 from api.simulation.simulator import Scenario
 from api.simulation.sites import MOST, company_contracts, company_sites
-from api.storage.case_numbers import CaseNumbers, open_case_numbers
+from api.storage.case_numbers import open_case_numbers
 from api.terminal.consoles import output_console
 from api.wiring import open_service, policy_book
-from workflow.case_numbers import NUMBER_PATTERN
 from workflow.diagrams import draw, lifecycles_document
-from workflow.errors import InvalidInput
 from workflow.vocabulary import Kind
 
 app = typer.Typer(
@@ -84,16 +84,6 @@ def lifecycle(
     if kind is None:
         raise typer.BadParameter("name a kind: repair, complaint or renovation")
     typer.echo(draw(kind, fmt.value), nl=False)
-
-
-def case_for(given: str, numbers: CaseNumbers) -> str:
-    """The id of the case `given` names: its id, or its number (工单号)."""
-    if not NUMBER_PATTERN.fullmatch(given.strip().upper()):
-        return given
-    found = numbers.case_of(given)
-    if found is None:
-        raise InvalidInput("case", f"no case has the number {given.strip().upper()}")
-    return found
 
 
 @app.command()
@@ -208,6 +198,7 @@ register_tokens(app)
 register_backup(app)
 register_communities(app)
 register_users(app)
+register_sla(app)
 
 
 def main() -> None:
