@@ -21,6 +21,7 @@ from projections.policy import MilestoneSpec, Policy
 from workflow.events import CASE_EVENTS
 
 EVENT_NAMES = {event.TOPIC: event.__name__ for event in CASE_EVENTS}
+EVENT_TOPICS = {name: topic for topic, name in EVENT_NAMES.items()}
 
 
 @dataclass(frozen=True, slots=True)
