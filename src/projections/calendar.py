@@ -8,6 +8,7 @@ remembers that it estimated, so every report can say so.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache
@@ -23,6 +24,12 @@ def official_years() -> frozenset[int]:
     """Years for which the package carries the official arrangement, make-up days included."""
     last = max(ChinaStaticHolidays.special_public_holidays)
     return frozenset(range(2001, last + 1))
+
+
+@cache
+def _named_holidays() -> China:
+    """The official holidays with their Chinese names, for explanations only."""
+    return China(years=sorted(official_years()), language="zh_CN")  # type: ignore[no-untyped-call]
 
 
 @dataclass(frozen=True)
@@ -98,21 +105,39 @@ class BusinessCalendar:
         self._windows[day] = window
         return window
 
-    def business_seconds(self, start: datetime, end: datetime) -> float:
-        """The part of [start, end) inside business hours on working days."""
+    def business_spans(self, start: datetime, end: datetime) -> Iterator[tuple[date, float, float]]:
+        """Each working day's part of [start, end) inside business hours, in order: the day
+        and the part's bounds as POSIX seconds. `business_seconds` sums these and the SLA
+        explanation lists them, so the two cannot disagree."""
         if end <= start:
-            return 0.0
+            return
         begin, finish = start.timestamp(), end.timestamp()
         day, last = self._local_date(begin, start), self._local_date(finish, end)
-        total = 0.0
         while day <= last:
             window = self._window(day)
             if window is not None:
-                overlap = min(finish, window[1]) - max(begin, window[0])
-                if overlap > 0:
-                    total += overlap
+                low, high = max(begin, window[0]), min(finish, window[1])
+                if high > low:
+                    yield day, low, high
             day += _ONE_DAY
+
+    def business_seconds(self, start: datetime, end: datetime) -> float:
+        """The part of [start, end) inside business hours on working days."""
+        total = 0.0
+        for _, low, high in self.business_spans(start, end):
+            total += high - low
         return total
+
+    def day_off_name(self, day: date) -> str | None:
+        """The public holiday's name (Chinese, from the holiday data) of a day off that is
+        not a plain weekend, or None: a supplied year's holidays carry no names."""
+        if day.year in self.supplied or day.year not in official_years():
+            return None
+        return _named_holidays().get(day)
+
+    def is_makeup_workday(self, day: date) -> bool:
+        """A weekend day worked in exchange for a holiday (调休上班)."""
+        return day.weekday() >= 5 and self.is_working_day(day)
 
     def add_business(self, start: datetime, seconds: float) -> datetime:
         """The instant when `seconds` of business time have passed after `start`."""

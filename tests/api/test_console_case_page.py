@@ -296,3 +296,30 @@ def test_a_version_outside_the_case_or_a_malformed_as_of_answers_422(api: Api) -
         for params in ({"at_version": "9"}, {"at_version": "two"}, {"as_of": "yesterday"}):
             answer = api.client.get(f"/console/cases/{case_id}", params=params)
             assert answer.status_code == 422, (params, answer.text)
+
+
+def test_the_sla_panel_explains_each_milestone_as_get_sla_does_in_both_languages(
+    api_on: Api,
+) -> None:
+    base = datetime.now(UTC).replace(microsecond=0)
+    case_id = worked_case(api_on, base)
+    explained = api_on.client.get(f"/requests/{case_id}/sla", headers=api_on.supervisor).json()
+    with supervisor_on(api_on):
+        answer = api_on.client.get(f"/console/cases/{case_id}?lang=en")
+        chinese = api_on.client.get(f"/console/cases/{case_id}?lang=zh-CN")
+    ok(answer)
+    panel = answer.text[answer.text.index('class="sla-why"') :]
+    for milestone in explained["milestones"]:
+        marker = (
+            f'<details data-milestone="{milestone["name"]}" data-status="{milestone["status"]}"'
+        )
+        assert marker in panel
+    completion = next(m for m in explained["milestones"] if m["name"] == "completion")
+    # Held for 10 of the 40 minutes from receipt to completion, on the wall clock.
+    assert (completion["counted_minutes"], completion["held_minutes"]) == (40.0, 10.0)
+    assert f"{minutes(2400)} − {minutes(600)} = {minutes(1800)}" in panel
+    days = CasePage(answer.text).rows("sla-days", "data-day")
+    assert {row.attrs["data-day"] for row in days} == {
+        day["date"] for m in explained["milestones"] for day in m["days"]
+    }
+    assert "各节点达标或超时的原因" in chinese.text

@@ -24,7 +24,13 @@ from api.simulation.clock import SHANGHAI, local, period_end
 from api.simulation.flows import URGE_AFTER
 from api.simulation.simulator import Scenario
 from api.simulation.world import DESK_AGENTS, INSPECTORS, leaving_at, on_duty
-from api.wiring import open_service
+from api.terminal.progress import catch_up
+from api.wiring import open_follower, open_service
+from projections.asof import Period
+from projections.explanation import explain
+from projections.facts import fact_of
+from projections.milestones import judge
+from projections.reports import judged_by, sla_cases
 from workflow.case import Case
 from workflow.declared import COMMANDS
 from workflow.events import (
@@ -321,3 +327,56 @@ def test_residents_kept_waiting_chase_a_share_of_their_cases_and_the_desk_record
                 before, after = work[at - 1], work[at + 1]
                 assert isinstance(after, Arrived | Completed), type(after)
                 assert after.occurred_at - before.occurred_at > URGE_AFTER
+
+
+def test_every_milestone_explained_totals_to_the_second_what_the_reports_and_read_models_give(
+    month: tuple[DemoResult, CaseService],
+) -> None:
+    """The explanation's days counted less its holds, and its elapsed time, against the
+    SLA report's judgement of the same case files at the same instant (every milestone) and
+    the SlaFacts read model's stored elapsed time (every stopped one). Compared as floats
+    with ==: equal to the last bit, so to the second and finer."""
+    result, app = month
+    settings = Settings.load({}, db=str(result.db))
+    follower = open_follower(settings, settings.policy)
+    catch_up(follower)
+    moment = datetime.now(UTC)
+    policy, calendar = judged_by(follower.current_policy(), moment)
+    stored = {
+        (str(row["case_id"]), str(row["name"])): row
+        for row in follower.store.query(
+            "SELECT case_id, name, elapsed_seconds, status FROM rm_milestones", ()
+        )
+    }
+    period = Period(result.start.astimezone(SHANGHAI).date(), END.astimezone(SHANGHAI).date())
+    reported = {
+        (found.case.case_id, verdict.milestone): judge(
+            next(s for s in found.case.specs(policy) if s.name == verdict.milestone),
+            found.case.milestones[verdict.milestone],
+            moment,
+            calendar,
+        )
+        for found, verdicts in sla_cases(follower.store, policy, calendar, period, moment)
+        for verdict in verdicts
+    }
+    compared = Counter[str]()
+    for case_id, events in by_case(stored_events(app)).items():
+        facts = [fact_of(event, 0) for event in events]
+        for found in explain(facts, policy, calendar, moment):
+            key = (str(case_id), found.milestone)
+            judged = reported[key]
+            assert found.elapsed_seconds == judged.elapsed_seconds, key
+            assert found.due_at == judged.due_at, key
+            if found.elapsed_seconds is None:
+                assert found.status in ("not_started", "excluded"), key
+                continue
+            assert found.counted_seconds - found.held_seconds == found.elapsed_seconds, key
+            if found.stopped_at is not None:
+                row = stored[key]
+                assert (row["status"], row["elapsed_seconds"]) == (
+                    found.status,
+                    found.elapsed_seconds,
+                ), key
+            compared[found.status] += 1
+    assert len(reported) == sum(1 for _ in stored)
+    assert min(compared[status] for status in ("met", "breached", "paused")) > 0, compared

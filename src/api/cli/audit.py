@@ -12,11 +12,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from api.cli.case_ids import case_for
 from api.cli.errors import DbOption, reports_errors
 from api.cli.output_files import deliver
 from api.config.settings import Settings
 from api.http.proof_document import case_proof
-from api.storage.case_numbers import case_for, open_case_numbers
+from api.storage.case_numbers import open_case_numbers
 from api.terminal.consoles import output_console, say_error
 from api.terminal.progress import progress_bar
 from api.wiring import log_key, open_audit_tree, open_service, signer_for

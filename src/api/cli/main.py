@@ -11,6 +11,7 @@ import typer
 from api.cli.audit import print_demo_audit
 from api.cli.audit import register as register_audit
 from api.cli.backup import register as register_backup
+from api.cli.case_ids import case_for
 from api.cli.case_view import case_document, case_tables, history_rows, history_table
 from api.cli.communities import register as register_communities
 from api.cli.demo import print_summary, run_demo
@@ -20,12 +21,13 @@ from api.cli.printable import plain, to_json
 from api.cli.projection_commands import register as register_projections
 from api.cli.read_side import known_moment, print_demo_reports, register
 from api.cli.serve import register as register_serve
+from api.cli.sla_explain import register as register_sla
 from api.cli.tokens import register as register_tokens
 from api.cli.users import register as register_users
 from api.config.settings import Settings
 from api.simulation.simulator import Scenario
 from api.simulation.sites import MOST, company_contracts, company_sites
-from api.storage.case_numbers import case_for, open_case_numbers
+from api.storage.case_numbers import open_case_numbers
 from api.terminal.consoles import output_console
 from api.wiring import open_service, policy_book
 from workflow.diagrams import draw, lifecycles_document
@@ -199,6 +201,7 @@ register_tokens(app)
 register_backup(app)
 register_communities(app)
 register_users(app)
+register_sla(app)
 register_audit(app)
 
 

@@ -31,6 +31,7 @@ from api.http.routes import (
     proofs,
     reports,
     requests,
+    sla,
     tokens,
 )
 from api.http.runtime import Runtime
@@ -119,7 +120,8 @@ def create_app(config: ServerConfig | None = None, runtime: Runtime | None = Non
     console.install(app)  # after the handlers: it wraps them for its pages
     docs_pages.install(app)
     app.router.route_class = StrictRoute  # the routers' own are; this for routes added here
-    for module in (requests, proofs, commands, reports, events, communities, tokens, health):
+    routers = (requests, sla, proofs, commands, reports, events, communities, tokens, health)
+    for module in routers:
         app.include_router(module.router)
     app.add_middleware(NoStore, public=DOCUMENTATION)
     app.state.metrics = None

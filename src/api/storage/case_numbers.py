@@ -23,8 +23,7 @@ from eventsourcing.application import Application
 
 from api.config.settings import Settings
 from api.storage.own_tables import SideDatabase, open_own_store
-from workflow.case_numbers import NUMBER_PATTERN, NumberSlot, case_number, parse_number
-from workflow.errors import InvalidInput
+from workflow.case_numbers import NumberSlot, case_number, parse_number
 from workflow.events import Received
 
 log = logging.getLogger("propdesk.numbers")
@@ -107,13 +106,3 @@ class CaseNumbers:
 
 def open_case_numbers(settings: Settings) -> CaseNumbers:
     return open_own_store(settings, CaseNumbers)
-
-
-def case_for(given: str, numbers: CaseNumbers) -> str:
-    """The id of the case `given` names: its id, or its number (工单号)."""
-    if not NUMBER_PATTERN.fullmatch(given.strip().upper()):
-        return given
-    found = numbers.case_of(given)
-    if found is None:
-        raise InvalidInput("case", f"no case has the number {given.strip().upper()}")
-    return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import cast
+from typing import ClassVar, cast
 
 from api.console.case_page.chain import FirstContact, first_contact
 from api.console.case_page.milestone_rows import MilestoneRow, milestone_rows
@@ -17,6 +17,8 @@ from api.console.navigation import REVEALS
 from api.http.reading import Loaded
 from api.http.runtime import Runtime
 from api.storage.tokens import Principal
+from projections.explanation import EVENT_TOPICS, Explanation, explain
+from projections.facts import fact_of
 from workflow.case import Case
 from workflow.events import CaseEvent
 
@@ -31,6 +33,9 @@ class CaseView:
     timeline: list[TimelineEntry]
     steps: list[Step]
     milestones: list[MilestoneRow]
+    explanations: list[Explanation]  # why each milestone met or breached (GET .../sla's)
+    # An explanation names events by class, the console's labels them by topic.
+    event_topics: ClassVar[dict[str, str]] = EVENT_TOPICS
     chain: FirstContact
     ticks: list[Tick]  # every recorded event of the case, also those after an as-of instant
     moment: datetime  # the instant milestones and ongoing steps are measured up to
@@ -68,6 +73,9 @@ def case_view(
         timeline=timeline(versions),
         steps=steps(versions, rt.calendar, moment),
         milestones=milestone_rows(loaded.events, rt.policy, rt.calendar, moment),
+        explanations=explain(
+            [fact_of(e, 0) for e in loaded.events], rt.policy, rt.calendar, moment
+        ),
         chain=first_contact(versions),
         ticks=ticks(every),
         moment=moment,
