@@ -18,6 +18,8 @@ benchmarks (in this order):
             communities (community_reports.py; written once, like the others)
   console   the web console's pages on the largest history, live and past views
             (console_pages.py)
+  audit     the audit tree's rate, audit verify and a case's proof over HTTP, on the
+            largest history (audit.py)
   scale     intake and command cost at each history size (scale.py)
   memory    the server's and a rebuild's peak memory on the largest history (footprint.py)
 """
@@ -49,6 +51,7 @@ PIECES = {
     "replay": "whatif.py",
     "communities": "community_reports.py",
     "console": "console_pages.py",
+    "audit": "audit.py",
     "scale": "scale.py",
     "memory": "footprint.py",
 }
