@@ -106,7 +106,7 @@ def run(args: argparse.Namespace) -> list[Figure]:
             "audit tree, taking in the log",
             taken / build_seconds,
             "events/s",
-            note=f"{ratio:.2f} x a bare read of the log ({taken / read_seconds:,.0f} events/s); {note}",
+            note=f"{ratio:.2f} x a bare read ({taken / read_seconds:,.0f} events/s); {note}",
         ),
         Figure(
             "audit",
