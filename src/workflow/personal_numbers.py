@@ -25,14 +25,16 @@ MOBILE = "a mobile phone number"
 ID_CARD = "a resident ID-card number"
 
 # 1[3-9] and nine digits, whole or grouped 3-4-4 with a space or a hyphen, perhaps after
-# +86, 0086 or 86; never part of a longer run of digits, nor of a decimal fraction.
+# +86, 0086 or 86; never part of a longer run of digits, nor of a decimal fraction. Each
+# pattern first looks ahead for the character it must start with: most positions of a
+# text fail there, before the slower look behind.
 _MOBILE = re.compile(
-    r"(?<!\d)(?<!\d\.)(?:(?:\+|00)?86[ -]?)?"
+    r"(?=[+0-9])(?<!\d)(?<!\d\.)(?:(?:\+|00)?86[ -]?)?"
     r"(1[3-9][0-9])[ -]?([0-9]{4})[ -]?([0-9]{4})(?!\d|\.\d)"
 )
 # A region, a birth date (checked below), a sequence number and the check character.
 _ID_CARD = re.compile(
-    r"(?<!\d)([1-8][0-9]{5})((?:19|20)[0-9]{2})([01][0-9])([0-3][0-9])[0-9]{3}([0-9Xx])(?!\d)"
+    r"(?=[1-8])(?<!\d)([1-8][0-9]{5})((?:19|20)[0-9]{2})([01][0-9])([0-3][0-9])[0-9]{3}([0-9Xx])(?!\d)"
 )
 # The provinces' codes, the first two digits of a region (GB/T 2260), with those of the
 # residence permits of Hong Kong, Macao and Taiwan residents.
@@ -95,7 +97,6 @@ def _mobile(plain: str, origin: Sequence[int]) -> Found | None:
 
 
 def _id_card(plain: str, origin: Sequence[int], today: date | None) -> Found | None:
-    latest = today or date.today()
     for match in _ID_CARD.finditer(plain):
         region, year, month, day, check = match.groups()
         if int(region[:2]) not in _PROVINCES:
@@ -105,7 +106,7 @@ def _id_card(plain: str, origin: Sequence[int], today: date | None) -> Found | N
         except ValueError:
             continue
         number = match.group()
-        if not _EARLIEST_BIRTH <= born <= latest:
+        if not _EARLIEST_BIRTH <= born <= (today or date.today()):
             continue
         if check.upper() != check_character(number[:17]):
             continue
