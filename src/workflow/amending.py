@@ -40,6 +40,10 @@ def corrections(
     for name in CORRECTABLE:
         new, old = given[name], getattr(case, name)
         changed = new is not None and new != old
+        if changed and name == "description":
+            # Only a new description: one recorded before numbers were refused comes
+            # back unchanged from a form that sends every field as it stands.
+            inputs.refuse_personal_numbers(name, description or "")
         fields[name] = new if changed else None
         fields[f"previous_{name}"] = old if changed else None
     if all(fields[name] is None for name in CORRECTABLE):

@@ -39,7 +39,7 @@ class Backdating:
         late_by = now - at
         if reason is None and late_by <= self.tolerance:
             return None  # the usual case, and intake's: nothing else to look at
-        given = inputs.text("late_reason", reason, required=False) or None
+        given = inputs.free_text("late_reason", reason, required=False) or None
         if late_by <= self.tolerance:
             return given
         if self.limit is not None and late_by > self.limit:

@@ -123,7 +123,7 @@ class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
             timestamp=stamp.now,
             actor=labels.name("actor", stamp.actor),
             occurred_at=at,
-            note=inputs.text("note", stamp.note, limit=inputs.LONG_TEXT, required=False),
+            note=inputs.free_text("note", stamp.note, limit=inputs.LONG_TEXT, required=False),
             late_reason=late_reason,
             **fields,
         )
@@ -168,7 +168,7 @@ class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
     ) -> None:
         self.check(command)
         actor = labels.name("actor", stamp.actor)
-        note = inputs.text("note", stamp.note, limit=inputs.LONG_TEXT, required=False)
+        note = inputs.free_text("note", stamp.note, limit=inputs.LONG_TEXT, required=False)
         at, late_reason = stamp.occurrence(not_before=self.last_occurred_at)
         when = {"timestamp": stamp.now, "actor": actor, "occurred_at": at}
         if self.owner is None and command not in CLAIM_FREE:
@@ -196,7 +196,7 @@ class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
 
     def hold(self, stamp: Stamp, reason: str) -> None:
         self.check("hold")  # the state first, then fields
-        self._record("hold", ev.Held, stamp, reason=inputs.text("reason", reason))
+        self._record("hold", ev.Held, stamp, reason=inputs.free_text("reason", reason))
 
     def resume(self, stamp: Stamp) -> None:
         self._record("resume", ev.Resumed, stamp)
@@ -207,7 +207,7 @@ class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
             "complete",
             ev.Completed,
             stamp,
-            resolution=inputs.text("resolution", resolution, limit=inputs.LONG_TEXT),
+            resolution=inputs.free_text("resolution", resolution, limit=inputs.LONG_TEXT),
         )
 
     def resolve(self, stamp: Stamp, resolution: str) -> None:
@@ -216,7 +216,7 @@ class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
             "resolve",
             ev.ResolvedAtFirstContact,
             stamp,
-            resolution=inputs.text("resolution", resolution, limit=inputs.LONG_TEXT),
+            resolution=inputs.free_text("resolution", resolution, limit=inputs.LONG_TEXT),
         )
 
     def callback(self, stamp: Stamp, outcome: str, comment: str | None = None) -> None:
@@ -226,7 +226,7 @@ class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
             ev.CallbackRecorded,
             stamp,
             outcome=inputs.choice("outcome", outcome, inputs.CALLBACK_OUTCOMES),
-            comment=inputs.text("comment", comment, limit=inputs.LONG_TEXT, required=False),
+            comment=inputs.free_text("comment", comment, limit=inputs.LONG_TEXT, required=False),
         )
 
     def handover(self, stamp: Stamp, to: str, reason: str) -> None:
@@ -242,7 +242,7 @@ class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
             stamp,
             previous_owner=owner,
             to=new_owner,
-            reason=inputs.text("reason", reason),
+            reason=inputs.free_text("reason", reason),
         )
 
     def claim(self, stamp: Stamp) -> None:
@@ -253,7 +253,7 @@ class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
 
     def cancel(self, stamp: Stamp, reason: str) -> None:
         self.check("cancel")  # the state first, then fields
-        self._record("cancel", ev.Cancelled, stamp, reason=inputs.text("reason", reason))
+        self._record("cancel", ev.Cancelled, stamp, reason=inputs.free_text("reason", reason))
 
     def amend(
         self,
@@ -267,12 +267,14 @@ class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
         """更正: correct what intake recorded; the kind and priority never change."""
         self.check("amend")  # the state first, then fields
         corrected = corrections(self, location, category, description)
-        self._record("amend", ev.Amended, stamp, reason=inputs.text("reason", reason), **corrected)
+        self._record(
+            "amend", ev.Amended, stamp, reason=inputs.free_text("reason", reason), **corrected
+        )
 
     def urge(self, stamp: Stamp, note: str) -> None:
         """催办: recorded with what the resident said as its note, which it requires."""
         self.check("urge")  # the state first, then fields
-        said = inputs.text("note", note, limit=inputs.LONG_TEXT)
+        said = inputs.free_text("note", note, limit=inputs.LONG_TEXT)
         self._record("urge", ev.Urged, replace(stamp, note=said))
 
 

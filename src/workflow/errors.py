@@ -19,6 +19,24 @@ class InvalidInput(DomainError):
         self.problem = problem
 
 
+class PersonalNumberInText(InvalidInput):
+    """Free text holding a mobile or resident ID-card number (`workflow.personal_numbers`):
+    the case's history is kept for good, and personal data belongs in the reporter's
+    record, which can be erased. The number is named masked, never repeated whole."""
+
+    def __init__(self, field: str, what: str, at: int, masked: str) -> None:
+        super().__init__(
+            field,
+            f"holds what looks like {what} ({masked}) at character {at}; personal data is "
+            "not kept in a case's history: give the reporter's name and phone in the "
+            "reporter fields (reporter.name, reporter.phone), which can be erased, and "
+            "leave the number out of this text",
+        )
+        self.what = what
+        self.at = at
+        self.masked = masked
+
+
 class InvalidTime(InvalidInput):
     """An occurrence time that is malformed, in the future or out of order."""
 

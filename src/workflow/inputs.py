@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 
 from workflow.characters import NEVER, NOT_ON_ONE_LINE, forbidden
-from workflow.errors import InvalidInput, InvalidTime
+from workflow.errors import InvalidInput, InvalidTime, PersonalNumberInText
+from workflow.personal_numbers import find
 
 SHORT_TEXT = 200
 LONG_TEXT = 4000
@@ -37,6 +38,23 @@ def text(field: str, value: object, *, limit: int = SHORT_TEXT, required: bool =
     if len(cleaned) > limit:
         raise InvalidInput(field, f"is {len(cleaned)} characters long; at most {limit} allowed")
     return cleaned
+
+
+def free_text(field: str, value: object, *, limit: int = SHORT_TEXT, required: bool = True) -> str:
+    """Free text the case's history keeps (a description, a note, a reason): `text`, with
+    no mobile or resident ID-card number in it (`personal_numbers`), which belongs in the
+    reporter's record instead."""
+    cleaned = text(field, value, limit=limit, required=required)
+    refuse_personal_numbers(field, value if isinstance(value, str) else "")
+    return cleaned
+
+
+def refuse_personal_numbers(field: str, value: str) -> None:
+    """PersonalNumberInText when `value` holds a mobile or ID-card number; its position is
+    counted in `value` as typed, as the position of a forbidden character is."""
+    found = find(value)
+    if found is not None:
+        raise PersonalNumberInText(field, found.what, found.at, found.masked)
 
 
 def choice(field: str, value: object, allowed: Iterable[str]) -> str:

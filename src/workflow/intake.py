@@ -107,6 +107,17 @@ def validate(request: NewRequest) -> dict[str, Any]:
     }
 
 
+def refuse_personal_numbers(request: NewRequest) -> None:
+    """Refuses a validated request whose description or details hold a mobile or ID-card
+    number (`inputs.free_text`; the note and late reason are judged where they are
+    recorded). Apart from `validate`: a retry of a request recorded before such numbers
+    were refused is still answered with its case."""
+    inputs.refuse_personal_numbers("description", request.description)
+    for key, value in request.details.items():
+        inputs.refuse_personal_numbers("details key", key)
+        inputs.refuse_personal_numbers(f"details.{key}", value)
+
+
 def fingerprint(fields: dict[str, Any], request: NewRequest) -> str:
     """A digest of everything the request said, to tell a retry from a new request."""
     said = {

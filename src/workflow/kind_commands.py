@@ -52,7 +52,7 @@ class ComplaintWork:
             "reply",
             ev.Replied,
             stamp,
-            message=inputs.text("message", message, limit=inputs.LONG_TEXT),
+            message=inputs.free_text("message", message, limit=inputs.LONG_TEXT),
         )
 
     def invalidate(self: _Recording, stamp: Stamp, reason: str, explanation: str) -> None:
@@ -61,8 +61,8 @@ class ComplaintWork:
             "invalidate",
             ev.Invalidated,
             stamp,
-            reason=inputs.text("reason", reason),
-            explanation=inputs.text("explanation", explanation, limit=inputs.LONG_TEXT),
+            reason=inputs.free_text("reason", reason),
+            explanation=inputs.free_text("explanation", explanation, limit=inputs.LONG_TEXT),
         )
 
 
@@ -90,7 +90,7 @@ class RenovationWork:
             "reject",
             ev.Rejected,
             stamp,
-            reasons=inputs.text("reasons", reasons, limit=inputs.LONG_TEXT),
+            reasons=inputs.free_text("reasons", reasons, limit=inputs.LONG_TEXT),
         )
 
     def inspect(
@@ -101,8 +101,10 @@ class RenovationWork:
             "inspect",
             ev.Inspected,
             stamp,
-            findings=inputs.text("findings", findings, limit=inputs.LONG_TEXT),
-            violation=inputs.text("violation", violation, limit=inputs.LONG_TEXT, required=False)
+            findings=inputs.free_text("findings", findings, limit=inputs.LONG_TEXT),
+            violation=inputs.free_text(
+                "violation", violation, limit=inputs.LONG_TEXT, required=False
+            )
             or None,
         )
 
@@ -118,7 +120,7 @@ class RenovationWork:
             "fail_acceptance",
             ev.AcceptanceFailed,
             stamp,
-            reasons=inputs.text("reasons", reasons, limit=inputs.LONG_TEXT),
+            reasons=inputs.free_text("reasons", reasons, limit=inputs.LONG_TEXT),
         )
 
     def refund_deposit(
@@ -136,7 +138,7 @@ class RenovationWork:
             raise InvalidInput(
                 "refunded", f"refunded {back} plus withheld {kept} must equal the deposit {deposit}"
             )
-        why = inputs.text("reason", reason, limit=inputs.LONG_TEXT, required=kept > 0) or None
+        why = inputs.free_text("reason", reason, limit=inputs.LONG_TEXT, required=kept > 0) or None
         self._record(
             "refund_deposit", ev.DepositRefunded, stamp, refunded=back, withheld=kept, reason=why
         )

@@ -182,6 +182,7 @@ class CaseIntake:
         """Validates the request (unless `fields` are its validated fields already) and
         builds its case, unsaved."""
         fields = fields if fields is not None else self._validated(request)
+        intake.refuse_personal_numbers(request)
         digest = intake.fingerprint(fields, request)
         key = request.idempotency_key
         scope = intake.key_scope(request, fields["channel"])

@@ -242,3 +242,19 @@ def test_every_declared_input_has_a_label_in_both_languages() -> None:
         for command in COMMANDS:
             for field in command.inputs.fields:
                 assert found.pgettext("field", field.name) != field.name, (language, field.name)
+
+
+def test_a_reason_with_an_id_card_number_is_refused_beside_it_and_nothing_is_written(
+    api_on: Api, users: UserStore
+) -> None:
+    case = api_on.create("repair")
+    csrf = sign_in(api_on.client, users, "desk-zhou", "agent")
+    sent = post(api_on, csrf, case["id"], "hold", reason="等业主 11010519491231002X 回电")
+    assert sent.status_code == 422
+    field = re.search(
+        r'<div class="field invalid" data-field="reason">(.*?)</div>', sent.text, re.S
+    )
+    assert field is not None, sent.text
+    assert 'value="等业主 11010519491231002X 回电"' in field.group(1)
+    assert "这里似乎有居民身份证号码（1101************2X）" in field.group(1)
+    assert history(api_on, case["id"]) == ["Received"]

@@ -175,3 +175,21 @@ def test_an_agent_of_one_community_has_it_chosen_and_may_not_record_in_another(
     assert api_on.client.get("/requests", headers=api_on.supervisor).json()["items"] == []
     local = datetime.now(SHANGHAI).strftime("%Y-%m-%dT%H")
     assert f'value="{local}' in page  # when it happened: now, by default
+
+
+def test_a_description_with_a_phone_number_is_refused_beside_it_in_chinese_and_kept_as_typed(
+    api_on: Api, users: UserStore
+) -> None:
+    page = as_agent(api_on, users)
+    typed_text = "厨房漏水，业主电话 138-1234-5678"
+    sent = send(api_on, page, description=typed_text)
+    assert sent.status_code == 422, sent.text
+    error = re.search(r'<p class="field-error" id="n-description-error">([^<]*)</p>', sent.text)
+    assert error is not None, sent.text
+    assert error.group(1) == (
+        "这里似乎有手机号码（138****5678）。个人信息不记入工单历史：请把报事人的姓名和电话"
+        "填在报事人栏，不要写在这段文字里。"
+    )
+    assert f">{typed_text}</textarea>" in sent.text
+    caught_up(api_on)
+    assert api_on.client.get("/requests", headers=api_on.supervisor).json()["items"] == []

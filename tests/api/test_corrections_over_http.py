@@ -28,7 +28,7 @@ def test_an_agent_corrects_the_location_and_the_case_and_its_history_show_it(api
 
 def test_the_feed_carries_the_location_corrected_and_not_the_description(api: Api) -> None:
     case = api.create("repair")
-    body = {"location": "3-2-1202", "description": "call 13900000001", "reason": "wrong unit"}
+    body = {"location": "3-2-1202", "description": "call back at six", "reason": "wrong unit"}
     assert api.act(case["id"], "amend", body).status_code == 200
     feed = api.client.get("/events", headers=api.analyst).json()
     data = [e for e in feed["events"] if e["case_id"] == case["id"]][-1]["data"]

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from api.console.actions.forms import Failure
 from api.console.i18n import N_
+from api.console.refusals import field_problem
 from api.http import bodies
 from api.http.auth import forbidden
 from api.http.handlers import field_message
@@ -52,8 +53,14 @@ def entered(command: Command, form: Mapping[str, str]) -> dict[str, str]:
 
 
 def send(
-    rt: Runtime, who: Principal, case_id: UUID, command: Command, form: Mapping[str, str]
+    rt: Runtime,
+    who: Principal,
+    case_id: UUID,
+    command: Command,
+    form: Mapping[str, str],
+    language: str,
 ) -> Outcome:
+    """`language`: the visitor's, for the refusals the console words itself."""
     if who.role not in command.roles:
         raise forbidden(who, command.name.replace("_", " "), command.roles)
     typed = {name: form.get(name, "") for name in command.inputs.names()}
@@ -89,7 +96,7 @@ def send(
         return Conflict(seen)
     except InvalidInput as refused:
         if refused.field in typed:
-            return Failure(command.name, typed, {refused.field: refused.problem})
+            return Failure(command.name, typed, {refused.field: field_problem(language, refused)})
         return Failure(command.name, typed, message=str(refused))
 
 

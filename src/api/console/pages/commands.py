@@ -42,7 +42,7 @@ def send_command(
     command = BY_WIRE_NAME.get(command_name)
     if command is None:
         raise forbidden(who.principal, f"send {command_name[:40]!r}, which is no command")
-    outcome = send(rt, who.principal, case_id, command, fields)
+    outcome = send(rt, who.principal, case_id, command, fields, who.language)
     if not isinstance(outcome, Failure | Conflict):
         back = safe_next(fields.get("next"))
         said = f"done={command.wire_name}" + (f"&case={case_id}" if back else "")

@@ -28,6 +28,7 @@ from api.console.new_case.form import (
     typed,
 )
 from api.console.new_case.similar import similar_cases
+from api.console.refusals import field_problem
 from api.console.rendering import render
 from api.console.visitors import Visitor, checked_form, communities_seen, page
 from api.http.intake.request import new_request
@@ -88,7 +89,7 @@ async def record_new_case(
     except InvalidInput as refused:
         name = FORM_NAME.get(refused.field, refused.field)
         if name in FIELDS:
-            form.errors[name] = refused.problem
+            form.errors[name] = field_problem(who.language, refused)
         else:
             form.message = str(refused)
         return _page(request, rt, who, form, seen, status=422)
