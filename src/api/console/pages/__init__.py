@@ -12,6 +12,7 @@ from api.console.pages import (
     dashboards,
     my_work,
     new_case,
+    proof,
     queue,
     what_if,
 )
@@ -21,6 +22,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     new_case.router,
     queue.router,
     case.router,
+    proof.router,
     commands.router,
     callbacks.router,
     dashboards.router,
