@@ -17,6 +17,7 @@ from api.cli.errors import DbOption, reports_errors
 from api.cli.output_files import deliver
 from api.config.settings import Settings
 from api.http.proof_document import case_proof
+from api.storage.audit_key import AuditKeyError
 from api.storage.case_numbers import open_case_numbers
 from api.terminal.consoles import output_console, say_error
 from api.terminal.progress import progress_bar
@@ -109,9 +110,14 @@ def verify_command(
     """Recompute the tree from the stored events; check it against the tree as recorded,
     every stored checkpoint and every checkpoint file given. Exits 1 if the history differs."""
     settings = Settings.load(db=db)
+    given_key = parse_vkey(trusted) if trusted else None
+    try:
+        own: VerifierKey | None = log_key(settings)
+    except AuditKeyError:  # no checkpoint was ever signed here: the events are still compared
+        own = None
+    keys = [k for k in (given_key or own,) if k is not None]
+    files = _given(checkpoint_files or [], keys)  # refused before any work
     tree = _tree(settings)
-    own = log_key(settings)
-    keys = [parse_vkey(trusted)] if trusted else [own]
     head = tree.app.recorder.max_notification_id() or 0
     with progress_bar() as bar:
         task = bar.add_task("verifying the history", total=head)
@@ -119,7 +125,7 @@ def verify_command(
             tree.app,
             tree.store,
             own,
-            _given(checkpoint_files or [], keys),
+            files,
             lambda done, _head: bar.update(task, completed=done),
         )
         bar.update(task, completed=head)

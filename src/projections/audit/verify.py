@@ -164,8 +164,10 @@ def _compare(leaf: Leaf, row: Mapping[str, Any] | None, result: Verification) ->
 def _check_root(item: Given, edge: RightEdge, result: Verification) -> None:
     checkpoint = item.note.checkpoint
     problems = []
-    if not any(item.note.signed_by(key) for key in item.keys):
-        names = ", ".join(k.text() for k in item.keys) or "no key"
+    if not item.keys:
+        problems.append("there is no key to check its signature with (give the log's key)")
+    elif not any(item.note.signed_by(key) for key in item.keys):
+        names = ", ".join(k.text() for k in item.keys)
         problems.append(f"its signature does not verify with {names}")
     if checkpoint.root != edge.root():
         problems.append(f"the log's first {edge.size} events do not hash to its root")

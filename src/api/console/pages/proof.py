@@ -25,7 +25,9 @@ NOT_YET = N_("No checkpoint has been signed yet; try again in a minute.")
 
 
 @router.get("/cases/{case_id}/proof")
-def proof_file(request: Request, who: Annotated[Visitor, page("case")], case_id: CaseId) -> Response:
+def proof_file(
+    request: Request, who: Annotated[Visitor, page("case")], case_id: CaseId
+) -> Response:
     if who.principal.role is not Role.SUPERVISOR:
         return error_page(request, 403, translate(who.language, SUPERVISORS_ONLY), {})
     rt: Runtime = request.app.state.runtime
