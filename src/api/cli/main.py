@@ -17,6 +17,7 @@ from api.cli.errors import DbOption, reports_errors
 from api.cli.printable import plain, to_json
 from api.cli.projection_commands import register as register_projections
 from api.cli.read_side import known_moment, print_demo_reports, register
+from api.cli.reporters import register as register_reporters
 from api.cli.serve import register as register_serve
 from api.cli.tokens import register as register_tokens
 from api.cli.users import register as register_users
@@ -208,6 +209,7 @@ register_tokens(app)
 register_backup(app)
 register_communities(app)
 register_users(app)
+register_reporters(app)
 
 
 def main() -> None:
