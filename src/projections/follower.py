@@ -234,8 +234,10 @@ class Follower:
         progress: Progress | None = None,
         report: Callable[[str], None] | None = None,
         busy_seconds: float = BUSY_WAIT_SECONDS,
+        after_round: Callable[[], None] | None = None,
     ) -> None:
-        """Follow the log until `stop` is set.
+        """Follow the log until `stop` is set; `after_round` is called after each round (a
+        periodic job that needs the read models as followed, e.g. the reporters' retention).
 
         At the head it waits `poll_seconds`; while rounds keep finding many events the
         wait doubles, up to `busy_seconds` (see `next_wait`).
@@ -252,6 +254,8 @@ class Follower:
         while not stop.is_set():
             try:
                 found = self.catch_up(progress)
+                if after_round is not None:
+                    after_round()
                 if failures:
                     say(
                         f"the database is back after {time.monotonic() - since:.1f} s; "

@@ -49,6 +49,8 @@ class Environment(EnvironmentSettings):
     late_tolerance_desk: timedelta = DESK_DEFAULT.tolerance
     late_limit_desk: timedelta | None = DESK_DEFAULT.limit
     db: str = Field(DEFAULT_DB, repr=False)  # a file path or a postgresql:// URL
+    # PIPL: erase a reporter's record this many days after their case ended; unset: never.
+    reporter_retention_days: int | None = Field(None, ge=1, le=36_500)
 
     @field_validator("policy", mode="plain")
     @classmethod
@@ -84,6 +86,11 @@ class Environment(EnvironmentSettings):
             check_rule(tolerance, limit, variable(f"late_tolerance_{name}"), variable_of(info))
         return limit
 
+    @field_validator("reporter_retention_days", mode="before")
+    @classmethod
+    def _retention(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("db", mode="plain")
     @classmethod
     def _db(cls, value: str | None) -> str:
@@ -101,8 +108,13 @@ class Environment(EnvironmentSettings):
         )
 
     def settings(self) -> Settings:
+        days = self.reporter_retention_days
         return Settings(
-            db=self.db, policy=self.policy, timezone=self.timezone, late_entries=self.late_entries
+            db=self.db,
+            policy=self.policy,
+            timezone=self.timezone,
+            late_entries=self.late_entries,
+            reporter_retention=timedelta(days=days) if days is not None else None,
         )
 
 
@@ -115,6 +127,9 @@ class Settings:
     # The deployment's time zone: the command line shows times in it and reads an
     # --as-of without an offset in it.
     timezone: ZoneInfo = _DEFAULT_ZONE
+    # How long after its case ended a reporter's record is kept (PROPDESK_REPORTER_
+    # RETENTION_DAYS); None: until erased by hand. The read-model follower erases it then.
+    reporter_retention: timedelta | None = None
 
     def __repr__(self) -> str:
         return (
