@@ -4,6 +4,7 @@ and id; a case with nothing left to erase exits 2 and writes nothing; on each ba
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from uuid import UUID
 
@@ -94,6 +95,12 @@ def test_erasing_by_case_number_erases_that_case_and_a_second_time_is_refused(
     code, out, err = run("reporters", "erase", "--case", number, "--db", db)
     assert code == 0, err
     assert f"{number}  {case_id}" in out
+    code, out, err = run("show", number, "--format", "json", "--db", db)
+    assert code == 0, err
+    shown = json.loads(out)
+    assert shown["reporter"] == "erased"
+    assert shown["reporter_erased_at"] is not None
+    assert "13800000000" not in out
     version = service.get(case_id).version
     code, out, err = run("reporters", "erase", "--case", str(case_id), "--db", db)
     assert code == 2
