@@ -315,7 +315,8 @@ class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
             raise NoReporterRecord(self.id)
         if self.reporter_erased_at is not None:
             raise ReporterAlreadyErased(self.id, self.reporter_erased_at)
-        if stamp.note:
+        # Checked as every note is, then refused: the event keeps no personal data.
+        if inputs.text("note", stamp.note, limit=inputs.LONG_TEXT, required=False):
             raise InvalidInput("note", "an erasure records no note: it keeps no personal data")
         self._record(
             "erase_reporter",
