@@ -58,6 +58,7 @@ def open_service(
             # Direct callers (embedding code, the simulator) are trusted: an admin's rule.
             backdating=settings.late_entries.admins,
             communities=directory,
+            erases_with_events=True,  # the recorder above deletes erased records
         )
         keep(service)
         numbers.backfill(service, settings.timezone)

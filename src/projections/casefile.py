@@ -25,6 +25,7 @@ from workflow.events import (
     HandedOver,
     Held,
     Invalidated,
+    ReporterErased,
     ResolvedAtFirstContact,
     Resumed,
 )
@@ -39,6 +40,7 @@ _ENDING_CLOCKS = frozenset({Cancelled.TOPIC, Invalidated.TOPIC})
 _HELD, _RESUMED, _DISPATCHED = Held.TOPIC, Resumed.TOPIC, Dispatched.TOPIC
 _HANDED_OVER, _CALLBACK = HandedOver.TOPIC, CallbackRecorded.TOPIC
 _RESOLVED, _AMENDED, _CLAIMED = ResolvedAtFirstContact.TOPIC, Amended.TOPIC, Claimed.TOPIC
+_REPORTER_ERASED = ReporterErased.TOPIC
 _STARTED_AT_RECEIPT = frozenset({"received", RECEIVED_UNOWNED})
 
 
@@ -80,7 +82,8 @@ class CaseFile:
     # As last corrected, for finding a case by its words. A view rebuilt from the timeline
     # (`projections.asof`), which holds no descriptions, leaves it empty.
     description: str = ""
-    # The reporter's record's reference, for finding a resident's cases; None: no reporter.
+    # The reporter's record's reference, for finding a resident's cases; None: no reporter,
+    # or one whose record was erased (the case is then found by its phone no more).
     reporter_ref: str | None = None
     # Who claimed it, if received unowned. Not stored (the case index has no column for
     # it): the first-contact report, which reads it, evolves its case files from receipt.
@@ -201,6 +204,8 @@ def evolve(case: CaseFile, fact: Fact, policy: Policy, calendar: BusinessCalenda
             case.category = fact.data["category"][1]
         if "description" in fact.data:
             case.description = fact.data["description"][1]
+    elif topic == _REPORTER_ERASED:
+        case.reporter_ref = None
     elif topic == _CALLBACK:
         outcome = fact.data["outcome"]
         if outcome != "unreachable":

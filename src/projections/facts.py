@@ -25,6 +25,7 @@ from workflow.events import (
     Received,
     Rejected,
     Replied,
+    ReporterErased,
     ResolvedAtFirstContact,
 )
 
@@ -48,7 +49,8 @@ _SIGNALS: dict[str, str] = {
 
 # An event as a row of the timeline read model: position, case_id, version, topic,
 # occurred_at and recorded_at (integer microseconds), actor, `value`, the one
-# datum a report needs: the assignee, the callback outcome, or the new owner (for a
+# datum a report needs: the assignee, the callback outcome, the new owner, or why a
+# reporter's record was erased (for a
 # correction, JSON of the location and category it corrected, each one's old and new
 # value), and
 # `late`, 1 for a late entry (one recorded with a late reason), else 0.
@@ -100,6 +102,8 @@ def compact(event: CaseEvent, position: int) -> Compact:
     elif isinstance(event, HandedOver):
         value = event.to
         extra = {"previous_owner": event.previous_owner, "to": event.to}
+    elif isinstance(event, ReporterErased):
+        value = event.reason
     elif isinstance(event, Amended):
         extra = corrected(event)
         value = json.dumps(extra, ensure_ascii=False) if extra else None
@@ -125,6 +129,7 @@ _VALUE_FIELD = {
     Dispatched.TOPIC: "assignee",
     CallbackRecorded.TOPIC: "outcome",
     HandedOver.TOPIC: "to",
+    ReporterErased.TOPIC: "reason",
 }
 
 

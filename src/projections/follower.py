@@ -245,9 +245,11 @@ class Follower:
         progress: Progress | None = None,
         report: Callable[[str], None] | None = None,
         busy_seconds: float = BUSY_WAIT_SECONDS,
+        after_round: Callable[[], None] | None = None,
     ) -> None:
         """Follow the log until `stop` is set; each round, after the read models, each of
-        the `companions` follows too.
+        the `companions` follows too, then `after_round` is called (a periodic job that needs
+        the read models as followed, e.g. the reporters' retention).
 
         At the head it waits `poll_seconds`; while rounds keep finding many events the
         wait doubles, up to `busy_seconds` (see `next_wait`).
@@ -266,6 +268,8 @@ class Follower:
                 found = self.catch_up(progress)
                 for companion in self.companions:
                     companion.follow()
+                if after_round is not None:
+                    after_round()
                 if failures:
                     say(
                         f"the database is back after {time.monotonic() - since:.1f} s; "

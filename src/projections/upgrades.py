@@ -34,6 +34,7 @@ from workflow.events import (
     Received,
     Rejected,
     Replied,
+    ReporterErased,
     Resumed,
     Signed,
 )
@@ -132,7 +133,7 @@ def case_texts(log: Application[Any], position: int) -> Rewrite:
     corrections are decoded; the rows are produced as the upgrade writes them, so no more
     than a page of events is held."""
 
-    def rows() -> Iterator[tuple[str, str | None, str]]:
+    def rows() -> Iterator[tuple[str | None, int, str | None, str]]:
         after = 0
         while after < position and (
             notes := log.recorder.select_notifications(
@@ -140,18 +141,23 @@ def case_texts(log: Application[Any], position: int) -> Rewrite:
             )
         ):
             for note in notes:
-                if not issubclass(resolve_topic(note.topic), Received | Amended):
+                if not issubclass(resolve_topic(note.topic), Received | Amended | ReporterErased):
                     continue
                 event = log.mapper.to_domain_event(note)
+                case_id = str(event.originator_id)
                 if isinstance(event, Received):
-                    yield event.description, event.reporter_ref, str(event.originator_id)
+                    yield event.description, 0, event.reporter_ref, case_id
                 elif isinstance(event, Amended) and event.description is not None:
-                    yield event.description, None, str(event.originator_id)
+                    yield event.description, 0, None, case_id
+                elif isinstance(event, ReporterErased):
+                    # The record is gone: the case index forgets its reference, as the
+                    # follower does (`projections.casefile`).
+                    yield None, 1, None, case_id
             after = notes[-1].id
 
     return (
-        "UPDATE rm_case_index SET description = ?, reporter_ref = COALESCE(?, reporter_ref)"
-        " WHERE case_id = ?",
+        "UPDATE rm_case_index SET description = COALESCE(?, description), reporter_ref ="
+        " CASE WHEN ? = 1 THEN NULL ELSE COALESCE(?, reporter_ref) END WHERE case_id = ?",
         rows(),
     )
 

@@ -22,16 +22,24 @@ from workflow import events as ev
 from workflow import inputs, labels
 from workflow.amending import corrections
 from workflow.communities import DEFAULT_COMMUNITY
-from workflow.errors import AlreadyOwned, InvalidInput, InvalidTransition
+from workflow.errors import (
+    AlreadyOwned,
+    InvalidInput,
+    InvalidTransition,
+    NoReporterRecord,
+    ReporterAlreadyErased,
+)
 from workflow.kind_commands import ComplaintWork, RenovationWork, RepairWork
 from workflow.lifecycles import TERMINAL, TRIGGER_OF_EVENT, Lifecycle, lifecycle, next_state
 from workflow.stamp import Stamp
+from workflow.vocabulary import ErasureReason
 
 __all__ = ["CLAIM_FREE", "Case", "Stamp"]
 
 # The commands that leave a case received unowned unclaimed: `claim` records the claim
-# itself, and an urge (催办) records the resident chasing it, which takes no one's work up.
-CLAIM_FREE = frozenset({"claim", "urge"})
+# itself, an urge (催办) records the resident chasing it, which takes no one's work up, and
+# an erasure of the reporter's record is an administrator's, not the desk's work.
+CLAIM_FREE = frozenset({"claim", "urge", "erase_reporter"})
 
 
 class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
@@ -40,8 +48,9 @@ class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
     # from deriving event classes of its own.
     Event = ev.CaseEvent
     Created = ev.Received
-    # Snapshots' version: 2 added `urges` (docs/upcasting.md); 3 `community`; 4 the claim.
-    class_version = 4
+    # Snapshots' version: 2 added `urges` (docs/upcasting.md); 3 `community`; 4 the claim;
+    # 5 `reporter_erased_at`.
+    class_version = 5
 
     class Snapshot(LibrarySnapshot):
         TOPIC = "propdesk.case.snapshot"
@@ -62,6 +71,11 @@ class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
         none was claimed."""
         state["claimed_by"] = None
         state["claimed_at"] = None
+
+    @staticmethod
+    def upcast_v4_v5(state: dict[str, Any]) -> None:
+        """A snapshot taken before reporters' records were erased: none had been."""
+        state["reporter_erased_at"] = None
 
     # Declared for the type checker only: the library would turn class-level
     # annotations into constructor arguments.
@@ -101,6 +115,8 @@ class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
         self.urges = 0
         self.claimed_by: str | None = None  # who claimed it, if it was received unowned
         self.claimed_at: datetime | None = None
+        # When its reporter's record was erased (ReporterErased); None while it is kept.
+        self.reporter_erased_at: datetime | None = None
         self.permit_no: str | None = None
         self.deposit: Decimal | None = None
         self.fee: Decimal | None = None
@@ -139,9 +155,15 @@ class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
         return self.lifecycle.is_open(self.state)
 
     def allowed_commands(self) -> tuple[str, ...]:
-        """The state's commands; `claim` only while no one owns the case."""
+        """The state's commands; `claim` only while no one owns the case, `erase_reporter`
+        only while it has a reporter's record that was not erased."""
         allowed = self.lifecycle.allowed(self.state)
-        return allowed if self.owner is None else tuple(c for c in allowed if c != "claim")
+        left_out = set()
+        if self.owner is not None:
+            left_out.add("claim")
+        if self.reporter_ref is None or self.reporter_erased_at is not None:
+            left_out.add("erase_reporter")
+        return tuple(c for c in allowed if c not in left_out) if left_out else allowed
 
     def check(self, command: str) -> None:
         """Refuses a command the case's state does not allow, naming those it does."""
@@ -276,6 +298,35 @@ class Case(Aggregate, RepairWork, ComplaintWork, RenovationWork):
         self.check("urge")  # the state first, then fields
         said = inputs.free_text("note", note, limit=inputs.LONG_TEXT)
         self._record("urge", ev.Urged, replace(stamp, note=said))
+
+    def erase_reporter(self, stamp: Stamp) -> None:
+        """PIPL: the reporter's record is erased at the resident's request."""
+        self._erase_reporter(stamp, ErasureReason.REQUEST)
+
+    def erase_expired_reporter(self, stamp: Stamp) -> None:
+        """PIPL: the reporter's record is erased as its retention period after the case
+        ended ran out (not a command anyone sends: the retention job's)."""
+        self._erase_reporter(stamp, ErasureReason.RETENTION)
+
+    def _erase_reporter(self, stamp: Stamp, reason: ErasureReason) -> None:
+        """Records that the reporter's record is erased, in any state. The record is outside
+        the case: the service deletes it with this event's save (`CaseService._act`). The
+        event carries no personal data, hence no note."""
+        self.check("erase_reporter")
+        if self.reporter_ref is None:
+            raise NoReporterRecord(self.id)
+        if self.reporter_erased_at is not None:
+            raise ReporterAlreadyErased(self.id, self.reporter_erased_at)
+        # Checked as every note is, then refused: the event keeps no personal data.
+        if inputs.text("note", stamp.note, limit=inputs.LONG_TEXT, required=False):
+            raise InvalidInput("note", "an erasure records no note: it keeps no personal data")
+        self._record(
+            "erase_reporter",
+            ev.ReporterErased,
+            stamp,
+            reason=reason.value,
+            reporter_ref=self.reporter_ref,
+        )
 
 
 # Stored snapshots name their class by this topic, and a process resolves a topic only

@@ -72,8 +72,26 @@ def _fields(command: Command) -> list[str]:
     return rows
 
 
+def _own_routes() -> list[str]:
+    own = [c for c in COMMANDS if c.route is not None]
+    if not own:
+        return []
+    sent = ", ".join(
+        f"`{c.wire_name}` as `{c.http_method} /requests/{{id}}/{c.http_path}`" for c in own
+    )
+    return [f"Some are sent by a route of their own instead, with no body: {sent}.", ""]
+
+
 def commands_document() -> str:
-    parts = [HEADER, *_commands_table(), "", "## Who may send what", "", *_roles_table()]
+    parts = [
+        HEADER,
+        *_own_routes(),
+        *_commands_table(),
+        "",
+        "## Who may send what",
+        "",
+        *_roles_table(),
+    ]
     parts += ["", "## Fields"]
     for command in COMMANDS:
         parts += ["", f"### {command.wire_name}", "", *_fields(command)]

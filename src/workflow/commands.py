@@ -202,6 +202,9 @@ class CaseCommands:
         def fail_acceptance(
             self, case_id: CaseRef, *, actor: str, reasons: str, **opts: Unpack[CommandOptions]
         ) -> Recorded: ...
+        def erase_reporter(
+            self, case_id: CaseRef, *, actor: str, **opts: Unpack[CommandOptions]
+        ) -> Recorded: ...
         def refund_deposit(
             self,
             case_id: CaseRef,

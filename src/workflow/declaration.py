@@ -70,6 +70,16 @@ NO_INPUTS = Inputs("Command")
 
 
 @dataclass(frozen=True)
+class Route:
+    """How a command is sent over HTTP when not as `POST /requests/{id}/{wire_name}`: a
+    method and a path under the case (`DELETE /requests/{id}/reporter`). A command sent so
+    takes no body: it may have no inputs."""
+
+    method: str
+    path: str
+
+
+@dataclass(frozen=True)
 class Command:
     """One command on a case.
 
@@ -83,6 +93,20 @@ class Command:
     event: type[CaseEvent]  # what the aggregate records when the command succeeds
     roles: tuple[Role, ...]  # who may send it, in the order a refusal lists them
     inputs: Inputs = NO_INPUTS
+    route: Route | None = None  # None: POST /requests/{id}/{wire_name}
+
+    def __post_init__(self) -> None:
+        if self.route is not None and self.inputs.fields:
+            raise ValueError(f"{self.name}: a command sent without a body takes no inputs")
+
+    @property
+    def http_method(self) -> str:
+        return self.route.method if self.route is not None else "POST"
+
+    @property
+    def http_path(self) -> str:
+        """The path under `/requests/{id}/`."""
+        return self.route.path if self.route is not None else self.wire_name
 
     @property
     def wire_name(self) -> str:

@@ -9,7 +9,7 @@ is regenerated (`make docs`).
 from __future__ import annotations
 
 from workflow import events as ev
-from workflow.declaration import Command, Input, Inputs, Value
+from workflow.declaration import Command, Input, Inputs, Route, Value
 from workflow.renovation_declared import RENOVATION_COMMANDS
 from workflow.roles import DESK, DESK_AND_WORKER, Role
 from workflow.vocabulary import CallbackOutcome
@@ -237,6 +237,15 @@ COMMANDS: tuple[Command, ...] = (
                 ),
             ),
         ),
+    ),
+    Command(
+        "erase_reporter",
+        "Erase the reporter's personal data (PIPL): their record is deleted, the case keeps "
+        "who erased it and why; in every state, the state does not change",
+        ev.ReporterErased,
+        (Role.ADMIN,),
+        # Deleting a resource: the reporter of the case.
+        route=Route("DELETE", "reporter"),
     ),
 )
 

@@ -98,6 +98,31 @@ class AlreadyOwned(InvalidTransition):
         self.owner = owner
 
 
+class NoReporterRecord(DomainError):
+    """The case was recorded without a reporter: there is no personal data to erase."""
+
+    def __init__(self, case_id: object) -> None:
+        super().__init__(
+            f"case {case_id} was recorded without a reporter: it has no record to erase"
+        )
+        self.case_id = case_id
+
+
+class ReporterAlreadyErased(DomainError):
+    """The reporter's record of the case is gone already: erased before, or never stored."""
+
+    def __init__(self, case_id: object, erased_at: datetime | None) -> None:
+        if erased_at is not None:
+            gone = f"was erased already at {erased_at.isoformat()}"
+        else:
+            gone = "is not stored (erased before, or never written)"
+        super().__init__(
+            f"the reporter's record of case {case_id} {gone}; nothing is left to erase"
+        )
+        self.case_id = case_id
+        self.erased_at = erased_at
+
+
 class CaseNotFound(DomainError):
     def __init__(self, case_id: object) -> None:
         super().__init__(f"no case with id {case_id}")

@@ -230,6 +230,20 @@ class Amended(CaseEvent):
             case.description = self.description
 
 
+class ReporterErased(CaseEvent):
+    """The reporter's record (their personal data, kept outside the events) was erased
+    under PIPL. It carries no personal data: who erased it is its actor, `reason` is an
+    `ErasureReason` (a resident's request, or the retention period), `reporter_ref` the
+    reference whose record is gone. Its note is always empty."""
+
+    TOPIC = "propdesk.case.reporter_erased"
+    reason: str
+    reporter_ref: str
+
+    def evolve(self, case: Case) -> None:
+        case.reporter_erased_at = self.occurred_at
+
+
 CASE_EVENTS: tuple[type[CaseEvent], ...] = (
     Received,
     Dispatched,
@@ -256,6 +270,7 @@ CASE_EVENTS: tuple[type[CaseEvent], ...] = (
     ResolvedAtFirstContact,
     Amended,
     Claimed,
+    ReporterErased,
 )
 
 for _event_class in CASE_EVENTS:
@@ -285,6 +300,7 @@ __all__ = [
     "Received",
     "Rejected",
     "Replied",
+    "ReporterErased",
     "ResolvedAtFirstContact",
     "Resumed",
     "Signed",

@@ -33,6 +33,7 @@ def _row(trigger: str, source: str | list[str], dest: str | None) -> _Row:
 
 _REPAIR_WORK = ["received", "dispatched", "signed", "on_site", "quoted", "reopened"]
 _REPAIR_OPEN = [*_REPAIR_WORK, "on_hold", "completed"]
+_REPAIR_ALL = [*_REPAIR_OPEN, "closed", "cancelled"]
 
 REPAIR: list[_Row] = [
     _row("dispatch", ["received", "dispatched", "signed", "reopened"], "dispatched"),
@@ -50,10 +51,14 @@ REPAIR: list[_Row] = [
     _row("amend", _REPAIR_OPEN, None),
     _row("cancel", _REPAIR_OPEN, "cancelled"),
     _row("urge", _REPAIR_OPEN, None),
+    # PIPL: the reporter's record may be erased in every state, an ended case's included
+    # (its retention period runs from the end); the state does not change.
+    _row("erase_reporter", _REPAIR_ALL, None),
 ]
 
 _COMPLAINT_WORK = ["received", "dispatched", "reopened"]
 _COMPLAINT_OPEN = [*_COMPLAINT_WORK, "on_hold", "completed"]
+_COMPLAINT_ALL = [*_COMPLAINT_OPEN, "closed", "invalid", "cancelled"]
 
 COMPLAINT: list[_Row] = [
     _row("dispatch", _COMPLAINT_WORK, "dispatched"),
@@ -69,6 +74,7 @@ COMPLAINT: list[_Row] = [
     _row("amend", _COMPLAINT_OPEN, None),
     _row("cancel", _COMPLAINT_OPEN, "cancelled"),
     _row("urge", _COMPLAINT_OPEN, None),
+    _row("erase_reporter", _COMPLAINT_ALL, None),
 ]
 
 _REVIEW = ["received", "dispatched"]
@@ -82,6 +88,7 @@ _RENOVATION_OPEN = [
     "reopened",
     "rework",
 ]
+_RENOVATION_ALL = [*_RENOVATION_OPEN, "closed", "rejected", "cancelled"]
 
 RENOVATION: list[_Row] = [
     _row("dispatch", _REVIEW, "dispatched"),  # to the reviewer
@@ -102,12 +109,13 @@ RENOVATION: list[_Row] = [
     _row("amend", _RENOVATION_OPEN, None),
     _row("cancel", _RENOVATION_OPEN, "cancelled"),
     _row("urge", _RENOVATION_OPEN, None),  # 催办: the resident chases an open case
+    _row("erase_reporter", _RENOVATION_ALL, None),
 ]
 
 _STATES: dict[Kind, list[str]] = {
-    Kind.REPAIR: [*_REPAIR_OPEN, "closed", "cancelled"],
-    Kind.COMPLAINT: [*_COMPLAINT_OPEN, "closed", "invalid", "cancelled"],
-    Kind.RENOVATION: [*_RENOVATION_OPEN, "closed", "rejected", "cancelled"],
+    Kind.REPAIR: _REPAIR_ALL,
+    Kind.COMPLAINT: _COMPLAINT_ALL,
+    Kind.RENOVATION: _RENOVATION_ALL,
 }
 
 TABLES: dict[Kind, list[_Row]] = {

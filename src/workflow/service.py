@@ -16,8 +16,8 @@ from workflow.backdating import TRUSTED, Backdating
 from workflow.case import Case, Stamp
 from workflow.commands import CaseCommands, Guard, Instant
 from workflow.communities import CommunityDirectory, OnlyTheDefault
-from workflow.errors import CaseNotFound, ConcurrencyConflict, InvalidInput
-from workflow.events import CaseEvent
+from workflow.errors import CaseNotFound, ConcurrencyConflict, InvalidInput, ReporterAlreadyErased
+from workflow.events import CaseEvent, ReporterErased
 from workflow.history import HistoryEntry, entry_of
 from workflow.new_cases import NewCases, SavedByTheApplication
 from workflow.personal_data import InMemoryReporters, ReporterRegistry
@@ -49,7 +49,11 @@ class CaseService(CaseIntake, CaseCommands, Application[UUID]):
         backdating: Backdating = TRUSTED,
         new_cases: NewCasesAdapter | None = None,
         communities: CommunityDirectory | None = None,
+        erases_with_events: bool = False,
     ) -> None:
+        """`erases_with_events`: the event store's recorder deletes the reporters' records
+        named by `erased_reporters` in the transaction of the events (the wiring's SQL
+        recorders do); otherwise the service deletes them from `reporters` after saving."""
         super().__init__(env)
         self.communities: CommunityDirectory = communities or OnlyTheDefault()
         self.clock = clock
@@ -58,6 +62,7 @@ class CaseService(CaseIntake, CaseCommands, Application[UUID]):
         # Held around every write: the storage may want writers to queue (one SQLite file).
         self.write_turn = write_turn
         self.reporters: ReporterRegistry = reporters or InMemoryReporters()
+        self.erases_with_events = erases_with_events
         self.new_cases: NewCases = (
             SavedByTheApplication(self, self.reporters) if new_cases is None else new_cases(self)
         )
@@ -86,12 +91,38 @@ class CaseService(CaseIntake, CaseCommands, Application[UUID]):
             raise ConcurrencyConflict(case.id, expected_version, case.version)
         rule = backdating or self.backdating
         action(case, Stamp(actor, self.clock(), at, note, late_reason, rule))
+        erased = self._erased_refs(case)
         try:
             with self.write_turn():
-                recordings = self.save(case)
+                # The event and the deletion of the record it names are one transaction,
+                # so that neither can be stored without the other: the event store's
+                # recorder deletes the records named here before it commits the events
+                # (`api.storage.recorders`), and a refused save deletes nothing.
+                recordings = self.save(case, erased_reporters=erased)
         except IntegrityError:
             raise ConcurrencyConflict(case.id, expected_version, None) from None
+        if erased and not self.erases_with_events:
+            # A store without such a recorder (in memory): the event first, then the
+            # record, which a repeated erasure would then find gone and refuse.
+            for ref in erased:
+                self.reporters.erase(ref)
         return recorded(case, recordings)
+
+    def _erased_refs(self, case: Case) -> list[str]:
+        """The reporters' records the case's new events erase; each must still be stored
+        (the aggregate knows whether it erased one, not whether it was ever written)."""
+        refs = [e.reporter_ref for e in case.pending_events if isinstance(e, ReporterErased)]
+        for ref in refs:
+            if self.reporters.get(ref) is None:
+                raise ReporterAlreadyErased(case.id, None)
+        return refs
+
+    def erase_expired_reporter(self, case_id: UUID | str, *, actor: str) -> Recorded:
+        """The reporter's record erased as its retention period ran out (`ErasureReason`);
+        `erase_reporter`, the declared command, erases at a resident's request."""
+        return self._act(
+            case_id, actor, None, None, None, lambda case, stamp: case.erase_expired_reporter(stamp)
+        )
 
     # -- queries ------------------------------------------------------------------
 

@@ -28,6 +28,13 @@ class CallbackOutcome(StrEnum):
     UNREACHABLE = "unreachable"  # the resident could not be reached
 
 
+class ErasureReason(StrEnum):
+    """Why a reporter's record was erased (PIPL)."""
+
+    REQUEST = "request"  # the resident asked, through an operator
+    RETENTION = "retention"  # the retention period after the case ended ran out
+
+
 CATEGORIES: dict[Kind, tuple[str, ...]] = {
     Kind.REPAIR: (
         "plumbing",  # 水

@@ -96,14 +96,16 @@ def test_a_snapshot_taken_before_urges_were_recorded_loads_with_none() -> None:
     clock = Clock()
     case = walked("repair", "on_site", clock)
     snapshot = Case.Snapshot.take(case)
-    assert snapshot.state.pop("class_version") == 4
+    assert snapshot.state.pop("class_version") == 5
     del snapshot.state["urges"]  # as a snapshot of version 1 holds it
     del snapshot.state["community"]
     del snapshot.state["claimed_by"]
     del snapshot.state["claimed_at"]
+    del snapshot.state["reporter_erased_at"]
     loaded = snapshot.mutate(None)
     assert isinstance(loaded, Case)
     assert (loaded.urges, loaded.state, loaded.version) == (0, "on_site", case.version)
     assert loaded.community == "default"
+    assert loaded.reporter_erased_at is None
     act(loaded, clock, "urge")
     assert loaded.urges == 1

@@ -182,6 +182,23 @@ def test_an_erased_reporter_shows_as_erased_and_revealing_logs_nothing(
     assert rt.access_log.entries() == []
 
 
+def test_a_reporter_erased_by_an_admin_shows_erased_with_the_erasure_in_the_timeline(
+    api: Api, users: UserStore
+) -> None:
+    case_id = reported(api)
+    erased = api.client.delete(f"/requests/{case_id}/reporter", headers=api.auth("root", "admin"))
+    assert erased.status_code == 200, erased.text
+    sign_in(api.client, users, "boss-liu", "supervisor")
+    page = api.client.get(f"/console/cases/{case_id}?lang=en")
+    assert page.status_code == 200, page.text
+    assert reporter_of(page.text) == (None, None)
+    assert "Erased" in page.text
+    assert "Reporter erased" in page.text  # the event, in the case's history
+    assert not REVEAL_FORM.search(page.text)
+    assert NAME not in page.text
+    assert PHONE not in page.text
+
+
 def test_a_description_with_a_script_appears_escaped(api: Api, users: UserStore) -> None:
     probe = "<script>alert(1)</script>"
     case_id = reported(api, description=probe)

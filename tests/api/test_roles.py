@@ -28,7 +28,14 @@ WORKER_COMMANDS = {"sign", "arrive", "quote", "accept-quote", "complete", "hold"
 # Commands whose senders are not the writers: the resident's chase comes in by the hotline
 # system or to a desk agent; only the desk settles a call at first contact, corrects what
 # intake took down, and claims a self-service request.
-OTHER_SENDERS = {"urge": {"channel", "agent"}, "resolve": STAFF, "amend": STAFF, "claim": STAFF}
+# Only an administrator erases a reporter's personal data (PIPL).
+OTHER_SENDERS = {
+    "urge": {"channel", "agent"},
+    "resolve": STAFF,
+    "amend": STAFF,
+    "claim": STAFF,
+    "erase-reporter": {"admin"},
+}
 BODY = WIRE_EXAMPLES
 _keys = itertools.count()
 
@@ -40,8 +47,8 @@ ROUTES: list[tuple[str, str, set[str]]] = [
     ("GET", "/requests/{id}/history", {"supervisor"}),
     *[
         (
-            "POST",
-            f"/requests/{{id}}/{c.wire_name}",
+            c.http_method,
+            f"/requests/{{id}}/{c.http_path}",
             OTHER_SENDERS.get(
                 c.wire_name, WRITERS | ({"worker"} if c.wire_name in WORKER_COMMANDS else set())
             ),
@@ -82,7 +89,7 @@ def new_case(api: Api) -> str:
 def call(api: Api, method: str, path: str, headers: dict[str, str]) -> Any:
     case_id = new_case(api) if "{id}" in path else ""
     url = path.replace("{id}", case_id)
-    command = path.rsplit("/", 1)[-1]
+    command = path.rsplit("/", 1)[-1]  # a command's wire name (a POST's)
     body: dict[str, Any] | None = BODY.get(command) if "{id}/" in path else None
     if path == "/requests":
         body = {**REPAIR, "received_by": "desk-zhang"}

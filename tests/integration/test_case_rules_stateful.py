@@ -53,6 +53,8 @@ from workflow.errors import (
     InvalidInput,
     InvalidTime,
     InvalidTransition,
+    NoReporterRecord,
+    ReporterAlreadyErased,
 )
 from workflow.events import CaseEvent
 from workflow.history import HistoryEntry
@@ -96,7 +98,7 @@ ELAPSED = st.sampled_from((timedelta(0), timedelta(minutes=1))) | st.timedeltas(
 SIDE_STEPS = frozenset(
     {
         "cancel", "invalidate", "reject", "hold", "handover", "inspect", "reply", "urge",
-        "amend", "claim",
+        "amend", "claim", "erase_reporter",
     }
 )  # fmt: skip
 
@@ -126,6 +128,8 @@ class CaseModel:
     assignee: str | None = None
     held_from: str | None = None
     deposit: Decimal | None = None
+    reporter: bool = False  # the request named its reporter, whose record is kept
+    erased: bool = False  # that record was erased (PIPL)
 
 
 @dataclass(frozen=True)
@@ -461,6 +465,7 @@ class CaseRules(RuleBasedStateMachine):
             location=request.location,
             category=request.category,
             description=request.description,
+            reporter=request.reporter is not None,
         )
         return case.id
 
@@ -522,6 +527,10 @@ class CaseRules(RuleBasedStateMachine):
             expected = AlreadyOwned
         elif command not in lifecycle(model.kind).allowed(model.state):
             expected = InvalidTransition
+        elif command == "erase_reporter" and not model.reporter:
+            expected = NoReporterRecord
+        elif command == "erase_reporter" and model.erased:
+            expected = ReporterAlreadyErased
         elif (refused_for := refused_field(command, args, model)) is not None:
             expected = InvalidInput
         elif expected_at is None:
@@ -537,6 +546,8 @@ class CaseRules(RuleBasedStateMachine):
             elif expected is InvalidInput:
                 assert type(error) is InvalidInput
                 assert error.field == refused_for
+            elif expected in (NoReporterRecord, ReporterAlreadyErased):
+                assert error.case_id == case_id  # type: ignore[attr-defined]
             else:
                 assert isinstance(error, InvalidTime)
                 assert error.field == "at"
@@ -575,6 +586,10 @@ class CaseRules(RuleBasedStateMachine):
             model.description = args["description"] or model.description
         elif command == "approve":
             model.deposit = Decimal(args["deposit"]).quantize(CENT)
+        elif command == "erase_reporter":
+            model.erased = True
+            assert case.reporter_ref is not None
+            assert self.app.reporters.get(case.reporter_ref) is None
         model.state = state
         model.events += 1 + claims
         model.last_at = expected_at
@@ -634,7 +649,8 @@ class CaseRules(RuleBasedStateMachine):
     @invariant()
     def a_case_is_closed_only_after_a_satisfied_callback(self) -> None:
         for seen in self.observed().values():
-            history = seen.history
+            # An erasure of the reporter's record may follow in any state, changing none.
+            history = [e for e in seen.history if e.type != "ReporterErased"]
             if seen.case.state == "closed":
                 last = history[-1]
                 assert last.type == "CallbackRecorded", f"closed by {last.type}"

@@ -17,7 +17,7 @@ from projections.first_contact import first_contact_report
 from projections.layout import PolicyMismatch
 from projections.reports import sla_report
 from projections.upgrades import LAYOUT_4_TYPES
-from support.driver import SELF_SERVICE, paths_to_states, receive
+from support.driver import SELF_SERVICE, WITH_REPORTER, paths_to_states, receive
 from support.dumps import dump
 from workflow.events import (
     CASE_EVENTS,
@@ -26,6 +26,7 @@ from workflow.events import (
     Claimed,
     Dispatched,
     Received,
+    ReporterErased,
     ResolvedAtFirstContact,
     Urged,
 )
@@ -96,6 +97,8 @@ def test_read_models_of_layouts_4_to_7_are_upgraded_in_place(
         paths_to_states(follower.app, kind.value)
         # and a self-service request, claimed
         follower.app.claim(receive(follower.app, kind.value, **SELF_SERVICE), actor="desk-1")
+        # and one whose reporter's record was erased
+        follower.app.erase_reporter(receive(follower.app, kind.value, **WITH_REPORTER), actor="it")
     follower.catch_up()
     expected = dump(follower.store)
     now = datetime.now(UTC)
@@ -131,7 +134,13 @@ def test_read_models_of_layouts_4_to_7_are_upgraded_in_place(
     store.set_meta("schema", "4")
     stored = {row["type"] for row in store.query("SELECT DISTINCT type FROM rm_timeline")}
     newer = {cls.TOPIC for cls in CASE_EVENTS if cls.__name__ not in LAYOUT_4_TYPES}
-    assert newer == {Urged.TOPIC, ResolvedAtFirstContact.TOPIC, Amended.TOPIC, Claimed.TOPIC}
+    assert newer == {
+        Urged.TOPIC,
+        ResolvedAtFirstContact.TOPIC,
+        Amended.TOPIC,
+        Claimed.TOPIC,
+        ReporterErased.TOPIC,
+    }
     assert stored == {*LAYOUT_4_TYPES, *newer}
 
     upgraded = open_follower(settings, settings.policy).store

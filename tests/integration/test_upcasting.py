@@ -107,13 +107,14 @@ def test_a_case_snapshot_stored_before_urges_were_recorded_loads_with_none(
     snapshot = stored_app.snapshots.recorder.select_events(written)[-1]
     state = json.loads(snapshot.state)
     taken = state["state"]  # the case's own fields, as the snapshot took them
-    # Version 1 had neither urges, nor a community, nor a claim.
+    # Version 1 had neither urges, nor a community, nor a claim, nor an erasure.
     assert (taken.pop("class_version"), taken.pop("urges"), taken.pop("community")) == (
-        4,
+        5,
         0,
         "default",
     )
     assert (taken.pop("claimed_by"), taken.pop("claimed_at")) == (None, None)
+    assert taken.pop("reporter_erased_at") is None
     events = stored_app.recorder.select_events(written)
     case_id = store_copy(stored_app, [(e, json.loads(e.state)) for e in events])
     stored_app.snapshots.recorder.insert_events(
@@ -122,6 +123,7 @@ def test_a_case_snapshot_stored_before_urges_were_recorded_loads_with_none(
     loaded = stored_app.get(case_id)
     assert (loaded.urges, loaded.version, loaded.replies) == (0, 56, 55)
     assert loaded.community == "default"
+    assert loaded.reporter_erased_at is None
     stored_app.send("urge", case_id, actor="cs-1", fields={"note": "住户催促"})
     assert stored_app.get(case_id).urges == 1
 

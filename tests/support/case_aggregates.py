@@ -130,6 +130,7 @@ def received(
     *,
     received_by: str | None = "desk-zhang",
     actor: str | None = None,
+    reporter_ref: str | None = None,
     **stamp_options: Any,
 ) -> Case:
     """A new case of `kind`, received by `received_by` (the actor too, unless named); by
@@ -137,7 +138,7 @@ def received(
     recorder = actor or received_by or "wechat-mini"
     stamp = (clock or Clock()).stamp(recorder, minutes=0, **stamp_options)
     fields = {**FIELDS[kind], "received_by": received_by, "community": "default"}
-    return Case.receive(uuid4(), stamp, reporter_ref=None, fingerprint="-", **fields)
+    return Case.receive(uuid4(), stamp, reporter_ref=reporter_ref, fingerprint="-", **fields)
 
 
 def act(case: Case, clock: Clock, step: Step, actor: str = "agent-1") -> None:
@@ -146,10 +147,13 @@ def act(case: Case, clock: Clock, step: Step, actor: str = "agent-1") -> None:
     getattr(case, command)(clock.stamp(actor), **{**ARGUMENTS[command], **own})
 
 
-def walked(kind: str, state: str, clock: Clock | None = None) -> Case:
-    """A case of `kind` taken to `state` by the path written for it."""
+def walked(
+    kind: str, state: str, clock: Clock | None = None, *, reporter_ref: str | None = None
+) -> Case:
+    """A case of `kind` taken to `state` by the path written for it; one that names its
+    reporter's record by `reporter_ref`, if given."""
     clock = clock or Clock()
-    case = received(kind, clock)
+    case = received(kind, clock, reporter_ref=reporter_ref)
     for step in PATHS[kind][state]:
         act(case, clock, step)
     assert case.state == state, f"the path to {state} reached {case.state}"

@@ -20,7 +20,14 @@ def _open_state(here: str, **commands: set[str]) -> dict[str, set[str]]:
         "amend": {here},
         "cancel": {"cancelled"},
         "urge": {here},
+        **_ended(here),
     }
+
+
+def _ended(here: str) -> dict[str, set[str]]:
+    """An ended state's commands: only the erasure of the reporter's record (PIPL), which
+    every state, open or ended, allows (internal)."""
+    return {"erase_reporter": {here}}
 
 
 def _received(**commands: set[str]) -> dict[str, set[str]]:
@@ -55,8 +62,8 @@ REPAIR: Matrix = {
     "completed": _awaiting_callback(),
     # Rework (返修) after an unsatisfied callback: dispatched again.
     "reopened": _open_state("reopened", dispatch={"dispatched"}, hold={"on_hold"}),
-    "closed": {},
-    "cancelled": {},
+    "closed": _ended("closed"),
+    "cancelled": _ended("cancelled"),
 }
 
 COMPLAINT: Matrix = {
@@ -88,9 +95,9 @@ COMPLAINT: Matrix = {
     "reopened": _open_state(
         "reopened", dispatch={"dispatched"}, reply={"reopened"}, hold={"on_hold"}
     ),
-    "closed": {},
-    "invalid": {},
-    "cancelled": {},
+    "closed": _ended("closed"),
+    "invalid": _ended("invalid"),
+    "cancelled": _ended("cancelled"),
 }
 
 _REVIEW = {"approve": {"approved"}, "reject": {"rejected"}, "hold": {"on_hold"}}
@@ -120,9 +127,9 @@ RENOVATION: Matrix = {
     # rework is completed; it may be dispatched again to someone else meanwhile.
     "reopened": _open_state("reopened", dispatch={"rework"}),
     "rework": _open_state("rework", dispatch={"rework"}, complete={"completed"}),
-    "closed": {},
-    "rejected": {},
-    "cancelled": {},
+    "closed": _ended("closed"),
+    "rejected": _ended("rejected"),
+    "cancelled": _ended("cancelled"),
 }
 
 EXPECTED: dict[str, Matrix] = {

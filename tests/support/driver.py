@@ -12,6 +12,7 @@ from workflow.case import Case
 from workflow.declaration import Value
 from workflow.declared import COMMANDS, declared
 from workflow.intake import NewRequest
+from workflow.personal_data import Reporter
 from workflow.service import CaseService, Recorded
 from workflow.vocabulary import CATEGORIES, Kind
 
@@ -49,10 +50,17 @@ def receive(app: CaseService, kind: str, **overrides: Any) -> UUID:
     return case_id
 
 
+# A request that names its reporter, whose record an erasure deletes.
+WITH_REPORTER: dict[str, Any] = {"reporter": Reporter("王先生", "13800000000")}
+
+
 def request_for(command: str) -> dict[str, Any]:
     """What a case's request must be for the command to apply: `claim` takes a case
-    received unowned; every other command, one received by a staff member."""
-    return SELF_SERVICE if command == "claim" else {}
+    received unowned; `erase_reporter` one that names its reporter; every other command,
+    one received by a staff member."""
+    if command == "claim":
+        return SELF_SERVICE
+    return WITH_REPORTER if command == "erase_reporter" else {}
 
 
 # A valid argument that depends on the case: a name other than the one a reassignment or

@@ -56,8 +56,11 @@ def test_the_ended_states_are_closed_cancelled_rejected_and_invalid() -> None:
 
 
 @pytest.mark.parametrize(("kind", "state"), [(k, s) for k, m in EXPECTED.items() for s in m])
-def test_a_case_is_open_exactly_when_its_state_allows_a_command(kind: str, state: str) -> None:
+def test_a_case_is_open_exactly_when_its_state_allows_more_than_erasing_its_reporter(
+    kind: str, state: str
+) -> None:
     assert lifecycle(kind).is_open(state) is (state not in ENDED)
+    assert (set(lifecycle(kind).allowed(state)) != {"erase_reporter"}) is (state not in ENDED)
 
 
 def test_a_lifecycle_cannot_be_changed_while_the_service_runs() -> None:

@@ -20,6 +20,7 @@ from api.cli.errors import DbOption, reports_errors
 from api.cli.printable import plain, to_json
 from api.cli.projection_commands import register as register_projections
 from api.cli.read_side import known_moment, print_demo_reports, register
+from api.cli.reporters import register as register_reporters
 from api.cli.serve import register as register_serve
 from api.cli.sla_explain import register as register_sla
 from api.cli.tokens import register as register_tokens
@@ -203,6 +204,7 @@ register_communities(app)
 register_users(app)
 register_sla(app)
 register_audit(app)
+register_reporters(app)
 
 
 def main() -> None:

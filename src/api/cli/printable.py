@@ -57,7 +57,17 @@ def case_summary(case: Case) -> dict[str, Any]:
         "allowed_commands": list(case.allowed_commands()),
         "description": case.description,
         "details": dict(case.details),
+        # Whether a reporter is named and their record kept; never the record itself.
+        "reporter": reporter_status(case),
+        "reporter_erased_at": case.reporter_erased_at,
     }
+
+
+def reporter_status(case: Case) -> str:
+    """`none` (recorded without one), `kept`, or `erased` (PIPL)."""
+    if case.reporter_ref is None:
+        return "none"
+    return "kept" if case.reporter_erased_at is None else "erased"
 
 
 def to_json(value: Any) -> str:

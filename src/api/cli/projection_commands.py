@@ -14,6 +14,7 @@ from api.cli.errors import DbOption, reports_errors
 from api.cli.local_times import local_text
 from api.cli.read_side import PolicyOption
 from api.config.settings import Settings
+from api.retention import retention_for
 from api.terminal.consoles import output_console
 from api.terminal.progress import catch_up, progress_bar, progress_console
 from api.wiring import open_follower
@@ -63,7 +64,10 @@ def run(
     console.print(f"following the log from position {follower.store.position()}; Ctrl-C stops")
     # The database going away and coming back is reported on stderr; it does not stop this.
     follower.run(
-        stop, poll_seconds=poll, report=lambda line: _report_outage(line, settings.timezone)
+        stop,
+        poll_seconds=poll,
+        report=lambda line: _report_outage(line, settings.timezone),
+        after_round=retention_for(settings, follower),  # off unless configured
     )
     console.print(f"stopped at position {follower.store.position()}")
 

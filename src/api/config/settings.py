@@ -64,6 +64,9 @@ class Environment(EnvironmentSettings):
     def _audit_seconds(cls, value: str | float) -> float:
         return checkpoint_seconds(value)
 
+    # PIPL: erase a reporter's record this many days after their case ended; unset: never.
+    reporter_retention_days: int | None = Field(None, ge=1, le=36_500)
+
     @field_validator("policy", mode="plain")
     @classmethod
     def _policy(cls, value: str | Policy) -> Policy:
@@ -98,6 +101,11 @@ class Environment(EnvironmentSettings):
             check_rule(tolerance, limit, variable(f"late_tolerance_{name}"), variable_of(info))
         return limit
 
+    @field_validator("reporter_retention_days", mode="before")
+    @classmethod
+    def _retention(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("db", mode="plain")
     @classmethod
     def _db(cls, value: str | None) -> str:
@@ -120,12 +128,14 @@ class Environment(EnvironmentSettings):
             origin=self.audit_origin or None,
             checkpoint_seconds=self.audit_checkpoint_seconds,
         )
+        days = self.reporter_retention_days
         return Settings(
             db=self.db,
             policy=self.policy,
             timezone=self.timezone,
             late_entries=self.late_entries,
             audit=audit,
+            reporter_retention=timedelta(days=days) if days is not None else None,
         )
 
 
@@ -139,6 +149,9 @@ class Settings:
     # --as-of without an offset in it.
     timezone: ZoneInfo = _DEFAULT_ZONE
     audit: AuditSettings = field(default_factory=AuditSettings)
+    # How long after its case ended a reporter's record is kept (PROPDESK_REPORTER_
+    # RETENTION_DAYS); None: until erased by hand. The read-model follower erases it then.
+    reporter_retention: timedelta | None = None
 
     def __repr__(self) -> str:
         return (

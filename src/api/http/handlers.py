@@ -29,6 +29,8 @@ from workflow.errors import (
     InvalidInput,
     InvalidTransition,
     LateEntryRefused,
+    NoReporterRecord,
+    ReporterAlreadyErased,
 )
 
 log = logging.getLogger("propdesk.http")
@@ -43,6 +45,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(InvalidTransition, _invalid_transition)
     app.add_exception_handler(AlreadyOwned, _already_owned)
     app.add_exception_handler(CaseNotFound, _not_found)
+    app.add_exception_handler(NoReporterRecord, _no_reporter)
+    app.add_exception_handler(ReporterAlreadyErased, _reporter_erased)
     app.add_exception_handler(ConcurrencyConflict, _conflict)
     app.add_exception_handler(IdempotencyConflict, _idempotency)
     app.add_exception_handler(ClientDisconnect, _client_gone)
@@ -215,6 +219,15 @@ async def _not_found(request: Request, error: Exception) -> JSONResponse:
         # number, as a number no case has is: its id would tell that it exists.
         error = CaseNotFound(named.upper())
     return problem_response(404, "not-found", "Not found", str(error))
+
+
+async def _no_reporter(_: Request, error: Exception) -> JSONResponse:
+    # The case exists, its reporter does not: the resource the DELETE names is not found.
+    return problem_response(404, "no-reporter", "No reporter", str(error))
+
+
+async def _reporter_erased(_: Request, error: Exception) -> JSONResponse:
+    return problem_response(409, "reporter-erased", "Reporter erased already", str(error))
 
 
 def _is_uuid(text: str) -> bool:

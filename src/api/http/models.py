@@ -94,6 +94,10 @@ class Case(CaseSummary):
         description="for agent and supervisor tokens, and worker tokens on the cases assigned "
         "to them; null for others or when erased"
     )
+    reporter_erased_at: datetime | None = Field(
+        description="when the reporter's personal data was erased (PIPL; `reporter` is null "
+        "from then on, for every token); null while it is kept or when the case has none"
+    )
 
 
 class CasePage(BaseModel):

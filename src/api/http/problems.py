@@ -124,7 +124,8 @@ _DOCUMENTED: dict[int, _Documented] = {
     404: _Documented(
         "not-found",
         "Not found",
-        "No case with this id, or none the token may see",
+        "No case with this id, or none the token may see; `no-reporter` for an erasure of "
+        "the reporter of a case recorded without one",
         "no case with id 1d8f7a52-4e0a-4c1e-9a43-7d5e6f1b2c3d",
     ),
     409: _Documented(
@@ -132,7 +133,7 @@ _DOCUMENTED: dict[int, _Documented] = {
         "Not allowed in this state",
         "The case's state does not allow the command, or another command changed it first; "
         "`already-owned` (with its `owner`) for a claim of a case that has its first-contact "
-        "owner",
+        "owner; `reporter-erased` for an erasure of a reporter's record that is gone already",
         # The refusal itself, so that the example follows the lifecycle table: an owned
         # case's, which offers no `claim`.
         str(

@@ -119,6 +119,7 @@ def case_body(
         end_reason=case.end_reason,
         ended_at=_local(case.ended_at),
         reporter=reporter,
+        reporter_erased_at=_local(case.reporter_erased_at),
     )
 
 

@@ -59,6 +59,7 @@ def stop_follower(process: SpawnProcess) -> None:
 def _follow(ready: Event, server: int) -> None:
     from api.config.settings import Settings, SettingsError
     from api.http.startup import STORAGE_ERRORS, cannot_open
+    from api.retention import retention_for
     from api.terminal.consoles import say_error
     from api.terminal.progress import catch_up
     from api.wiring import open_follower
@@ -85,7 +86,7 @@ def _follow(ready: Event, server: int) -> None:
         settle_after_start()
         ready.set()
         end_with_parent(server, stop.set)
-        follower.run(stop, poll_seconds=POLL_SECONDS)
+        follower.run(stop, poll_seconds=POLL_SECONDS, after_round=retention_for(settings, follower))
     finally:
         datastore = getattr(follower.store, "datastore", None)  # both stores have one
         if datastore is not None:

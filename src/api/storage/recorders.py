@@ -7,8 +7,10 @@ eventsourcing hands its keyword arguments down to the recorder's `_insert_events
 hook it offers for writing other rows in the same transaction. A case and its
 reporter's record are then stored together or not at all, with one commit (and one
 fsync) for a whole intake batch. Each new case's number is taken there too, as
-`case_numbers` (`api.storage.case_numbers`). Chosen with eventsourcing's APPLICATION_RECORDER_TOPIC
-setting (see `api.wiring`).
+`case_numbers` (`api.storage.case_numbers`). A reporter's record erased under PIPL is
+deleted there too, as `erased_reporters`, with the `ReporterErased` event that says so:
+neither is stored without the other (`CaseService._act`). Chosen with eventsourcing's
+APPLICATION_RECORDER_TOPIC setting (see `api.wiring`).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 
 from api.storage.case_numbers import ASSIGN, assign_rows
-from api.storage.reporters import INSERT
+from api.storage.reporters import DELETE, INSERT
 from projections.pool_opening import open_pool
 from workflow.case_numbers import NumberSlot
 from workflow.events import Received
@@ -38,6 +40,11 @@ from workflow.personal_data import Reporter
 def _rows(kwargs: dict[str, Any]) -> list[tuple[str, str, str | None]]:
     records: Sequence[tuple[str, Reporter]] = kwargs.get("reporter_records") or ()
     return [(ref, reporter.name, reporter.phone) for ref, reporter in records]
+
+
+def _erased(kwargs: dict[str, Any]) -> list[tuple[str]]:
+    refs: Sequence[str] = kwargs.get("erased_reporters") or ()
+    return [(ref,) for ref in refs]
 
 
 def _slots(kwargs: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
@@ -51,6 +58,8 @@ class SQLiteCaseRecorder(SQLiteApplicationRecorder):
         ids = super()._insert_events(c, stored_events, **kwargs)
         for row in _rows(kwargs):
             c.execute(INSERT, row)
+        for ref in _erased(kwargs):
+            c.execute(DELETE, ref)
         for slot in _slots(kwargs):
             c.execute(ASSIGN, slot)
         return ids
@@ -68,6 +77,9 @@ class PostgresCaseRecorder(PostgresApplicationRecorder):
         rows = _rows(kwargs)
         if rows:
             curs.executemany(INSERT.replace("?", "%s"), rows)
+        erased = _erased(kwargs)
+        if erased:
+            curs.executemany(DELETE.replace("?", "%s"), erased)
         slots = _slots(kwargs)
         if slots:
             # eventsourcing locks the events table after this hook, to insert the events;

@@ -24,6 +24,8 @@ INSERT = (
     " ON CONFLICT (ref) DO NOTHING"
 )
 
+DELETE = "DELETE FROM propdesk_reporters WHERE ref = ?"
+
 
 class SqlReporters:
     """The workflow's ReporterRegistry on SQLite or PostgreSQL.
@@ -51,5 +53,5 @@ class SqlReporters:
         return [str(row[0]) for row in rows]
 
     def erase(self, ref: str) -> bool:
-        changed, _ = self._db.run("DELETE FROM propdesk_reporters WHERE ref = ?", (ref,))
+        changed, _ = self._db.run(DELETE, (ref,))
         return changed > 0

@@ -1,4 +1,5 @@
-"""Commands on a case: `POST /requests/{id}/{command}`, one route per declared command."""
+"""Commands on a case: `POST /requests/{id}/{command}`, one route per declared command; a
+command declared with a route of its own (`DELETE /requests/{id}/reporter`) takes no body."""
 
 from __future__ import annotations
 
@@ -114,6 +115,17 @@ def _endpoint(command: Command) -> Callable[..., models.Case]:
     ) -> models.Case:
         return run(command, case_id, body, response, rt, who, if_match)
 
+    def bodiless(
+        case_id: CaseId,
+        response: Response,
+        rt: RuntimeDep,
+        who: Principal,  # replaced below by the command's permission
+        if_match: IfMatch = None,
+    ) -> models.Case:
+        return run(command, case_id, None, response, rt, who, if_match)
+
+    if command.route is not None:
+        return _signed(command, bodiless, {})
     # Each route declares its own body model, so the OpenAPI document shows it.
     signature = inspect.signature(endpoint)
     model = bodies.body_of(command)
@@ -126,10 +138,17 @@ def _endpoint(command: Command) -> Callable[..., models.Case]:
         ],
         default=inspect.Parameter.empty if required else None,
     )
+    return _signed(command, endpoint, {"body": body_param})
+
+
+def _signed(
+    command: Command, endpoint: Callable[..., models.Case], replaced: dict[str, inspect.Parameter]
+) -> Callable[..., models.Case]:
+    signature = inspect.signature(endpoint)
     who_param = signature.parameters["who"].replace(
         annotation=Annotated[Principal, Depends(_permission(command))]
     )
-    replaced = {"body": body_param, "who": who_param}
+    replaced = {**replaced, "who": who_param}
     params = [replaced.get(p.name, p) for p in signature.parameters.values()]
     ordered = sorted(params, key=lambda p: p.default is not inspect.Parameter.empty)
     endpoint.__signature__ = signature.replace(parameters=ordered)  # type: ignore[attr-defined]
@@ -139,9 +158,9 @@ def _endpoint(command: Command) -> Callable[..., models.Case]:
 
 for _command in COMMANDS:
     router.add_api_route(
-        f"/{{case_id}}/{_command.wire_name}",
+        f"/{{case_id}}/{_command.http_path}",
         _endpoint(_command),
-        methods=["POST"],
+        methods=[_command.http_method],
         summary=_command.summary,
         response_model=models.Case,
         responses={
@@ -152,6 +171,10 @@ for _command in COMMANDS:
                     "X-Event-Position": {"schema": {"type": "string"}},
                 },
             },
-            **problem_responses(400, 401, 403, 404, 409, 412, 413, 415, 422),
+            **(
+                problem_responses(400, 401, 403, 404, 409, 412)
+                if _command.route is not None
+                else problem_responses(400, 401, 403, 404, 409, 412, 413, 415, 422)
+            ),
         },
     )
