@@ -108,3 +108,27 @@ def test_the_follower_of_the_read_models_keeps_the_tree_and_signs_as_it_runs(
     leaf = tree.store.query("SELECT hash FROM audit_leaves WHERE leaf = 0")[0]["hash"]
     assert bytes(leaf) != leaf_hash(b"")
     follower.app.close()
+
+
+def test_a_page_another_process_wrote_first_is_skipped_and_the_tree_stays_whole(
+    db: str, tmp_path: Path
+) -> None:
+    settings = settings_for(db, tmp_path)
+    service = open_service(settings)
+    for _ in range(5):
+        service.receive(new_request("repair"))
+    first, second = open_audit_tree(settings, service), open_audit_tree(settings, service)
+    assert second.store.position() == 0  # it looked before the first wrote
+    stale = second.store.position
+    assert first.catch_up() == 5
+    second.store.position = lambda: 0  # type: ignore[method-assign]
+    assert second.follow() == 0  # its write of the same page is refused, nothing written
+    second.store.position = stale  # type: ignore[method-assign]
+    service.receive(new_request("repair"))
+    assert second.follow() == 1
+    edge = RightEdge()
+    for row in first.store.query("SELECT hash FROM audit_leaves ORDER BY leaf"):
+        edge.append(bytes(row["hash"]))
+    assert edge.size == 6
+    assert second.store.right_edge().root() == edge.root()
+    service.close()

@@ -67,11 +67,16 @@ class AuditTree:
         self.signer = signer
         self.now = now
         self.page_size = page_size
+        # What was last written, kept so that a round at the head asks the store nothing
+        # beyond the log's next page.
         self._edge: RightEdge | None = None
+        self._latest: StoredCheckpoint | None = None
+        self._latest_known = False
 
     def forget(self) -> None:
         """Drop what is held in memory: it may be ahead of what was written."""
         self._edge = None
+        self._latest_known = False
 
     def follow(self) -> int:
         """Catch up with the log, then sign a checkpoint if one is due; returns the events
@@ -122,8 +127,12 @@ class AuditTree:
         at least the interval old (or `force`); returns the new checkpoint, if any."""
         if self.signer is None:
             return None
-        edge = self._edge if self._edge is not None else self.store.right_edge()
-        latest = self.store.latest_checkpoint()
+        if self._edge is None:
+            self._edge = self.store.right_edge()
+        edge = self._edge
+        if not self._latest_known:
+            self._latest, self._latest_known = self.store.latest_checkpoint(), True
+        latest = self._latest
         if edge.size == 0 or (latest is not None and latest.size >= edge.size):
             return None
         now = self.now()
@@ -138,4 +147,5 @@ class AuditTree:
             int(now * 1e6),
         )
         self.store.add_checkpoint(stored)
+        self._latest = stored
         return stored
