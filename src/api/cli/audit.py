@@ -20,8 +20,8 @@ from api.http.proof_document import case_proof
 from api.storage.audit_key import AuditKeyError
 from api.storage.case_numbers import open_case_numbers
 from api.terminal.consoles import output_console, say_error
-from api.terminal.progress import progress_bar
-from api.wiring import log_key, open_audit_tree, open_service, signer_for
+from api.terminal.progress import catch_up, progress_bar
+from api.wiring import log_key, open_audit_tree, open_follower, open_service, signer_for
 from projections.audit.merkle import ProofError
 from projections.audit.notes import NoteError, VerifierKey, parse_note, parse_vkey
 from projections.audit.tree import AuditTree
@@ -193,7 +193,9 @@ def export(
         number = numbers.number_of(case_id)
     finally:
         numbers.close()
-    document = case_proof(service, tree.store, log_key(settings), case_id, number)
+    follower = open_follower(settings, settings.policy, service)
+    catch_up(follower, "building the read models")  # the timeline says where events lie
+    document = case_proof(service, tree.store, log_key(settings), case_id, number, follower.store)
     deliver(
         json.dumps(document, ensure_ascii=False, indent=2) + "\n", to, force=force, console=console
     )

@@ -10,6 +10,7 @@ from api.http import views
 from projections.audit.notes import VerifierKey
 from projections.audit.proofs import FORMAT, proof_entry, prove_case
 from projections.audit.store import AuditStore
+from projections.store import ReadModelStore
 from workflow.service import CaseService
 
 
@@ -18,12 +19,22 @@ class NoCheckpointYet(RuntimeError):
 
 
 def case_proof(
-    service: CaseService, store: AuditStore, key: VerifierKey, case_id: UUID, number: str | None
+    service: CaseService,
+    store: AuditStore,
+    key: VerifierKey,
+    case_id: UUID,
+    number: str | None,
+    read_models: ReadModelStore,
 ) -> dict[str, Any]:
     """The case's stored events, each with its inclusion proof against the latest signed
     checkpoint and, beside it, the event as the API shows it (`shown`, for reading: the
-    `state` is what is proven). Events after the checkpoint have no proof yet."""
-    note, events = prove_case(service, store, case_id)
+    `state` is what is proven). Events after the checkpoint, or not yet in the timeline
+    read model (which says where each lies in the log), have no proof yet."""
+    rows = read_models.query(
+        "SELECT version, position FROM rm_timeline WHERE case_id = ?", (str(case_id),)
+    )
+    positions = {int(r["version"]): int(r["position"]) for r in rows}
+    note, events = prove_case(service, store, case_id, positions)
     if note is None:
         raise NoCheckpointYet(
             "no checkpoint has been signed yet: the follower signs the first once it has "

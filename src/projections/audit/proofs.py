@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -29,19 +30,19 @@ class ProvenEvent:
 
 
 def prove_case(
-    app: Application[Any], store: AuditStore, case_id: UUID
+    app: Application[Any], store: AuditStore, case_id: UUID, positions: Mapping[int, int]
 ) -> tuple[str | None, list[ProvenEvent]]:
     """The latest checkpoint's text (None before the first) and the case's events, each
-    proven against it where it covers them."""
+    proven against it where it covers them. `positions` says where each version of the
+    case lies in the log (the timeline read model knows); a version it does not name yet
+    is not provable yet. A wrong position proves nothing: its leaf would not verify."""
     latest = store.latest_checkpoint()
     size = latest.size if latest else 0
-    places = {
-        int(r["version"]): (int(r["leaf"]), int(r["position"]))
-        for r in store.case_leaves(str(case_id))
-    }
+    leaves = store.leaves_at(positions.values())
     proven = []
     for stored in app.recorder.select_events(case_id):
-        index, position = places.get(stored.originator_version, (None, 0))
+        position = positions.get(stored.originator_version, 0)
+        index = leaves.get(position)
         leaf = Leaf(
             position, str(case_id), stored.originator_version, stored.topic, bytes(stored.state)
         )

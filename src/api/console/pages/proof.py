@@ -36,7 +36,9 @@ def proof_file(
     case = loaded.case
     number = rt.numbers.number_of(case.id)
     try:
-        document = case_proof(rt.service, rt.audit_store(), rt.audit_key(), case.id, number)
+        document = case_proof(
+            rt.service, rt.audit_store(), rt.audit_key(), case.id, number, rt.store
+        )
     except (NoCheckpointYet, AuditKeyError):
         return error_page(request, 503, translate(who.language, NOT_YET), {})
     name = f"{number or case.id}-proof.json"

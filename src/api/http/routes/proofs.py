@@ -60,7 +60,12 @@ def get_proof(
     check_in_scope(who, case)
     try:
         document = case_proof(
-            rt.service, rt.audit_store(), rt.audit_key(), case.id, rt.numbers.number_of(case.id)
+            rt.service,
+            rt.audit_store(),
+            rt.audit_key(),
+            case.id,
+            rt.numbers.number_of(case.id),
+            rt.store,
         )
     except (NoCheckpointYet, AuditKeyError) as error:
         seconds = max(1, round(rt.config.settings.audit.checkpoint_seconds))
