@@ -18,9 +18,9 @@ from projections.counted_days import CountedDay, counted_days, counted_total
 from projections.facts import Fact
 from projections.milestones import MilestoneClock, elapsed, judge, span
 from projections.policy import MilestoneSpec, Policy
-from workflow.events import CASE_EVENTS
+from workflow.history import TYPE_OF_TOPIC
 
-EVENT_NAMES = {event.TOPIC: event.__name__ for event in CASE_EVENTS}
+EVENT_NAMES = TYPE_OF_TOPIC  # the names a case history gives its events
 EVENT_TOPICS = {name: topic for topic, name in EVENT_NAMES.items()}
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from eventsourcing.domain import CanMutateAggregate
 
-from workflow.events import CaseEvent
+from workflow.events import CASE_EVENTS, CaseEvent
 
 # Library bookkeeping and the stamp, shown as their own columns rather than as data.
 _NOT_DATA = frozenset(
@@ -40,6 +40,10 @@ class HistoryEntry:
     @property
     def late(self) -> bool:
         return self.late_reason is not None
+
+
+# Each event's name in a history (`HistoryEntry.type`), by its stable topic.
+TYPE_OF_TOPIC = {event.TOPIC: event.__name__ for event in CASE_EVENTS}
 
 
 def entry_of(event: CanMutateAggregate[Any]) -> HistoryEntry:

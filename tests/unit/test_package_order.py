@@ -25,6 +25,7 @@ ADAPTERS = (
     "api.terminal",
     "api.backup",
     "api.simulation",
+    "api.retention",
 )
 ENTRY_POINTS = ("api.cli", "api.http", "api.server")
 # Packages that belong to an entry point: the web console is served by the HTTP API's
@@ -41,6 +42,8 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "api.report_files": INNER,
     "api.terminal": INNER,
     "api.backup": (*INNER, "api.config", "api.storage"),
+    # The follower's periodic erasure of reporters' records whose retention ran out.
+    "api.retention": (*INNER, "api.config"),
     # The simulator records a community's new service level in the registry, as an admin.
     "api.simulation": (*INNER, "api.config", "api.storage", "api.wiring"),
     **{entry: (*INNER, *ADAPTERS) for entry in ENTRY_POINTS},
@@ -48,10 +51,11 @@ ALLOWED: dict[str, tuple[str, ...]] = {
 
 # The modules an entry point offers the others. The HTTP API: its app factory, the
 # protocol that serves it, the opening of a server process's runtime (which `propdesk
-# serve` tries before it starts workers), the metrics address, and the case answer that
-# `propdesk show` prints alike. The server: the processes `propdesk serve` runs, how they
-# say they cannot start, and the garbage-collector settings its processes apply once
-# started (the HTTP app's lifespan applies them in a worker).
+# serve` tries before it starts workers), the metrics address, and the answers the command
+# line prints alike: the case (`propdesk show`), its SLA explanation (`propdesk sla
+# explain`) and its proof (`propdesk audit export`). The server: the processes `propdesk
+# serve` runs, how they say they cannot start, and the garbage-collector settings its
+# processes apply once started (the HTTP app's lifespan applies them in a worker).
 PUBLIC_FACE = {
     "api.http": {
         "api.http.app",
@@ -60,6 +64,7 @@ PUBLIC_FACE = {
         "api.http.metrics_server",
         "api.http.views",
         "api.http.proof_document",
+        "api.http.sla_explanation",
     },
     "api.server": {
         "api.server.supervisor",

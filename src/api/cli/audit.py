@@ -12,13 +12,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from api.cli.case_ids import case_for
+from api.cli.case_ids import named_case
 from api.cli.errors import DbOption, reports_errors
 from api.cli.output_files import deliver
 from api.config.settings import Settings
 from api.http.proof_document import case_proof
 from api.storage.audit_key import AuditKeyError
-from api.storage.case_numbers import open_case_numbers
 from api.terminal.consoles import output_console, say_error
 from api.terminal.progress import catch_up, progress_bar
 from api.wiring import log_key, open_audit_tree, open_follower, open_service, signer_for
@@ -187,12 +186,8 @@ def export(
     settings = Settings.load(db=db)
     service = open_service(settings)
     tree = _tree(settings, service)
-    numbers = open_case_numbers(settings)
-    try:
-        case_id = service.get(case_for(case, numbers)).id  # an unknown case is refused
-        number = numbers.number_of(case_id)
-    finally:
-        numbers.close()
+    found, number = named_case(settings, service, case)
+    case_id = found.id
     follower = open_follower(settings, settings.policy, service)
     catch_up(follower, "building the read models")  # the timeline says where events lie
     document = case_proof(service, tree.store, log_key(settings), case_id, number, follower.store)

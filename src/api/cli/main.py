@@ -11,7 +11,7 @@ import typer
 from api.cli.audit import print_demo_audit
 from api.cli.audit import register as register_audit
 from api.cli.backup import register as register_backup
-from api.cli.case_ids import case_for
+from api.cli.case_ids import case_for, named_case
 from api.cli.case_view import case_document, case_tables, history_rows, history_table
 from api.cli.communities import register as register_communities
 from api.cli.demo import print_summary, run_demo
@@ -102,13 +102,7 @@ def show(
     zone = settings.timezone
     moment = known_moment(as_of, zone) if as_of else None
     service = open_service(settings)
-    numbers = open_case_numbers(settings)
-    try:
-        case_id = case_for(case_id, numbers)
-        case = service.as_of(case_id, moment) if moment else service.get(case_id)
-        number = numbers.number_of(case.id)
-    finally:
-        numbers.close()
+    case, number = named_case(settings, service, case_id, moment)
     book = policy_book(settings.policy, service)
     document = {"number": number, **case_document(service, case, book, moment)}
     if fmt is OutputFormat.json:

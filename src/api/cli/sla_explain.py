@@ -12,14 +12,13 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.table import Table
 
-from api.cli.case_ids import case_for
+from api.cli.case_ids import named_case
 from api.cli.errors import DbOption, reports_errors
 from api.cli.local_times import local_text
 from api.cli.printable import plain
 from api.cli.read_side import AsOfOption, known_moment
 from api.config.settings import Settings
 from api.http.sla_explanation import SlaExplanation, SlaMilestone, explanation_body
-from api.storage.case_numbers import open_case_numbers
 from api.terminal.consoles import output_console, text
 from api.wiring import open_service, policy_book
 from workflow.errors import InvalidInput
@@ -58,13 +57,7 @@ def explain_case(
     zone = settings.timezone
     moment = known_moment(as_of, zone) if as_of else None
     service = open_service(settings)
-    numbers = open_case_numbers(settings)
-    try:
-        found = case_for(case_id, numbers)
-        case = service.as_of(found, moment) if moment else service.get(found)
-        number = numbers.number_of(case.id)
-    finally:
-        numbers.close()
+    case, number = named_case(settings, service, case_id, moment)
     events = [
         cast(CaseEvent, e) for e in service.repository.event_store.get(case.id, lte=case.version)
     ]
