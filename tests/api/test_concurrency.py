@@ -111,7 +111,7 @@ def test_racing_commands_without_if_match_never_share_a_version(api_on: Api) -> 
 
 
 def test_the_documented_refusal_is_the_one_the_api_answers(api: Api) -> None:
-    case = api.create("repair")
+    case = api.create("repair", reporter={"name": "王先生", "phone": "13800000000"})
     refused = api.act(case["id"], "complete", {"resolution": "done"}).json()["detail"]
     operation = api.client.get("/openapi.json").json()["paths"]["/requests/{case_id}/complete"]
     example = operation["post"]["responses"]["409"]["content"]["application/problem+json"]

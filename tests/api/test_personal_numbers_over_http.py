@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from support.api_client import Api
-from support.driver import ALL_COMMANDS
+from support.driver import BODY_COMMANDS
 from support.request_bodies import RENOVATION
 from support.text_fields import case_allowing, command_fields, valid_arguments
 from workflow.service import CaseService
@@ -74,7 +74,7 @@ def test_a_command_with_a_note_holding_a_phone_number_is_refused_and_writes_noth
     assert api_on.head() == head
 
 
-@pytest.mark.parametrize("command", ALL_COMMANDS)
+@pytest.mark.parametrize("command", BODY_COMMANDS)
 def test_every_free_text_of_every_command_refuses_a_personal_number_over_http(
     api_on: Api, command: str
 ) -> None:

@@ -17,6 +17,8 @@ from workflow.service import CaseService, Recorded
 from workflow.vocabulary import CATEGORIES, Kind
 
 ALL_COMMANDS: tuple[str, ...] = tuple(command.name for command in COMMANDS)
+# Those sent with a body (`POST /requests/{id}/{wire name}`): the others take no text.
+BODY_COMMANDS: tuple[str, ...] = tuple(c.name for c in COMMANDS if c.http_method == "POST")
 
 _counter = itertools.count()
 

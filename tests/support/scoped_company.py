@@ -14,7 +14,7 @@ from fastapi.routing import APIRoute
 
 from api.http.auth import Bearer
 from api.http.intake.route import RECEIVERS
-from api.http.routes import commands, communities, events, reports, requests, tokens
+from api.http.routes import commands, communities, events, proofs, reports, requests, sla, tokens
 from support.api_client import Api
 from support.request_bodies import REPAIR
 from workflow.roles import Role
@@ -47,7 +47,7 @@ class Company:
         return new_case(self.api, scope, community, **overrides)
 
 
-ROUTERS = (requests, commands, reports, events, communities, tokens)
+ROUTERS = (requests, sla, proofs, commands, reports, events, communities, tokens)
 _keys = iter(range(10**9))
 
 

@@ -135,7 +135,7 @@ _DOCUMENTED: dict[int, _Documented] = {
         "`already-owned` (with its `owner`) for a claim of a case that has its first-contact "
         "owner; `reporter-erased` for an erasure of a reporter's record that is gone already",
         # The refusal itself, so that the example follows the lifecycle table: an owned
-        # case's, which offers no `claim`.
+        # case's with its reporter's record, which offers no `claim` and may be erased.
         str(
             InvalidTransition(
                 "repair",

@@ -78,6 +78,13 @@ AsOf = Annotated[
 ]
 
 
+def await_the_head(rt: Runtime) -> None:
+    """Give the read models a bounded wait to reach the log's head, and go on whether they
+    did or not: for answers that are complete either way, only better when current."""
+    with contextlib.suppress(ApiProblem):
+        await_position(rt, rt.head())
+
+
 def await_position(rt: Runtime, min_position: int | None) -> None:
     """Return once the read models have reached `min_position`; 503 if they do not in time."""
     if not min_position or rt.store.position() >= min_position:

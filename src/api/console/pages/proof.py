@@ -14,7 +14,7 @@ from api.console.i18n import N_
 from api.console.rendering import translate
 from api.console.visitors import Visitor, page
 from api.http.proof_document import NoCheckpointYet, case_proof
-from api.http.reading import CaseId, check_can_read, load
+from api.http.reading import CaseId, await_the_head, check_can_read, load
 from api.http.runtime import Runtime
 from api.storage.audit_key import AuditKeyError
 from api.storage.tokens import Role
@@ -35,6 +35,7 @@ def proof_file(
     check_can_read(rt, who.principal, loaded, None)
     case = loaded.case
     number = rt.numbers.number_of(case.id)
+    await_the_head(rt)  # the timeline says where each event lies in the log
     try:
         document = case_proof(
             rt.service, rt.audit_store(), rt.audit_key(), case.id, number, rt.store

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from api.http.auth import RuntimeDep, requires
 from api.http.problems import ApiProblem, problem_responses
 from api.http.proof_document import NoCheckpointYet, case_proof
-from api.http.reading import CaseId
+from api.http.reading import CaseId, await_the_head
 from api.http.scopes import check_in_scope
 from api.http.strict_query import StrictRoute
 from api.storage.audit_key import AuditKeyError
@@ -58,6 +58,7 @@ def get_proof(
     the next checkpoint (at most a minute by default)."""
     case = rt.service.get(case_id)
     check_in_scope(who, case)
+    await_the_head(rt)  # the timeline says where each event lies in the log
     try:
         document = case_proof(
             rt.service,

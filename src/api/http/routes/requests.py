@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from enum import StrEnum
 from typing import Annotated
 
@@ -13,12 +12,13 @@ from api.http.answers import CASE_HEADERS, case_headers
 from api.http.auth import CASE_READERS, RuntimeDep, requires
 from api.http.fields import CommunityCode, PlainText
 from api.http.intake.route import add_intake_route
-from api.http.problems import ApiProblem, problem_responses
+from api.http.problems import problem_responses
 from api.http.reading import (
     AsOf,
     CaseId,
     MinPosition,
     await_position,
+    await_the_head,
     check_can_read,
     load,
     reporter_for,
@@ -174,8 +174,7 @@ def get_history(
     positions = _positions(rt, str(case_id))
     if len(positions) < len(entries):
         # Answer with the positions known after a bounded wait; the events are complete.
-        with contextlib.suppress(ApiProblem):
-            await_position(rt, rt.head())
+        await_the_head(rt)
         positions = _positions(rt, str(case_id))
     return models.History(
         case_id=case_id,
