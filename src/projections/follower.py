@@ -21,6 +21,7 @@ from eventsourcing.persistence import ApplicationRecorder, InterfaceError, Mappe
 from projections.casefile import CaseFile, evolve, open_case_file
 from projections.collector import rare_collections
 from projections.facts import Fact
+from projections.follow_wait import BUSY_WAIT_SECONDS, next_wait
 from projections.layout import check_build, record_build
 from projections.policy import CommunityPolicy, Policy
 from projections.reader import can_read_in_child, read_page, read_pages_in_child
@@ -42,8 +43,6 @@ class Companion(Protocol):
         """Drop what is held in memory after a failed write."""
 
 
-BUSY_EVENTS = 50  # a round that found this many events was part of a steady stream
-BUSY_WAIT_SECONDS = 0.5
 # Case files kept in memory, least recently used dropped first. Live, they are a
 # server's memory, which the memory benchmark judges (docs/benchmarks.md).
 LIVE_CACHE, REBUILD_CACHE = 10_000, 50_000
@@ -294,20 +293,6 @@ class Follower:
             # At the head: wait, also after a busy round, so that pages gather many events.
             wait = next_wait(wait, found, poll_seconds, busy_seconds)
             stop.wait(wait)
-
-
-def next_wait(wait: float, found: int, poll_seconds: float, busy_seconds: float) -> float:
-    """How long to wait after a round that found `found` events, having waited `wait`.
-
-    Each page costs a transaction, and most of its cost is the read models' index pages
-    it rewrites: the more events share a page, the fewer pages each event costs (under an
-    intake peak a longer wait cut the follower's CPU per event; docs/benchmarks.md).
-    So while rounds keep finding many events the wait doubles, up to `busy_seconds`; the
-    read models then lag by at most that much more. A quiet round goes back to
-    `poll_seconds`, so a lone write is followed as promptly as before."""
-    if found < BUSY_EVENTS:
-        return poll_seconds
-    return max(poll_seconds, min(wait * 2, busy_seconds))
 
 
 def _to_stderr(line: str) -> None:

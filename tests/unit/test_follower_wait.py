@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from projections.follower import BUSY_EVENTS, next_wait
+from projections.follow_wait import BUSY_EVENTS, next_wait
 
 POLL, BUSY = 0.05, 0.5
 

@@ -11,6 +11,7 @@ from projections.audit.notes import VerifierKey
 from projections.audit.proofs import FORMAT, proof_entry, prove_case
 from projections.audit.store import AuditStore
 from projections.store import ReadModelStore
+from workflow.history import entry_of
 from workflow.service import CaseService
 
 
@@ -40,16 +41,11 @@ def case_proof(
             "no checkpoint has been signed yet: the follower signs the first once it has "
             "taken in the log (`propdesk audit checkpoint --new` signs one now)"
         )
-    shown = {entry.version: entry for entry in service.history(case_id)}
     entries = []
     for event in events:
         entry = proof_entry(event)
-        history = shown.get(event.leaf.version)
-        entry["shown"] = (
-            None
-            if history is None
-            else views.history_event(history, entry["position"]).model_dump(mode="json")
-        )
+        shown = views.history_event(entry_of(event.event), entry["position"])
+        entry["shown"] = shown.model_dump(mode="json")
         entries.append(entry)
     return {
         "format": FORMAT,

@@ -83,6 +83,7 @@ class Runtime:
     _book: Policy | None = None
     _book_read: float = 0.0
     _audit: AuditStore | None = None
+    _audit_key: VerifierKey | None = None
 
     def audit_store(self) -> AuditStore:
         """The audit tree's store, opened at first use (a case's proof)."""
@@ -91,8 +92,11 @@ class Runtime:
         return self._audit
 
     def audit_key(self) -> VerifierKey:
-        """The log's verifier key; refused (AuditKeyError) before the key exists."""
-        return log_key(self.config.settings)
+        """The log's verifier key, read from its file once; refused (AuditKeyError) before
+        the key exists, and read again on the next call."""
+        if self._audit_key is None:
+            self._audit_key = log_key(self.config.settings)
+        return self._audit_key
 
     @property
     def policy(self) -> Policy:

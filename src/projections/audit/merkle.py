@@ -117,9 +117,17 @@ def _hashes_of(ranges: list[Range], lookup: Lookup) -> list[bytes]:
 
 
 def inclusion_proof(index: int, size: int, lookup: Lookup) -> list[bytes]:
-    if not 0 <= index < size:
-        raise ProofError(f"leaf {index} is not in a tree of {size} leaves")
-    return _hashes_of(_inclusion_ranges(index, 0, size), lookup)
+    return inclusion_proofs([index], size, lookup)[0]
+
+
+def inclusion_proofs(indexes: Sequence[int], size: int, lookup: Lookup) -> list[list[bytes]]:
+    """The proof of each leaf, from one lookup of every stored subtree they need."""
+    for index in indexes:
+        if not 0 <= index < size:
+            raise ProofError(f"leaf {index} is not in a tree of {size} leaves")
+    paths = [_inclusion_ranges(index, 0, size) for index in indexes]
+    known = lookup({node for path in paths for span in path for node in _subtrees(*span)})
+    return [[_range_hash(span, known) for span in path] for path in paths]
 
 
 def consistency_proof(old: int, new: int, lookup: Lookup) -> list[bytes]:

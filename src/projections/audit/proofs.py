@@ -15,7 +15,7 @@ from uuid import UUID
 from eventsourcing.application import Application
 
 from projections.audit.leaves import Leaf
-from projections.audit.merkle import ProofError, inclusion_proof, verify_inclusion
+from projections.audit.merkle import ProofError, inclusion_proofs, verify_inclusion
 from projections.audit.notes import NoteError, VerifierKey, parse_note, parse_vkey
 from projections.audit.store import AuditStore
 
@@ -27,6 +27,7 @@ class ProvenEvent:
     leaf: Leaf
     index: int | None  # its leaf in the tree; None until the tree has taken it in
     proof: list[bytes] | None  # None when after the checkpoint
+    event: Any  # the stored event as the domain reads it
 
 
 def prove_case(
@@ -39,19 +40,20 @@ def prove_case(
     latest = store.latest_checkpoint()
     size = latest.size if latest else 0
     leaves = store.leaves_at(positions.values())
+    stored = app.recorder.select_events(case_id)
+    indexes = [leaves.get(positions.get(s.originator_version, 0)) for s in stored]
+    provable = [i for i in indexes if i is not None and i < size]
+    proofs = dict(zip(provable, inclusion_proofs(provable, size, store.nodes), strict=True))
     proven = []
-    for stored in app.recorder.select_events(case_id):
-        position = positions.get(stored.originator_version, 0)
-        index = leaves.get(position)
+    for event, index in zip(stored, indexes, strict=True):
+        version = event.originator_version
         leaf = Leaf(
-            position, str(case_id), stored.originator_version, stored.topic, bytes(stored.state)
+            positions.get(version, 0), str(case_id), version, event.topic, bytes(event.state)
         )
-        proof = (
-            inclusion_proof(index, size, store.nodes)
-            if index is not None and index < size
-            else None
+        domain = app.mapper.to_domain_event(event)
+        proven.append(
+            ProvenEvent(leaf, index, proofs.get(index) if index is not None else None, domain)
         )
-        proven.append(ProvenEvent(leaf, index, proof))
     return (latest.note if latest else None), proven
 
 

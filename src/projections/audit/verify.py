@@ -178,13 +178,15 @@ def _check_root(item: Given, edge: RightEdge, result: Verification) -> None:
 
 
 def _check_consistency(store: AuditStore, given: list[Given], result: Verification) -> None:
-    """A consistency proof, from the tree as stored, between every checkpoint and the
-    latest stored one: the log only ever grew from each of them to it."""
+    """A consistency proof, from the tree as stored, between every checkpoint kept outside
+    and the latest stored one: the log only ever grew from each of them to it. Stored
+    checkpoints need none: each was compared with the root recomputed at its size, and
+    there is one a minute while events arrive."""
     stored = [g for g in given if g.source == "stored"]
     if not stored:
         return
     latest = max(stored, key=lambda g: g.note.checkpoint.size).note.checkpoint
-    for item in given:
+    for item in (g for g in given if g.source != "stored"):
         old = item.note.checkpoint
         if old.size == 0 or old.size > latest.size or old == latest:
             continue

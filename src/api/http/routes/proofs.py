@@ -31,7 +31,7 @@ class ProvenEvent(BaseModel):
         description="base64 hashes from the leaf to the checkpoint's root; null for an "
         "event after the checkpoint"
     )
-    shown: dict[str, Any] | None = Field(description="the event as the history shows it")
+    shown: dict[str, Any] = Field(description="the event as the history shows it")
 
 
 class CaseProof(BaseModel):
