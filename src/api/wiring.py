@@ -10,7 +10,7 @@ from typing import Any
 
 from eventsourcing.application import Application
 
-from api.config.settings import Settings, audit_env, read_models_env
+from api.config.settings import Settings, audit_env, notices_env, read_models_env
 from api.storage.audit_key import load_or_create_key
 from api.storage.case_numbers import CaseNumbers
 from api.storage.communities import CommunityStore
@@ -23,6 +23,7 @@ from projections.audit.notes import VerifierKey
 from projections.audit.store import AuditStore, open_audit_store
 from projections.audit.tree import AuditTree, Signer
 from projections.follower import Follower
+from projections.notices.store import NoticeStore, open_notice_store
 from projections.policy import Policy
 from projections.store import ReadModelStore, open_store
 from workflow.service import CaseService, Clock, system_clock
@@ -101,6 +102,14 @@ def policy_book(policy: Policy, service: CaseService) -> Policy:
 def open_audit_store_for(settings: Settings) -> AuditStore:
     with schema_lock(settings), opening(settings, audit=True) as keep:
         store = open_audit_store(audit_env(settings))
+        keep(store)
+        return store
+
+
+def open_notice_store_for(settings: Settings) -> NoticeStore:
+    """The outbox of notices and the webhooks' endpoints and deliveries."""
+    with schema_lock(settings), opening(settings, notices=True) as keep:
+        store = open_notice_store(notices_env(settings))
         keep(store)
         return store
 

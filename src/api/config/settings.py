@@ -276,6 +276,15 @@ def audit_env(settings: Settings) -> dict[str, str]:
     return env
 
 
+def notices_env(settings: Settings) -> dict[str, str]:
+    """The notices and webhooks live in a file of their own beside SQLite's, or in PostgreSQL."""
+    env = settings.eventsourcing_env()
+    if not settings.is_postgres:
+        path = settings.sqlite_path
+        env["SQLITE_DBNAME"] = str(path.with_name(path.stem + ".notices" + path.suffix))
+    return env
+
+
 def read_models_env(settings: Settings) -> dict[str, str]:
     """Read models live in the same kind of database: a file beside SQLite's, or PostgreSQL."""
     env = settings.eventsourcing_env()

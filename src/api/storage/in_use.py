@@ -22,7 +22,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from api.config.settings import Settings, SettingsError, audit_env, read_models_path
+from api.config.settings import (
+    Settings,
+    SettingsError,
+    audit_env,
+    notices_env,
+    read_models_path,
+)
 from api.storage.private_files import private_database, private_file
 
 Keep = Callable[[object], None]
@@ -85,7 +91,7 @@ def _nothing(_store: object) -> None:
 
 @contextmanager
 def opening(
-    settings: Settings, *, read_models: bool = False, audit: bool = False
+    settings: Settings, *, read_models: bool = False, audit: bool = False, notices: bool = False
 ) -> Iterator[Keep]:
     """Around opening a store: the file it opens is created owner-only first, and the
     database's lock is held; `keep(store)` goes on holding it while `store` lives."""
@@ -97,6 +103,8 @@ def opening(
     try:
         if audit:
             private_database(Path(audit_env(settings)["SQLITE_DBNAME"]))
+        elif notices:
+            private_database(Path(notices_env(settings)["SQLITE_DBNAME"]))
         else:
             private_database(read_models_path(events) if read_models else events)
         yield lambda store: _tie(store, events)
