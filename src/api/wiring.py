@@ -23,6 +23,7 @@ from projections.audit.notes import VerifierKey
 from projections.audit.store import AuditStore, open_audit_store
 from projections.audit.tree import AuditTree, Signer
 from projections.follower import Follower
+from projections.notices.follower import NoticeFollower
 from projections.notices.store import NoticeStore, open_notice_store
 from projections.policy import Policy
 from projections.store import ReadModelStore, open_store
@@ -80,14 +81,26 @@ def open_follower(
     *,
     rebuilding: bool = False,
     audit: bool = False,
+    notices: bool | None = None,
 ) -> Follower:
-    """`audit`: the follower also keeps the audit tree and signs its checkpoints, in `run`."""
+    """`audit`: the follower also keeps the audit tree and signs its checkpoints, in `run`;
+    `notices` (by default as `audit`): it also keeps the notices and fires the warnings."""
     app = service or open_service(settings)
     directory = app.communities
     books = directory.policy_versions if isinstance(directory, CommunityStore) else None
     follower = Follower(app, open_read_models(settings), policy, rebuilding=rebuilding, books=books)
     if audit:
         follower.companions.append(open_audit_tree(settings, app))
+    if audit if notices is None else notices:
+        keeper = NoticeFollower(
+            app,
+            open_notice_store_for(settings),
+            follower.current_policy,
+            follower.calendar,
+            read_models=follower.store,
+        )
+        follower.companions.append(keeper)
+        follower.page_listeners.append(keeper.offer)
     return follower
 
 

@@ -78,6 +78,9 @@ class Follower:
         self.rebuild_chunk = 2000
         self._cases: OrderedDict[str, CaseFile] = OrderedDict()
         self.companions: list[Companion] = []
+        # Given each page as followed live (facts, position before, position after), so that a
+        # companion that follows facts need not read and decode the page again.
+        self.page_listeners: list[Callable[[list[Fact], int, int], None]] = []
         if not rebuilding:  # a rebuild starts from zero whatever was built before
             check_build(self.store, self.policy, app)
 
@@ -86,11 +89,14 @@ class Follower:
 
     def process_page(self) -> int:
         """Process the next page; returns how many events it held (0 at the head)."""
-        page = read_page(self.app, self.store.position(), self.page_size)
+        after = self.store.position()
+        page = read_page(self.app, after, self.page_size)
         if page is None:
             return 0
         facts, last = page
         self._apply(facts, self._evolve(facts, {}), last)
+        for listener in self.page_listeners:
+            listener(facts, after, last)
         return len(facts)
 
     def _apply(self, facts: list[Fact], touched: dict[str, CaseFile], last: int) -> None:

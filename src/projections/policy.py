@@ -38,6 +38,7 @@ Signal = Literal[
 # self-service request), given by its receipt; other cases do not have the milestone.
 RECEIVED_UNOWNED = "received_unowned"
 
+_SHARE = re.compile(r"^\s*(\d{1,2}(?:\.\d+)?)\s*%\s*$")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d)\s*$")
 _UNIT_SECONDS = {"m": 60, "min": 60, "h": 3600, "d": 86400}
 
@@ -63,6 +64,9 @@ class MilestoneSpec:
     target_seconds: float
     clock: str  # "24x7" or "business"
     hold_pauses: bool
+    # The share of the target after which a running milestone is warned about as at risk.
+    # It changes no judgement, so it is not part of the policy's digest.
+    at_risk: float = 0.8
 
     def applies_to(self, kind: str, priority: str) -> bool:
         return self.kind == kind and (self.priority is None or self.priority == priority)
@@ -141,6 +145,9 @@ class Policy:
         """Identifies the policy's content: read models built with another need a rebuild."""
         plain = asdict(replace(self, communities=()))
         content = {k: v for k, v in plain.items() if k not in ("_applicable", "communities")}
+        content["milestones"] = [
+            {k: v for k, v in m.items() if k != "at_risk"} for m in content["milestones"]
+        ]
         encoded = json.dumps(content, default=str, sort_keys=True).encode()
         return hashlib.sha256(encoded).hexdigest()[:16]
 
@@ -164,6 +171,12 @@ class _Milestone(_Strict):
     target: str
     clock: Literal["24x7", "business"]
     hold_pauses: StrictBool
+    at_risk: str | None = None  # e.g. "80%"; the policy's [warnings] share when absent
+
+    @field_validator("at_risk")
+    @classmethod
+    def _share(cls, value: str | None) -> str | None:
+        return None if value is None else _checked_share(value)
 
     @field_validator("target")
     @classmethod
@@ -182,7 +195,7 @@ class _Milestone(_Strict):
             )
         return self
 
-    def compiled(self) -> MilestoneSpec:
+    def compiled(self, at_risk: str) -> MilestoneSpec:
         seconds = duration_seconds(self.target) or 0.0
         return MilestoneSpec(
             self.name,
@@ -194,7 +207,29 @@ class _Milestone(_Strict):
             seconds,
             self.clock,
             self.hold_pauses,
+            share_of(self.at_risk or at_risk),
         )
+
+
+def _checked_share(value: str) -> str:
+    match = _SHARE.match(value)
+    if not match or not 0 < float(match.group(1)) < 100:
+        raise ValueError(f'{value!r} is not a share of the target such as "80%" (1% to 99%)')
+    return value
+
+
+def share_of(text: str) -> float:
+    match = _SHARE.match(text)
+    return float(match.group(1)) / 100 if match else 0.8
+
+
+class _Warnings(_Strict):
+    at_risk: str = "80%"
+
+    @field_validator("at_risk")
+    @classmethod
+    def _share(cls, value: str) -> str:
+        return _checked_share(value)
 
 
 class _Year(_Strict):
@@ -214,6 +249,7 @@ class _PolicyFile(_Strict):
     name: str = Field(min_length=1)
     effective: date
     calendar: _Calendar = _Calendar()
+    warnings: _Warnings = _Warnings()
     milestone: tuple[_Milestone, ...] = Field(min_length=1)
 
     @field_validator("milestone")
@@ -247,7 +283,7 @@ class _PolicyFile(_Strict):
             self.calendar.opens,
             self.calendar.closes,
             years,
-            tuple(m.compiled() for m in self.milestone),
+            tuple(m.compiled(self.warnings.at_risk) for m in self.milestone),
         )
 
 
@@ -256,6 +292,7 @@ _FIELDS = {
     "milestone": tuple(_Milestone.model_fields),
     "calendar": tuple(_Calendar.model_fields),
     "year": tuple(_Year.model_fields),
+    "warnings": tuple(_Warnings.model_fields),
 }
 
 

@@ -77,7 +77,7 @@ CASES = {
     "an unknown field": (
         second(pause="1"),
         "milestone 2 (repair/normal completion): `pause` is not a milestone field; allowed: "
-        "name, kind, priority, start, stop, target, clock, hold_pauses",
+        "name, kind, priority, start, stop, target, clock, hold_pauses, at_risk",
     ),
     "hold_pauses given as text": (
         second(hold_pauses='"no"'),
@@ -100,7 +100,7 @@ CASES = {
     "a milestone that is not a table": (
         HEAD + "milestone = [5]\n",
         "milestone 1: must be a table of name, kind, priority, start, stop, target, clock, "
-        "hold_pauses",
+        "hold_pauses, at_risk",
     ),
     "a missing name": (
         "effective = 2026-01-01\n" + milestone(FIRST),
@@ -112,7 +112,7 @@ CASES = {
     ),
     "an unknown top-level field": (
         HEAD + "colour = 1\n" + milestone(FIRST),
-        "`colour` is not a policy field; allowed: name, effective, calendar, milestone",
+        "`colour` is not a policy field; allowed: name, effective, calendar, warnings, milestone",
     ),
     "an opening time that is not a time": (
         HEAD + '[calendar]\nopens = "8.30am"\n' + milestone(FIRST),

@@ -21,7 +21,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import NamedTuple
 
-from api.config.settings import SettingsError, read_models_path
+from api.config.settings import SettingsError, side_paths
 from api.simulation.simulator import Scenario
 from api.storage.in_use import StoreInUse, alone
 from api.storage.private_files import JOURNALS, private_database
@@ -137,10 +137,10 @@ def _rows(db: sqlite3.Connection, table: str, query: str) -> int:
 
 
 def _delete(path: Path) -> None:
-    # Only ever with no other process in the database. The read models built from the old
-    # events go with them; a journal left without its database would be replayed into a
-    # new one.
-    for file in (path, read_models_path(path)):
+    # Only ever with no other process in the database. The read models, audit tree and
+    # notices built from the old events go with them (the audit key stays); a journal left
+    # without its database would be replayed into a new one.
+    for file in (path, *side_paths(path)):
         for suffix in ("", *JOURNALS):
             file.with_name(file.name + suffix).unlink(missing_ok=True)
 

@@ -16,6 +16,7 @@ from api.cli.case_view import case_document, case_tables, history_rows, history_
 from api.cli.communities import register as register_communities
 from api.cli.demo import print_summary, run_demo
 from api.cli.demo_accounts import print_sign_in
+from api.cli.demo_notices import print_demo_notices
 from api.cli.errors import DbOption, reports_errors
 from api.cli.printable import plain, to_json
 from api.cli.projection_commands import register as register_projections
@@ -185,6 +186,7 @@ def demo(
     )
     print_summary(console, result, settings.timezone)
     print_demo_reports(settings, result, console)
+    print_demo_notices(settings, result, console)
     print_demo_audit(settings, console)
     print_sign_in(console, result.db, result.accounts)
 

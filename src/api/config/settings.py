@@ -267,12 +267,20 @@ def read_models_path(events_file: Path) -> Path:
     return events_file.with_name(events_file.stem + ".readmodels" + events_file.suffix)
 
 
+def side_paths(events_file: Path) -> tuple[Path, Path, Path]:
+    """The files beside an SQLite event store: read models, audit tree, notices."""
+    return (
+        read_models_path(events_file),
+        events_file.with_name(events_file.stem + ".audit" + events_file.suffix),
+        events_file.with_name(events_file.stem + ".notices" + events_file.suffix),
+    )
+
+
 def audit_env(settings: Settings) -> dict[str, str]:
     """The audit tree lives in a file of its own beside SQLite's, or in PostgreSQL."""
     env = settings.eventsourcing_env()
     if not settings.is_postgres:
-        path = settings.sqlite_path
-        env["SQLITE_DBNAME"] = str(path.with_name(path.stem + ".audit" + path.suffix))
+        env["SQLITE_DBNAME"] = str(side_paths(settings.sqlite_path)[1])
     return env
 
 
@@ -280,8 +288,7 @@ def notices_env(settings: Settings) -> dict[str, str]:
     """The notices and webhooks live in a file of their own beside SQLite's, or in PostgreSQL."""
     env = settings.eventsourcing_env()
     if not settings.is_postgres:
-        path = settings.sqlite_path
-        env["SQLITE_DBNAME"] = str(path.with_name(path.stem + ".notices" + path.suffix))
+        env["SQLITE_DBNAME"] = str(side_paths(settings.sqlite_path)[2])
     return env
 
 

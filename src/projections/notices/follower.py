@@ -1,0 +1,284 @@
+"""Keeps the notices current: a tracked follower of the event log, a companion of the read
+models' follower in the same loop.
+
+Each page of events evolves the working copies of the cases it touches, and writes their
+notices to the outbox, their warnings still to come to the schedule, and the log position
+reached, in one transaction: a crash neither loses nor repeats a notice. Each round then
+moves the warnings whose instant has passed from the schedule to the outbox; one taken in
+more than `ON_TIME_SECONDS` after its instant (the follower was down or behind) is marked
+late. A notice's id names what it is about, so one found twice is kept once.
+
+The store starts where the read models are when it is first opened: the history before
+gives no notices, and only the open cases' warnings still to come are scheduled.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import IntegrityError
+
+from projections.calendar import BusinessCalendar
+from projections.casefile import open_case_file
+from projections.facts import Fact
+from projections.notices.deriving import Draft, Timed, received, step, timed
+from projections.notices.kinds import ON_TIME_SECONDS, TIMED
+from projections.notices.store import (
+    DELETE_CASE,
+    DELETE_TIMED,
+    INSERT_NOTICE,
+    UPSERT_CASE,
+    UPSERT_TIMED,
+    NoticeStore,
+)
+from projections.notices.working import Working, dumps, loads
+from projections.policy import Policy
+from projections.reader import read_page
+from projections.rows import case_from_row
+from projections.store import ReadModelStore
+from projections.times import to_micros
+from projections.tracked import Statement
+from workflow.events import Received
+from workflow.lifecycles import TERMINAL
+
+PAGE_SIZE = 1000
+CACHE_SIZE = 10_000
+OFFERED_PAGES = 4  # pages handed over by the read models' follower, kept until taken
+_SET_META = (
+    "INSERT INTO nt_meta (key, value) VALUES (?, ?)"
+    " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+)
+
+
+class NoticeFollower:
+    def __init__(
+        self,
+        app: Application[Any],
+        store: NoticeStore,
+        policy: Callable[[], Policy],
+        calendar: BusinessCalendar,
+        *,
+        read_models: ReadModelStore | None = None,
+        now: Callable[[], float] = time.time,
+        page_size: int = PAGE_SIZE,
+        replay: bool = False,
+    ) -> None:
+        """`policy`: the policy book as it stands (the read models' follower's);
+        `read_models`: where a new store takes the open cases from; `replay`: the events
+        are a past being replayed (the demo), so a warning whose instant passed before an
+        event is taken in at its instant, not late."""
+        self.app = app
+        self.store = store
+        self.policy = policy
+        self.calendar = calendar
+        self.read_models = read_models
+        self.now = now
+        self.page_size = page_size
+        self.replay = replay
+        self._cases: OrderedDict[str, Working] = OrderedDict()
+        self._started = False
+        self._offered: list[tuple[int, list[Fact], int]] = []
+
+    def offer(self, facts: list[Fact], after: int, last: int) -> None:
+        """A page the read models' follower read (the events after position `after`, up to
+        `last`): taken instead of reading it again, if it is the next one here."""
+        self._offered.append((after, facts, last))
+        del self._offered[:-OFFERED_PAGES]  # behind: the oldest are read again when reached
+
+    def forget(self) -> None:
+        """Drop what is held in memory: it may be ahead of what was written."""
+        self._cases.clear()
+        self._started = False
+        self._offered.clear()
+
+    def follow(self) -> int:
+        """Catch up with the log, then take in the warnings now due; returns the events
+        taken in. Another process writing the same page first is not an error."""
+        try:
+            self._start()
+            added = self.catch_up()
+            self.fire_due()
+        except IntegrityError:
+            self.forget()
+            return 0
+        return added
+
+    def catch_up(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Take in the log up to its head; `progress` gets (position, head) after each page."""
+        added = 0
+        while count := self.process_page():
+            added += count
+            if progress is not None:
+                progress(self.store.position(), self.app.recorder.max_notification_id() or 0)
+            if count < self.page_size and not self._offered:
+                break
+        return added
+
+    def process_page(self) -> int:
+        self._start()
+        page = self._next_page(self.store.position())
+        if page is None:
+            return 0
+        facts, last = page
+        policy = self.policy()
+        self._load({f.case_id for f in facts if f.version > 1 and f.case_id not in self._cases})
+        touched: dict[str, Working] = {}
+        drafts: list[tuple[Draft, bool]] = []  # (draft, fired by the clock)
+        for fact in facts:
+            if fact.topic == Received.TOPIC:
+                work = Working(open_case_file(fact, policy))
+                work.case.dirty.clear()
+                self._cases[fact.case_id] = work
+                drafts.extend((d, False) for d in received(work))
+            else:
+                found = self._cases.get(fact.case_id)
+                if found is None:
+                    continue  # it ended, or began before the notices did
+                work = found
+                self._cases.move_to_end(fact.case_id)
+                for due in timed(work, policy, self.calendar):
+                    if due.fire_at <= fact.occurred_at:
+                        work.fired.add(due.draft.id)
+                        drafts.append((due.draft, True))
+                drafts.extend((d, False) for d in step(work, fact, policy, self.calendar))
+            touched[fact.case_id] = work
+        try:
+            self.store.write(self._changes(touched, drafts, policy), last)
+        except BaseException:
+            self._cases.clear()
+            raise
+        for case_id, work in touched.items():
+            if not work.case.is_open:
+                self._cases.pop(case_id, None)
+        while len(self._cases) > CACHE_SIZE:
+            self._cases.popitem(last=False)
+        return len(facts)
+
+    def _next_page(self, position: int) -> tuple[list[Fact], int] | None:
+        self._offered = [page for page in self._offered if page[0] >= position]
+        if self._offered and self._offered[0][0] == position:
+            _, facts, last = self._offered.pop(0)
+            return facts, last
+        return read_page(self.app, position, self.page_size)
+
+    def fire_due(self) -> int:
+        """Move the warnings whose instant has passed into the outbox; returns how many."""
+        now = self.now()
+        rows = self.store.query(
+            "SELECT id, type, case_id, community, kind, milestone, run, due_at, fire_at"
+            " FROM nt_schedule WHERE fire_at <= ? ORDER BY fire_at LIMIT 1000",
+            (int(now * 1e6),),
+        )
+        if not rows:
+            return 0
+        notices = []
+        for r in rows:
+            late = now - int(r["fire_at"]) / 1e6 > ON_TIME_SECONDS
+            notices.append(
+                (r["id"], r["type"], r["case_id"], r["community"], r["kind"], r["milestone"],
+                 r["run"], r["due_at"], r["fire_at"], int(now * 1e6), int(late))
+            )  # fmt: skip
+            cached = self._cases.get(str(r["case_id"]))
+            if cached is not None:
+                cached.fired.add(str(r["id"]))
+        self.store.execute([(INSERT_NOTICE, notices), (DELETE_TIMED, [(r["id"],) for r in rows])])
+        return len(rows)
+
+    def _changes(
+        self, touched: dict[str, Working], drafts: Sequence[tuple[Draft, bool]], policy: Policy
+    ) -> list[Statement]:
+        now = self.now()
+        cases: list[tuple[str, str]] = []
+        ended: list[tuple[str]] = []
+        schedule: list[tuple[Any, ...]] = []
+        for case_id, work in touched.items():
+            if work.case.is_open:
+                cases.append((case_id, dumps(work)))
+                schedule.extend(_timed_row(t) for t in timed(work, policy, self.calendar))
+            else:
+                ended.append((case_id,))
+        outbox = [_outbox_row(d, fired, now, self.replay) for d, fired in drafts]
+        return [
+            (DELETE_CASE, ended),
+            (UPSERT_CASE, cases),
+            ("DELETE FROM nt_schedule WHERE case_id = ?", [(c,) for c in touched]),
+            (UPSERT_TIMED, schedule),
+            (INSERT_NOTICE, outbox),
+        ]
+
+    def _load(self, case_ids: Iterable[str]) -> None:
+        ids = sorted(case_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for row in self.store.query(
+                f"SELECT case_id, file FROM nt_cases WHERE case_id IN ({marks})", chunk
+            ):
+                self._cases[str(row["case_id"])] = loads(str(row["file"]))
+
+    def _start(self) -> None:
+        if self._started:
+            return
+        if self.store.position() == 0 and self.store.meta("started_from") is None:
+            self._seed()
+        self._started = True
+
+    def _seed(self) -> None:
+        """A new store: the open cases as the read models hold them, with the warnings still
+        to come; those whose instant has passed are counted as sent."""
+        read = self.read_models
+        position = 0 if read is None else read.position()
+        now = self.now()
+        meta = [("started_from", str(position)), ("started_at", str(int(now * 1e6)))]
+        statements: list[Statement] = [(_SET_META, meta)]
+        if read is None or position == 0:
+            self.store.execute(statements)
+            return
+        policy = self.policy()
+        cases, schedule = [], []
+        for work in _open_cases(read):
+            for due in timed(work, policy, self.calendar):
+                if due.fire_at.timestamp() <= now:
+                    work.fired.add(due.draft.id)
+                else:
+                    schedule.append(_timed_row(due))
+            cases.append((work.case.case_id, dumps(work)))
+        self.store.write([*statements, (UPSERT_CASE, cases), (UPSERT_TIMED, schedule)], position)
+
+
+def _open_cases(read: ReadModelStore) -> Iterable[Working]:
+    closed = ", ".join(f"'{state}'" for state in TERMINAL)
+    rows = read.query(f"SELECT * FROM rm_case_index WHERE state NOT IN ({closed})")
+    for start in range(0, len(rows), 500):
+        chunk = rows[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        clocks: dict[str, list[Any]] = {}
+        for clock in read.query(
+            f"SELECT * FROM rm_milestones WHERE case_id IN ({marks})",
+            [r["case_id"] for r in chunk],
+        ):
+            clocks.setdefault(clock["case_id"], []).append(clock)
+        for row in chunk:
+            yield Working(case_from_row(row, clocks.get(row["case_id"], [])))
+
+
+def _timed_row(due: Timed) -> tuple[Any, ...]:
+    d = due.draft
+    return (d.id, d.type, d.case_id, d.community, d.kind, d.milestone, d.run,
+            to_micros(d.due_at), to_micros(due.fire_at))  # fmt: skip
+
+
+def _outbox_row(draft: Draft, fired: bool, now: float, replay: bool) -> tuple[Any, ...]:
+    at = draft.at.timestamp()
+    emitted = at if replay else now  # replayed: taken in when it would have been
+    late = fired and draft.type in TIMED and emitted - at > ON_TIME_SECONDS
+    return (
+        draft.id, draft.type, draft.case_id, draft.community, draft.kind, draft.milestone,
+        draft.run, to_micros(draft.due_at), to_micros(draft.at),
+        to_micros(datetime.fromtimestamp(emitted, UTC)), int(late),
+    )  # fmt: skip
