@@ -23,7 +23,7 @@ from api.config.settings import Settings
 from api.simulation.simulator import Scenario, simulate
 from api.storage.own_tables import open_side_database
 from api.storage.tokens import open_tokens
-from api.wiring import open_follower, open_read_models, open_service
+from api.wiring import open_follower, open_notice_store_for, open_read_models, open_service
 from support.backends import fresh_postgres
 from support.driver import new_request
 from support.dumps import dump
@@ -247,3 +247,29 @@ def test_missing_postgresql_tools_are_named_without_the_password(
     assert "postgresql-client" in result.output
     assert "s3cret" not in result.output
     assert not (tmp_path / "backup").exists()
+
+
+def test_a_restore_over_an_sqlite_deployment_starts_its_audit_tree_and_notices_afresh(
+    tmp_path: Path,
+) -> None:
+    db = str(tmp_path / "propdesk.db")
+    settings = Settings.load({}, db=db)  # the key beside the database
+    simulate(settings, SCENARIO)
+    ok("backup", "--db", db, "--to", str(tmp_path / "backup"))
+    write_more(open_service(settings), "after-backup", 4)  # then the tree and notices follow
+    follower = open_follower(settings, settings.policy, audit=True)
+    follower.catch_up()
+    for companion in follower.companions:
+        companion.follow()
+    del follower
+
+    ok("restore", "--from", str(tmp_path / "backup"), "--db", db, "--force")
+    again = open_follower(settings, settings.policy, audit=True)
+    again.catch_up()
+    for companion in again.companions:
+        companion.follow()
+    head = head_of(settings)
+    notices = open_notice_store_for(settings)
+    assert notices.position() == again.store.position() == head  # restarted at the restore
+    assert notices.meta("started_from") == str(head)
+    assert "the history verifies" in ok("audit", "verify", "--db", db)

@@ -7,7 +7,7 @@ import hashlib
 import os
 import sqlite3
 import tempfile
-from contextlib import closing
+from contextlib import closing, suppress
 from pathlib import Path
 
 from api.backup.manifest import (
@@ -20,7 +20,7 @@ from api.backup.manifest import (
     Step,
     survey,
 )
-from api.config.settings import read_models_path
+from api.config.settings import read_models_path, side_paths
 from api.storage.in_use import StoreInUse, alone, held
 from api.storage.private_files import JOURNALS
 
@@ -82,6 +82,9 @@ def restore_sqlite(
             _put(None, models)
             _put(ready.pop(events), events)
             _put(ready.pop(models, None), models)
+            _, audit, notices = side_paths(events)
+            _put(None, audit)  # a tree of other events: the restored ones are taken in anew
+            _restart_notices(notices)
     except StoreInUse:
         raise Refused(
             f"{events} is open in another process; stop the server and `projections run` "
@@ -90,6 +93,17 @@ def restore_sqlite(
     finally:
         for copy in ready.values():
             _remove(copy)
+
+
+def _restart_notices(notices: Path) -> None:
+    """The notice follower starts again from the restored read models (its working copies
+    and schedule describe other events); the webhooks, the outbox and the deliveries stay."""
+    if not notices.is_file():
+        return
+    with closing(_connect(notices)) as db, db:
+        for table in ("nt_cases", "nt_schedule", "nt_meta", "tracking"):
+            with suppress(sqlite3.OperationalError):  # a table it never had
+                db.execute(f"DELETE FROM {table}")
 
 
 def _checked_copy(backup_file: Path, target: Path, digest: str) -> Path:
