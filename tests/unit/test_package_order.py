@@ -26,6 +26,7 @@ ADAPTERS = (
     "api.backup",
     "api.simulation",
     "api.retention",
+    "api.webhooks",
 )
 ENTRY_POINTS = ("api.cli", "api.http", "api.server")
 # Packages that belong to an entry point: the web console is served by the HTTP API's
@@ -44,6 +45,9 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "api.backup": (*INNER, "api.config", "api.storage"),
     # The follower's periodic erasure of reporters' records whose retention ran out.
     "api.retention": (*INNER, "api.config"),
+    # Webhooks: their endpoints and deliveries in the notice store, the deliverer opened
+    # from the settings, a case's number for its messages.
+    "api.webhooks": (*INNER, "api.config", "api.storage", "api.wiring"),
     # The simulator records a community's new service level in the registry, as an admin.
     "api.simulation": (*INNER, "api.config", "api.storage", "api.wiring"),
     **{entry: (*INNER, *ADAPTERS) for entry in ENTRY_POINTS},
