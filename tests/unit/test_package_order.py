@@ -45,7 +45,8 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "api.backup": (*INNER, "api.config", "api.storage"),
     # The follower's periodic erasure of reporters' records whose retention ran out.
     "api.retention": (*INNER, "api.config"),
-    # Webhooks: the endpoints' registry, and the deliverer that opens its store and runs.
+    # Webhooks: their endpoints and deliveries in the notice store, the deliverer opened
+    # from the settings, a case's number for its messages.
     "api.webhooks": (*INNER, "api.config", "api.storage", "api.wiring"),
     # The simulator records a community's new service level in the registry, as an admin.
     "api.simulation": (*INNER, "api.config", "api.storage", "api.wiring"),

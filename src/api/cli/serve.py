@@ -60,7 +60,9 @@ def serve(
     except (PortInUse, StartFailed) as error:
         say_error(str(error))
         raise typer.Exit(2) from None
-    replace_this_process(host, port, count, log_level, follow=following, metrics=config.metrics)
+    # Webhooks are delivered by the server on SQLite; on PostgreSQL not yet by any.
+    replace_this_process(host, port, count, log_level, follow=following, metrics=config.metrics,
+                         deliver=not settings.is_postgres)  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:

@@ -66,6 +66,14 @@ class Environment(EnvironmentSettings):
 
     # PIPL: erase a reporter's record this many days after their case ended; unset: never.
     reporter_retention_days: int | None = Field(None, ge=1, le=36_500)
+    # Where people reach the console, e.g. https://wuye.example.com: webhooks link to a
+    # case's page under it. Unset: their messages carry no link.
+    public_url: str = ""
+
+    @field_validator("public_url", mode="plain")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        return public_url(value)
 
     @field_validator("policy", mode="plain")
     @classmethod
@@ -136,6 +144,7 @@ class Environment(EnvironmentSettings):
             late_entries=self.late_entries,
             audit=audit,
             reporter_retention=timedelta(days=days) if days is not None else None,
+            public_url=self.public_url or None,
         )
 
 
@@ -152,6 +161,8 @@ class Settings:
     # How long after its case ended a reporter's record is kept (PROPDESK_REPORTER_
     # RETENTION_DAYS); None: until erased by hand. The read-model follower erases it then.
     reporter_retention: timedelta | None = None
+    # The console's address as people reach it (PROPDESK_PUBLIC_URL), without a trailing /.
+    public_url: str | None = None
 
     def __repr__(self) -> str:
         return (
@@ -260,6 +271,29 @@ def _postgres_env(url: str) -> dict[str, str]:
         # pool's old connections are dead and would each fail one request.
         "POSTGRES_PRE_PING": "y",
     }
+
+
+def public_url(value: str) -> str:
+    """An http(s) address with a host and nothing after its path; '' when unset."""
+    chosen = value.strip().rstrip("/")
+    if not chosen:
+        return ""
+    try:
+        parts = urlsplit(chosen)
+        parts.port  # noqa: B018  # a malformed port raises here
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(
+            f"PROPDESK_PUBLIC_URL={chosen!r} is not an http(s) address; give the console's "
+            "address as people reach it, e.g. https://wuye.example.com"
+        )
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise SettingsError(
+            "PROPDESK_PUBLIC_URL takes a scheme, a host and optionally a port and a path;"
+            " no query, fragment or credentials"
+        )
+    return chosen
 
 
 def read_models_path(events_file: Path) -> Path:

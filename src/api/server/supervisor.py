@@ -17,6 +17,7 @@ import sys
 from contextlib import ExitStack
 from pathlib import Path
 
+from api.server.deliverer import start_deliverer
 from api.server.follower import FollowerFailed, start_follower, stop_follower
 from api.server.start_failures import StartFailed
 from api.server.workers import run_server, run_workers
@@ -25,12 +26,19 @@ INTERRUPTED = 130  # the shell's status for a command ended by Ctrl-C
 
 
 def replace_this_process(
-    host: str, port: int, workers: int, log_level: str, *, follow: bool, metrics: bool
+    host: str,
+    port: int,
+    workers: int,
+    log_level: str,
+    *,
+    follow: bool,
+    metrics: bool,
+    deliver: bool = False,
 ) -> None:
     """Becomes the supervisor; never returns."""
     argv = [sys.executable, "-P", "-m", __name__, "--host", host, "--port", str(port)]
     argv += ["--workers", str(workers), "--log-level", log_level]
-    argv += ["--follow"] * follow + ["--metrics"] * metrics
+    argv += ["--follow"] * follow + ["--metrics"] * metrics + ["--deliver"] * deliver
     # The interpreter finds this package where this process found it, installed or not.
     source = str(Path(__file__).resolve().parents[2])
     os.environ["PYTHONPATH"] = os.pathsep.join(
@@ -42,7 +50,14 @@ def replace_this_process(
 
 
 def supervise(
-    host: str, port: int, workers: int, log_level: str, *, follow: bool, metrics: bool
+    host: str,
+    port: int,
+    workers: int,
+    log_level: str,
+    *,
+    follow: bool,
+    metrics: bool,
+    deliver: bool = False,
 ) -> int:
     """Serves until SIGINT or SIGTERM; returns the exit status."""
     with ExitStack() as serving:
@@ -53,6 +68,8 @@ def supervise(
 
                 serving.enter_context(metrics_for_serve(ServerConfig.load()))
             follower = start_follower() if follow else None
+            # Webhooks: started once the read models have caught up, so is the outbox.
+            deliverer = start_deliverer() if deliver else None
         except (StartFailed, FollowerFailed) as error:
             _say_error(str(error))
             return 2
@@ -62,6 +79,8 @@ def supervise(
             else:
                 status = run_workers(host, port, workers, log_level)
         finally:
+            if deliverer is not None:
+                stop_follower(deliverer)  # stopped as the follower is
             if follower is not None:
                 stop_follower(follower)
     if status:
@@ -82,6 +101,7 @@ def main() -> None:
     parser.add_argument("--log-level", required=True)
     parser.add_argument("--follow", action="store_true")
     parser.add_argument("--metrics", action="store_true")
+    parser.add_argument("--deliver", action="store_true")
     args = parser.parse_args()
     try:
         status = supervise(
@@ -91,6 +111,7 @@ def main() -> None:
             args.log_level,
             follow=args.follow,
             metrics=args.metrics,
+            deliver=args.deliver,
         )
     except KeyboardInterrupt:  # Ctrl-C before the workers took the signals over
         _say_error("stopped before the server started")

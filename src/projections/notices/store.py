@@ -59,15 +59,17 @@ _TABLES = [
         allow_private INTEGER NOT NULL, created_at BIGINT NOT NULL, created_by TEXT NOT NULL,
         disabled_at BIGINT, disabled_reason TEXT)""",
     # One delivery of one notice to one endpoint; `webhook_id` is the same on every attempt.
-    # status: pending, delivered or failed (given up after the retry period).
+    # status: pending, delivered or failed (given up after the retry period, which runs
+    # from `first_attempt_at`).
     """CREATE TABLE IF NOT EXISTS wh_deliveries (
         webhook_id TEXT PRIMARY KEY, endpoint_id TEXT NOT NULL, notice_id TEXT NOT NULL,
         notice_sequence BIGINT NOT NULL, type TEXT NOT NULL, case_id TEXT NOT NULL,
         status TEXT NOT NULL, attempts INTEGER NOT NULL, created_at BIGINT NOT NULL,
-        next_attempt_at BIGINT, last_attempt_at BIGINT, last_status INTEGER,
-        last_error TEXT, delivered_at BIGINT)""",
+        next_attempt_at BIGINT, first_attempt_at BIGINT, last_attempt_at BIGINT,
+        last_status INTEGER, last_error TEXT, delivered_at BIGINT)""",
     "CREATE INDEX IF NOT EXISTS wh_deliveries_due ON wh_deliveries (status, next_attempt_at)",
     "CREATE INDEX IF NOT EXISTS wh_deliveries_case ON wh_deliveries (case_id)",
+    "CREATE INDEX IF NOT EXISTS wh_deliveries_created ON wh_deliveries (created_at)",
 ]
 
 OUTBOX_COLUMNS = (
