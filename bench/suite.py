@@ -12,6 +12,8 @@ bench/results/quick.json and quick.md instead, never the docs.
 benchmarks (in this order):
   http      intake over HTTP, propdesk serve vs a minimal FastAPI baseline (http_intake.py)
   webhooks  intake while a webhook hangs or answers 500, vs none (webhook_intake.py)
+  warnings  from a warning's instant to its webhook, through `propdesk serve`
+            (warning_delays.py)
   commands  dispatch and complete on cases of 200 events, in-process (command_latency.py)
   rebuild   rebuilding every read model vs reading and decoding the log (rebuild.py)
   replay    propdesk replay --policy over the largest history (whatif.py)
@@ -48,6 +50,7 @@ from terminal import console
 PIECES = {
     "http": "http_intake.py",
     "webhooks": "webhook_intake.py",
+    "warnings": "warning_delays.py",
     "commands": "command_latency.py",
     "rebuild": "rebuild.py",
     "replay": "whatif.py",
