@@ -25,6 +25,7 @@ from api.cli.serve import register as register_serve
 from api.cli.sla_explain import register as register_sla
 from api.cli.tokens import register as register_tokens
 from api.cli.users import register as register_users
+from api.cli.webhooks import register as register_webhooks
 from api.config.settings import Settings
 from api.simulation.simulator import Scenario
 from api.simulation.sites import MOST, company_contracts, company_sites
@@ -199,6 +200,7 @@ register_users(app)
 register_sla(app)
 register_audit(app)
 register_reporters(app)
+register_webhooks(app)
 
 
 def main() -> None:
