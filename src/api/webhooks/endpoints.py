@@ -21,6 +21,7 @@ from projections.notices.store import NoticeStore
 from projections.times import EPOCH, from_micros, to_micros
 
 FORMATS = ("json", "wecom", "dingtalk")
+ID_PATTERN = "ep_[0-9a-f]{16}"  # new_id's
 _COLUMNS = (
     "id, url, format, events, communities, secret, robot_secret, allow_private, created_at,"
     " created_by, disabled_at, disabled_reason"
@@ -70,6 +71,10 @@ def redacted_url(url: str) -> str:
         netloc = "…@" + netloc.rsplit("@", 1)[1]
     shown = urlunsplit((parts.scheme, netloc, parts.path, "", ""))
     return shown + ("?…" if parts.query else "")
+
+
+def new_id() -> str:
+    return "ep_" + secrets.token_hex(8)
 
 
 def new_secret() -> str:
@@ -135,7 +140,7 @@ def add_endpoint(
         resolver=resolver,
     )
     endpoint = Endpoint(
-        id="ep_" + secrets.token_hex(8),
+        id=new_id(),
         url=url,
         format=fmt,
         events=tuple(dict.fromkeys(events)),
