@@ -22,6 +22,7 @@ PATHS = {path: {m.upper() for m in item} for path, item in DOCUMENT["paths"].ite
 BODIES: dict[str, dict[str, Any]] = {
     "/requests": REPAIR,
     "/tokens": {"name": "late-desk", "role": "agent"},
+    "/webhooks": {"url": "https://93.184.216.34/hook", "events": ["case.closed"]},
     "/requests/{case_id}/dispatch": {"assignee": "eng-wang"},
 }
 

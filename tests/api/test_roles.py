@@ -61,6 +61,11 @@ ROUTES: list[tuple[str, str, set[str]]] = [
     ("GET", "/tokens", {"admin"}),
     ("POST", "/tokens", {"admin"}),
     ("DELETE", "/tokens/nobody", {"admin"}),
+    ("GET", "/webhooks", {"admin"}),
+    ("POST", "/webhooks", {"admin"}),
+    ("GET", "/webhooks/deliveries", {"admin"}),
+    ("GET", "/webhooks/ep_0123456789abcdef", {"admin"}),
+    ("DELETE", "/webhooks/ep_0123456789abcdef", {"admin"}),
 ]
 
 
@@ -96,6 +101,8 @@ def call(api: Api, method: str, path: str, headers: dict[str, str]) -> Any:
         headers = {**headers, "Idempotency-Key": f"k-{next(_keys)}"}
     elif path == "/tokens":
         body = {"name": f"t-{next(_keys)}", "role": "analyst"}
+    elif path == "/webhooks":
+        body = {"url": "https://93.184.216.34/hook", "events": ["case.closed"]}
     return api.client.request(method, url, json=body if method == "POST" else None, headers=headers)
 
 

@@ -6,12 +6,15 @@ from support.api_client import Api
 
 
 def documented_url(api: Api, path: str) -> str:
-    """A path of the OpenAPI document, made callable: a new repair's id, a token's name."""
+    """A path of the OpenAPI document, made callable: a new repair's id, a token's name,
+    a webhook endpoint's id."""
     if "{case_id}" in path:
         path = path.replace("{case_id}", api.create("repair")["id"])
-    return path.replace("{name}", "late-desk")
+    return path.replace("{name}", "late-desk").replace("{endpoint_id}", "ep_0123456789abcdef")
 
 
 def documented_token(api: Api, path: str) -> dict[str, str]:
-    """A token the path's routes answer: admin for /tokens, supervisor for the rest."""
-    return api.auth("root", "admin") if path.startswith("/tokens") else api.supervisor
+    """A token the path's routes answer: admin for /tokens and /webhooks, supervisor for
+    the rest."""
+    for_admins = path.startswith(("/tokens", "/webhooks"))
+    return api.auth("root", "admin") if for_admins else api.supervisor

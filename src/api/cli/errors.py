@@ -21,6 +21,7 @@ from api.config.settings import DEFAULT_DB, SettingsError
 from api.http.proof_document import NoCheckpointYet
 from api.storage.audit_key import AuditKeyError
 from api.terminal.consoles import say_error
+from api.webhooks.addresses import WebhookError
 from projections.audit.notes import NoteError
 from projections.layout import PolicyMismatch
 from projections.policy import PolicyError
@@ -38,6 +39,7 @@ EXPECTED = (
     AuditKeyError,
     NoCheckpointYet,
     NoteError,
+    WebhookError,
 )
 # What the storage raises when it cannot be reached or used: eventsourcing's wrappers,
 # psycopg's and its pool's, sqlite3's.

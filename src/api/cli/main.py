@@ -26,7 +26,7 @@ from api.cli.serve import register as register_serve
 from api.cli.sla_explain import register as register_sla
 from api.cli.tokens import register as register_tokens
 from api.cli.users import register as register_users
-from api.cli.webhook_deliveries import add_delivery_commands
+from api.cli.webhooks import register as register_webhooks
 from api.config.settings import Settings
 from api.simulation.simulator import Scenario
 from api.simulation.sites import MOST, company_contracts, company_sites
@@ -202,10 +202,7 @@ register_users(app)
 register_sla(app)
 register_audit(app)
 register_reporters(app)
-# Joined, when merged, with the group that adds, lists and removes endpoints.
-webhook_app = typer.Typer(help="Webhooks: notices posted to other systems.", no_args_is_help=True)
-add_delivery_commands(webhook_app)
-app.add_typer(webhook_app, name="webhook")
+register_webhooks(app)
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ the docs and the tests.
 | callbacks     | agent, supervisor, admin                      |
 | sla, first_contact, what_if | supervisor, admin, analyst      |
 | access_log    | admin                                          |
+| webhooks      | admin                                          |
 
 Analysts read the cases behind every figure of the dashboards, with personal data masked;
 they send no command and reveal nothing.
@@ -45,6 +46,7 @@ PAGES = {
         Page("first_contact", "/console/first-contact", N_("First contact"), frozenset({S, D, N})),
         Page("what_if", "/console/what-if", N_("What-if"), frozenset({S, D, N})),
         Page("access_log", "/console/access-log", N_("Access log"), frozenset({D})),
+        Page("webhooks", "/console/webhooks", N_("Webhooks"), frozenset({D})),
     )
 }
 

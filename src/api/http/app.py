@@ -33,6 +33,7 @@ from api.http.routes import (
     requests,
     sla,
     tokens,
+    webhooks,
 )
 from api.http.runtime import Runtime
 from api.http.strict_query import StrictRoute
@@ -110,6 +111,7 @@ def create_app(config: ServerConfig | None = None, runtime: Runtime | None = Non
             {"name": "events", "description": "the event feed, without personal data"},
             {"name": "communities", "description": "the communities cases belong to"},
             {"name": "tokens", "description": "bearer tokens, for admins"},
+            {"name": "webhooks", "description": "endpoints notices are posted to, for admins"},
             {"name": "health", "description": "no token needed"},
         ],
     )
@@ -120,7 +122,18 @@ def create_app(config: ServerConfig | None = None, runtime: Runtime | None = Non
     console.install(app)  # after the handlers: it wraps them for its pages
     docs_pages.install(app)
     app.router.route_class = StrictRoute  # the routers' own are; this for routes added here
-    routers = (requests, sla, proofs, commands, reports, events, communities, tokens, health)
+    routers = (
+        requests,
+        sla,
+        proofs,
+        commands,
+        reports,
+        events,
+        communities,
+        tokens,
+        webhooks,
+        health,
+    )
     for module in routers:
         app.include_router(module.router)
     app.add_middleware(NoStore, public=DOCUMENTATION)

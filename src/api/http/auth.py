@@ -10,8 +10,9 @@
 | supervisor | create requests, read cases (with the reporter), case histories, reports,  |
 |            | the event feed                                                             |
 | analyst    | reports and the event feed: no personal data, no writes                    |
-| admin      | tokens; create requests and send commands dated as far back as need be,    |
-|            | to bring history over from another system (no personal data shown)         |
+| admin      | tokens, webhooks; create requests and send commands dated as far back as   |
+|            | need be, to bring history over from another system (no personal data      |
+|            | shown)                                                                     |
 
 Who may send each command is its declaration's (`workflow.declared`, listed in
 docs/commands.md); the command routes require exactly those roles. A worker may send one

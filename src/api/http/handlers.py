@@ -21,6 +21,8 @@ from starlette.staticfiles import StaticFiles
 from api.http.backdating import BEYOND_LIMIT
 from api.http.problems import DATABASE_UNAVAILABLE, ApiProblem, problem_response
 from api.http.storage_errors import RETRY_AFTER_SECONDS, database_unavailable
+from api.webhooks.addresses import WebhookError
+from api.webhooks.endpoints import UnknownEndpoint
 from workflow.errors import (
     AlreadyOwned,
     CaseNotFound,
@@ -50,6 +52,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ConcurrencyConflict, _conflict)
     app.add_exception_handler(IdempotencyConflict, _idempotency)
     app.add_exception_handler(ClientDisconnect, _client_gone)
+    app.add_exception_handler(WebhookError, _webhook_refused)
+    app.add_exception_handler(UnknownEndpoint, _no_endpoint)
     # What the storage raises: eventsourcing's wrappers (the event store, the read models),
     # psycopg and psycopg_pool's own (tokens, reporters), sqlite3's.
     for storage_error in (PersistenceError, psycopg.Error, sqlite3.Error):
@@ -236,6 +240,15 @@ def _is_uuid(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+async def _webhook_refused(_: Request, error: Exception) -> JSONResponse:
+    # The message says what was wrong and what is allowed (api.webhooks).
+    return problem_response(422, "invalid-input", "Invalid input", f"body: {error}")
+
+
+async def _no_endpoint(_: Request, error: Exception) -> JSONResponse:
+    return problem_response(404, "not-found", "Not found", str(error))
 
 
 async def _conflict(_: Request, error: Exception) -> JSONResponse:

@@ -20,6 +20,7 @@ from api.wiring import (
     log_key,
     open_audit_store_for,
     open_follower,
+    open_notice_store_for,
     open_read_models,
     open_service,
     policy_book,
@@ -28,6 +29,7 @@ from projections.audit.notes import VerifierKey
 from projections.audit.store import AuditStore
 from projections.calendar import BusinessCalendar
 from projections.follower import Follower
+from projections.notices.store import NoticeStore
 from projections.policy import Policy
 from projections.store import ReadModelStore
 from workflow.backdating import Backdating
@@ -84,12 +86,22 @@ class Runtime:
     _book_read: float = 0.0
     _audit: AuditStore | None = None
     _audit_key: VerifierKey | None = None
+    _notices: NoticeStore | None = None
+    _opening: threading.Lock = field(default_factory=threading.Lock)
 
     def audit_store(self) -> AuditStore:
         """The audit tree's store, opened at first use (a case's proof)."""
         if self._audit is None:
             self._audit = open_audit_store_for(self.config.settings)
         return self._audit
+
+    def notices(self) -> NoticeStore:
+        """The notice store (the webhooks' endpoints and deliveries), opened at first use:
+        by requests in worker threads, hence the lock."""
+        with self._opening:
+            if self._notices is None:
+                self._notices = open_notice_store_for(self.config.settings)
+            return self._notices
 
     def audit_key(self) -> VerifierKey:
         """The log's verifier key, read from its file once; refused (AuditKeyError) before
@@ -171,7 +183,7 @@ class Runtime:
         self.access_log.close()
         self.communities.close()
         self.numbers.close()
-        for store in (self.store, self._audit):
+        for store in (self.store, self._audit, self._notices):
             datastore = getattr(store, "datastore", None)  # every store has one
             if datastore is not None:
                 datastore.close()

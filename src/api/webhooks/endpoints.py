@@ -9,10 +9,11 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from api.webhooks.addresses import Resolver, WebhookError, check_url, resolve
 from projections.notices.kinds import NOTICE_TYPES
@@ -20,6 +21,7 @@ from projections.notices.store import NoticeStore
 from projections.times import EPOCH, from_micros, to_micros
 
 FORMATS = ("json", "wecom", "dingtalk")
+ID_PATTERN = "ep_[0-9a-f]{16}"  # new_id's
 _COLUMNS = (
     "id, url, format, events, communities, secret, robot_secret, allow_private, created_at,"
     " created_by, disabled_at, disabled_reason"
@@ -57,8 +59,22 @@ class Endpoint:
         )
 
     def redacted_url(self) -> str:
-        """The URL without its query (where WeCom and DingTalk put the robot's key)."""
-        return self.url.split("?", 1)[0] + ("?…" if "?" in self.url else "")
+        """The URL without its query (where WeCom and DingTalk put the robot's key) and
+        without a user's name and password before the host."""
+        return redacted_url(self.url)
+
+
+def redacted_url(url: str) -> str:
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = "…@" + netloc.rsplit("@", 1)[1]
+    shown = urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+    return shown + ("?…" if parts.query else "")
+
+
+def new_id() -> str:
+    return "ep_" + secrets.token_hex(8)
 
 
 def new_secret() -> str:
@@ -72,9 +88,12 @@ def checked(
     *,
     robot_secret: str | None,
     allow_private: bool,
+    communities: Sequence[str] = (),
+    known_communities: Collection[str] | None = None,
     resolver: Resolver = resolve,
 ) -> None:
-    """Refuses what an endpoint may not be, saying what is allowed."""
+    """Refuses what an endpoint may not be, saying what is allowed. `known_communities`:
+    the registry's codes, which `communities` must be among (None: not checked)."""
     if fmt not in FORMATS:
         raise WebhookError(f"unknown format {fmt!r}; allowed: {', '.join(FORMATS)}")
     if not events:
@@ -84,6 +103,14 @@ def checked(
         raise WebhookError(f"unknown event type {unknown[0]!r}; allowed: {', '.join(NOTICE_TYPES)}")
     if robot_secret is not None and fmt != "dingtalk":
         raise WebhookError("a robot secret is for the dingtalk format only")
+    if robot_secret is not None and not robot_secret.strip():
+        raise WebhookError("the robot secret is empty; leave it out if the robot has none")
+    if known_communities is not None:
+        strange = [c for c in communities if c not in known_communities]
+        if strange:
+            raise WebhookError(
+                f"unknown community {strange[0]!r}; known: {', '.join(sorted(known_communities))}"
+            )
     check_url(url, allow_private=allow_private, resolver=resolver)
 
 
@@ -96,15 +123,24 @@ def add_endpoint(
     communities: Sequence[str] = (),
     robot_secret: str | None = None,
     allow_private: bool = False,
+    known_communities: Collection[str] | None = None,
     by: str,
     now: datetime,
     resolver: Resolver = resolve,
 ) -> Endpoint:
     """Registers an endpoint; the answer holds its secret, shown this once."""
-    checked(url, events, fmt, robot_secret=robot_secret, allow_private=allow_private,
-            resolver=resolver)  # fmt: skip
+    checked(
+        url,
+        events,
+        fmt,
+        robot_secret=robot_secret,
+        allow_private=allow_private,
+        communities=communities,
+        known_communities=known_communities,
+        resolver=resolver,
+    )
     endpoint = Endpoint(
-        id="ep_" + secrets.token_hex(8),
+        id=new_id(),
         url=url,
         format=fmt,
         events=tuple(dict.fromkeys(events)),
