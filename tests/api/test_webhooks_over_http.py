@@ -4,7 +4,10 @@ refusals are problems that write nothing."""
 
 from __future__ import annotations
 
+import json
+import threading
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -182,3 +185,39 @@ def test_an_admin_of_some_communities_may_not_manage_webhooks(api: Api) -> None:
     answer = api.client.get("/webhooks", headers={"Authorization": f"Bearer {scoped}"})
     assert answer.status_code == 403
     assert "manage webhooks" in answer.json()["detail"]
+
+
+def test_a_test_message_is_sent_at_once_and_its_answer_reported(api: Api) -> None:
+    taken: list[bytes] = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            taken.append(self.rfile.read(int(self.headers["content-length"])))
+            self.send_response(200 if self.path == "/ok" else 500)
+            self.send_header("content-length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        ids = []
+        for path in ("/ok", "/fail"):
+            added = add(api, url=base + path, allow_private=True, format="json")
+            ids.append(added.json()["id"])
+        ok = api.client.post(f"/webhooks/{ids[0]}/test", headers=admin(api))
+        assert ok.status_code == 200, ok.text
+        assert ok.json() == {"delivered": True, "status": 200, "error": None}
+        failed = api.client.post(f"/webhooks/{ids[1]}/test", headers=admin(api)).json()
+        assert failed["delivered"] is False
+        assert failed["status"] == 500
+        assert json.loads(taken[0])["type"] == "webhook.test"
+        unknown = api.client.post("/webhooks/ep_0000000000000000/test", headers=admin(api))
+        assert unknown.status_code == 404
+        agent = api.client.post(f"/webhooks/{ids[0]}/test", headers=api.auth("desk-li", "agent"))
+        assert agent.status_code == 403
+    finally:
+        server.shutdown()

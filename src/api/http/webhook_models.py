@@ -132,3 +132,9 @@ def delivery_out(d: Delivery) -> DeliveryOut:
 
 def _local(moment: datetime | None) -> datetime | None:
     return None if moment is None else local(moment)
+
+
+class WebhookTestOut(BaseModel):
+    delivered: bool = Field(description="the endpoint took the test message")
+    status: int | None = Field(description="the HTTP status it answered; null: no answer")
+    error: str | None = Field(description="what went wrong, when it was not taken")

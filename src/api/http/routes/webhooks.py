@@ -18,6 +18,7 @@ from api.http.webhook_models import (
     DeliveryOut,
     WebhookIn,
     WebhookOut,
+    WebhookTestOut,
     added_webhook,
     delivery_out,
     webhook_out,
@@ -25,6 +26,7 @@ from api.http.webhook_models import (
 from api.storage.tokens import Principal, Role
 from api.webhooks.delivery_log import deliveries
 from api.webhooks.endpoints import ID_PATTERN, add_endpoint, endpoint, endpoints, remove_endpoint
+from api.webhooks.running import send_test
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"], route_class=StrictRoute)
 
@@ -120,3 +122,19 @@ def remove_webhook(endpoint_id: EndpointId, rt: RuntimeDep, who: Admin) -> Respo
     """Its deliveries stay in the log; those still pending are marked failed."""
     remove_endpoint(rt.notices(), endpoint_id)
     return Response(status_code=204)
+
+
+@router.post(
+    "/{endpoint_id:endpoint_id}/test",
+    summary="Send a webhook endpoint a test message now",
+    responses=problem_responses(401, 403, 404, 422),
+)
+def test_webhook(endpoint_id: EndpointId, rt: RuntimeDep, who: Admin) -> WebhookTestOut:
+    """A message of type `webhook.test` about a made-up case, sent at once (not through the
+    outbox) and not recorded; the answer says whether the endpoint took it."""
+    settings = rt.config.settings
+    status, error = send_test(
+        rt.notices(), endpoint(rt.notices(), endpoint_id),
+        zone=settings.timezone, public_url=settings.public_url,
+    )  # fmt: skip
+    return WebhookTestOut(delivered=error is None, status=status, error=error)
