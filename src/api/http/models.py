@@ -184,6 +184,13 @@ class Health(BaseModel):
     log_position: int
     read_models_position: int
     follower: bool = Field(description="whether this process follows the log")
+    roles: dict[str, bool] | None = Field(
+        None,
+        description="on PostgreSQL, each role one process at a time holds (`follower`: "
+        "follows the log into the read models) and whether some process holds it now; "
+        "null on SQLite",
+        examples=[{"follower": True}],
+    )
 
 
 class TokenIn(BaseModel):
