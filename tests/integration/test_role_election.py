@@ -1,6 +1,6 @@
 """Candidates for a role on one PostgreSQL database: one runs the role's job at a time, the
 role passes on when its holder stops, and a holder that loses its lock connection stops its
-job at once."""
+job at once. `propdesk projections run` stands for the follower's role too."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +18,7 @@ from api.server.election import Candidate, JobFailed
 from api.storage.own_tables import open_side_database
 from api.storage.role_locks import HOLDERS, held_roles, holder_params, role_key
 from support.backends import fresh_postgres
+from support.processes import follower_process, stopped_at_exit
 
 FAST = 0.1  # seconds between a candidate's tries, here
 
@@ -180,3 +182,29 @@ def test_a_candidate_that_cannot_reach_postgresql_says_so_and_keeps_trying() -> 
     assert not thread.is_alive()
     assert len(said) == 1
     assert "cannot reach PostgreSQL" in said[0]
+
+
+def test_projections_run_waits_its_turn_for_the_role_saying_so(
+    settings: Settings, tmp_path: Path
+) -> None:
+    db = open_side_database(settings)
+    key = role_key("follower", settings.eventsourcing_env()["POSTGRES_DBNAME"])
+    follower = follower_process(settings.db, tmp_path)
+    try:
+        with stopped_at_exit(follower), standing(settings, "a") as a:
+            until(a.job.running.is_set)
+            follower.start()
+            until(lambda: "another process holds the role follower" in follower.tail(), 60)
+            assert "following the log" not in follower.tail()
+            a.stop.set()  # the role passes to `projections run`
+            until(lambda: "following the log from position" in follower.tail(), 30)
+            [(pid,)] = db.run(HOLDERS, holder_params(key))[1]
+            [(name,)] = db.run(
+                "SELECT application_name FROM pg_stat_activity WHERE pid = ?", (pid,)
+            )[1]
+            assert follower.popen is not None
+            assert name == f"propdesk follower candidate {follower.popen.pid}"
+            follower.stop()
+            assert "stopped at position" in follower.tail()
+    finally:
+        db.close()

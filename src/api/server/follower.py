@@ -1,4 +1,5 @@
-"""`propdesk serve`'s read-model follower, in a process of its own.
+"""`propdesk serve`'s read-model follower on SQLite, in a process of its own; and what it
+runs, which the follower's role runs on PostgreSQL too (`role_jobs.py`).
 
 In a thread of a server process the follower would take its turns at that process's
 interpreter lock from the requests; in a process of its own it runs on another CPU.
