@@ -160,10 +160,14 @@ class Follower:
             for row in rows:
                 self._cases[row["case_id"]] = case_from_row(row, by_case.get(row["case_id"], []))
 
-    def catch_up(self, progress: Progress | None = None) -> int:
-        """Process pages until the head of the log; returns events processed."""
+    def catch_up(
+        self, progress: Progress | None = None, stop: threading.Event | None = None
+    ) -> int:
+        """Process pages until the head of the log, or until `stop` is set; returns events
+        processed. A stop is seen between pages: a follower that lost its role (a long
+        catch-up is many pages) stops before the next one."""
         done = 0
-        while count := self.process_page():
+        while not (stop is not None and stop.is_set()) and (count := self.process_page()):
             done += count
             if progress is not None:
                 progress(self.store.position(), self.head())
@@ -270,7 +274,7 @@ class Follower:
         wait = poll_seconds
         while not stop.is_set():
             try:
-                found = self.catch_up(progress)
+                found = self.catch_up(progress, stop)
                 for companion in self.companions:
                     companion.follow()
                 if after_round is not None:

@@ -18,6 +18,7 @@ from api.cli.main import app
 from api.config.settings import Settings
 from api.storage.tokens import open_tokens
 from api.wiring import open_follower, open_read_models
+from support.backends import database
 from support.driver import receive
 from support.request_bodies import REPAIR
 from support.serve_cli import ended as _ended
@@ -74,8 +75,7 @@ def free_port() -> int:
         return port
 
 
-def test_serve_with_two_workers_follows_the_log_once_beside_them(tmp_path: Path) -> None:
-    db = str(tmp_path / "propdesk.db")
+def test_serve_with_two_workers_follows_the_log_once_beside_them(db: str) -> None:
     store = open_tokens(Settings.load({}, db=db))
     token = store.issue("desk-zhang", "agent")
     store.close()
@@ -133,13 +133,14 @@ def _children(pid: int) -> set[int]:
     return found
 
 
-def test_a_killed_server_leaves_no_worker_or_follower_behind(tmp_path: Path) -> None:
-    db, port = str(tmp_path / "propdesk.db"), free_port()
+def test_a_killed_server_leaves_no_worker_or_follower_behind(db: str) -> None:
+    port = free_port()
     server = _serve(db, port)
     try:
         _wait_healthy(port, server)
         started = _children(server.pid)
-        assert len(started) >= 2  # the follower and at least one worker
+        # the follower (SQLite) or the follower's candidate (PostgreSQL), and the workers
+        assert len(started) >= 2
         server.kill()  # SIGKILL: no shutdown code runs in the server itself
         server.wait(timeout=10)
         deadline = time.monotonic() + 15
@@ -161,8 +162,22 @@ def test_a_killed_server_leaves_no_worker_or_follower_behind(tmp_path: Path) -> 
         server.communicate(timeout=30)
 
 
-def test_serve_stops_with_the_followers_error_when_it_cannot_follow(tmp_path: Path) -> None:
-    db = str(tmp_path / "propdesk.db")
+@pytest.mark.parametrize(
+    ("backend", "said"),
+    [
+        ("sqlite", "follower exited with status 2"),
+        # elected beside the workers, which were serving meanwhile
+        ("postgres", "the server stopped: a role's job cannot run"),
+    ],
+)
+def test_serve_stops_with_the_followers_error_when_it_cannot_follow(
+    tmp_path: Path, backend: str, said: str
+) -> None:
+    with database(backend, tmp_path) as db:
+        _stops_with_the_followers_error(db, said)
+
+
+def _stops_with_the_followers_error(db: str, said: str) -> None:
     settings = Settings.load({}, db=db)
     follower = open_follower(settings, settings.policy)
     receive(follower.app, "repair")
@@ -173,7 +188,7 @@ def test_serve_stops_with_the_followers_error_when_it_cannot_follow(tmp_path: Pa
     text = _ended(server)
     assert server.returncode == 2
     assert "projections rebuild" in text
-    assert "follower exited with status 2" in text
+    assert said in text
     assert "Traceback" not in text
 
 

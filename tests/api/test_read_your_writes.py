@@ -74,4 +74,5 @@ def test_without_a_follower_a_read_waits_a_bounded_time_then_answers_503(tmp_pat
         assert "not yet 1; retry shortly" in response.json()["detail"]
         assert 0.3 <= waited < 3
         assert api.client.get("/health").json()["follower"] is False
+        assert api.client.get("/health").json()["roles"] is None  # SQLite: none to see
         assert api.client.get("/requests", headers=api.agent).json()["items"] == []

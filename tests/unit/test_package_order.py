@@ -58,8 +58,9 @@ ALLOWED: dict[str, tuple[str, ...]] = {
 # serve` tries before it starts workers), the metrics address, and the answers the command
 # line prints alike: the case (`propdesk show`), its SLA explanation (`propdesk sla
 # explain`) and its proof (`propdesk audit export`). The server: the processes `propdesk
-# serve` runs, how they say they cannot start, and the garbage-collector settings its
-# processes apply once started (the HTTP app's lifespan applies them in a worker).
+# serve` runs, how they say they cannot start, the garbage-collector settings its
+# processes apply once started (the HTTP app's lifespan applies them in a worker), and the
+# election of the process that holds a role (`propdesk projections run` stands for one).
 PUBLIC_FACE = {
     "api.http": {
         "api.http.app",
@@ -75,6 +76,7 @@ PUBLIC_FACE = {
         "api.server.workers",
         "api.server.start_failures",
         "api.server.garbage_collector",
+        "api.server.election",
     },
     "api.cli": set(),
 }

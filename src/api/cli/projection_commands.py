@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import threading
 from datetime import UTC, datetime
+from functools import partial
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,7 @@ from api.cli.local_times import local_text
 from api.cli.read_side import PolicyOption
 from api.config.settings import Settings
 from api.retention import retention_for
+from api.server.election import Candidate, JobFailed
 from api.terminal.consoles import output_console
 from api.terminal.progress import catch_up, progress_bar, progress_console
 from api.wiring import open_follower
@@ -53,26 +55,39 @@ def run(
     poll: Annotated[float, typer.Option(help="seconds between polls at the head")] = 0.5,
     page_size: PageOption = 2000,
 ) -> None:
-    """Follow the event log continuously (until Ctrl-C or SIGTERM)."""
+    """Follow the event log continuously (until Ctrl-C or SIGTERM). On PostgreSQL it first
+    takes the role of follower, which one process at a time holds (a `propdesk serve` may):
+    it waits for its turn, saying so."""
     settings = Settings.load(db=db, policy=policy)
-    follower = open_follower(settings, settings.policy, audit=True)
-    follower.page_size = page_size
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    catch_up(follower)
-    console.print(f"following the log from position {follower.store.position()}; Ctrl-C stops")
-    # The database going away and coming back is reported on stderr; it does not stop this.
-    follower.run(
-        stop,
-        poll_seconds=poll,
-        report=lambda line: _report_outage(line, settings.timezone),
-        after_round=retention_for(settings, follower),  # off unless configured
-    )
-    console.print(f"stopped at position {follower.store.position()}")
+    report = partial(_report_outage, zone=settings.timezone)
+
+    def follow(halt: threading.Event) -> None:
+        follower = open_follower(settings, settings.policy, audit=True)
+        follower.page_size = page_size
+        catch_up(follower, stop=halt)
+        console.print(f"following the log from position {follower.store.position()}; Ctrl-C stops")
+        # The database going away and coming back is reported on stderr; it does not stop this.
+        follower.run(
+            halt,
+            poll_seconds=poll,
+            report=report,
+            after_round=retention_for(settings, follower),  # off unless configured
+        )
+        console.print(f"stopped at position {follower.store.position()}")
+
+    if not settings.is_postgres:
+        follow(stop)
+        return
+    try:
+        Candidate(settings, "follower", follow, say=report).run(stop)
+    except JobFailed as failed:  # said as the command said it before it stood for the role
+        raise failed.__cause__ or failed from None
 
 
-def _report_outage(line: str, zone: ZoneInfo) -> None:
+def _report_outage(line: str, *, zone: ZoneInfo) -> None:
     stamp = local_text(datetime.now(UTC), zone)
     progress_console.print(f"{stamp} {line}", highlight=False, soft_wrap=True)
 

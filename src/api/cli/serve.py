@@ -33,21 +33,20 @@ def serve(
         typer.Option(min=1, max=64, help="server processes [default: one per CPU, at most 4]"),
     ] = None,
     follow: Annotated[
-        bool | None,
+        bool,
         typer.Option(
             "--follow/--no-follow",
             help="keep the read models current from this command, in a process of its own "
-            "(default: on for SQLite; off for PostgreSQL, where `propdesk projections run` "
-            "follows the log)",
+            "(on PostgreSQL, the one `serve` or `projections run` elected among those on the "
+            "database follows)",
         ),
-    ] = None,
+    ] = True,
     log_level: Annotated[str, typer.Option(help="uvicorn's log level")] = "info",
 ) -> None:
     """Serve the HTTP API under uvicorn (docs at /docs, the OpenAPI document at /openapi.json)."""
     # Every setting is checked here, not in every worker (the follower is decided below).
     config = ServerConfig.load(db=db, follow=False)
     settings = config.settings
-    following = follow if follow is not None else not settings.is_postgres
     count = workers or default_workers()
     # The follower and the workers build their settings from this environment.
     os.environ["PROPDESK_DB"] = settings.db
@@ -60,9 +59,21 @@ def serve(
     except (PortInUse, StartFailed) as error:
         say_error(str(error))
         raise typer.Exit(2) from None
-    # Webhooks are delivered by the server on SQLite; on PostgreSQL not yet by any.
-    replace_this_process(host, port, count, log_level, follow=following, metrics=config.metrics,
-                         deliver=not settings.is_postgres)  # fmt: skip
+    # On PostgreSQL several servers may share the database: a candidate process stands for
+    # the role of follower, and the workers start without waiting for it.
+    on_postgres = settings.is_postgres
+    replace_this_process(
+        host,
+        port,
+        count,
+        log_level,
+        follow=follow and not on_postgres,
+        metrics=config.metrics,
+        # Webhooks: the deliverer runs beside the server on SQLite, and is a role on
+        # PostgreSQL, so that one server delivers.
+        deliver=not on_postgres,
+        stand=(("follower",) * follow + ("deliverer",)) if on_postgres else (),
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -182,7 +182,8 @@ class ServerConfig:
         read_wait: float | None = None,
     ) -> ServerConfig:
         """By default the follower runs in-process on SQLite and not on PostgreSQL, where
-        `propdesk projections run` follows the log once for every server process."""
+        one process elected among `propdesk serve`'s candidates (or `propdesk projections
+        run`) follows the log for every server process."""
         flags: dict[str, Any] = {"db": db, "http_follow": follow, "http_read_wait": read_wait}
         found = ServerEnvironment.read(environ, **flags)
         settings = found.settings()

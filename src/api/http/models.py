@@ -184,6 +184,14 @@ class Health(BaseModel):
     log_position: int
     read_models_position: int
     follower: bool = Field(description="whether this process follows the log")
+    roles: dict[str, bool] | None = Field(
+        None,
+        description="on PostgreSQL, each role one process at a time holds (`follower`: "
+        "follows the log into the read models; `deliverer`: delivers the webhooks) and "
+        "whether some process holds it now; "
+        "null on SQLite",
+        examples=[{"follower": True, "deliverer": True}],
+    )
 
 
 class TokenIn(BaseModel):

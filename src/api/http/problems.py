@@ -102,6 +102,16 @@ DATABASE_UNAVAILABLE = _Documented(
     "have been saved: repeat it with the same Idempotency-Key or If-Match)",
 )
 
+NO_FOLLOWER = _Documented(
+    "no-follower",
+    "No read-model follower",
+    "The read models did not reach `min_position` in time and no process follows the log "
+    "(PostgreSQL): start `propdesk serve` or `propdesk projections run`",
+    "the read models are at position 40, not yet 42, and no read-model follower is running: "
+    "start `propdesk serve` (without --no-follow) or `propdesk projections run` on this "
+    "database",
+)
+
 _DOCUMENTED: dict[int, _Documented] = {
     400: _Documented(
         "malformed-json",
@@ -175,7 +185,7 @@ _DOCUMENTED: dict[int, _Documented] = {
         "The read models did not reach `min_position` in time, or the database is "
         "unavailable; retry after Retry-After",
         "the read models are at position 40, not yet 42; retry shortly",
-        also=(DATABASE_UNAVAILABLE,),
+        also=(NO_FOLLOWER, DATABASE_UNAVAILABLE),
     ),
 }
 # Every operation documented here reads the database (the tokens at least), so each may

@@ -101,6 +101,16 @@ def await_position(rt: Runtime, min_position: int | None) -> None:
     try:
         rt.store.wait(UPSTREAM, min_position, timeout=rt.config.read_wait)
     except TimeoutError:
+        # Asked only now, after the wait: a read that waits in vain is rare.
+        if rt.follower_running() is False:
+            raise ApiProblem(
+                503,
+                "no-follower",
+                "No read-model follower",
+                f"the read models are at position {rt.store.position()}, not yet "
+                f"{min_position}, and no read-model follower is running: start `propdesk "
+                "serve` (without --no-follow) or `propdesk projections run` on this database",
+            ) from None
         raise ApiProblem(
             503,
             "read-models-behind",

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from api.config.server import ServerConfig
 from api.http.backdating import rules_by_role
 from api.http.group_commit import IntakeWriter
+from api.http.role_watch import RoleWatch
 from api.storage.access_log import AccessLog, open_access_log
 from api.storage.case_numbers import CaseNumbers, open_case_numbers
 from api.storage.communities import CommunityStore, open_communities
@@ -81,6 +82,7 @@ class Runtime:
     backdating: dict[Role, Backdating] = field(default_factory=dict)
     # Receivers a channel named, found to be staff, until when (`intake.receivers`).
     staff_seen: dict[str, float] = field(default_factory=dict)
+    roles: RoleWatch | None = None  # who holds each role (the follower's, on PostgreSQL)
 
     _book: Policy | None = None
     _book_read: float = 0.0
@@ -165,10 +167,19 @@ class Runtime:
             access_log,
             thread,
             rules,
+            roles=RoleWatch(settings),
         )
         if thread is not None:
             thread.start()
         return runtime
+
+    def follower_running(self) -> bool | None:
+        """Whether a read-model follower runs: in this process, or (on PostgreSQL) in any
+        process holding the role; None when that cannot be told (SQLite)."""
+        if self.follower is not None:
+            return True
+        held = self.roles.held() if self.roles is not None else None
+        return None if held is None else held["follower"]
 
     def head(self) -> int:
         """The position of the last event in the log."""
@@ -183,6 +194,8 @@ class Runtime:
         self.access_log.close()
         self.communities.close()
         self.numbers.close()
+        if self.roles is not None:
+            self.roles.close()
         for store in (self.store, self._audit, self._notices):
             datastore = getattr(store, "datastore", None)  # every store has one
             if datastore is not None:

@@ -1,4 +1,5 @@
-"""`propdesk serve`'s read-model follower, in a process of its own.
+"""`propdesk serve`'s read-model follower on SQLite, in a process of its own; and what it
+runs, which the follower's role runs on PostgreSQL too (`role_jobs.py`).
 
 In a thread of a server process the follower would take its turns at that process's
 interpreter lock from the requests; in a process of its own it runs on another CPU.
@@ -18,9 +19,14 @@ import signal
 import threading
 from multiprocessing.context import SpawnProcess
 from multiprocessing.synchronize import Event
+from typing import TYPE_CHECKING
 
 from api.server.garbage_collector import settle_after_start
 from api.server.parent_watch import end_with_parent
+
+if TYPE_CHECKING:  # the supervisor imports this module: no storage there
+    from api.config.settings import Settings
+    from projections.follower import Follower
 
 POLL_SECONDS = 0.05
 
@@ -57,27 +63,11 @@ def stop_follower(process: SpawnProcess) -> None:
 
 
 def _follow(ready: Event, server: int) -> None:
-    from api.config.settings import Settings, SettingsError
-    from api.http.startup import STORAGE_ERRORS, cannot_open
-    from api.retention import retention_for
-    from api.terminal.consoles import say_error
+    from api.config.settings import Settings
     from api.terminal.progress import catch_up
-    from api.wiring import open_follower
-    from projections.layout import PolicyMismatch
-    from projections.policy import PolicyError
-    from workflow.errors import DomainError
 
     settings = Settings.load()  # checked by `propdesk serve` before it started this
-    try:
-        follower = open_follower(settings, settings.policy, audit=True)
-    # what opening the read models refuses with a message for the operator, e.g. read
-    # models built under another SLA policy
-    except (DomainError, SettingsError, PolicyError, PolicyMismatch) as error:
-        say_error(str(error))
-        raise SystemExit(2) from None
-    except STORAGE_ERRORS as error:
-        say_error(cannot_open(settings, error))
-        raise SystemExit(2) from None
+    follower = open_or_exit(settings)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
@@ -86,9 +76,55 @@ def _follow(ready: Event, server: int) -> None:
         settle_after_start()
         ready.set()
         end_with_parent(server, stop.set)
-        follower.run(stop, poll_seconds=POLL_SECONDS, after_round=retention_for(settings, follower))
+        follow(settings, follower, stop)
     finally:
-        datastore = getattr(follower.store, "datastore", None)  # both stores have one
-        if datastore is not None:
-            datastore.close()
-        follower.app.close()
+        close(follower)
+
+
+def open_or_exit(settings: Settings) -> Follower:
+    """The follower of `propdesk serve`, with the read models, the audit tree and the
+    reporters' retention; what it refuses (e.g. read models built under another SLA
+    policy, or a database it cannot open) ends this process with status 2, said on
+    stderr."""
+    from api.http.startup import STORAGE_ERRORS, cannot_open
+    from api.terminal.consoles import say_error
+
+    try:
+        return open_follower_for(settings)
+    except refusals() as error:
+        say_error(str(error))
+        raise SystemExit(2) from None
+    except STORAGE_ERRORS as error:
+        say_error(cannot_open(settings, error))
+        raise SystemExit(2) from None
+
+
+def open_follower_for(settings: Settings) -> Follower:
+    from api.wiring import open_follower
+
+    return open_follower(settings, settings.policy, audit=True)
+
+
+def refusals() -> tuple[type[Exception], ...]:
+    """What opening the follower refuses with a message for the operator, which no retry
+    changes: the settings, the SLA policy, read models of another policy or layout."""
+    from api.config.settings import SettingsError
+    from projections.layout import PolicyMismatch
+    from projections.policy import PolicyError
+    from workflow.errors import DomainError
+
+    return (DomainError, SettingsError, PolicyError, PolicyMismatch)
+
+
+def follow(settings: Settings, follower: Follower, stop: threading.Event) -> None:
+    """Follows until `stop` is set, the reporters' retention after each round."""
+    from api.retention import retention_for
+
+    follower.run(stop, poll_seconds=POLL_SECONDS, after_round=retention_for(settings, follower))
+
+
+def close(follower: Follower) -> None:
+    datastore = getattr(follower.store, "datastore", None)  # both stores have one
+    if datastore is not None:
+        datastore.close()
+    follower.app.close()

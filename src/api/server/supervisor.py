@@ -17,6 +17,7 @@ import sys
 from contextlib import ExitStack
 from pathlib import Path
 
+from api.server.candidates import Candidates
 from api.server.deliverer import start_deliverer
 from api.server.follower import FollowerFailed, start_follower, stop_follower
 from api.server.start_failures import StartFailed
@@ -34,11 +35,16 @@ def replace_this_process(
     follow: bool,
     metrics: bool,
     deliver: bool = False,
+    stand: tuple[str, ...] = (),
 ) -> None:
-    """Becomes the supervisor; never returns."""
+    """Becomes the supervisor; never returns. `follow`: the SQLite follower process, caught
+    up before the workers start; `stand`: the roles a candidate process stands for
+    (PostgreSQL), beside the workers."""
     argv = [sys.executable, "-P", "-m", __name__, "--host", host, "--port", str(port)]
     argv += ["--workers", str(workers), "--log-level", log_level]
     argv += ["--follow"] * follow + ["--metrics"] * metrics + ["--deliver"] * deliver
+    for role in stand:
+        argv += ["--stand", role]
     # The interpreter finds this package where this process found it, installed or not.
     source = str(Path(__file__).resolve().parents[2])
     os.environ["PYTHONPATH"] = os.pathsep.join(
@@ -58,6 +64,7 @@ def supervise(
     follow: bool,
     metrics: bool,
     deliver: bool = False,
+    stand: tuple[str, ...] = (),
 ) -> int:
     """Serves until SIGINT or SIGTERM; returns the exit status."""
     with ExitStack() as serving:
@@ -73,6 +80,7 @@ def supervise(
         except (StartFailed, FollowerFailed) as error:
             _say_error(str(error))
             return 2
+        candidates = Candidates(stand) if stand else None
         try:
             if workers == 1:
                 status = 2 if run_server(host, port, log_level) else 0
@@ -83,6 +91,11 @@ def supervise(
                 stop_follower(deliverer)  # stopped as the follower is
             if follower is not None:
                 stop_follower(follower)
+            if candidates is not None:
+                candidates.stop()
+    if candidates is not None and candidates.refused:
+        _say_error("the server stopped: a role's job cannot run; its error is above")
+        return 2
     if status:
         _say_error("the server could not start; its error is above")
     return status
@@ -102,6 +115,7 @@ def main() -> None:
     parser.add_argument("--follow", action="store_true")
     parser.add_argument("--metrics", action="store_true")
     parser.add_argument("--deliver", action="store_true")
+    parser.add_argument("--stand", action="append", default=[], metavar="ROLE")
     args = parser.parse_args()
     try:
         status = supervise(
@@ -112,6 +126,7 @@ def main() -> None:
             follow=args.follow,
             metrics=args.metrics,
             deliver=args.deliver,
+            stand=tuple(args.stand),
         )
     except KeyboardInterrupt:  # Ctrl-C before the workers took the signals over
         _say_error("stopped before the server started")

@@ -7,6 +7,8 @@ output stay clean for machines.
 
 from __future__ import annotations
 
+import threading
+
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -33,11 +35,14 @@ def progress_bar() -> Progress:
     )
 
 
-def catch_up(follower: Follower, description: str = "catching up") -> int:
+def catch_up(
+    follower: Follower, description: str = "catching up", stop: threading.Event | None = None
+) -> int:
+    """With a bar while there is anything to catch up with; until `stop` is set, if given."""
     head = follower.head()
     start = follower.store.position()
     if head <= start:
         return 0
     with progress_bar() as bar:
         task = bar.add_task(description, total=head, completed=start)
-        return follower.catch_up(lambda done, _head: bar.update(task, completed=done))
+        return follower.catch_up(lambda done, _head: bar.update(task, completed=done), stop)

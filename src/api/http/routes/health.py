@@ -1,4 +1,5 @@
-"""Health: no token needed; says how far the log and the read models have got."""
+"""Health: no token needed; says how far the log and the read models have got, and on
+PostgreSQL whether each role (the follower's) is held."""
 
 from __future__ import annotations
 
@@ -19,4 +20,5 @@ def health(rt: RuntimeDep) -> models.Health:
         log_position=rt.head(),
         read_models_position=rt.store.position(),
         follower=rt.follower is not None,
+        roles=rt.roles.held() if rt.roles is not None else None,
     )
