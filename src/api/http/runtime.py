@@ -20,6 +20,7 @@ from api.wiring import (
     log_key,
     open_audit_store_for,
     open_follower,
+    open_notice_store_for,
     open_read_models,
     open_service,
     policy_book,
@@ -28,6 +29,7 @@ from projections.audit.notes import VerifierKey
 from projections.audit.store import AuditStore
 from projections.calendar import BusinessCalendar
 from projections.follower import Follower
+from projections.notices.store import NoticeStore
 from projections.policy import Policy
 from projections.store import ReadModelStore
 from workflow.backdating import Backdating
@@ -74,11 +76,15 @@ class Runtime:
     intake: IntakeWriter
     users: UserStore
     access_log: AccessLog
+    notices: NoticeStore  # the outbox, read by the console's live stream and case page
     follower: FollowerThread | None = None
     # How far back each role may date an action, from the settings.
     backdating: dict[Role, Backdating] = field(default_factory=dict)
     # Receivers a channel named, found to be staff, until when (`intake.receivers`).
     staff_seen: dict[str, float] = field(default_factory=dict)
+    # Set when the server is told to stop: the console's live streams end at once, since
+    # the server waits for every open answer before it closes.
+    stopping: threading.Event = field(default_factory=threading.Event)
 
     _book: Policy | None = None
     _book_read: float = 0.0
@@ -134,6 +140,7 @@ class Runtime:
             numbers = open_case_numbers(settings)
             users = open_users(settings)
             access_log = open_access_log(settings)
+            notices = open_notice_store_for(settings)
         except BaseException:
             service.close()
             communities.close()
@@ -151,6 +158,7 @@ class Runtime:
             IntakeWriter(service, numbers_of=numbers.numbers_of),
             users,
             access_log,
+            notices,
             thread,
             rules,
         )
@@ -163,6 +171,7 @@ class Runtime:
         return self.service.recorder.max_notification_id() or 0
 
     def close(self) -> None:
+        self.stopping.set()
         self.intake.close()
         if self.follower is not None:
             self.follower.close()
@@ -171,7 +180,7 @@ class Runtime:
         self.access_log.close()
         self.communities.close()
         self.numbers.close()
-        for store in (self.store, self._audit):
+        for store in (self.store, self._audit, self.notices):
             datastore = getattr(store, "datastore", None)  # every store has one
             if datastore is not None:
                 datastore.close()

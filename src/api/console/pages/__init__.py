@@ -14,6 +14,7 @@ from api.console.pages import (
     new_case,
     proof,
     queue,
+    stream,
     what_if,
 )
 
@@ -28,4 +29,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     dashboards.router,
     what_if.router,
     access_log.router,
+    stream.router,
 )
