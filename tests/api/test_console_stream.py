@@ -216,3 +216,19 @@ def test_a_malformed_last_event_id_is_refused_with_what_is_allowed(desk: Desk, h
     assert answer.status_code == 422
     assert "Last-Event-ID" in answer.text
     assert "a whole number, 0 or more" in answer.text
+
+
+def test_the_live_queue_listens_from_where_it_was_drawn_and_a_past_view_does_not(
+    desk: Desk,
+) -> None:
+    case = desk.receive("east")
+    desk.notice(case["id"], "east")
+    with signed_in(desk, "boss-liu") as client:
+        live = client.get("/console/cases").text
+        past = client.get("/console/cases", params={"as_of": "2026-01-01T09:00"}).text
+    assert 'data-stream="/console/stream?after=1"' in live
+    assert 'hx-trigger="every 30s, notice"' in live
+    assert "/console/static/live.js" in live
+    assert "即将超时" in live  # the warnings' labels, in the visitor's language
+    assert 'id="live"' not in past
+    assert "live.js" not in past
