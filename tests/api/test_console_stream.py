@@ -10,12 +10,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from api.config.server import ServerConfig
+from api.config.settings import Settings
 from api.storage.tokens import open_tokens
 from api.storage.users import open_users
 from api.wiring import open_notice_store_for
@@ -23,7 +25,9 @@ from projections.notices.kinds import AT_RISK, BREACHED, CASE_RECEIVED
 from projections.notices.store import INSERT_NOTICE, NoticeStore
 from support.console import PASSWORD, csrf_of
 from support.live_server import Live, live_server
+from support.processes import free_port
 from support.request_bodies import BODIES
+from support.serve_cli import ended, serve, wait_healthy
 
 DUE = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 DUE_US = int(DUE.timestamp()) * 1_000_000
@@ -96,8 +100,8 @@ def desk(db: str) -> Iterator[Desk]:
 
 
 @contextmanager
-def signed_in(desk: Desk, name: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=desk.live.base, timeout=10) as client:
+def signed_in(base: str, name: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=base, timeout=10) as client:
         form = client.get("/console/login")
         answer = client.post(
             "/console/login",
@@ -150,7 +154,7 @@ def opened(client: httpx.Client, path: str = "/console/stream", **headers: str) 
 
 def test_a_new_notice_arrives_as_an_event_named_by_its_place_in_the_outbox(desk: Desk) -> None:
     case = desk.receive("east")
-    with signed_in(desk, "boss-liu") as client, opened(client) as stream:
+    with signed_in(desk.live.base, "boss-liu") as client, opened(client) as stream:
         desk.notice(case["id"], "east", BREACHED)
         event = stream.next()
     assert event.id == str(desk.notices.last_sequence())
@@ -170,7 +174,7 @@ def test_last_event_id_resumes_after_the_last_event_the_browser_had(desk: Desk) 
     case = desk.receive("east")
     for type_ in (AT_RISK, BREACHED, CASE_RECEIVED):
         desk.notice(case["id"], "east", type_)
-    with signed_in(desk, "boss-liu") as client:
+    with signed_in(desk.live.base, "boss-liu") as client:
         with opened(client, "/console/stream?after=0") as stream:
             assert [stream.next().event for _ in range(3)] == [AT_RISK, BREACHED, CASE_RECEIVED]
         with opened(client, "/console/stream?after=0", **{"Last-Event-ID": "2"}) as stream:
@@ -182,7 +186,10 @@ def test_a_visitor_of_another_community_never_gets_its_notices(desk: Desk) -> No
     east, west = desk.receive("east"), desk.receive("west")
     desk.notice(east["id"], "east")
     desk.notice(west["id"], "west")
-    with signed_in(desk, "desk-west") as client, opened(client, "/console/stream?after=0") as s:
+    with (
+        signed_in(desk.live.base, "desk-west") as client,
+        opened(client, "/console/stream?after=0") as s,
+    ):
         first = s.next()
         desk.notice(east["id"], "east", BREACHED)
         desk.notice(west["id"], "west", BREACHED)
@@ -197,7 +204,10 @@ def test_a_worker_gets_the_notices_of_the_cases_assigned_to_them_only(desk: Desk
     desk.dispatch(other, "eng-zhou")
     desk.notice(other["id"], "east")
     desk.notice(theirs["id"], "east")
-    with signed_in(desk, "eng-wang") as client, opened(client, "/console/stream?after=0") as s:
+    with (
+        signed_in(desk.live.base, "eng-wang") as client,
+        opened(client, "/console/stream?after=0") as s,
+    ):
         first = s.next()
     assert first.data["case_id"] == theirs["id"]
     assert first.id == "2"
@@ -211,7 +221,7 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(desk: Desk) -> None:
 
 @pytest.mark.parametrize("header", ["abc", "-1", "99999999999999999999"])
 def test_a_malformed_last_event_id_is_refused_with_what_is_allowed(desk: Desk, header: str) -> None:
-    with signed_in(desk, "boss-liu") as client:
+    with signed_in(desk.live.base, "boss-liu") as client:
         answer = client.get("/console/stream", headers={"Last-Event-ID": header})
     assert answer.status_code == 422
     assert "Last-Event-ID" in answer.text
@@ -223,7 +233,7 @@ def test_the_live_queue_listens_from_where_it_was_drawn_and_a_past_view_does_not
 ) -> None:
     case = desk.receive("east")
     desk.notice(case["id"], "east")
-    with signed_in(desk, "boss-liu") as client:
+    with signed_in(desk.live.base, "boss-liu") as client:
         live = client.get("/console/cases").text
         past = client.get("/console/cases", params={"as_of": "2026-01-01T09:00"}).text
     assert 'data-stream="/console/stream?after=1"' in live
@@ -232,3 +242,30 @@ def test_the_live_queue_listens_from_where_it_was_drawn_and_a_past_view_does_not
     assert "即将超时" in live  # the warnings' labels, in the visitor's language
     assert 'id="live"' not in past
     assert "live.js" not in past
+
+
+def test_a_server_told_to_stop_ends_its_open_streams_and_exits(tmp_path: Path) -> None:
+    db, port = str(tmp_path / "propdesk.db"), free_port()
+    users = open_users(Settings.load({}, db=db))
+    try:
+        users.add("boss-liu", "supervisor", None, PASSWORD)
+    finally:
+        users.close()
+    # This checkout's code, whichever checkout the `propdesk` command was installed from.
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    server = serve(db, port, environ={"PYTHONPATH": src})
+    started: float | None = None
+    try:
+        wait_healthy(port, server)
+        base = f"http://127.0.0.1:{port}"
+        with signed_in(base, "boss-liu") as client, opened(client) as stream:
+            started = time.monotonic()
+            server.terminate()
+            with pytest.raises(AssertionError, match="the stream ended"):
+                stream.next()
+            assert time.monotonic() - started < 5
+    finally:
+        if started is None:  # failed before it was told to stop
+            server.terminate()
+        stderr = ended(server, timeout=30)
+    assert server.returncode == 0, stderr
