@@ -28,7 +28,7 @@ def runtime(api: Api) -> Runtime:
 
 def endpoint_with_deliveries(api: Api, statuses: list[str]) -> tuple[str, str]:
     """An endpoint and one delivery of each status, a minute apart; (its id, its secret)."""
-    store = runtime(api).notices()
+    store = runtime(api).notices
     added = add_endpoint(store, URL, ["milestone.breached"], fmt="wecom", by="it-chen", now=AT)
     store.execute(
         [

@@ -129,7 +129,7 @@ def record_deliveries(api: Api, endpoint_id: str) -> None:
             ]
         )
     ]
-    rt.notices().execute(
+    rt.notices.execute(
         [
             (
                 "INSERT INTO wh_deliveries (webhook_id, endpoint_id, notice_id,"

@@ -1,6 +1,7 @@
 """What the browser itself enforces: text from residents and staff shows as text and never
 runs; no page asks another origin for anything; every page carries the security headers
-and loads htmx, its only script, without a Content-Security-Policy violation."""
+and loads only its own scripts (htmx, and on the live queue the stream's listener), without
+a Content-Security-Policy violation."""
 
 from __future__ import annotations
 
@@ -33,9 +34,10 @@ def _watch_dialogs(page: Page) -> list[str]:
     return opened
 
 
-def _no_script_but_htmx(page: Page, console: SeededConsole) -> None:
-    scripts = _scripts(page)
-    assert scripts == [(console.url("/console/static/htmx.min.js"), "")]
+def _no_script_but_ours(page: Page, console: SeededConsole, *more: str) -> None:
+    """htmx, and the files named in `more`; no inline script."""
+    files = ("htmx.min.js", *more)
+    assert _scripts(page) == [(console.url(f"/console/static/{f}"), "") for f in files]
 
 
 def test_a_script_in_a_hold_reason_shows_as_text_in_the_queue_and_never_runs(
@@ -46,7 +48,7 @@ def test_a_script_in_a_hold_reason_shows_as_text_in_the_queue_and_never_runs(
     page.goto("/console/cases?state=all")
     row = page.locator(f"tr[data-case='{console.case_id('script')}']")
     expect(row).to_contain_text(XSS)
-    _no_script_but_htmx(page, console)
+    _no_script_but_ours(page, console, "live.js")
     page.wait_for_timeout(300)  # a dialog would open at once
     assert dialogs == []
 
@@ -59,7 +61,7 @@ def test_a_script_in_a_description_shows_as_text_on_the_case_page_and_never_runs
     dialogs = _watch_dialogs(page)
     page.goto(f"/console/cases/{console.case_id('script')}")
     expect(page.get_by_text(XSS).first).to_be_visible()
-    _no_script_but_htmx(page, console)
+    _no_script_but_ours(page, console)
     page.wait_for_timeout(300)
     assert dialogs == []
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from projections.notices.kinds import NOTICE_TYPES
 from projections.policy import Policy
 from workflow.declared import COMMANDS
 from workflow.events import CASE_EVENTS
@@ -36,6 +37,7 @@ def vocabularies(policies: tuple[Policy, ...]) -> dict[str, tuple[str, ...]]:
         "role": unique(Role),
         "milestone": unique(m.name for p in policies for m in p.milestones),
         "status": MILESTONE_STATUSES,
+        "notice": NOTICE_TYPES,
         "field": unique(f.name for c in COMMANDS for f in c.inputs.fields),
     }
 

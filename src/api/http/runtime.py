@@ -77,18 +77,21 @@ class Runtime:
     intake: IntakeWriter
     users: UserStore
     access_log: AccessLog
+    notices: NoticeStore  # the outbox, read by the console's live stream and case page
     follower: FollowerThread | None = None
     # How far back each role may date an action, from the settings.
     backdating: dict[Role, Backdating] = field(default_factory=dict)
     # Receivers a channel named, found to be staff, until when (`intake.receivers`).
     staff_seen: dict[str, float] = field(default_factory=dict)
     roles: RoleWatch | None = None  # who holds each role (the follower's, on PostgreSQL)
+    # Set when the server is told to stop: the console's live streams end at once, since
+    # the server waits for every open answer before it closes.
+    stopping: threading.Event = field(default_factory=threading.Event)
 
     _book: Policy | None = None
     _book_read: float = 0.0
     _audit: AuditStore | None = None
     _audit_key: VerifierKey | None = None
-    _notices: NoticeStore | None = None
     _opening: threading.Lock = field(default_factory=threading.Lock)
 
     def audit_store(self) -> AuditStore:
@@ -96,14 +99,6 @@ class Runtime:
         if self._audit is None:
             self._audit = open_audit_store_for(self.config.settings)
         return self._audit
-
-    def notices(self) -> NoticeStore:
-        """The notice store (the webhooks' endpoints and deliveries), opened at first use:
-        by requests in worker threads, hence the lock."""
-        with self._opening:
-            if self._notices is None:
-                self._notices = open_notice_store_for(self.config.settings)
-            return self._notices
 
     def audit_key(self) -> VerifierKey:
         """The log's verifier key, read from its file once; refused (AuditKeyError) before
@@ -148,6 +143,7 @@ class Runtime:
             numbers = open_case_numbers(settings)
             users = open_users(settings)
             access_log = open_access_log(settings)
+            notices = open_notice_store_for(settings)
         except BaseException:
             service.close()
             communities.close()
@@ -165,6 +161,7 @@ class Runtime:
             IntakeWriter(service, numbers_of=numbers.numbers_of),
             users,
             access_log,
+            notices,
             thread,
             rules,
             roles=RoleWatch(settings),
@@ -186,6 +183,7 @@ class Runtime:
         return self.service.recorder.max_notification_id() or 0
 
     def close(self) -> None:
+        self.stopping.set()
         self.intake.close()
         if self.follower is not None:
             self.follower.close()
@@ -196,7 +194,7 @@ class Runtime:
         self.numbers.close()
         if self.roles is not None:
             self.roles.close()
-        for store in (self.store, self._audit, self._notices):
+        for store in (self.store, self._audit, self.notices):
             datastore = getattr(store, "datastore", None)  # every store has one
             if datastore is not None:
                 datastore.close()

@@ -105,6 +105,7 @@ def run_server(host: str, port: int, log_level: str, listener: socket.socket | N
         from api.http.app import create_app
         from api.http.guarded_protocol import GuardedProtocol
         from api.http.startup import open_runtime
+        from api.server.stopping import StoppingServer
     except ImportError as error:  # a broken installation
         print(f"error: cannot load the server: {error}", file=sys.stderr, flush=True)
         return START_FAILED
@@ -118,8 +119,9 @@ def run_server(host: str, port: int, log_level: str, listener: socket.socket | N
         end_with_parent(config.server_pid, lambda: os.kill(os.getpid(), signal.SIGTERM))
     protocol = GuardedProtocol.with_limits(config.limits)
     app = create_app(config, runtime)
-    server = uvicorn.Server(
-        uvicorn.Config(app, host=host, port=port, log_level=log_level, http=protocol)
+    server = StoppingServer(
+        uvicorn.Config(app, host=host, port=port, log_level=log_level, http=protocol),
+        runtime.stopping,
     )
     server.run(sockets=None if listener is None else [listener])
     return 0 if server.started else START_FAILED

@@ -1,10 +1,10 @@
 """Roles that one process at a time holds in a PostgreSQL database, as session advisory locks.
 
 A role ("follower": the read models' follower; "deliverer": the webhooks' deliverer) is
-held by the session that took `pg_try_advisory_lock(key)` on a connection of its own. PostgreSQL releases the lock
-when that session ends, also when its process is killed, so a role is never held by a dead
-process. `api/server/election.py` stands for a role; this module knows the keys, opens the
-lock connections and tells who holds a role (`pg_locks`).
+held by the session that took `pg_try_advisory_lock(key)` on a connection of its own.
+PostgreSQL releases the lock when that session ends, also when its process is killed, so a
+role is never held by a dead process. `api/server/election.py` stands for a role; this
+module knows the keys, opens the lock connections and tells who holds a role (`pg_locks`).
 
 A session advisory lock lives on one server session: the connection must go to PostgreSQL
 itself, not through a pooler that shares sessions between clients (pgbouncer's transaction

@@ -19,6 +19,7 @@ from api.http.runtime import Runtime
 from api.storage.tokens import Principal
 from projections.explanation import EVENT_TOPICS, Explanation, explain
 from projections.facts import fact_of
+from projections.notices.kinds import Notice
 from workflow.case import Case
 from workflow.events import CaseEvent
 
@@ -37,6 +38,7 @@ class CaseView:
     # An explanation names events by class, the console's labels them by topic.
     event_topics: ClassVar[dict[str, str]] = EVENT_TOPICS
     chain: FirstContact
+    notices: list[Notice]  # the notices sent for the case, oldest first
     ticks: list[Tick]  # every recorded event of the case, also those after an as-of instant
     moment: datetime  # the instant milestones and ongoing steps are measured up to
 
@@ -77,6 +79,7 @@ def case_view(
             [fact_of(e, 0) for e in loaded.events], rt.policy, rt.calendar, moment
         ),
         chain=first_contact(versions),
+        notices=_notices(rt, case, as_of),
         ticks=ticks(every),
         moment=moment,
     )
@@ -84,3 +87,9 @@ def case_view(
 
 def _every_event(rt: Runtime, case: Case) -> list[CaseEvent]:
     return [cast(CaseEvent, e) for e in rt.service.repository.event_store.get(case.id)]
+
+
+def _notices(rt: Runtime, case: Case, as_of: datetime | None) -> list[Notice]:
+    """The notices sent for the case; in a past view, those sent by then."""
+    sent = rt.notices.notices_for_case(str(case.id))
+    return sent if as_of is None else [n for n in sent if n.emitted_at <= as_of]

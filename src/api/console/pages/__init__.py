@@ -14,6 +14,7 @@ from api.console.pages import (
     new_case,
     proof,
     queue,
+    stream,
     webhooks,
     what_if,
 )
@@ -30,4 +31,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     what_if.router,
     access_log.router,
     webhooks.router,
+    stream.router,
 )

@@ -20,6 +20,7 @@ from api.console.case_queue import QueuePage, live_page
 from api.console.dashboards.drill_rows import DrillAnswer, drill_page
 from api.console.dashboards.query import scope_of
 from api.console.dashboards.selection import dashboard_url
+from api.console.live_queue import live_queue
 from api.console.navigation import PAGES
 from api.console.params import one_of
 from api.console.past_queue import past_page
@@ -121,7 +122,11 @@ def cases(request: Request, who: Annotated[Visitor, page("cases")]) -> Response:
         if filters.drill and drill
         else None,
     }
-    template = "queue_table.html" if request.headers.get("hx-request") else "queue.html"
+    partial = bool(request.headers.get("hx-request"))
+    # A live view listens for notices; a past view or a figure's cases stand still.
+    listens = not partial and filters.as_of is None
+    context["live"] = live_queue(rt, who.language) if listens else None
+    template = "queue_table.html" if partial else "queue.html"
     return render(request, template, context, language=who.language)
 
 

@@ -30,7 +30,7 @@ def webhooks(request: Request, who: Annotated[Visitor, page("webhooks")]) -> Res
     q = request.query_params
     failed_only = params.one_of("failed", q.get("failed"), ("1",)) == "1"
     number = params.whole("page", q.get("page"), 1, LAST_PAGE, 1)
-    store = rt.notices()
+    store = rt.notices
     found = deliveries(
         store,
         status="failed" if failed_only else None,

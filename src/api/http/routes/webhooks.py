@@ -57,7 +57,7 @@ register_url_convertor("endpoint_id", _EndpointIds())
 @router.get("", summary="The webhook endpoints", responses=problem_responses(401, 403, 422))
 def list_webhooks(rt: RuntimeDep, who: Admin) -> list[WebhookOut]:
     """In the order they were added; never a secret, each URL without its query."""
-    return [webhook_out(e) for e in endpoints(rt.notices())]
+    return [webhook_out(e) for e in endpoints(rt.notices)]
 
 
 @router.post(
@@ -70,7 +70,7 @@ def add_webhook(body: WebhookIn, rt: RuntimeDep, who: Admin) -> AddedWebhook:
     """The answer holds the endpoint's signing secret, this once: keep it where the
     receiver keeps secrets. A refused endpoint (422) is not recorded."""
     added = add_endpoint(
-        rt.notices(),
+        rt.notices,
         body.url,
         body.events,
         fmt=body.format,
@@ -100,7 +100,7 @@ def list_deliveries(
     limit: Annotated[int, Query(ge=1, le=500, description="at most this many")] = 50,
 ) -> list[DeliveryOut]:
     """Each notice sent, or being sent, to each endpoint, newest first."""
-    return [delivery_out(d) for d in deliveries(rt.notices(), status=status, limit=limit)]
+    return [delivery_out(d) for d in deliveries(rt.notices, status=status, limit=limit)]
 
 
 @router.get(
@@ -109,7 +109,7 @@ def list_deliveries(
     responses=problem_responses(401, 403, 404, 422),
 )
 def read_webhook(endpoint_id: EndpointId, rt: RuntimeDep, who: Admin) -> WebhookOut:
-    return webhook_out(endpoint(rt.notices(), endpoint_id))
+    return webhook_out(endpoint(rt.notices, endpoint_id))
 
 
 @router.delete(
@@ -120,7 +120,7 @@ def read_webhook(endpoint_id: EndpointId, rt: RuntimeDep, who: Admin) -> Webhook
 )
 def remove_webhook(endpoint_id: EndpointId, rt: RuntimeDep, who: Admin) -> Response:
     """Its deliveries stay in the log; those still pending are marked failed."""
-    remove_endpoint(rt.notices(), endpoint_id)
+    remove_endpoint(rt.notices, endpoint_id)
     return Response(status_code=204)
 
 
@@ -134,7 +134,7 @@ def test_webhook(endpoint_id: EndpointId, rt: RuntimeDep, who: Admin) -> Webhook
     outbox) and not recorded; the answer says whether the endpoint took it."""
     settings = rt.config.settings
     status, error = send_test(
-        rt.notices(), endpoint(rt.notices(), endpoint_id),
+        rt.notices, endpoint(rt.notices, endpoint_id),
         zone=settings.timezone, public_url=settings.public_url,
     )  # fmt: skip
     return WebhookTestOut(delivered=error is None, status=status, error=error)
