@@ -5,6 +5,7 @@ resumes after the last it had, and another community's notices never arrive."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -68,10 +69,15 @@ class Desk:
         )
         assert read.status_code == 200, read.text
 
-    def notice(self, case_id: str, community: str, type_: str = AT_RISK) -> None:
+    def notice(self, case_id: str, community: str, type_: str = AT_RISK) -> str:
+        """Put a notice in the outbox; returns its place there. (The server's own follower
+        adds the cases' notices too, e.g. each case's `case.received`.)"""
         now = int(time.time() * 1_000_000)
-        row = (f"{case_id}/dispatch/1/{type_}", type_, case_id, community, "repair")
+        id_ = f"{case_id}/dispatch/1/{type_}"
+        row = (id_, type_, case_id, community, "repair")
         self.notices.execute([(INSERT_NOTICE, [(*row, "dispatch", 1, DUE_US, now, now, 1)])])
+        [found] = self.notices.query("SELECT sequence FROM nt_outbox WHERE id = ?", [id_])
+        return str(found["sequence"])
 
 
 @pytest.fixture
@@ -140,6 +146,13 @@ class Stream:
             fields[name] = value.removeprefix(" ")
         raise AssertionError("the stream ended")
 
+    def next_of(self, places: set[str]) -> Event:
+        """The next event of a notice at one of these places in the outbox (the test's own),
+        the server's own notices skipped."""
+        while (event := self.next()).id not in places:
+            pass
+        return event
+
 
 @contextmanager
 def opened(client: httpx.Client, path: str = "/console/stream", **headers: str) -> Iterator[Stream]:
@@ -155,9 +168,8 @@ def opened(client: httpx.Client, path: str = "/console/stream", **headers: str) 
 def test_a_new_notice_arrives_as_an_event_named_by_its_place_in_the_outbox(desk: Desk) -> None:
     case = desk.receive("east")
     with signed_in(desk.live.base, "boss-liu") as client, opened(client) as stream:
-        desk.notice(case["id"], "east", BREACHED)
-        event = stream.next()
-    assert event.id == str(desk.notices.last_sequence())
+        place = desk.notice(case["id"], "east", BREACHED)
+        event = stream.next_of({place})
     assert event.event == BREACHED
     assert event.data == {
         "type": BREACHED,
@@ -172,45 +184,45 @@ def test_a_new_notice_arrives_as_an_event_named_by_its_place_in_the_outbox(desk:
 
 def test_last_event_id_resumes_after_the_last_event_the_browser_had(desk: Desk) -> None:
     case = desk.receive("east")
-    for type_ in (AT_RISK, BREACHED, CASE_RECEIVED):
-        desk.notice(case["id"], "east", type_)
+    places = [desk.notice(case["id"], "east", t) for t in (AT_RISK, BREACHED, CASE_RECEIVED)]
     with signed_in(desk.live.base, "boss-liu") as client:
         with opened(client, "/console/stream?after=0") as stream:
-            assert [stream.next().event for _ in range(3)] == [AT_RISK, BREACHED, CASE_RECEIVED]
-        with opened(client, "/console/stream?after=0", **{"Last-Event-ID": "2"}) as stream:
+            had = [stream.next_of(set(places)) for _ in places]
+        assert [e.event for e in had] == [AT_RISK, BREACHED, CASE_RECEIVED]
+        resume = {"Last-Event-ID": places[1]}
+        with opened(client, "/console/stream?after=0", **resume) as stream:
             resumed = stream.next()
-    assert (resumed.id, resumed.event) == ("3", CASE_RECEIVED)
+            later = resumed if resumed.id == places[2] else stream.next_of({places[2]})
+    assert int(resumed.id or 0) > int(places[1])  # nothing the browser had comes again
+    assert later.event == CASE_RECEIVED
 
 
 def test_a_visitor_of_another_community_never_gets_its_notices(desk: Desk) -> None:
     east, west = desk.receive("east"), desk.receive("west")
-    desk.notice(east["id"], "east")
-    desk.notice(west["id"], "west")
+    mine = {desk.notice(east["id"], "east"), desk.notice(west["id"], "west")}
     with (
         signed_in(desk.live.base, "desk-west") as client,
         opened(client, "/console/stream?after=0") as s,
     ):
-        first = s.next()
-        desk.notice(east["id"], "east", BREACHED)
-        desk.notice(west["id"], "west", BREACHED)
-        second = s.next()
+        first = s.next_of(mine)
+        mine.add(desk.notice(east["id"], "east", BREACHED))
+        west_breach = desk.notice(west["id"], "west", BREACHED)
+        second = s.next_of({*mine, west_breach})
     assert first.data["case_id"] == west["id"]
-    assert (second.id, second.event) == ("4", BREACHED)
+    assert (second.id, second.event) == (west_breach, BREACHED)
 
 
 def test_a_worker_gets_the_notices_of_the_cases_assigned_to_them_only(desk: Desk) -> None:
     theirs, other = desk.receive("east"), desk.receive("east")
     desk.dispatch(theirs, "eng-wang")
     desk.dispatch(other, "eng-zhou")
-    desk.notice(other["id"], "east")
-    desk.notice(theirs["id"], "east")
+    mine = {desk.notice(other["id"], "east"), desk.notice(theirs["id"], "east")}
     with (
         signed_in(desk.live.base, "eng-wang") as client,
         opened(client, "/console/stream?after=0") as s,
     ):
-        first = s.next()
+        first = s.next_of(mine)
     assert first.data["case_id"] == theirs["id"]
-    assert first.id == "2"
 
 
 def test_an_anonymous_visitor_is_sent_to_sign_in(desk: Desk) -> None:
@@ -232,11 +244,13 @@ def test_the_live_queue_listens_from_where_it_was_drawn_and_a_past_view_does_not
     desk: Desk,
 ) -> None:
     case = desk.receive("east")
-    desk.notice(case["id"], "east")
+    place = int(desk.notice(case["id"], "east"))
     with signed_in(desk.live.base, "boss-liu") as client:
         live = client.get("/console/cases").text
         past = client.get("/console/cases", params={"as_of": "2026-01-01T09:00"}).text
-    assert 'data-stream="/console/stream?after=1"' in live
+    drawn = re.search(r'data-stream="/console/stream\?after=(\d+)"', live)
+    assert drawn is not None
+    assert place <= int(drawn[1]) <= desk.notices.last_sequence()
     assert 'hx-trigger="every 30s, notice"' in live
     assert "/console/static/live.js" in live
     assert "即将超时" in live  # the warnings' labels, in the visitor's language
