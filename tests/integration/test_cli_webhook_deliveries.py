@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from api.cli.main import app
 from api.config.settings import Settings
-from api.webhooks.deliveries import listing
+from api.webhooks.delivery_log import deliveries
 from projections.notices.store import NoticeStore
 from support.webhook_receiver import Clock, Receiver, put_notice
 from support.webhooks import SHANGHAI, deliverer, endpoint_at, notice_store
@@ -50,7 +50,7 @@ def test_the_test_message_reaches_the_receiver_and_its_answer_is_printed(
     (sent,) = receiver.to("/ok")
     assert sent.json()["type"] == "webhook.test"
     assert sent.headers["webhook-id"].startswith("msg_test_")
-    assert listing(store, failed_only=False, limit=10) == []  # nothing recorded
+    assert deliveries(store, limit=10) == []  # nothing recorded
 
 
 def test_a_test_message_refused_exits_1_and_an_unknown_endpoint_2(

@@ -12,7 +12,8 @@ import httpx
 
 from api.config.settings import Settings
 from api.webhooks.deliverer import Deliverer
-from api.webhooks.deliveries import Delivery, listing
+from api.webhooks.deliveries import Delivery
+from api.webhooks.delivery_log import deliveries
 from api.webhooks.endpoints import Endpoint, add_endpoint
 from api.wiring import open_notice_store_for
 from projections.notices.store import NoticeStore
@@ -66,6 +67,4 @@ def deliverer(store: NoticeStore, clock: Clock, **options: object) -> Iterator[D
 
 
 def deliveries_of(store: NoticeStore, endpoint: Endpoint) -> list[Delivery]:
-    return [
-        d for d in listing(store, failed_only=False, limit=1000) if d.endpoint_id == endpoint.id
-    ]
+    return [d for d in deliveries(store, limit=1000) if d.endpoint_id == endpoint.id]

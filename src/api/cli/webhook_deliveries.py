@@ -16,7 +16,8 @@ from api.config.settings import Settings
 from api.report_files.formats import rows_csv
 from api.terminal.consoles import output_console, say_error
 from api.webhooks.addresses import WebhookError
-from api.webhooks.deliveries import Delivery, listing
+from api.webhooks.deliveries import Delivery
+from api.webhooks.delivery_log import deliveries
 from api.webhooks.running import send_test
 from api.wiring import open_notice_store_for
 
@@ -71,7 +72,7 @@ def webhook_deliveries(
     settings = Settings.load(db=db)
     store = open_notice_store_for(settings)
     try:
-        found = listing(store, failed_only=failed, limit=limit)
+        found = deliveries(store, status="failed" if failed else None, limit=limit)
     finally:
         store.datastore.close()  # type: ignore[attr-defined]
     zone = settings.timezone

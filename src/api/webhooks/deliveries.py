@@ -164,17 +164,6 @@ def give_up_endpoint(store: NoticeStore, endpoint_id: str, reason: str) -> None:
     )
 
 
-def listing(store: NoticeStore, *, failed_only: bool, limit: int) -> list[Delivery]:
-    """The latest deliveries, newest first."""
-    where = " WHERE status = 'failed'" if failed_only else ""
-    rows = store.query(
-        f"SELECT {COLUMNS} FROM wh_deliveries{where} ORDER BY created_at DESC,"
-        " notice_sequence DESC, endpoint_id LIMIT ?",
-        (limit,),
-    )
-    return [delivery_of(row) for row in rows]
-
-
 def delivery_of(row: Mapping[str, Any]) -> Delivery:
     return Delivery(
         webhook_id=str(row["webhook_id"]),
