@@ -17,8 +17,10 @@ def read_models_file(db: Path) -> Path:
 
 
 def remove_database(db: Path) -> None:
-    """The events file, its read models, and SQLite's and a rebuild's leftovers."""
-    for base in (db, read_models_file(db)):
+    """The events file, its read models, audit tree and notices, and SQLite's and a
+    rebuild's leftovers."""
+    beside = [db.with_name(db.stem + side + db.suffix) for side in (".audit", ".notices")]
+    for base in (db, read_models_file(db), *beside):
         for suffix in ("", "-wal", "-shm", ".rebuild", ".rebuild-wal", ".rebuild-shm"):
             Path(str(base) + suffix).unlink(missing_ok=True)
 
