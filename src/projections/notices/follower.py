@@ -26,8 +26,9 @@ from eventsourcing.persistence import IntegrityError
 from projections.calendar import BusinessCalendar
 from projections.casefile import open_case_file
 from projections.facts import Fact
-from projections.notices.deriving import Draft, Timed, received, step, timed
+from projections.notices.deriving import Draft, received, step, timed
 from projections.notices.kinds import ON_TIME_SECONDS, TIMED
+from projections.notices.seeding import seed, timed_row
 from projections.notices.store import (
     DELETE_CASE,
     DELETE_TIMED,
@@ -39,20 +40,14 @@ from projections.notices.store import (
 from projections.notices.working import Working, dumps, loads
 from projections.policy import Policy
 from projections.reader import read_page
-from projections.rows import case_from_row
 from projections.store import ReadModelStore
 from projections.times import to_micros
 from projections.tracked import Statement
 from workflow.events import Received
-from workflow.lifecycles import TERMINAL
 
 PAGE_SIZE = 1000
 CACHE_SIZE = 10_000
 OFFERED_PAGES = 4  # pages handed over by the read models' follower, kept until taken
-_SET_META = (
-    "INSERT INTO nt_meta (key, value) VALUES (?, ?)"
-    " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
-)
 
 
 class NoticeFollower:
@@ -199,7 +194,7 @@ class NoticeFollower:
         for case_id, work in touched.items():
             if work.case.is_open:
                 cases.append((case_id, dumps(work)))
-                schedule.extend(_timed_row(t) for t in timed(work, policy, self.calendar))
+                schedule.extend(timed_row(t) for t in timed(work, policy, self.calendar))
             else:
                 ended.append((case_id,))
         outbox = [_outbox_row(d, fired, now, self.replay) for d, fired in drafts]
@@ -229,48 +224,7 @@ class NoticeFollower:
         self._started = True
 
     def _seed(self) -> None:
-        """A new store: the open cases as the read models hold them, with the warnings still
-        to come; those whose instant has passed are counted as sent."""
-        read = self.read_models
-        position = 0 if read is None else read.position()
-        now = self.now()
-        meta = [("started_from", str(position)), ("started_at", str(int(now * 1e6)))]
-        statements: list[Statement] = [(_SET_META, meta)]
-        if read is None or position == 0:
-            self.store.execute(statements)
-            return
-        policy = self.policy()
-        cases, schedule = [], []
-        for work in _open_cases(read):
-            for due in timed(work, policy, self.calendar):
-                if due.fire_at.timestamp() <= now:
-                    work.fired.add(due.draft.id)
-                else:
-                    schedule.append(_timed_row(due))
-            cases.append((work.case.case_id, dumps(work)))
-        self.store.write([*statements, (UPSERT_CASE, cases), (UPSERT_TIMED, schedule)], position)
-
-
-def _open_cases(read: ReadModelStore) -> Iterable[Working]:
-    closed = ", ".join(f"'{state}'" for state in TERMINAL)
-    rows = read.query(f"SELECT * FROM rm_case_index WHERE state NOT IN ({closed})")
-    for start in range(0, len(rows), 500):
-        chunk = rows[start : start + 500]
-        marks = ", ".join("?" for _ in chunk)
-        clocks: dict[str, list[Any]] = {}
-        for clock in read.query(
-            f"SELECT * FROM rm_milestones WHERE case_id IN ({marks})",
-            [r["case_id"] for r in chunk],
-        ):
-            clocks.setdefault(clock["case_id"], []).append(clock)
-        for row in chunk:
-            yield Working(case_from_row(row, clocks.get(row["case_id"], [])))
-
-
-def _timed_row(due: Timed) -> tuple[Any, ...]:
-    d = due.draft
-    return (d.id, d.type, d.case_id, d.community, d.kind, d.milestone, d.run,
-            to_micros(d.due_at), to_micros(due.fire_at))  # fmt: skip
+        seed(self.store, self.read_models, self.policy(), self.calendar, self.now())
 
 
 def _outbox_row(draft: Draft, fired: bool, now: float, replay: bool) -> tuple[Any, ...]:
