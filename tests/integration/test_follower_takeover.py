@@ -11,8 +11,7 @@ import httpx
 import pytest
 
 from api.config.settings import Settings
-from api.storage.own_tables import SideDatabase, open_side_database
-from api.storage.role_locks import HOLDERS, database_name, holder_params, role_key
+from api.storage.own_tables import open_side_database
 from support.backends import fresh_postgres
 from support.processes import (
     free_ports,
@@ -22,33 +21,9 @@ from support.processes import (
     wait_healthy,
 )
 from support.request_bodies import REPAIR
+from support.role_holders import holder_parent, until_held_by
 
 TAKEOVER_BOUND = 5.0  # seconds from the kill until the survivor's read models show a case
-
-
-def holder_parent(db: SideDatabase, settings: Settings) -> int | None:
-    """The process id of the `serve` whose candidate holds the follower's role: the lock's
-    session names its candidate process, whose parent is that `serve`."""
-    key = role_key("follower", database_name(settings))
-    pids = [pid for (pid,) in db.run(HOLDERS, holder_params(key))[1]]
-    if not pids:
-        return None
-    (pid,) = pids
-    [(name,)] = db.run("SELECT application_name FROM pg_stat_activity WHERE pid = ?", (pid,))[1]
-    candidate = int(name.rsplit(" ", 1)[1])
-    stat = Path(f"/proc/{candidate}/stat").read_text()
-    return int(stat.rsplit(")", 1)[1].split()[1])  # the field after the state: its parent
-
-
-def until_held_by(
-    db: SideDatabase, settings: Settings, among: set[int], timeout: float = 30
-) -> int:
-    deadline = time.monotonic() + timeout
-    while (found := holder_parent(db, settings)) not in among:
-        assert time.monotonic() < deadline, f"no serve of {among} holds the role ({found})"
-        time.sleep(0.05)
-    assert found is not None
-    return found
 
 
 @pytest.mark.slow

@@ -3,7 +3,7 @@
 It waits on receivers, not on the CPU, but a process of its own keeps its threads and
 their sockets out of the workers' interpreters, and lets it end with the server like the
 follower does. It is started on SQLite; on PostgreSQL, where several servers may share
-the database, one elected process is to run it.
+the database, the process elected to the deliverer's role runs it (`role_jobs`).
 """
 
 from __future__ import annotations
