@@ -74,6 +74,11 @@ def open_read_models(settings: Settings) -> ReadModelStore:
         return store
 
 
+# How often the follower takes events into the notices: the case notices wait at most this
+# long; the warnings' own instants are checked at every round.
+NOTICES_INTERVAL = 0.25
+
+
 def open_follower(
     settings: Settings,
     policy: Policy,
@@ -98,6 +103,7 @@ def open_follower(
             follower.current_policy,
             follower.calendar,
             read_models=follower.store,
+            interval=NOTICES_INTERVAL,
         )
         follower.companions.append(keeper)
         follower.page_listeners.append(keeper.offer)

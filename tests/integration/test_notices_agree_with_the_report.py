@@ -21,6 +21,7 @@ def test_the_warnings_agree_with_the_read_models_judgements(db: str) -> None:
     live = open_follower(settings, settings.policy, notices=True)
     [keeper] = [c for c in live.companions if isinstance(c, NoticeFollower)]
     keeper.now = lambda: datetime(2100, 1, 1, tzinfo=UTC).timestamp()  # every instant passed
+    keeper.interval = 0.0  # each `follow` takes in what the log holds
     live.catch_up()
     keeper.follow()  # the notices start with the (empty) log
     simulate(settings, Scenario(households=120, days=6, seed=5))

@@ -112,9 +112,14 @@ class Timed:
     fire_at: datetime
 
 
-def timed(work: Working, policy: Policy, calendar: BusinessCalendar) -> list[Timed]:
+def timed(
+    work: Working,
+    policy: Policy,
+    calendar: BusinessCalendar,
+    until: datetime | None = None,
+) -> list[Timed]:
     """The case's warnings still to come: at risk and breached, for each running milestone not
-    paused by a hold, less those fired in this run."""
+    paused by a hold, less those fired in this run; with `until`, only those due by then."""
     case = work.case
     found: list[Timed] = []
     if not case.is_open:
@@ -127,8 +132,10 @@ def timed(work: Working, policy: Policy, calendar: BusinessCalendar) -> list[Tim
             (AT_RISK, _at_risk(work, spec, clock, calendar)),
             (BREACHED, due(spec, clock, calendar)),
         ):
+            if instant is None or (until is not None and instant > until):
+                continue  # checked before anything is built: this runs for every event
             draft = _milestone_draft(work, spec, clock, type_, instant, calendar)
-            if instant is not None and draft.id not in work.fired:
+            if draft.id not in work.fired:
                 found.append(Timed(draft, instant))
     return found
 
