@@ -140,6 +140,29 @@ def timed(
     return found
 
 
+def next_instant(work: Working, policy: Policy, calendar: BusinessCalendar) -> datetime | None:
+    """The earliest instant of the case's warnings still to come (None: none to come)."""
+    found: datetime | None = None
+    case = work.case
+    if not case.is_open:
+        return None
+    for spec in case.specs(policy):
+        clock = case.milestones[spec.name]
+        if not clock.running or clock.held_since is not None or clock.started_at is None:
+            continue
+        instant = _at_risk(work, spec, clock, calendar)  # before the due instant
+        if work.fired and _fired(work, spec.name, AT_RISK):
+            instant = None if _fired(work, spec.name, BREACHED) else due(spec, clock, calendar)
+        if instant is not None and (found is None or instant < found):
+            found = instant
+    return found
+
+
+def _fired(work: Working, milestone: str, type_: str) -> bool:
+    notice = milestone_notice_id(work.case.case_id, milestone, work.run(milestone), type_)
+    return notice in work.fired
+
+
 def _at_risk(
     work: Working, spec: MilestoneSpec, clock: MilestoneClock, calendar: BusinessCalendar
 ) -> datetime | None:

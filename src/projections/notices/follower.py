@@ -26,9 +26,9 @@ from eventsourcing.persistence import IntegrityError
 from projections.calendar import BusinessCalendar
 from projections.casefile import open_case_file
 from projections.facts import Fact
-from projections.notices.deriving import Draft, received, step, timed
+from projections.notices.deriving import Draft, next_instant, received, step, timed
 from projections.notices.kinds import ON_TIME_SECONDS, TIMED
-from projections.notices.seeding import seed, timed_row
+from projections.notices.seeding import seed
 from projections.notices.store import (
     DELETE_CASE,
     DELETE_TIMED,
@@ -173,27 +173,30 @@ class NoticeFollower:
         return read_page(self.app, position, self.page_size)
 
     def fire_due(self) -> int:
-        """Move the warnings whose instant has passed into the outbox; returns how many."""
+        """Take the warnings whose instant has passed into the outbox; returns how many."""
         now = self.now()
         rows = self.store.query(
-            "SELECT id, type, case_id, community, kind, milestone, run, due_at, fire_at"
-            " FROM nt_schedule WHERE fire_at <= ? ORDER BY fire_at LIMIT 1000",
+            "SELECT case_id FROM nt_schedule WHERE fire_at <= ? ORDER BY fire_at LIMIT 500",
             (int(now * 1e6),),
         )
         if not rows:
             return 0
-        notices = []
-        for r in rows:
-            late = now - int(r["fire_at"]) / 1e6 > ON_TIME_SECONDS
-            notices.append(
-                (r["id"], r["type"], r["case_id"], r["community"], r["kind"], r["milestone"],
-                 r["run"], r["due_at"], r["fire_at"], int(now * 1e6), int(late))
-            )  # fmt: skip
-            cached = self._cases.get(str(r["case_id"]))
-            if cached is not None:
-                cached.fired.add(str(r["id"]))
-        self.store.execute([(INSERT_NOTICE, notices), (DELETE_TIMED, [(r["id"],) for r in rows])])
-        return len(rows)
+        due_cases = [str(r["case_id"]) for r in rows]
+        self._load({c for c in due_cases if c not in self._cases})
+        policy, moment = self.policy(), datetime.fromtimestamp(now, UTC)
+        fired: list[tuple[Draft, bool]] = []
+        touched: dict[str, Working] = {}
+        for case_id in due_cases:
+            work = self._cases.get(case_id)
+            if work is None:  # gone meanwhile: another process ended it
+                continue
+            for due in timed(work, policy, self.calendar, until=moment):
+                work.fired.add(due.draft.id)
+                fired.append((due.draft, True))
+            touched[case_id] = work
+        gone = [(c,) for c in due_cases if c not in touched]
+        self.store.execute([*self._changes(touched, fired, policy), (DELETE_TIMED, gone)])
+        return len(fired)
 
     def _changes(
         self, touched: dict[str, Working], drafts: Sequence[tuple[Draft, bool]], policy: Policy
@@ -201,18 +204,23 @@ class NoticeFollower:
         now = self.now()
         cases: list[tuple[str, str]] = []
         ended: list[tuple[str]] = []
-        schedule: list[tuple[Any, ...]] = []
+        idle: list[tuple[str]] = []  # nothing to come: off the schedule
+        schedule: list[tuple[str, int | None]] = []
         for case_id, work in touched.items():
             if work.case.is_open:
                 cases.append((case_id, dumps(work)))
-                schedule.extend(timed_row(t) for t in timed(work, policy, self.calendar))
             else:
                 ended.append((case_id,))
+            instant = next_instant(work, policy, self.calendar)
+            if instant is None:
+                idle.append((case_id,))
+            else:
+                schedule.append((case_id, to_micros(instant)))
         outbox = [_outbox_row(d, fired, now, self.replay) for d, fired in drafts]
         return [
             (DELETE_CASE, ended),
             (UPSERT_CASE, cases),
-            ("DELETE FROM nt_schedule WHERE case_id = ?", [(c,) for c in touched]),
+            (DELETE_TIMED, idle),
             (UPSERT_TIMED, schedule),
             (INSERT_NOTICE, outbox),
         ]

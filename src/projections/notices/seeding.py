@@ -6,10 +6,11 @@ sent."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 from projections.calendar import BusinessCalendar
-from projections.notices.deriving import Timed, timed
+from projections.notices.deriving import next_instant, timed
 from projections.notices.store import UPSERT_CASE, UPSERT_TIMED, NoticeStore
 from projections.notices.working import Working, dumps
 from projections.policy import Policy
@@ -40,12 +41,13 @@ def seed(
         store.execute(statements)
         return
     cases, schedule = [], []
+    moment = datetime.fromtimestamp(now, UTC)
     for work in _open_cases(read):
-        for due in timed(work, policy, calendar):
-            if due.fire_at.timestamp() <= now:
-                work.fired.add(due.draft.id)
-            else:
-                schedule.append(timed_row(due))
+        for due in timed(work, policy, calendar, until=moment):
+            work.fired.add(due.draft.id)  # past: counted as sent
+        instant = next_instant(work, policy, calendar)
+        if instant is not None:
+            schedule.append((work.case.case_id, to_micros(instant)))
         cases.append((work.case.case_id, dumps(work)))
     store.write([*statements, (UPSERT_CASE, cases), (UPSERT_TIMED, schedule)], position)
 
@@ -64,10 +66,3 @@ def _open_cases(read: ReadModelStore) -> Iterable[Working]:
             clocks.setdefault(clock["case_id"], []).append(clock)
         for row in chunk:
             yield Working(case_from_row(row, clocks.get(row["case_id"], [])))
-
-
-def timed_row(due: Timed) -> tuple[Any, ...]:
-    """A scheduled warning as an `nt_schedule` row."""
-    d = due.draft
-    return (d.id, d.type, d.case_id, d.community, d.kind, d.milestone, d.run,
-            to_micros(d.due_at), to_micros(due.fire_at))  # fmt: skip

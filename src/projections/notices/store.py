@@ -32,14 +32,11 @@ from projections.tracked import (
 _TABLES = [
     # The follower's working copy of each open case (JSON), dropped when the case ends.
     "CREATE TABLE IF NOT EXISTS nt_cases (case_id TEXT PRIMARY KEY, file TEXT NOT NULL)",
-    # Timed warnings of running milestones, each removed when it fires or its clock stops
-    # or pauses. `id` is the notice's id.
+    # When each open case next has a warning due (the earliest instant of its running
+    # milestones' warnings not yet taken in); none while nothing is to come.
     """CREATE TABLE IF NOT EXISTS nt_schedule (
-        id TEXT PRIMARY KEY, type TEXT NOT NULL, case_id TEXT NOT NULL,
-        community TEXT NOT NULL, kind TEXT NOT NULL, milestone TEXT NOT NULL,
-        run INTEGER NOT NULL, due_at BIGINT NOT NULL, fire_at BIGINT NOT NULL)""",
+        case_id TEXT PRIMARY KEY, fire_at BIGINT NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS nt_schedule_fire ON nt_schedule (fire_at)",
-    "CREATE INDEX IF NOT EXISTS nt_schedule_case ON nt_schedule (case_id)",
     # Every notice, once (its id is unique). `fanned_out`: the webhooks' deliveries for it
     # have been made.
     """CREATE TABLE IF NOT EXISTS nt_outbox (
@@ -85,11 +82,10 @@ UPSERT_CASE = (
 )
 DELETE_CASE = "DELETE FROM nt_cases WHERE case_id = ?"
 UPSERT_TIMED = (
-    "INSERT INTO nt_schedule (id, type, case_id, community, kind, milestone, run, due_at,"
-    " fire_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
-    " due_at = excluded.due_at, fire_at = excluded.fire_at"
+    "INSERT INTO nt_schedule (case_id, fire_at) VALUES (?, ?)"
+    " ON CONFLICT (case_id) DO UPDATE SET fire_at = excluded.fire_at"
 )
-DELETE_TIMED = "DELETE FROM nt_schedule WHERE id = ?"
+DELETE_TIMED = "DELETE FROM nt_schedule WHERE case_id = ?"
 
 
 def notice_of(row: Mapping[str, Any]) -> Notice:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from projections.casefile import CaseFile
 from projections.rows import CASE_COLUMNS, case_from_row, case_row
@@ -31,39 +30,41 @@ class Working:
         return self.runs.get(milestone, 1)
 
 
+_CLOCK = (
+    "name", "started_at", "stopped_at", "held_seconds", "held_since", "excluded", "due_at",
+    "late_stop", "policy_version",
+)  # fmt: skip
+_DESCRIPTION, _REPORTER = CASE_COLUMNS.index("description"), CASE_COLUMNS.index("reporter_ref")
+
+
 def dumps(work: Working) -> str:
+    """A JSON list (lists, not objects: it is written for every case a page touches)."""
     case = work.case
-    row = dict(zip(CASE_COLUMNS, case_row(case), strict=True))
-    row["description"], row["reporter_ref"] = "", None
+    row = list(case_row(case))
+    row[_DESCRIPTION], row[_REPORTER] = "", None
     clocks = [
-        {
-            "name": clock.name,
-            "started_at": to_micros(clock.started_at),
-            "stopped_at": to_micros(clock.stopped_at),
-            "held_seconds": clock.held_seconds,
-            "held_since": to_micros(clock.held_since),
-            "excluded": int(clock.excluded),
-            "due_at": to_micros(clock.due_at),
-            "late_stop": int(clock.late_stop),
-            "policy_version": case.version_of(clock.name),
-        }
+        [
+            clock.name,
+            to_micros(clock.started_at),
+            to_micros(clock.stopped_at),
+            clock.held_seconds,
+            to_micros(clock.held_since),
+            int(clock.excluded),
+            to_micros(clock.due_at),
+            int(clock.late_stop),
+            case.version_of(clock.name),
+        ]
         for clock in case.milestones.values()
     ]
-    return json.dumps(
-        {
-            "case": row,
-            "clocks": clocks,
-            "claimed_by": case.claimed_by,
-            "runs": work.runs,
-            "fired": sorted(work.fired),
-        },
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
+    data = [row, clocks, case.claimed_by, work.runs, sorted(work.fired)]
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
 def loads(text: str) -> Working:
-    data: dict[str, Any] = json.loads(text)
-    case = case_from_row(data["case"], data["clocks"])
-    case.claimed_by = data["claimed_by"]
-    return Working(case, dict(data["runs"]), set(data["fired"]))
+    row, clocks, claimed_by, runs, fired = json.loads(text)
+    case = case_from_row(
+        dict(zip(CASE_COLUMNS, row, strict=True)),
+        [dict(zip(_CLOCK, clock, strict=True)) for clock in clocks],
+    )
+    case.claimed_by = claimed_by
+    return Working(case, dict(runs), set(fired))
