@@ -58,6 +58,9 @@ class Deliverer:
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="propdesk-webhook")
         self._busy: dict[str, str] = {}  # webhook_id -> endpoint_id, of attempts under way
         self._lock = threading.Lock()
+        # Set as each attempt ends: its thread, and its endpoint's turn, are free again, so
+        # the next round starts at once rather than after the poll.
+        self._freed = threading.Event()
 
     def round(self) -> list[Future[None]]:
         """Fans out what the outbox holds new, then starts the due deliveries it can."""
@@ -75,7 +78,8 @@ class Deliverer:
                 self.round()
             except Exception as error:  # the database away for a while: try again
                 log.warning("webhooks: a delivery round failed: %s", error)
-            stop.wait(poll_seconds)
+            self._freed.wait(poll_seconds)
+            self._freed.clear()
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -145,6 +149,7 @@ class Deliverer:
         finally:
             with self._lock:
                 self._busy.pop(delivery.webhook_id, None)
+            self._freed.set()
 
     def _settle(self, delivery: Delivery, target: Endpoint, answer: Answer) -> None:
         now = self.clock()
