@@ -49,6 +49,12 @@ OTHER_ROUTES = {
     ("GET", "/tokens"),
     ("POST", "/tokens"),
     ("DELETE", "/tokens/{name}"),
+    ("GET", "/webhooks"),
+    ("POST", "/webhooks"),
+    ("GET", "/webhooks/deliveries"),
+    ("GET", "/webhooks/{endpoint_id}"),
+    ("DELETE", "/webhooks/{endpoint_id}"),
+    ("POST", "/webhooks/{endpoint_id}/test"),
 }
 
 
@@ -206,7 +212,16 @@ def test_only_an_admin_for_every_community_manages_tokens_and_communities(api_on
         ("POST", "/communities", {"code": "north", "name": "北苑"}),
         ("POST", f"/communities/{EAST}/policy", {"policy": LEVEL_2, "from": "2099-01-01"}),
     ]
-    for method, path, body in calls:
+    hook = "/webhooks/ep_0123456789abcdef"  # refused before it is looked up
+    webhooks = [
+        ("GET", "/webhooks", None),
+        ("POST", "/webhooks", {"url": "https://93.184.216.34/h", "events": ["case.closed"]}),
+        ("GET", "/webhooks/deliveries", None),
+        ("GET", hook, None),
+        ("DELETE", hook, None),
+        ("POST", hook + "/test", None),
+    ]
+    for method, path, body in calls + webhooks:
         refused = client.request(method, path, json=body, headers=company.east[Role.ADMIN])
         assert refused.status_code == 403, refused.text
         assert problem_type(refused) == "community-not-allowed"
