@@ -16,7 +16,10 @@ def test_the_default_share_is_80_percent_of_the_target() -> None:
 
 
 def test_the_policy_and_a_milestone_can_each_name_their_share() -> None:
-    text = default_policy_text().replace("[calendar]", '[warnings]\nat_risk = "50%"\n\n[calendar]')
+    text = default_policy_text().replace(
+        '[warnings]\nat_risk = "80%"', '[warnings]\nat_risk = "50%"'
+    )
+    assert 'at_risk = "50%"' in text
     text = text.replace(DISPATCH, DISPATCH + 'at_risk = "90%"\n')
     policy = parse_policy(text)
     shares = {(s.name, s.kind, s.priority): s.at_risk for s in policy.milestones}

@@ -28,7 +28,6 @@ console = output_console()
 webhook_app = typer.Typer(
     help="Webhooks (推送): endpoints that notices are posted to.", no_args_is_help=True
 )
-ROBOT_SECRET_ENV = "PROPDESK_ROBOT_SECRET"
 
 
 class Format(StrEnum):
@@ -53,8 +52,7 @@ def added_by() -> str:
 def _robot_secret(given: str | None, from_stdin: bool) -> str | None:
     if from_stdin and given is not None:
         raise WebhookError(
-            f"give the robot secret one way: --robot-secret (or {ROBOT_SECRET_ENV}) or "
-            "--robot-secret-stdin, not both"
+            "give the robot secret one way: --robot-secret or --robot-secret-stdin, not both"
         )
     if not from_stdin:
         return given
@@ -84,10 +82,8 @@ def webhook_add(
     robot_secret: Annotated[
         str | None,
         typer.Option(
-            envvar=ROBOT_SECRET_ENV,
-            show_envvar=True,
-            help="a DingTalk robot's signing secret (SEC...); prefer the environment variable "
-            "or --robot-secret-stdin: an option stays in the shell's history",
+            help="a DingTalk robot's signing secret (SEC...); prefer --robot-secret-stdin: an "
+            "option stays in the shell's history",
         ),
     ] = None,
     robot_secret_stdin: Annotated[
