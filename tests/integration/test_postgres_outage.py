@@ -277,7 +277,10 @@ def test_postgres_stopped_mid_load_answers_503_recovers_and_loses_nothing(
         token = channel_token(url)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        serve_args = ("serve", "--db", url, "--port", str(port), "--log-level", "warning")
+        # The follower under test is `projections run`: the server leaves it the role.
+        serve_args = (
+            "serve", "--db", url, "--port", str(port), "--log-level", "warning", "--no-follow",
+        )  # fmt: skip
         follow_args = ("projections", "run", "--db", url, "--poll", "0.1", "--page-size", "20")
         with (
             running(*serve_args, log=tmp_path / "serve.log") as server,
@@ -381,9 +384,11 @@ def test_postgres_stopped_mid_load_answers_503_recovers_and_loses_nothing(
         print("follower:", report.strip().replace("\n", "\n  "))
         assert "Traceback" not in report
         # A follower whose calls wait out the outage inside the pool's retries never sees
-        # an error (docs/http.md); one that did must say it is back.
+        # an error (docs/http.md); one that did must say it is back, or, its lock connection
+        # lost with the database, be elected again.
         if "the database is unavailable" in report:
-            assert "the database is back" in report
+            elected = report.count("elected: this process holds the role follower")
+            assert "the database is back" in report or elected >= 2, report
 
         # Its read models equal a rebuild from scratch of the same log.
         with reading(settings) as followed:
