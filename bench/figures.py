@@ -97,19 +97,26 @@ def percentile(values: Sequence[float], p: float) -> float:
 # -- running a benchmark alone or under the suite ---------------------------------------
 
 
-def piece_main(
-    title: str,
-    add_arguments: Callable[[argparse.ArgumentParser], None],
-    run: Callable[[argparse.Namespace], list[Figure]],
-    doc: str | None,
-) -> None:
+def piece_parser(
+    add_arguments: Callable[[argparse.ArgumentParser], None], doc: str | None
+) -> argparse.ArgumentParser:
+    """A benchmark's command line: --quick and --out (the suite passes both), then its own."""
     parser = argparse.ArgumentParser(
         description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")
     parser.add_argument("--out", type=Path, help="write the figures here as JSON (the suite)")
     add_arguments(parser)
-    args = parser.parse_args()
+    return parser
+
+
+def piece_main(
+    title: str,
+    add_arguments: Callable[[argparse.ArgumentParser], None],
+    run: Callable[[argparse.Namespace], list[Figure]],
+    doc: str | None,
+) -> None:
+    args = piece_parser(add_arguments, doc).parse_args()
     figures = run(args)
     if args.out:
         args.out.write_text(json.dumps([asdict(f) for f in figures], indent=2) + "\n")

@@ -150,15 +150,22 @@ def run(args: argparse.Namespace) -> list[Figure]:
     delivered, taken_in = _delays(rows, receiver.arrivals)
     missing = expected - len(delivered)
     worst = max(delivered) if delivered else None
+    backend = "PostgreSQL" if args.db else "SQLite"
     note = f"{len(delivered)} of {expected} warnings; {missing} missing"
     return [
-        Figure("warnings", "instant -> outbox p50", percentile(taken_in, 50), "s", note=note),
-        Figure("warnings", "instant -> outbox max", max(taken_in), "s"),
-        Figure("warnings", "instant -> webhook p50", percentile(delivered, 50), "s"),
-        Figure("warnings", "instant -> webhook p95", percentile(delivered, 95), "s"),
         Figure(
             "warnings",
-            "instant -> webhook max",
+            f"{backend}: instant -> outbox p50",
+            percentile(taken_in, 50),
+            "s",
+            note=note,
+        ),
+        Figure("warnings", f"{backend}: instant -> outbox max", max(taken_in), "s"),
+        Figure("warnings", f"{backend}: instant -> webhook p50", percentile(delivered, 50), "s"),
+        Figure("warnings", f"{backend}: instant -> webhook p95", percentile(delivered, 95), "s"),
+        Figure(
+            "warnings",
+            f"{backend}: instant -> webhook max",
             worst,
             "s",
             target=f"<= {TARGET_SECONDS:g} s, none missing",
