@@ -1,6 +1,7 @@
 """Candidates for a role on one PostgreSQL database: one runs the role's job at a time, the
 role passes on when its holder stops, and a holder that loses its lock connection stops its
-job at once. `propdesk projections run` stands for the follower's role too."""
+job at once. `propdesk projections run` stands for the follower's role too, and
+`propdesk projections rebuild` takes it for the time it rebuilds."""
 
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ from api.config.settings import Settings
 from api.server.election import Candidate, JobFailed
 from api.storage.own_tables import open_side_database
 from api.storage.role_locks import HOLDERS, held_roles, holder_params, role_key
+from api.wiring import open_service
 from support.backends import fresh_postgres
-from support.processes import follower_process, stopped_at_exit
+from support.driver import new_request
+from support.processes import Process, follower_process, stopped_at_exit
 
 FAST = 0.1  # seconds between a candidate's tries, here
 
@@ -206,5 +209,36 @@ def test_projections_run_waits_its_turn_for_the_role_saying_so(
             assert name == f"propdesk follower candidate {follower.popen.pid}"
             follower.stop()
             assert "stopped at position" in follower.tail()
+    finally:
+        db.close()
+
+
+def test_a_rebuild_waits_for_the_followers_role_and_gives_it_up_when_done(
+    settings: Settings, tmp_path: Path
+) -> None:
+    service = open_service(settings)
+    try:
+        for _ in range(3):
+            service.receive(new_request("repair"))
+    finally:
+        service.close()
+    rebuild = Process("rebuild", ["projections", "rebuild", "--db", settings.db], tmp_path)
+    db = open_side_database(settings)
+    dbname = settings.eventsourcing_env()["POSTGRES_DBNAME"]
+    try:
+        with stopped_at_exit(rebuild), standing(settings, "serve") as serve:
+            until(serve.job.running.is_set)
+            rebuild.start()
+            until(lambda: "another process holds the role follower" in rebuild.tail(), 60)
+            assert "stop every propdesk serve and projections run" in rebuild.tail()
+            time.sleep(20 * FAST)
+            assert rebuild.running  # no read model is written while another follows
+            assert "rebuilt from" not in rebuild.tail()
+            serve.stop.set()  # the role passes to the rebuild, which gives it up when done
+            assert rebuild.popen is not None
+            assert rebuild.popen.wait(timeout=60) == 0, rebuild.tail()
+            assert "elected: this process holds the role follower" in rebuild.tail()
+            assert "rebuilt from 3 events" in rebuild.tail()
+        until(lambda: held_roles(db, dbname)["follower"] is False, timeout=5)
     finally:
         db.close()

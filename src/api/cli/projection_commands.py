@@ -17,7 +17,7 @@ from api.cli.read_side import PolicyOption
 from api.config.settings import Settings
 from api.retention import retention_for
 from api.server.election import Candidate, JobFailed
-from api.terminal.consoles import output_console
+from api.terminal.consoles import output_console, say_error
 from api.terminal.progress import catch_up, progress_bar, progress_console
 from api.wiring import open_follower
 
@@ -33,15 +33,60 @@ projections_app = typer.Typer(help="Build and follow the read models.", no_args_
 @projections_app.command("rebuild")
 @reports_errors
 def rebuild(db: DbOption = None, policy: PolicyOption = None, page_size: PageOption = 2000) -> None:
-    """Rebuild every read model from position zero."""
+    """Rebuild every read model from position zero. On PostgreSQL it first takes the role
+    of follower, so that no other process writes the read models meanwhile: it waits until
+    every `propdesk serve` and `propdesk projections run` on the database has stopped."""
     settings = Settings.load(db=db, policy=policy)
+    if not settings.is_postgres:
+        _rebuild(settings, page_size, threading.Event())
+        return
+    done = threading.Event()
+    rebuilt: list[bool] = []
+
+    def once(halt: threading.Event) -> None:
+        try:
+            _rebuild(settings, page_size, halt)
+            rebuilt.append(True)
+        finally:
+            done.set()  # one rebuild: then the role is given up, not stood for again
+
+    report = partial(_report_outage, zone=settings.timezone)
+    hint = " (stop every propdesk serve and projections run on this database to rebuild)"
+    try:
+        Candidate(settings, "follower", once, say=report, waiting_hint=hint).run(done)
+    except JobFailed as failed:
+        if not isinstance(failed.__cause__, RebuildStopped):
+            raise failed.__cause__ or failed from None
+    if not rebuilt:
+        say_error(
+            "the rebuild stopped before its end: it lost the follower's role (its connection"
+            " to PostgreSQL). The follower that takes the role next goes on from the last"
+            " page written; run the rebuild again for a whole one"
+        )
+        raise typer.Exit(1)
+
+
+class RebuildStopped(Exception):
+    """The rebuild lost the follower's role (its lock connection) and stopped; the follower
+    that takes the role next goes on from the last page written."""
+
+
+def _rebuild(settings: Settings, page_size: int, halt: threading.Event) -> None:
     follower = open_follower(settings, settings.policy, rebuilding=True)
     follower.page_size = page_size
     head = follower.head()
     started = datetime.now(UTC)
     with progress_bar() as bar:
         task = bar.add_task("rebuilding", total=max(head, 1))
-        done = follower.rebuild(lambda position, _head: bar.update(task, completed=position))
+
+        def progress(position: int, _head: int) -> None:
+            if halt.is_set():
+                raise RebuildStopped(
+                    f"the rebuild stopped at position {position}: it lost the follower's role"
+                )
+            bar.update(task, completed=position)
+
+        done = follower.rebuild(progress)
     seconds = (datetime.now(UTC) - started).total_seconds()
     rate = done / seconds if seconds else 0.0
     console.print(f"rebuilt from {done} events in {seconds:.1f} s ({rate:,.0f} events/s)")

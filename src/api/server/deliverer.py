@@ -1,9 +1,10 @@
-"""`propdesk serve`'s webhook deliverer, in a process of its own beside the follower.
+"""`propdesk serve --no-follow`'s webhook deliverer on SQLite, in a process of its own.
 
-It waits on receivers, not on the CPU, but a process of its own keeps its threads and
-their sockets out of the workers' interpreters, and lets it end with the server like the
-follower does. It is started on SQLite; on PostgreSQL, where several servers may share
-the database, the process elected to the deliverer's role runs it (`role_jobs`).
+A server that follows delivers from its follower's process (`follower.py`); one that does
+not still delivers, from this process, which keeps the deliverer's threads and sockets out
+of the workers' interpreters and ends with the server like the follower does. On
+PostgreSQL, where several servers may share the database, the process elected to the
+deliverer's role delivers (`role_jobs`).
 """
 
 from __future__ import annotations

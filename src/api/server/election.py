@@ -50,6 +50,7 @@ class Candidate:
     job: Job
     say: Callable[[str], None] = log.info
     every: float = TRY_SECONDS
+    waiting_hint: str = ""  # added to the line that says the role is held by another
     connect: Callable[[Settings, str], psycopg.Connection[Any]] = connect_for_lock
     holding: threading.Event = field(default_factory=threading.Event)
 
@@ -73,7 +74,10 @@ class Candidate:
                         self._hold(db, stop)
                         break
                     if not waiting_said:
-                        self.say(f"another process holds the role {self.role}; waiting for it")
+                        self.say(
+                            f"another process holds the role {self.role}; waiting for it"
+                            + self.waiting_hint
+                        )
                     waiting_said = True
                     stop.wait(self.every)
             except psycopg.Error as error:

@@ -1,5 +1,6 @@
-"""`propdesk serve`'s read-model follower on SQLite, in a process of its own; and what it
-runs, which the follower's role runs on PostgreSQL too (`role_jobs.py`).
+"""`propdesk serve`'s read-model follower on SQLite, in a process of its own, with the
+webhooks' deliverer beside it; and what it runs, which the follower's role runs on
+PostgreSQL too (`role_jobs.py`).
 
 In a thread of a server process the follower would take its turns at that process's
 interpreter lock from the requests; in a process of its own it runs on another CPU.
@@ -29,19 +30,21 @@ if TYPE_CHECKING:  # the supervisor imports this module: no storage there
     from projections.follower import Follower
 
 POLL_SECONDS = 0.05
+DELIVERIES_STOP_SECONDS = 15.0  # an attempt under way ends within its 10 s cap
 
 
 class FollowerFailed(RuntimeError):
     """The follower process ended before it had caught up."""
 
 
-def start_follower() -> SpawnProcess:
+def start_follower(*, deliver: bool = False) -> SpawnProcess:
     """Start the follower (settings from this process's environment) and wait until it has
-    caught up with the log."""
+    caught up with the log. With `deliver`, the same process delivers the webhooks, in
+    threads of their own, once it has caught up."""
     context = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited locks
     ready = context.Event()
     process = context.Process(
-        target=_follow, args=(ready, os.getpid()), name="propdesk-follower", daemon=True
+        target=_follow, args=(ready, os.getpid(), deliver), name="propdesk-follower", daemon=True
     )
     process.start()
     while not ready.wait(0.2):
@@ -62,7 +65,7 @@ def stop_follower(process: SpawnProcess) -> None:
         process.join()
 
 
-def _follow(ready: Event, server: int) -> None:
+def _follow(ready: Event, server: int, deliver: bool) -> None:
     from api.config.settings import Settings
     from api.terminal.progress import catch_up
 
@@ -71,14 +74,32 @@ def _follow(ready: Event, server: int) -> None:
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
+    deliveries: threading.Thread | None = None
     try:
         catch_up(follower, "catching up the read models")
         settle_after_start()
         ready.set()
         end_with_parent(server, stop.set)
+        if deliver:
+            deliveries = deliverer_thread(settings, stop)
         follow(settings, follower, stop)
     finally:
+        stop.set()  # a follower that failed ends the deliveries too
+        if deliveries is not None:
+            deliveries.join(timeout=DELIVERIES_STOP_SECONDS)
         close(follower)
+
+
+def deliverer_thread(settings: Settings, stop: threading.Event) -> threading.Thread:
+    """The webhooks' deliverer beside the follower. It waits on receivers, not on the CPU,
+    so it shares the follower's process rather than keep a third interpreter's memory."""
+    from api.webhooks.running import run_deliverer
+
+    thread = threading.Thread(
+        target=run_deliverer, args=(settings, stop), name="propdesk-webhooks", daemon=True
+    )
+    thread.start()
+    return thread
 
 
 def open_or_exit(settings: Settings) -> Follower:

@@ -74,9 +74,10 @@ def supervise(
                 from api.http.metrics_server import metrics_for_serve
 
                 serving.enter_context(metrics_for_serve(ServerConfig.load()))
-            follower = start_follower() if follow else None
-            # Webhooks: started once the read models have caught up, so is the outbox.
-            deliverer = start_deliverer() if deliver else None
+            # Webhooks: delivered from the follower's process once it has caught up (so has
+            # the outbox); from a process of their own when this server does not follow.
+            follower = start_follower(deliver=deliver) if follow else None
+            deliverer = start_deliverer() if deliver and not follow else None
         except (StartFailed, FollowerFailed) as error:
             _say_error(str(error))
             return 2
