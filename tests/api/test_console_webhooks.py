@@ -26,8 +26,11 @@ def runtime(api: Api) -> Runtime:
     return found
 
 
-def endpoint_with_deliveries(api: Api, statuses: list[str]) -> tuple[str, str]:
-    """An endpoint and one delivery of each status, a minute apart; (its id, its secret)."""
+def endpoint_with_deliveries(
+    api: Api, statuses: list[str], first_case: str = "case-0"
+) -> tuple[str, str]:
+    """An endpoint and one delivery of each status, a minute apart, the first about
+    `first_case`; (its id, its secret)."""
     store = runtime(api).notices
     added = add_endpoint(store, URL, ["milestone.breached"], fmt="wecom", by="it-chen", now=AT)
     store.execute(
@@ -44,7 +47,7 @@ def endpoint_with_deliveries(api: Api, statuses: list[str]) -> tuple[str, str]:
                         f"case-{n}/x/1/milestone.breached",
                         n,
                         "milestone.breached",
-                        f"case-{n}",
+                        first_case if n == 0 else f"case-{n}",
                         status,
                         3,
                         to_micros(AT + timedelta(minutes=n)),
@@ -67,7 +70,10 @@ def shown(page: str) -> list[tuple[str, str]]:
 def test_the_page_shows_the_endpoints_redacted_and_the_log_newest_first(
     api_on: Api, users: UserStore
 ) -> None:
-    endpoint_id, secret = endpoint_with_deliveries(api_on, ["delivered", "failed", "pending"])
+    case = api_on.create()
+    endpoint_id, secret = endpoint_with_deliveries(
+        api_on, ["delivered", "failed", "pending"], first_case=case["id"]
+    )
     sign_in(api_on.client, users, "it-chen", "admin")
     page = api_on.client.get("/console/webhooks")
     assert page.status_code == 200, page.text
@@ -81,6 +87,8 @@ def test_the_page_shows_the_endpoints_redacted_and_the_log_newest_first(
         ("msg_000", "delivered"),
     ]
     assert "HTTP 503: Service Unavailable" in page.text
+    assert f'<a href="/console/cases/{case["id"]}">{case["number"]}</a>' in page.text
+    assert '<a href="/console/cases/case-1">case-1</a>' in page.text  # no number: its id
     assert "2026-12-01 10:31:05" in page.text  # the failed one's last attempt
     assert 'href="/console/webhooks"' in page.text  # in the admin's menu
     assert "推送" in page.text  # Chinese first

@@ -103,8 +103,9 @@ def test_a_removed_endpoint_is_gone_and_an_unknown_one_answers_404(api_on: Api) 
     assert api_on.client.get("/webhooks", headers=admin(api_on)).json() == []
 
 
-def record_deliveries(api: Api, endpoint_id: str) -> None:
-    """Three deliveries as the worker records them: delivered, failed, pending."""
+def record_deliveries(api: Api, endpoint_id: str, first_case: str = "case-0") -> None:
+    """Three deliveries as the worker records them: delivered (about `first_case`),
+    failed, pending."""
     rt: Runtime = api.client.app.state.runtime  # type: ignore[attr-defined]
     start = datetime(2026, 3, 1, tzinfo=UTC)
     rows = [
@@ -114,7 +115,7 @@ def record_deliveries(api: Api, endpoint_id: str) -> None:
             f"case-{n}/v2/case.closed",
             n,
             "case.closed",
-            f"case-{n}",
+            first_case if n == 0 else f"case-{n}",
             status,
             attempts,
             to_micros(start + timedelta(minutes=n)),
@@ -142,7 +143,8 @@ def record_deliveries(api: Api, endpoint_id: str) -> None:
 
 
 def test_the_deliveries_log_is_newest_first_by_status_and_limited(api_on: Api) -> None:
-    record_deliveries(api_on, add(api_on).json()["id"])
+    case = api_on.create()
+    record_deliveries(api_on, add(api_on).json()["id"], first_case=case["id"])
 
     def listed(**query: Any) -> list[dict[str, Any]]:
         answer = api_on.client.get("/webhooks/deliveries", params=query, headers=admin(api_on))
@@ -151,6 +153,7 @@ def test_the_deliveries_log_is_newest_first_by_status_and_limited(api_on: Api) -
         return found
 
     assert [d["webhook_id"] for d in listed()] == ["msg_2", "msg_1", "msg_0"]
+    assert [d["case_number"] for d in listed()] == [None, None, case["number"]]
     (failed,) = listed(status="failed")
     assert (failed["attempts"], failed["last_status"], failed["last_error"]) == (8, 503, "HTTP 503")
     assert failed["created_at"] == "2026-03-01T08:01:00+08:00"

@@ -4,11 +4,17 @@ the command line."""
 
 from __future__ import annotations
 
+import csv
 import getpass
+import io
 import json
+import os
+import stat
+from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from api.cli.main import app
@@ -57,6 +63,36 @@ def test_add_prints_the_id_and_the_secret_once_and_the_listings_never_show_it(db
         assert "KEY-IN-QUERY" not in shown
     assert listing[0]["events"] == ["milestone.breached"]
     assert (listing[0]["communities"], listing[0]["active"]) == ([], True)
+
+
+def test_the_list_is_written_as_csv_or_as_a_private_workbook_and_never_with_a_secret(
+    db: str, tmp_path: Path
+) -> None:
+    run("webhook", "add", URL, "--event", "milestone.breached", "--event", "case.closed",
+        "--db", db)  # fmt: skip
+    (endpoint,) = stored(db)
+    code, out, _ = run("webhook", "list", "--format", "csv", "--db", db)
+    assert code == 0
+    (row,) = csv.DictReader(io.StringIO(out))
+    assert (row["id"], row["events"], row["active"]) == (
+        endpoint.id, "milestone.breached;case.closed", "True"
+    )  # fmt: skip
+    book = tmp_path / "webhooks.xlsx"
+    code, _, err = run("webhook", "list", "--format", "xlsx", "--output", str(book), "--db", db)
+    assert (code, f"wrote {book}" in err) == (0, True)
+    assert stat.S_IMODE(os.stat(book).st_mode) == 0o600
+    sheet = load_workbook(book).active
+    assert sheet is not None
+    header, first = list(sheet.iter_rows(max_row=2, values_only=True))
+    assert header[:3] == ("编号", "地址", "格式")
+    assert first[0] == endpoint.id
+    cells = " ".join(str(v) for r in sheet.iter_rows(values_only=True) for v in r)
+    assert endpoint.secret not in cells
+    assert "KEY-IN-QUERY" not in cells
+    code, _, err = run("webhook", "list", "--format", "xlsx", "--db", db)
+    assert (code, "--format xlsx needs --output FILE" in err) == (2, True)
+    code, _, err = run("webhook", "list", "--format", "xlsx", "--output", str(book), "--db", db)
+    assert (code, "exists; pass --force to replace it" in err) == (2, True)
 
 
 def test_add_takes_every_option(db: str) -> None:

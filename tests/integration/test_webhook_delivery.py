@@ -70,6 +70,7 @@ def test_a_json_delivery_is_signed_so_that_the_endpoints_secret_verifies_it(
     assert document["data"] == {
         "notice_id": notice_id,
         "case_id": CASE,
+        "case_number": None,  # a case with no number: this one was never recorded
         "community": "default",
         "kind": "repair",
         "milestone": "dispatch",
@@ -128,6 +129,8 @@ def test_no_personal_data_of_the_case_leaves_in_any_format(
     wecom = next(r for r in sent if r.query["fmt"] == ["wecom"])
     assert number is not None
     assert number in wecom.json()["markdown"]["content"]
+    standard = next(r for r in sent if r.query["fmt"] == ["json"])
+    assert standard.json()["data"]["case_number"] == number
 
 
 def test_the_robots_bodies_are_markdown_in_chinese_and_a_signed_dingtalk_url_verifies(

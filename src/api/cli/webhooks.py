@@ -14,8 +14,10 @@ from rich.table import Table
 
 from api.cli.errors import DbOption, reports_errors
 from api.cli.local_times import local_text
-from api.cli.printable import plain, to_json
+from api.cli.output_files import ForceOption, OutputOption, check_output
+from api.cli.printable import plain
 from api.cli.webhook_deliveries import add_delivery_commands
+from api.cli.webhook_files import WebhookFormatOption, WebhookListFormat, write_list
 from api.config.settings import Settings
 from api.storage.communities import open_communities
 from api.terminal.consoles import output_console, text
@@ -34,11 +36,6 @@ class Format(StrEnum):
     json = "json"
     wecom = "wecom"
     dingtalk = "dingtalk"
-
-
-class ListFormat(StrEnum):
-    table = "table"
-    json = "json"
 
 
 def added_by() -> str:
@@ -137,16 +134,20 @@ def webhook_add(
 @webhook_app.command("list")
 @reports_errors
 def webhook_list(
-    fmt: Annotated[ListFormat, typer.Option("--format")] = ListFormat.table,
+    fmt: WebhookFormatOption = WebhookListFormat.table,
+    output: OutputOption = None,
+    force: ForceOption = False,
     db: DbOption = None,
 ) -> None:
     """Every endpoint: its id, URL (its query and any password hidden), format, notice
     types, communities and whether it is active. Never a secret."""
+    check_output(fmt.value, output)
     settings = Settings.load(db=db)
     with notice_store(settings) as store:
         found = endpoints(store)
-    if fmt is ListFormat.json:
-        typer.echo(to_json([plain(shown(e), settings.timezone) for e in found]))
+    if fmt is not WebhookListFormat.table:
+        rows = [plain(shown(e), settings.timezone) for e in found]
+        write_list("推送地址", LIST_FIELDS, rows, fmt, output, force=force)
         return
     table = Table(title="webhooks 推送")
     for heading in ("id", "url", "format", "events", "communities", "status", "added"):
@@ -168,6 +169,12 @@ def webhook_list(
             )
         )
     console.print(table)
+
+
+LIST_FIELDS = (
+    "id", "url", "format", "events", "communities", "has_robot_secret", "allow_private",
+    "active", "disabled_at", "disabled_reason", "created_at", "created_by",
+)  # fmt: skip
 
 
 def shown(e: Endpoint) -> dict[str, Any]:

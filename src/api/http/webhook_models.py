@@ -81,6 +81,7 @@ class DeliveryOut(BaseModel):
     notice_id: str
     type: str
     case_id: str
+    case_number: str | None = Field(description="the case's number (工单号)")
     status: str = Field(description="pending, delivered or failed (given up)")
     attempts: int
     created_at: datetime
@@ -112,13 +113,14 @@ def added_webhook(e: Endpoint) -> AddedWebhook:
     return AddedWebhook(**webhook_out(e).model_dump(), secret=e.secret)
 
 
-def delivery_out(d: Delivery) -> DeliveryOut:
+def delivery_out(d: Delivery, number: str | None) -> DeliveryOut:
     return DeliveryOut(
         webhook_id=d.webhook_id,
         endpoint_id=d.endpoint_id,
         notice_id=d.notice_id,
         type=d.type,
         case_id=d.case_id,
+        case_number=number,
         status=d.status,
         attempts=d.attempts,
         created_at=local(d.created_at),

@@ -54,7 +54,7 @@ def message(
             milliseconds = int(now.timestamp() * 1000)
             url = dingtalk_signed_url(url, endpoint.robot_secret, milliseconds)
         return Message(url, _encoded(document), _JSON)
-    body = _encoded(standard_document(notice, zone, link))
+    body = _encoded(standard_document(notice, zone, link, number))
     seconds = int(now.timestamp())
     headers = {
         **_JSON,
@@ -65,10 +65,13 @@ def message(
     return Message(endpoint.url, body, headers)
 
 
-def standard_document(notice: Notice, zone: ZoneInfo, link: str | None) -> dict[str, Any]:
+def standard_document(
+    notice: Notice, zone: ZoneInfo, link: str | None, number: str | None = None
+) -> dict[str, Any]:
     data: dict[str, Any] = {
         "notice_id": notice.id,
         "case_id": notice.case_id,
+        "case_number": number,
         "community": notice.community,
         "kind": notice.kind,
         "milestone": notice.milestone,

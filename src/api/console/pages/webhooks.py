@@ -43,6 +43,7 @@ def webhooks(request: Request, who: Annotated[Visitor, page("webhooks")]) -> Res
         "as_of": None,
         "endpoints": endpoints(store),
         "deliveries": found[:PAGE_SIZE],
+        "numbers": rt.numbers.numbers_of([d.case_id for d in found[:PAGE_SIZE]]),
         "failed_only": failed_only,
         "page": number,
         "more": len(found) > PAGE_SIZE and number < LAST_PAGE,

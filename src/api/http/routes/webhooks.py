@@ -100,7 +100,9 @@ def list_deliveries(
     limit: Annotated[int, Query(ge=1, le=500, description="at most this many")] = 50,
 ) -> list[DeliveryOut]:
     """Each notice sent, or being sent, to each endpoint, newest first."""
-    return [delivery_out(d) for d in deliveries(rt.notices, status=status, limit=limit)]
+    found = deliveries(rt.notices, status=status, limit=limit)
+    numbers = rt.numbers.numbers_of([d.case_id for d in found])
+    return [delivery_out(d, numbers.get(d.case_id)) for d in found]
 
 
 @router.get(
