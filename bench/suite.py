@@ -205,9 +205,12 @@ def histories_step(sizes: list[int]) -> tuple[list[dict[str, object]], list[Figu
 
 
 def command_line() -> str:
+    """The command as run, any database password in it hidden: the results are kept."""
+    from api.config.redaction import redact_url
+
     python = os.path.relpath(sys.executable, ROOT)
     script = os.path.relpath(sys.argv[0], ROOT)
-    return shlex.join([python, script, *sys.argv[1:]])
+    return shlex.join([python, script, *map(redact_url, sys.argv[1:])])
 
 
 def update_docs(document: dict[str, object], figures: list[Figure]) -> None:

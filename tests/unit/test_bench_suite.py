@@ -66,3 +66,13 @@ def test_the_warnings_run_on_postgresql_only_when_a_database_is_given(
     url = "postgresql://bench@127.0.0.1/empty"
     on_postgres = argparse.Namespace(**vars(args), warnings_db=url)
     assert suite.piece_arguments("warnings", on_postgres, suite.FULL_SIZES) == ["--db", url]
+
+
+def test_the_recorded_command_hides_a_database_password(
+    suite: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = "postgresql://bench:s3cret@127.0.0.1/empty"
+    monkeypatch.setattr(sys, "argv", [str(BENCH / "suite.py"), "--postgres", url])
+    recorded = suite.command_line()
+    assert "s3cret" not in recorded
+    assert recorded.endswith("--postgres 'postgresql://bench:***@127.0.0.1/empty'")
