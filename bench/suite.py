@@ -47,6 +47,8 @@ from machine import machine_info
 from paths import HERE, RESULTS, ROOT
 from terminal import console
 
+from api.config.redaction import redact_url
+
 PIECES = {
     "http": "http_intake.py",
     "webhooks": "webhook_intake.py",
@@ -168,7 +170,8 @@ def run_piece(name: str, args: argparse.Namespace, sizes: list[int]) -> tuple[li
         argv = [sys.executable, str(HERE / PIECES[name]), "--out", str(out)]
         argv += ["--quick"] if args.quick else []
         argv += piece_arguments(name, args, sizes)
-        console.rule(f"[bold]{name}[/bold]: {shlex.join(['bench/' + PIECES[name], *argv[2:]])}")
+        shown = shlex.join(["bench/" + PIECES[name], *map(redact_url, argv[2:])])
+        console.rule(f"[bold]{name}[/bold]: {shown}")
         started = time.perf_counter()
         done = subprocess.run(argv, cwd=ROOT)
         seconds = time.perf_counter() - started
@@ -206,8 +209,6 @@ def histories_step(sizes: list[int]) -> tuple[list[dict[str, object]], list[Figu
 
 def command_line() -> str:
     """The command as run, any database password in it hidden: the results are kept."""
-    from api.config.redaction import redact_url
-
     python = os.path.relpath(sys.executable, ROOT)
     script = os.path.relpath(sys.argv[0], ROOT)
     return shlex.join([python, script, *map(redact_url, sys.argv[1:])])

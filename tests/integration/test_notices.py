@@ -218,3 +218,17 @@ def test_a_new_store_starts_where_the_read_models_are_with_the_warnings_to_come(
     desk.follow()
     assert [n.milestone for n in desk.of(old, BREACHED)] == ["completion"]
     desk.close()
+
+
+def test_whoever_delivers_is_told_each_time_notices_reach_the_outbox(desk: Desk) -> None:
+    told: list[int] = []
+    desk.notices.on_notices = lambda: told.append(len(desk.outbox()))
+    desk.follow()
+    assert told == []  # nothing new: nobody is woken
+    case = receive(desk.service, "repair")
+    desk.follow()
+    assert told == [1]  # case.received, told once it is in the outbox
+    desk.at(local("2026-12-07 08:44:01"))  # the dispatch's at-risk instant has passed
+    desk.follow()
+    assert told == [1, 2]
+    assert [n.type for n in desk.of(case, AT_RISK)] == [AT_RISK]

@@ -10,6 +10,8 @@ import base64
 import hashlib
 import hmac
 import json
+import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -195,3 +197,27 @@ def test_fanning_out_a_notice_again_makes_no_second_delivery(store: NoticeStore)
     assert fan_out(store, clock.now) == 1
     assert len(deliveries_of(store, target)) == 1
     assert fan_out(store, clock.now) == 0
+
+
+def test_a_woken_deliverer_sends_new_notices_at_once_not_at_its_next_poll(
+    store: NoticeStore, receiver: Receiver
+) -> None:
+    clock = Clock()
+    endpoint_at(store, clock, receiver.base + "/ok")
+    stop = threading.Event()
+    with deliverer(store, clock) as sending:
+        sending.round()  # nothing yet; the run below then sleeps a minute unless woken
+        running = threading.Thread(target=sending.run, args=(stop, 60.0), daemon=True)
+        running.start()
+        try:
+            time.sleep(0.5)  # its first round has found the outbox empty
+            put_notice(store, case_id=CASE, emitted_at=clock.now)
+            sending.wake.set()  # as the follower in its process does
+            deadline = time.monotonic() + 10  # far inside the minute's poll
+            while not receiver.to("/ok") and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert len(receiver.to("/ok")) == 1
+        finally:
+            stop.set()
+            sending.wake.set()
+            running.join(timeout=15)

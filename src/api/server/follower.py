@@ -81,7 +81,7 @@ def _follow(ready: Event, server: int, deliver: bool) -> None:
         ready.set()
         end_with_parent(server, stop.set)
         if deliver:
-            deliveries = deliverer_thread(settings, stop)
+            deliveries = deliverer_thread(settings, follower, stop)
         follow(settings, follower, stop)
     finally:
         stop.set()  # a follower that failed ends the deliveries too
@@ -90,13 +90,21 @@ def _follow(ready: Event, server: int, deliver: bool) -> None:
         close(follower)
 
 
-def deliverer_thread(settings: Settings, stop: threading.Event) -> threading.Thread:
+def deliverer_thread(
+    settings: Settings, follower: Follower, stop: threading.Event
+) -> threading.Thread:
     """The webhooks' deliverer beside the follower. It waits on receivers, not on the CPU,
-    so it shares the follower's process rather than keep a third interpreter's memory."""
+    so it shares the follower's process rather than keep a third interpreter's memory; and
+    the follower wakes it as soon as it has put notices in the outbox."""
     from api.webhooks.running import run_deliverer
+    from projections.notices.follower import NoticeFollower
 
+    wake = threading.Event()
+    for companion in follower.companions:
+        if isinstance(companion, NoticeFollower):
+            companion.on_notices = wake.set
     thread = threading.Thread(
-        target=run_deliverer, args=(settings, stop), name="propdesk-webhooks", daemon=True
+        target=run_deliverer, args=(settings, stop, wake), name="propdesk-webhooks", daemon=True
     )
     thread.start()
     return thread

@@ -50,7 +50,10 @@ class Deliverer:
         batch: int = 500,
         jitter: Jitter = full_jitter,
         resolver: Resolver = resolve,
+        wake: threading.Event | None = None,
     ) -> None:
+        """`wake`: set when a round should start at once; each attempt that ends sets it,
+        and so may whoever puts notices into the outbox (the follower in this process)."""
         self.store, self.client, self.clock = store, client, clock
         self.zone, self.public_url, self.number_of = zone, public_url, number_of
         self.workers, self.per_endpoint, self.timeout = workers, per_endpoint, timeout
@@ -58,9 +61,9 @@ class Deliverer:
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="propdesk-webhook")
         self._busy: dict[str, str] = {}  # webhook_id -> endpoint_id, of attempts under way
         self._lock = threading.Lock()
-        # Set as each attempt ends: its thread, and its endpoint's turn, are free again, so
-        # the next round starts at once rather than after the poll.
-        self._freed = threading.Event()
+        # Set as each attempt ends (its thread, and its endpoint's turn, are free again) and
+        # as new notices arrive, so the next round starts at once rather than after the poll.
+        self.wake = wake or threading.Event()
 
     def round(self) -> list[Future[None]]:
         """Fans out what the outbox holds new, then starts the due deliveries it can."""
@@ -78,8 +81,8 @@ class Deliverer:
                 self.round()
             except Exception as error:  # the database away for a while: try again
                 log.warning("webhooks: a delivery round failed: %s", error)
-            self._freed.wait(poll_seconds)
-            self._freed.clear()
+            self.wake.wait(poll_seconds)
+            self.wake.clear()
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -149,7 +152,7 @@ class Deliverer:
         finally:
             with self._lock:
                 self._busy.pop(delivery.webhook_id, None)
-            self._freed.set()
+            self.wake.set()
 
     def _settle(self, delivery: Delivery, target: Endpoint, answer: Answer) -> None:
         now = self.clock()

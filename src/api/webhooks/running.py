@@ -36,8 +36,11 @@ def http_client() -> httpx.Client:
     return httpx.Client(headers={"user-agent": agent}, follow_redirects=False, trust_env=False)
 
 
-def run_deliverer(settings: Settings, stop: threading.Event) -> None:
-    """Delivers until `stop` is set."""
+def run_deliverer(
+    settings: Settings, stop: threading.Event, wake: threading.Event | None = None
+) -> None:
+    """Delivers until `stop` is set; a round starts at once when `wake` is set (new
+    notices in the outbox), else at the next poll."""
     logging.basicConfig(format="%(asctime)s %(message)s", level=logging.INFO)
     store = open_notice_store_for(settings)
     numbers = open_case_numbers(settings)
@@ -49,6 +52,7 @@ def run_deliverer(settings: Settings, stop: threading.Event) -> None:
         zone=settings.timezone,
         public_url=settings.public_url,
         number_of=numbers.number_of,
+        wake=wake,
     )
     try:
         deliverer.run(stop, POLL_SECONDS)

@@ -83,6 +83,9 @@ class NoticeFollower:
         self._offered: list[tuple[int, list[Fact], int]] = []
         self.interval = interval
         self._caught_up = float("-inf")
+        # Called once notices have been written to the outbox: a deliverer in this process
+        # starts its round then, rather than at its next poll.
+        self.on_notices: Callable[[], None] | None = None
 
     def offer(self, facts: list[Fact], after: int, last: int) -> None:
         """A page the read models' follower read (the events after position `after`, up to
@@ -158,6 +161,8 @@ class NoticeFollower:
         except BaseException:
             self._cases.clear()
             raise
+        if drafts and self.on_notices is not None:
+            self.on_notices()
         for case_id, work in touched.items():
             if not work.case.is_open:
                 self._cases.pop(case_id, None)
@@ -196,6 +201,8 @@ class NoticeFollower:
             touched[case_id] = work
         gone = [(c,) for c in due_cases if c not in touched]
         self.store.execute([*self._changes(touched, fired, policy), (DELETE_TIMED, gone)])
+        if fired and self.on_notices is not None:
+            self.on_notices()
         return len(fired)
 
     def _changes(
