@@ -20,6 +20,7 @@ from api.server.election import Candidate, JobFailed
 from api.terminal.consoles import output_console, say_error
 from api.terminal.progress import catch_up, progress_bar, progress_console
 from api.wiring import open_follower
+from projections.follower import Follower
 
 console = output_console()
 
@@ -37,15 +38,18 @@ def rebuild(db: DbOption = None, policy: PolicyOption = None, page_size: PageOpt
     of follower, so that no other process writes the read models meanwhile: it waits until
     every `propdesk serve` and `propdesk projections run` on the database has stopped."""
     settings = Settings.load(db=db, policy=policy)
+    # Opened first: a database that cannot be used is refused at once, not waited for.
+    follower = open_follower(settings, settings.policy, rebuilding=True)
+    follower.page_size = page_size
     if not settings.is_postgres:
-        _rebuild(settings, page_size, threading.Event())
+        _rebuild(follower, threading.Event())
         return
     done = threading.Event()
     rebuilt: list[bool] = []
 
     def once(halt: threading.Event) -> None:
         try:
-            _rebuild(settings, page_size, halt)
+            _rebuild(follower, halt)
             rebuilt.append(True)
         finally:
             done.set()  # one rebuild: then the role is given up, not stood for again
@@ -71,9 +75,7 @@ class RebuildStopped(Exception):
     that takes the role next goes on from the last page written."""
 
 
-def _rebuild(settings: Settings, page_size: int, halt: threading.Event) -> None:
-    follower = open_follower(settings, settings.policy, rebuilding=True)
-    follower.page_size = page_size
+def _rebuild(follower: Follower, halt: threading.Event) -> None:
     head = follower.head()
     started = datetime.now(UTC)
     with progress_bar() as bar:
