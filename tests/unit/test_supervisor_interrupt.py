@@ -15,7 +15,7 @@ from api.server import supervisor
 def test_ctrl_c_before_the_workers_start_ends_with_one_line_and_status_130(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def interrupted() -> None:
+    def interrupted(**_: object) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(supervisor, "start_follower", interrupted)
