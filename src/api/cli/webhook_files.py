@@ -11,9 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from api.cli.output_files import deliver
-from api.cli.printable import to_json
-from api.report_files.formats import rows_csv
-from api.report_files.xlsx import Sheet, workbook
+from api.report_files.formats import list_file
 from api.terminal.consoles import output_console
 
 HEADERS = {
@@ -66,11 +64,5 @@ def write_list(
     force: bool,
 ) -> None:
     """json keeps a list as a list; csv and xlsx join its items in one cell."""
-    content: str | bytes
-    if fmt is WebhookListFormat.json:
-        content = to_json(list(rows))
-    elif fmt is WebhookListFormat.csv:
-        content = rows_csv(fields, rows)
-    else:
-        content = workbook(Sheet(title, fields, HEADERS, rows))
+    content = list_file(title, fields, rows, fmt.value, headers=HEADERS)
     deliver(content, output, force=force, console=output_console())

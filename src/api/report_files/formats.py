@@ -120,14 +120,19 @@ def comparison_file(comparison: Comparison, fmt: str) -> str | bytes:
 
 
 def list_file(
-    title: str, fields: Sequence[str], rows: Sequence[Mapping[str, Any]], fmt: str
+    title: str,
+    fields: Sequence[str],
+    rows: Sequence[Mapping[str, Any]],
+    fmt: str,
+    headers: Mapping[str, str] = HEADERS,
 ) -> str | bytes:
-    """A list (e.g. the API tokens) as `json`, `csv` or `xlsx`."""
+    """A list (e.g. the API tokens) as `json`, `csv` or `xlsx` (its columns' Chinese
+    headers from `headers`)."""
     if fmt == "json":
         return json.dumps(list(rows), ensure_ascii=False, indent=2)
     if fmt == "csv":
         return rows_csv(fields, rows)
-    return workbook(Sheet(title, fields, HEADERS, rows))
+    return workbook(Sheet(title, fields, headers, rows))
 
 
 def file_name(report: Report, fmt: str) -> str:
